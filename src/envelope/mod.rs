@@ -1,0 +1,1 @@
+//! Signature envelopes (JWS JSON and COSE_Sign1) and their signed payload.

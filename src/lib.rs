@@ -1,0 +1,42 @@
+//! # fluxverify
+//!
+//! Verifies Notary Project (notation) signatures on OCI artifacts exactly as Flux's
+//! source-controller does when an `OCIRepository` sets `.spec.verify.provider: notation`,
+//! or, on request, as the notation CLI does.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! 1. [`trust`]: trust material. Secret manifests or files become a trust policy document
+//!    (parsed with Go `encoding/json` semantics, validated in notation-go's order) and a trust
+//!    store (Flux's any-name store or notation's named stores).
+//! 2. [`source`]: discovery. A reference is normalised and resolved to the artifact's descriptor;
+//!    its signature manifests are listed and their envelopes fetched, from a registry or an OCI
+//!    image layout on disk.
+//! 3. [`envelope`]: JWS and COSE signature envelopes, parsed once into typed values and their
+//!    signatures checked ([`pki`] supplies certificates, chain rules, timestamps and revocation).
+//! 4. [`verify`]: the validations in notation-go's order (integrity, authenticity, expiry,
+//!    authentic timestamp, revocation) under the statement's verification level, and the
+//!    signature loop of `notation.Verify`.
+//! 5. [`flux`]: what Flux makes of the outcome (policy clean-up, verified / ignored / failed,
+//!    the `SourceVerified` condition).
+//! 6. [`report`]: text and JSON renderings of all of the above.
+#![deny(missing_docs)]
+#![warn(unreachable_pub)]
+// A verifier must fail closed, never abort: library code may not panic on any input.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod envelope;
+pub mod flux;
+pub mod pki;
+pub mod report;
+pub mod source;
+pub mod trust;
+pub mod verify;

@@ -1,0 +1,165 @@
+//! `fluxverify`: the command-line front end. Argument parsing lives here; each command's glue
+//! (load inputs, call the library, render, choose the exit code) lives in `cli/`.
+
+mod cli;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Verify Notary Project signatures on OCI artifacts exactly as Flux (or notation) would.
+#[derive(Debug, Parser)]
+#[command(name = "fluxverify", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify an artifact's signatures the way Flux (or notation) would.
+    Verify(cli::verify::VerifyArgs),
+    /// List the signature manifests of an artifact (notation ls).
+    Ls(cli::inspect::ListArgs),
+    /// Show the signature envelopes of an artifact (notation inspect).
+    Inspect(cli::inspect::InspectArgs),
+    /// Check, show or explain a trust policy.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Show the certificates of the trust material as Flux will use them.
+    Certs(cli::certs::CertsArgs),
+    /// Verify or inspect a single signature envelope file.
+    #[command(subcommand)]
+    Envelope(EnvelopeCommand),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to generate the script for.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Validate the trust policy; report Flux clean-up warnings and lint hints.
+    Check(cli::policy::PolicyArgs),
+    /// Print the decoded trust policy.
+    Show(cli::policy::PolicyArgs),
+    /// Explain which statement applies to REFERENCE, its effective actions and certificates.
+    Explain(cli::policy::ExplainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum EnvelopeCommand {
+    /// Verify one signature envelope file against the artifact it should sign.
+    Verify(Box<cli::envelope::EnvelopeVerifyArgs>),
+    /// Show the contents of one signature envelope file.
+    Inspect(cli::envelope::EnvelopeInspectArgs),
+}
+
+/// Where trust policy and certificates come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TrustArgs {
+    /// Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates.
+    #[arg(long, value_name = "FILE", conflicts_with = "trust_policy")]
+    pub secret: Option<PathBuf>,
+    /// Name of the Secret to use when the file holds several that carry `trustpolicy.json`.
+    #[arg(long, value_name = "NAME", requires = "secret")]
+    pub secret_name: Option<String>,
+    /// A `trustpolicy.json` file.
+    #[arg(long, value_name = "FILE")]
+    pub trust_policy: Option<PathBuf>,
+    /// Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`.
+    #[arg(long, value_name = "PATH")]
+    pub certs: Vec<String>,
+}
+
+/// Which reference behaviour to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Mode {
+    /// Flux source-controller.
+    #[default]
+    Flux,
+    /// The notation CLI.
+    Notation,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON object on stdout.
+    Json,
+}
+
+/// Verification semantics.
+#[derive(Debug, Args, Clone)]
+pub struct ModeArgs {
+    /// Reproduce Flux source-controller (default) or the notation CLI.
+    #[arg(long, value_enum, default_value_t = Mode::Flux)]
+    pub mode: Mode,
+    /// source-controller version whose behaviour to reproduce (flux mode).
+    #[arg(long, value_name = "VERSION", default_value = "1.9", value_parser = ["1.3", "1.4", "1.5", "1.6", "1.9"])]
+    pub flux_version: String,
+    /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_signatures: usize,
+    /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
+    #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
+    pub user_metadata: Vec<String>,
+}
+
+/// Registry connection settings.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RegistryArgs {
+    /// Use plain HTTP (what `insecure: true` means for Flux's signature calls).
+    #[arg(long)]
+    pub plain_http: bool,
+    /// PEM file of CA certificates to trust for the registry's TLS.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Do not verify the registry's TLS certificate.
+    #[arg(long)]
+    pub insecure_skip_tls_verify: bool,
+    /// Registry user name.
+    #[arg(short = 'u', long, env = "FLUXVERIFY_USERNAME", value_name = "USER")]
+    pub username: Option<String>,
+    /// Registry password or token.
+    #[arg(
+        short = 'p',
+        long,
+        env = "FLUXVERIFY_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub password: Option<String>,
+}
+
+/// Reading the artifact from an OCI image layout instead of a registry.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LayoutArgs {
+    /// OCI image layout directory holding the artifact and its signatures.
+    #[arg(long, value_name = "DIR", requires = "scope")]
+    pub oci_layout: Option<PathBuf>,
+    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout).
+    #[arg(long, value_name = "REGISTRY/REPOSITORY", requires = "oci_layout")]
+    pub scope: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Verify(args) => cli::verify::run(args),
+        Command::Ls(args) => cli::inspect::run_ls(args),
+        Command::Inspect(args) => cli::inspect::run_inspect(args),
+        Command::Policy(PolicyCommand::Check(args)) => cli::policy::run_check(args),
+        Command::Policy(PolicyCommand::Show(args)) => cli::policy::run_show(args),
+        Command::Policy(PolicyCommand::Explain(args)) => cli::policy::run_explain(args),
+        Command::Certs(args) => cli::certs::run(args),
+        Command::Envelope(EnvelopeCommand::Verify(args)) => cli::envelope::run_verify(*args),
+        Command::Envelope(EnvelopeCommand::Inspect(args)) => cli::envelope::run_inspect(args),
+        Command::Completions { shell } => cli::completions::run(shell),
+    };
+    cli::finish(result)
+}

@@ -1,0 +1,1 @@
+//! Trust material: Secret manifests, trust stores and the trust policy document.

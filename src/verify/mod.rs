@@ -1,0 +1,1 @@
+//! The validations of one signature in notation-go's order, and the signature loop.
