@@ -24,3 +24,45 @@ pub struct Descriptor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
 }
+
+/// Media type of notation signature manifests' artifact type.
+pub const NOTARY_SIGNATURE_ARTIFACT_TYPE: &str = "application/vnd.cncf.notary.signature";
+
+/// A signature envelope as fetched: the blob and the descriptor of the manifest layer it came from
+/// (whose `media_type` names the envelope format).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedSignature {
+    /// Descriptor of the signature manifest.
+    pub manifest: Descriptor,
+    /// Descriptor of the envelope layer inside that manifest.
+    pub envelope: Descriptor,
+    /// The envelope bytes, size- and digest-checked against `envelope`.
+    pub blob: Vec<u8>,
+}
+
+/// Where an artifact and its signatures come from: a registry or an OCI image layout.
+///
+/// The methods mirror the three calls notation-go makes (resolve, list referrers, fetch the
+/// envelope), so that a source can be swapped without changing what the verifier decides.
+#[allow(async_fn_in_trait)] // implemented and awaited inside this crate only
+pub trait SignatureSource {
+    /// Error type of this source.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Resolves a tag or `sha256:` digest to the artifact's descriptor.
+    async fn resolve(&self, reference: &str) -> Result<Descriptor, Self::Error>;
+
+    /// Lists the signature manifests that refer to `artifact`, page by page, in the source's
+    /// order. Stops asking for further pages once at least `max` descriptors have been listed,
+    /// because notation stops evaluating there.
+    async fn list_signatures(
+        &self,
+        artifact: &Descriptor,
+        max: usize,
+    ) -> Result<Vec<Vec<Descriptor>>, Self::Error>;
+
+    /// Fetches the signature manifest `manifest` and its single envelope blob, with notation's
+    /// size limits and checks.
+    async fn fetch_signature(&self, manifest: &Descriptor)
+        -> Result<FetchedSignature, Self::Error>;
+}
