@@ -2,3 +2,5 @@
 //! signature algorithms, RFC 3161 timestamps and revocation.
 
 pub mod ber;
+pub mod cert;
+pub mod name;
