@@ -5,3 +5,23 @@ mod shim;
 pub mod signatures;
 
 pub use shim::{Action, ValidationType};
+
+/// Whose behaviour to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Flux source-controller: any-name trust store, nil plugin manager, 3 signatures.
+    #[default]
+    Flux,
+    /// The notation CLI v1.3.2: named trust stores, plugin manager, user metadata.
+    Notation,
+}
+
+impl Mode {
+    /// `flux` or `notation`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Flux => "flux",
+            Self::Notation => "notation",
+        }
+    }
+}

@@ -194,9 +194,12 @@ impl fmt::Display for SignatureStatus {
 /// Why verification of the artifact failed, as `notation.Verify` words it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
-    /// The trust policy is invalid or no statement applies.
+    /// The trust policy document is invalid (found while loading it, before verification).
     #[error("{0}")]
-    Policy(String),
+    InvalidPolicy(String),
+    /// No trust policy statement applies to the artifact (`SkipVerify`).
+    #[error("{0}")]
+    NoApplicablePolicy(String),
     /// The trust material (Secret, certificates) could not be used.
     #[error("{0}")]
     TrustMaterial(String),

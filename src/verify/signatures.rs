@@ -251,7 +251,7 @@ mod tests {
     impl SignatureVerifier for FakeVerifier {
         fn level(&self, _r: &str) -> Result<LevelActions, VerifyError> {
             if self.0 == "none" {
-                return Err(VerifyError::Policy("no policy".into()));
+                return Err(VerifyError::NoApplicablePolicy("no policy".into()));
             }
             Ok(level(self.0))
         }
@@ -307,7 +307,10 @@ mod tests {
     #[test]
     fn policy_error_comes_before_source_access() {
         let (v, touched) = run(vec![vec!["good1"]], "none", 3);
-        assert_eq!(v.error(), Some(&VerifyError::Policy("no policy".into())));
+        assert_eq!(
+            v.error(),
+            Some(&VerifyError::NoApplicablePolicy("no policy".into()))
+        );
         assert!(touched.is_empty());
     }
 
