@@ -1,6 +1,8 @@
 //! Discovery: artifact references, the artifact descriptor, and the signatures that refer to it,
 //! read from a registry or from an OCI image layout.
 
+pub mod reference;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
