@@ -68,3 +68,5 @@ pub trait SignatureSource {
     async fn fetch_signature(&self, manifest: &Descriptor)
         -> Result<FetchedSignature, Self::Error>;
 }
+
+pub mod layout;
