@@ -1,6 +1,7 @@
 //! Discovery: artifact references, the artifact descriptor, and the signatures that refer to it,
 //! read from a registry or from an OCI image layout.
 
+pub mod reference;
 pub mod registry;
 
 use serde::{Deserialize, Serialize};
@@ -68,3 +69,5 @@ pub trait SignatureSource {
     async fn fetch_signature(&self, manifest: &Descriptor)
         -> Result<FetchedSignature, Self::Error>;
 }
+
+pub mod layout;
