@@ -1,6 +1,8 @@
 //! X.509 certificates as notation sees them: parsing, Go-style name rendering, chain rules,
 //! signature algorithms, RFC 3161 timestamps and revocation.
 
+pub mod algorithm;
 pub mod ber;
 pub mod cert;
+pub mod chain;
 pub mod name;

@@ -1,1 +1,4 @@
 //! Text and JSON renderings of verification results.
+
+pub mod tree;
+pub mod verify;

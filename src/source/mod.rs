@@ -2,6 +2,7 @@
 //! read from a registry or from an OCI image layout.
 
 pub mod reference;
+pub mod registry;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,3 +69,5 @@ pub trait SignatureSource {
     async fn fetch_signature(&self, manifest: &Descriptor)
         -> Result<FetchedSignature, Self::Error>;
 }
+
+pub mod layout;

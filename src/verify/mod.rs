@@ -1,1 +1,27 @@
 //! The validations of one signature in notation-go's order, and the signature loop.
+
+pub mod outcome;
+mod shim;
+pub mod signatures;
+
+pub use shim::{Action, ValidationType};
+
+/// Whose behaviour to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Flux source-controller: any-name trust store, nil plugin manager, 3 signatures.
+    #[default]
+    Flux,
+    /// The notation CLI v1.3.2: named trust stores, plugin manager, user metadata.
+    Notation,
+}
+
+impl Mode {
+    /// `flux` or `notation`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Flux => "flux",
+            Self::Notation => "notation",
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The `verify` report: every signature with each validation's action and outcome, the verdict,
+//! and Flux's condition (flux mode) or notation's own last lines (notation mode).
+
+use crate::flux::condition::{source_verified, Condition};
+use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict, FluxVersion};
+use crate::verify::outcome::{
+    LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
+};
+use crate::verify::Mode;
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+/// The statement that applied, for reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySummary {
+    /// Statement name.
+    pub name: String,
+    /// The registry scope that matched (`*` for the wildcard statement).
+    pub scope: String,
+    /// Its level and actions.
+    pub level: LevelActions,
+}
+
+/// The overall result as reports and exit codes use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportResult {
+    /// Verified.
+    Verified,
+    /// Verification failed.
+    Failed,
+    /// Flux accepts the artifact without `SourceVerified` (flux mode).
+    Ignored,
+    /// Level `skip` (notation mode).
+    Skipped,
+}
+
+impl ReportResult {
+    /// The JSON / text name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+            Self::Ignored => "ignored",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// Everything a `verify` report shows.
+#[derive(Debug, Clone)]
+pub struct VerifyReport {
+    /// Flux or notation semantics.
+    pub mode: Mode,
+    /// The source-controller version reproduced (flux mode).
+    pub flux_version: FluxVersion,
+    /// The reference as the user gave it.
+    pub reference: String,
+    /// Flux's revision string (`<tag>@sha256:...` or `sha256:...`).
+    pub revision: String,
+    /// The statement that applied, when one did.
+    pub policy: Option<PolicySummary>,
+    /// What verification found.
+    pub verification: Verification,
+    /// Warnings to show (tag resolved to digest, policy clean-up, ...).
+    pub warnings: Vec<String>,
+}
+
+impl VerifyReport {
+    /// Flux's verdict.
+    pub fn flux(&self) -> FluxVerdict {
+        check_outcome(&self.verification)
+    }
+
+    /// The `SourceVerified` condition Flux would write (flux mode only).
+    pub fn condition(&self) -> Option<Condition> {
+        match self.mode {
+            Mode::Flux => source_verified(&self.flux(), &self.revision),
+            Mode::Notation => None,
+        }
+    }
+
+    /// The overall result in this mode.
+    pub fn result(&self) -> ReportResult {
+        match self.mode {
+            Mode::Flux => match self.flux().result {
+                FluxResult::Verified => ReportResult::Verified,
+                FluxResult::Ignored => ReportResult::Ignored,
+                FluxResult::Failed => ReportResult::Failed,
+            },
+            Mode::Notation => match self.verification.verdict {
+                Verdict::Verified(_) => ReportResult::Verified,
+                Verdict::Skipped => ReportResult::Skipped,
+                Verdict::Failed(_) => ReportResult::Failed,
+            },
+        }
+    }
+
+    /// The full error text Flux / notation-go produce, when verification failed.
+    pub fn error_text(&self) -> Option<String> {
+        self.verification.error().map(ToString::to_string)
+    }
+
+    /// The JSON object of the CLI contract.
+    pub fn to_json(&self) -> Value {
+        let artifact = self
+            .verification
+            .artifact
+            .as_ref()
+            .map(|a| json!({"mediaType": a.media_type, "digest": a.digest, "size": a.size}));
+        let policy = self.policy.as_ref().map(|p| {
+            json!({
+                "name": p.name,
+                "level": p.level.name,
+                "scope": p.scope,
+                "actions": actions_json(&p.level),
+            })
+        });
+        let mut warnings = self.warnings.clone();
+        if self.mode == Mode::Flux {
+            warnings.extend(self.flux().log_lines);
+        } else {
+            warnings.extend(self.notation_warnings());
+        }
+        json!({
+            "mode": self.mode.name(),
+            "fluxVersion": self.flux_version.to_string(),
+            "reference": self.reference,
+            "artifactReference": self.verification.artifact_reference,
+            "artifact": artifact,
+            "revision": self.revision,
+            "policy": policy,
+            "result": self.result().name(),
+            "error": self.error_text(),
+            "signatures": self.verification.signatures.iter().map(signature_json).collect::<Vec<_>>(),
+            "condition": self.condition().map(|c| json!({
+                "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
+            })),
+            "warnings": warnings,
+        })
+    }
+
+    /// notation's `Warning: <type> was set to "<action>" and failed with error: <err>` lines
+    /// for the verified signature's logged failures.
+    pub fn notation_warnings(&self) -> Vec<String> {
+        self.verification
+            .verified_outcome()
+            .map(|o| {
+                o.logged_failures()
+                    .filter_map(|r| {
+                        r.error.as_ref().map(|e| {
+                            format!(
+                                "Warning: {} was set to \"{}\" and failed with error: {e}",
+                                r.validation, r.action
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What the notation CLI prints last, line by line: warnings and the success line on success,
+    /// the skip line, or the `Error: ...` line.
+    pub fn notation_cli_lines(&self) -> Vec<String> {
+        let reference = &self.verification.artifact_reference;
+        match &self.verification.verdict {
+            Verdict::Verified(_) => {
+                let mut lines = self.notation_warnings();
+                lines.push(format!("Successfully verified signature for {reference}"));
+                lines
+            }
+            Verdict::Skipped => vec![format!(
+                "Trust policy is configured to skip signature verification for {reference}"
+            )],
+            Verdict::Failed(error) => vec![format!("Error: {}", notation_cli_error(self, error))],
+        }
+    }
+
+    /// The text report.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for warning in &self.warnings {
+            let _ = writeln!(out, "Warning: {warning}");
+        }
+        let v = &self.verification;
+        let _ = writeln!(out, "Artifact:   {}", v.artifact_reference);
+        if let Some(a) = &v.artifact {
+            let _ = writeln!(out, "            {} ({} bytes)", a.media_type, a.size);
+        }
+        let mode = match self.mode {
+            Mode::Flux => format!("flux (source-controller {})", self.flux_version),
+            Mode::Notation => "notation (CLI v1.3.2)".to_string(),
+        };
+        let _ = writeln!(out, "Mode:       {mode}");
+        match &self.policy {
+            Some(p) => {
+                let _ = writeln!(
+                    out,
+                    "Policy:     statement {:?} (scope {}), level {}",
+                    p.name, p.scope, p.level.name
+                );
+                let actions: Vec<String> = p
+                    .level
+                    .actions
+                    .iter()
+                    .map(|(t, a)| format!("{t} {a}"))
+                    .collect();
+                let _ = writeln!(out, "            {}", actions.join(", "));
+            }
+            None => {
+                let _ = writeln!(out, "Policy:     no statement applies");
+            }
+        }
+        let tried = v.signatures.iter().filter(|s| s.outcome.is_some()).count();
+        if !matches!(v.verdict, Verdict::Skipped) && v.artifact.is_some() {
+            let _ = writeln!(
+                out,
+                "Signatures: {} found, {} tried",
+                v.signatures.len(),
+                tried
+            );
+        }
+        for entry in &v.signatures {
+            out.push('\n');
+            write_signature(&mut out, entry);
+        }
+        out.push('\n');
+        let result = self.result();
+        let verdict_line = match (self.mode, result) {
+            (Mode::Flux, ReportResult::Ignored) => {
+                "Result:     ignored (Flux accepts the artifact without setting SourceVerified)"
+                    .to_string()
+            }
+            (_, r) => format!("Result:     {}", r.name()),
+        };
+        let _ = writeln!(out, "{verdict_line}");
+        if let Some(error) = self.error_text() {
+            let mut lines = error.lines();
+            let _ = writeln!(out, "Error:      {}", lines.next().unwrap_or_default());
+            for line in lines {
+                let _ = writeln!(out, "            {line}");
+            }
+        }
+        match self.mode {
+            Mode::Flux => {
+                for line in self.flux().log_lines {
+                    let _ = writeln!(out, "Log:        {line}");
+                }
+                out.push('\n');
+                match self.condition() {
+                    Some(c) => out.push_str(&c.describe()),
+                    None => out.push_str("Conditions: SourceVerified is not set (ignored)\n"),
+                }
+            }
+            Mode::Notation => {
+                out.push('\n');
+                for line in self.notation_cli_lines() {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+        }
+        out
+    }
+}
+
+/// notation CLI's `checkVerificationFailure` and policy-load error texts.
+fn notation_cli_error(
+    report: &VerifyReport,
+    error: &crate::verify::outcome::VerifyError,
+) -> String {
+    use crate::verify::outcome::VerifyError;
+    match error {
+        e if e.is_verification_failed() => format!(
+            "signature verification failed for all the signatures associated with {}",
+            report.verification.artifact_reference
+        ),
+        VerifyError::InvalidPolicy(text) | VerifyError::TrustMaterial(text) => text.clone(),
+        other => format!("signature verification failed: {other}"),
+    }
+}
+
+fn actions_json(level: &LevelActions) -> Value {
+    let mut map = serde_json::Map::new();
+    for (t, a) in &level.actions {
+        map.insert(t.to_string(), Value::String(a.to_string()));
+    }
+    Value::Object(map)
+}
+
+fn validation_status(r: &ValidationResult) -> &'static str {
+    match &r.error {
+        None => "passed",
+        Some(e) if e.is_not_checked() => "notChecked",
+        Some(_) => "failed",
+    }
+}
+
+fn signature_json(entry: &SignatureEntry) -> Value {
+    let outcome = entry.outcome.as_ref();
+    json!({
+        "digest": entry.manifest.digest,
+        "mediaType": entry.envelope_media_type,
+        "result": entry.status().to_string(),
+        "error": outcome.and_then(|o| o.error.as_ref()).map(ToString::to_string),
+        "validations": outcome.map(|o| o.results.iter().map(|r| json!({
+            "type": r.validation.to_string(),
+            "action": r.action.to_string(),
+            "error": r.error.as_ref().map(ToString::to_string),
+            "status": validation_status(r),
+        })).collect::<Vec<_>>()).unwrap_or_default(),
+    })
+}
+
+fn write_signature(out: &mut String, entry: &SignatureEntry) {
+    let media = entry
+        .envelope_media_type
+        .as_deref()
+        .map(|m| format!(" ({m})"))
+        .unwrap_or_default();
+    let status = match entry.status() {
+        SignatureStatus::Verified => "verified",
+        SignatureStatus::Failed => "failed",
+        SignatureStatus::NotTried => "not tried",
+    };
+    let _ = writeln!(out, "Signature {}{media}: {status}", entry.manifest.digest);
+    let Some(outcome) = &entry.outcome else {
+        return;
+    };
+    if let Some(signer) = &outcome.facts.signer {
+        let _ = writeln!(out, "  signed by {signer}");
+    }
+    for r in &outcome.results {
+        let (mark, text) = match &r.error {
+            None => ("ok  ", "passed".to_string()),
+            Some(e) if e.is_not_checked() => ("??  ", format!("not checked: {e}")),
+            Some(e) if r.action == crate::verify::Action::Log => {
+                ("warn", format!("failed (logged): {e}"))
+            }
+            Some(e) => ("FAIL", format!("failed: {e}")),
+        };
+        let _ = writeln!(
+            out,
+            "  [{mark}] {:<19} {:<8} {text}",
+            r.validation.to_string(),
+            r.action.to_string()
+        );
+    }
+    let ran: Vec<_> = outcome.results.iter().map(|r| r.validation).collect();
+    for (t, a) in &outcome.level.actions {
+        if !ran.contains(t) {
+            let why = if *a == crate::verify::Action::Skip {
+                "skipped by the policy"
+            } else {
+                "not reached"
+            };
+            let _ = writeln!(
+                out,
+                "  [ -- ] {:<19} {:<8} {why}",
+                t.to_string(),
+                a.to_string()
+            );
+        }
+    }
+    if let Some(error) = &outcome.error {
+        if !outcome.results.iter().any(|r| r.is_critical()) {
+            let _ = writeln!(out, "  error: {error}");
+        }
+    }
+}
