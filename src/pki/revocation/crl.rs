@@ -101,8 +101,8 @@ impl Crl {
             .tbs_cert_list
             .to_der()
             .map_err(|_| "x509: malformed crl".to_string())?;
-        let tbs = TbsCertList::from_der(&tbs_der)
-            .map_err(|_| "x509: malformed tbs crl".to_string())?;
+        let tbs =
+            TbsCertList::from_der(&tbs_der).map_err(|_| "x509: malformed tbs crl".to_string())?;
         Ok(Self {
             tbs_der,
             tbs,
@@ -311,7 +311,11 @@ fn fetch_crl(transport: &dyn Transport, timeout: Duration, url: &str) -> Result<
 }
 
 /// notation-core-go `validate(bundle, issuer)`.
-fn validate_bundle(bundle: &Bundle, issuer: &Certificate, now: DateTime<Utc>) -> Result<(), String> {
+fn validate_bundle(
+    bundle: &Bundle,
+    issuer: &Certificate,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
     validate_crl(&bundle.base, issuer, now)?;
     let Some(delta) = &bundle.delta else {
         return Ok(());
@@ -465,7 +469,10 @@ fn check_revocation(
             }
         }
     }
-    Ok(matches!(latest_temporary, Some((_, REASON_CERTIFICATE_HOLD))))
+    Ok(matches!(
+        latest_temporary,
+        Some((_, REASON_CERTIFICATE_HOLD))
+    ))
 }
 
 #[cfg(test)]

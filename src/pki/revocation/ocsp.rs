@@ -23,8 +23,8 @@ use spki::AlgorithmIdentifierOwned;
 use std::time::{Duration, Instant};
 use x509_cert::serial_number::SerialNumber;
 use x509_ocsp::{
-    CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus, Request as OcspSingleRequest,
-    ResponseData, TbsRequest,
+    CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus,
+    Request as OcspSingleRequest, ResponseData, TbsRequest,
 };
 
 /// Body cap (notation's `ocspMaxResponseSize`).
@@ -187,8 +187,7 @@ fn check_server(
         _ => return Outcome::Error(generic("expired OCSP response")),
     }
     if parsed.revoked {
-        if let (Some(invalidity), Some(signing_time)) = (parsed.invalidity_date, ctx.signing_time)
-        {
+        if let (Some(invalidity), Some(signing_time)) = (parsed.invalidity_date, ctx.signing_time) {
             if signing_time < invalidity {
                 return Outcome::Good;
             }
