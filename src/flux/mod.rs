@@ -3,4 +3,5 @@
 
 pub mod clean;
 pub mod condition;
+pub mod ocirepository;
 pub mod outcome;
