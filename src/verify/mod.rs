@@ -2,6 +2,7 @@
 
 pub mod outcome;
 mod shim;
+pub mod signature;
 pub mod signatures;
 
 pub use shim::{Action, ValidationType};
