@@ -81,6 +81,9 @@ pub enum SignatureError {
     /// The payload's target artifact is not the artifact being verified.
     #[error("content descriptor mismatch")]
     PayloadMismatch,
+    /// No trust policy statement applies (cannot happen after `SkipVerify` chose one).
+    #[error("{0}")]
+    Policy(String),
     /// Required user metadata is missing from the payload (notation mode).
     #[error("unable to find specified metadata in the signature")]
     UserMetadata,

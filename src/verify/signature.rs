@@ -1147,7 +1147,7 @@ impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
                     ],
                 },
                 results: Vec::new(),
-                error: Some(SignatureError::Payload(message)),
+                error: Some(SignatureError::Policy(message)),
                 facts: SignatureFacts::default(),
             },
         }
