@@ -32,8 +32,6 @@ mod oid {
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
     pub(super) const RSASSA_PSS: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
-    pub(super) const MD2_WITH_RSA: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.2");
     pub(super) const MD5_WITH_RSA: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
     pub(super) const SHA1_WITH_RSA: ObjectIdentifier =
@@ -668,7 +666,7 @@ enum X509Scheme {
 /// Go's `SignatureAlgorithm.String()` for the algorithms Go refuses as insecure.
 fn insecure_name(alg: &AlgorithmIdentifierOwned) -> Option<&'static str> {
     match alg.oid {
-        oid::MD2_WITH_RSA => Some("MD2-RSA"),
+        // Go knows MD2-RSA but has no hash for it: "algorithm unimplemented", not "insecure".
         oid::MD5_WITH_RSA => Some("MD5-RSA"),
         _ => None,
     }
@@ -752,6 +750,10 @@ pub fn verify_x509_signature_with(
     }
     let scheme = x509_scheme(algorithm).ok_or(X509SignatureError::Unsupported)?;
     let key = PublicKey::from_spki(issuer_spki).map_err(X509SignatureError::Key)?;
+    if let PublicKey::Other { go_type: "<nil>" } = key {
+        // Go leaves keys of unknown algorithms nil, and a nil key verifies nothing.
+        return Err(X509SignatureError::Unsupported);
+    }
     match scheme {
         X509Scheme::RsaPkcs1(hash) | X509Scheme::RsaPss(hash) => {
             let PublicKey::Rsa(rsa) = &key else {

@@ -4,4 +4,5 @@
 pub mod algorithm;
 pub mod ber;
 pub mod cert;
+pub mod chain;
 pub mod name;

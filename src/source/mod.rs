@@ -2,6 +2,7 @@
 //! read from a registry or from an OCI image layout.
 
 pub mod reference;
+pub mod registry;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

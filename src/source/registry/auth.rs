@@ -1,0 +1,288 @@
+//! Registry credentials and the distribution auth flow: Basic, and the Bearer token challenge
+//! (anonymous, with Basic credentials, or with an identity/refresh token).
+//!
+//! Written here rather than taken from oci-client because oci-client's flow pings `/v2/` before
+//! every new scope (one more round trip per verification), has no identity-token grant, and
+//! reads token responses without a cap. The flow here is reactive: a request goes out with
+//! whatever authorization is already known, and only a `401` challenge costs a token request.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Credentials for one registry host.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum Credentials {
+    /// No credentials: anonymous pulls, anonymous bearer tokens.
+    #[default]
+    Anonymous,
+    /// User name and password (Basic, or sent to the token service).
+    Basic {
+        /// User name.
+        username: String,
+        /// Password or personal access token.
+        password: String,
+    },
+    /// An OAuth2 refresh token (Docker config `identitytoken`, or a password given without a
+    /// user name), exchanged at the token service with `grant_type=refresh_token`.
+    IdentityToken(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    // Never print secrets, not even in debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::Anonymous => f.write_str("Anonymous"),
+            Credentials::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
+            Credentials::IdentityToken(_) => f.write_str("IdentityToken(***)"),
+        }
+    }
+}
+
+impl Credentials {
+    /// Credentials from `-u/--username` and `-p/--password`: both give Basic; a password alone
+    /// is an identity token, as the notation CLI treats it.
+    pub fn from_flags(username: Option<&str>, password: Option<&str>) -> Option<Credentials> {
+        match (username, password) {
+            (Some(u), p) if !u.is_empty() => Some(Credentials::Basic {
+                username: u.to_owned(),
+                password: p.unwrap_or_default().to_owned(),
+            }),
+            (_, Some(p)) if !p.is_empty() => Some(Credentials::IdentityToken(p.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+/// Where credentials come from.
+#[derive(Debug, Clone, Default)]
+pub enum CredentialSource {
+    /// These credentials, for the registry's host only.
+    Explicit(Credentials),
+    /// The Docker config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`, credential
+    /// helpers and `credsStore` included), looked up on the first challenge; anonymous when it
+    /// has nothing for the host.
+    #[default]
+    DockerConfig,
+    /// Always anonymous.
+    Anonymous,
+}
+
+/// True for the host names under which Docker Hub is reached.
+pub(crate) fn is_docker_hub(host: &str) -> bool {
+    matches!(
+        host,
+        "docker.io" | "index.docker.io" | "registry-1.docker.io"
+    )
+}
+
+fn docker_config_path() -> Option<PathBuf> {
+    std::env::var_os("DOCKER_CONFIG")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
+        .map(|dir| dir.join("config.json"))
+}
+
+/// Looks `host` up in the Docker config. Docker Hub's credentials live under the key
+/// `https://index.docker.io/v1/` (what `docker login` writes), whichever Hub host name is used.
+pub(crate) fn docker_config_credentials(host: &str) -> Result<Credentials, String> {
+    use docker_credential::{CredentialRetrievalError as E, DockerCredential};
+    let Some(path) = docker_config_path() else {
+        return Ok(Credentials::Anonymous);
+    };
+    if !path.is_file() {
+        return Ok(Credentials::Anonymous);
+    }
+    let keys: Vec<&str> = if is_docker_hub(host) {
+        vec!["https://index.docker.io/v1/", "index.docker.io"]
+    } else {
+        vec![host]
+    };
+    for key in keys {
+        let file = std::fs::File::open(&path)
+            .map_err(|e| format!("cannot read Docker config {}: {e}", path.display()))?;
+        match docker_credential::get_credential_from_reader(std::io::BufReader::new(file), key) {
+            Ok(DockerCredential::UsernamePassword(username, password)) => {
+                return Ok(Credentials::Basic { username, password })
+            }
+            Ok(DockerCredential::IdentityToken(token)) => {
+                return Ok(Credentials::IdentityToken(token))
+            }
+            Err(E::NoCredentialConfigured) => continue,
+            Err(E::ConfigReadError) => {
+                return Err(format!(
+                    "cannot parse Docker config {}: not a valid config.json",
+                    path.display()
+                ))
+            }
+            Err(E::HelperFailure {
+                helper,
+                stdout,
+                stderr,
+            }) => {
+                return Err(format!(
+                    "credential helper {helper} failed for {key}: {}",
+                    if stderr.trim().is_empty() {
+                        stdout.trim()
+                    } else {
+                        stderr.trim()
+                    }
+                ))
+            }
+            Err(other) => {
+                return Err(format!(
+                    "cannot get credentials for {key} from Docker config {}: {other:?}",
+                    path.display()
+                ))
+            }
+        }
+    }
+    Ok(Credentials::Anonymous)
+}
+
+/// A parsed `WWW-Authenticate` challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Challenge {
+    /// Lower-cased scheme: `basic` or `bearer`.
+    pub(crate) scheme: String,
+    /// Lower-cased parameter names and their values.
+    pub(crate) params: BTreeMap<String, String>,
+}
+
+/// Parses the first challenge of a `WWW-Authenticate` header (RFC 7235 auth-params, quoted
+/// strings with backslash escapes).
+pub(crate) fn parse_challenge(header: &str) -> Option<Challenge> {
+    let header = header.trim();
+    let (scheme, rest) = match header.find(|c: char| c.is_ascii_whitespace()) {
+        Some(i) => (header.get(..i)?, header.get(i..)?.trim_start()),
+        None => (header, ""),
+    };
+    if scheme.is_empty() {
+        return None;
+    }
+    let mut params = BTreeMap::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while matches!(chars.peek(), Some(c) if *c == ',' || c.is_ascii_whitespace()) {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c == ',' || c.is_ascii_whitespace() {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        if name.is_empty() {
+            break;
+        }
+        while matches!(chars.peek(), Some(c) if c.is_ascii_whitespace()) {
+            chars.next();
+        }
+        if chars.peek() != Some(&'=') {
+            // token68 or a following challenge: stop at what we have.
+            break;
+        }
+        chars.next();
+        while matches!(chars.peek(), Some(c) if c.is_ascii_whitespace()) {
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some(escaped) = chars.next() {
+                            value.push(escaped);
+                        }
+                    }
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' || c.is_ascii_whitespace() {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+        }
+        params.insert(name.to_ascii_lowercase(), value);
+    }
+    Some(Challenge {
+        scheme: scheme.to_ascii_lowercase(),
+        params,
+    })
+}
+
+/// The body of a token service response.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct TokenResponse {
+    #[serde(default)]
+    pub(crate) token: Option<String>,
+    #[serde(default)]
+    pub(crate) access_token: Option<String>,
+}
+
+impl TokenResponse {
+    pub(crate) fn into_token(self) -> Option<String> {
+        self.access_token
+            .filter(|t| !t.is_empty())
+            .or(self.token.filter(|t| !t.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_challenge_with_quoted_params() {
+        let c = parse_challenge(
+            r#"Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull""#,
+        )
+        .unwrap();
+        assert_eq!(c.scheme, "bearer");
+        assert_eq!(c.params["realm"], "https://auth.example/token");
+        assert_eq!(c.params["service"], "registry.example");
+        assert_eq!(c.params["scope"], "repository:a/b:pull");
+    }
+
+    #[test]
+    fn basic_challenge_and_escapes() {
+        let c = parse_challenge(r#"Basic realm="say \"hi\", ok""#).unwrap();
+        assert_eq!(c.scheme, "basic");
+        assert_eq!(c.params["realm"], r#"say "hi", ok"#);
+        assert!(parse_challenge("").is_none());
+    }
+
+    #[test]
+    fn flags_make_basic_or_identity_token() {
+        assert_eq!(
+            Credentials::from_flags(Some("u"), Some("p")),
+            Some(Credentials::Basic {
+                username: "u".into(),
+                password: "p".into()
+            })
+        );
+        assert_eq!(
+            Credentials::from_flags(None, Some("tok")),
+            Some(Credentials::IdentityToken("tok".into()))
+        );
+        assert_eq!(Credentials::from_flags(None, None), None);
+        assert!(
+            !format!("{:?}", Credentials::from_flags(Some("u"), Some("secret"))).contains("secret")
+        );
+    }
+
+    #[test]
+    fn token_response_prefers_access_token() {
+        let t: TokenResponse = serde_json::from_str(r#"{"token":"a","access_token":"b"}"#).unwrap();
+        assert_eq!(t.into_token().as_deref(), Some("b"));
+        let t: TokenResponse = serde_json::from_str(r#"{"token":"a"}"#).unwrap();
+        assert_eq!(t.into_token().as_deref(), Some("a"));
+    }
+}

@@ -1,0 +1,259 @@
+//! The registry stage's errors. Their texts are oras-go v2.6.1's and notation-go v1.3.2's where
+//! those libraries produce the same failure, because Flux prints them verbatim in the
+//! `SourceVerified` condition.
+
+use std::fmt;
+
+/// Quotes a string the way Go's `%q` verb does for the printable ASCII that URLs, digests and
+/// media types consist of; other characters are escaped as Go would escape them.
+pub(crate) fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Which HTTP request a failure belongs to: Go prints `<METHOD> "<url>"` in front of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLine {
+    /// HTTP method.
+    pub method: String,
+    /// Full request URL.
+    pub url: String,
+}
+
+impl fmt::Display for RequestLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, go_quote(&self.url))
+    }
+}
+
+/// Everything that can go wrong while talking to a registry.
+///
+/// Cloneable because prefetched results are shared between the task that fetched them and the
+/// verifier that later asks for them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    /// A reference could not be parsed or is not usable here.
+    #[error("{0}")]
+    InvalidReference(String),
+    /// The registry has no such manifest or blob (404).
+    #[error("{reference}: not found")]
+    NotFound {
+        /// Reference or digest as oras-go prints it.
+        reference: String,
+    },
+    /// An unexpected HTTP status, with the registry's error codes when it sent any.
+    #[error("{request}: response status code {status}: {detail}")]
+    Status {
+        /// The failing request.
+        request: RequestLine,
+        /// HTTP status code.
+        status: u16,
+        /// The registry's `errors` rendered as oras-go does, or the status text.
+        detail: String,
+    },
+    /// A manifest HEAD/GET without `Content-Length`.
+    #[error("{request}: unknown response Content-Length")]
+    UnknownContentLength {
+        /// The failing request.
+        request: RequestLine,
+    },
+    /// A response `Content-Type` that cannot be parsed.
+    #[error("{request}: invalid response `Content-Type` header; {detail}")]
+    InvalidContentType {
+        /// The failing request.
+        request: RequestLine,
+        /// Why it could not be parsed.
+        detail: String,
+    },
+    /// A `Docker-Content-Digest` header that is not a digest.
+    #[error("{request}: invalid response header: `Docker-Content-Digest: {value}`")]
+    InvalidDigestHeader {
+        /// The failing request.
+        request: RequestLine,
+        /// The header's value.
+        value: String,
+    },
+    /// `Docker-Content-Digest` names different content than was asked for.
+    #[error(
+        "{request}: invalid response; digest mismatch in Docker-Content-Digest: received {} when expecting {}",
+        go_quote(received),
+        go_quote(expected)
+    )]
+    DigestHeaderMismatch {
+        /// The failing request.
+        request: RequestLine,
+        /// Digest in the header.
+        received: String,
+        /// Digest asked for.
+        expected: String,
+    },
+    /// A manifest served with another media type than its descriptor names.
+    #[error(
+        "{request}: mismatch response Content-Type {}: expect {}",
+        go_quote(received),
+        go_quote(expected)
+    )]
+    ContentTypeMismatch {
+        /// The failing request.
+        request: RequestLine,
+        /// Media type served.
+        received: String,
+        /// Media type of the descriptor.
+        expected: String,
+    },
+    /// `Content-Length` differs from the descriptor's size.
+    #[error("{request}: mismatch Content-Length")]
+    ContentLengthMismatch {
+        /// The failing request.
+        request: RequestLine,
+    },
+    /// The body ended before the descriptor's size was reached.
+    #[error("read failed: expected content size of {expected}, got {got}, for digest {digest}: unexpected EOF")]
+    ShortContent {
+        /// Size of the descriptor.
+        expected: u64,
+        /// Bytes received.
+        got: u64,
+        /// Digest of the descriptor.
+        digest: String,
+    },
+    /// The body went on past the descriptor's size.
+    #[error("trailing data")]
+    TrailingData,
+    /// The bytes received do not hash to the descriptor's digest.
+    #[error("mismatched digest")]
+    MismatchedDigest,
+    /// A descriptor whose digest is not a supported `algorithm:hex` value.
+    #[error("invalid digest {}: unsupported digest algorithm or malformed hex", go_quote(.0))]
+    InvalidDigest(String),
+    /// A signature manifest descriptor that is neither an OCI image manifest nor an artifact manifest.
+    #[error("sigManifestDesc.MediaType requires \"application/vnd.oci.artifact.manifest.v1+json\" or \"application/vnd.oci.image.manifest.v1+json\", got {}", go_quote(.0))]
+    SignatureManifestMediaType(String),
+    /// A signature manifest over notation's 4 MiB limit.
+    #[error("signature manifest too large: {0} bytes")]
+    SignatureManifestTooLarge(u64),
+    /// A signature manifest without exactly one envelope layer.
+    #[error("signature manifest requries exactly one signature envelope blob, got {0}")]
+    EnvelopeCount(usize),
+    /// An envelope over notation's 32 MiB limit.
+    #[error("signature blob too large: {0} bytes")]
+    EnvelopeTooLarge(u64),
+    /// A referrers tag index over the 4 MiB metadata limit.
+    #[error("failed to read referrers index from referrers tag {tag}: content size {size} exceeds MaxMetadataBytes {limit}: size exceeds limit")]
+    ReferrersIndexTooLarge {
+        /// The `sha256-<hex>` tag.
+        tag: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A referrers tag index that is not an image index.
+    #[error("failed to decode referrers index from referrers tag {tag}: {detail}")]
+    ReferrersIndexDecode {
+        /// The `sha256-<hex>` tag.
+        tag: String,
+        /// The JSON error.
+        detail: String,
+    },
+    /// A response body that does not decode.
+    #[error("{request}: failed to decode response: {detail}")]
+    Decode {
+        /// The failing request.
+        request: RequestLine,
+        /// The JSON error.
+        detail: String,
+    },
+    /// A manifest that does not decode.
+    #[error("failed to decode manifest {digest}: {detail}")]
+    ManifestDecode {
+        /// Digest of the manifest.
+        digest: String,
+        /// The JSON error.
+        detail: String,
+    },
+    /// A malformed `Link` header.
+    #[error("invalid next link {}: {detail}", go_quote(link))]
+    InvalidLink {
+        /// The header value.
+        link: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The registry kept returning further referrers pages.
+    #[error("{request}: referrers listing exceeded {limit} pages; giving up")]
+    TooManyPages {
+        /// The last request.
+        request: RequestLine,
+        /// The page limit.
+        limit: usize,
+    },
+    /// A response that is larger than fluxverify is willing to read.
+    #[error("{request}: response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The failing request.
+        request: RequestLine,
+        /// The byte limit.
+        limit: u64,
+    },
+    /// Too many redirects, or a redirect without a usable `Location`.
+    #[error("{request}: {detail}")]
+    Redirect {
+        /// The failing request.
+        request: RequestLine,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The request did not complete within its deadline.
+    #[error("{request}: no complete response from {host} within {deadline:?}")]
+    Timeout {
+        /// The failing request.
+        request: RequestLine,
+        /// Host that did not answer in time.
+        host: String,
+        /// The deadline.
+        deadline: std::time::Duration,
+    },
+    /// Connection, TLS or I/O failure.
+    #[error("{request}: {detail}")]
+    Transport {
+        /// The failing request.
+        request: RequestLine,
+        /// The underlying error, with its causes.
+        detail: String,
+    },
+    /// A response without a header oras-go requires.
+    #[error("HTTP {method} request missing required header \"Docker-Content-Digest\"")]
+    MissingDigestHeader {
+        /// HTTP method.
+        method: String,
+    },
+    /// Authentication could not be completed.
+    #[error("{0}")]
+    Auth(String),
+    /// The client could not be set up (CA file, TLS configuration).
+    #[error("{0}")]
+    Config(String),
+}
+
+impl RegistryError {
+    /// True when the registry answered that the content does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, RegistryError::NotFound { .. })
+    }
+}

@@ -1,0 +1,1431 @@
+//! Signatures from an OCI registry, fetched the way Flux's notation path (notation-go v1.3.2 on
+//! oras-go v2.6.1) fetches them:
+//!
+//! 1. **resolve**: `HEAD /v2/<repo>/manifests/<ref>` with oras' `Accept` list; the descriptor is
+//!    `Content-Type` (parameters stripped), `Content-Length` and `Docker-Content-Digest`.
+//! 2. **list**: the referrers API (`GET /v2/<repo>/referrers/<digest>?artifactType=...`), pages
+//!    followed through `Link`, client-side `artifactType` filtering unless the server says it
+//!    filtered; when the API is unsupported (any 404 other than `NAME_UNKNOWN`, or a 200 that is
+//!    not an image index), the referrers tag schema `sha256-<hex>`.
+//! 3. **fetch**: the signature manifest (≤ 4 MiB, `Accept` and `Content-Type` = its media type,
+//!    exactly one layer) and the envelope blob (≤ 32 MiB); every byte digest-verified, sizes
+//!    checked before anything is buffered.
+//!
+//! Round trips are what a verification costs, so independent requests overlap: for a digest
+//! reference the first referrers page is requested together with the HEAD, and once the list is
+//! known the signatures that will be tried are fetched concurrently (manifests, then each one's
+//! blob). The verifier still consumes them strictly in registry order through
+//! [`SignatureSource::fetch_signature`]; a prefetched failure surfaces only if the verifier gets
+//! to that signature, so a verdict never depends on the overlap.
+
+mod auth;
+mod digest;
+mod error;
+mod transport;
+
+pub use auth::{CredentialSource, Credentials};
+pub use error::{RegistryError, RequestLine};
+
+use super::{Descriptor, FetchedSignature, SignatureSource, NOTARY_SIGNATURE_ARTIFACT_TYPE};
+use auth::Challenge;
+use digest::OciDigest;
+use futures::StreamExt;
+use reqwest::{Method, Url};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OnceCell, Semaphore};
+use transport::{HttpRequest, HttpResponse, HttpTransport, TlsSettings, Transport};
+
+/// oras-go's `MaxMetadataBytes`: manifests, indexes and referrers responses.
+pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+/// notation-go's envelope blob limit.
+pub const MAX_ENVELOPE_BYTES: u64 = 32 * 1024 * 1024;
+/// Error bodies and token responses are small; anything bigger is not read.
+const MAX_SMALL_BODY: u64 = 64 * 1024;
+/// How many redirects one request may take (Go's `http.Client` default).
+const MAX_REDIRECTS: usize = 10;
+
+/// oras-go's default manifest `Accept` list, in its order.
+pub const MANIFEST_ACCEPT: &str = "application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.oci.artifact.manifest.v1+json";
+const OCI_IMAGE_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+const OCI_IMAGE_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+const OCI_ARTIFACT_MANIFEST: &str = "application/vnd.oci.artifact.manifest.v1+json";
+const FILTERS_APPLIED_ANNOTATION: &str = "org.opencontainers.referrers.filtersApplied";
+
+/// How to reach a registry.
+#[derive(Debug, Clone)]
+pub struct RegistryOptions {
+    /// Plain HTTP instead of HTTPS (Flux's `insecure: true` for the signature calls).
+    pub plain_http: bool,
+    /// PEM file of extra CA certificates for TLS.
+    pub ca_file: Option<PathBuf>,
+    /// Accept any TLS server certificate.
+    pub insecure_skip_tls_verify: bool,
+    /// Where credentials come from.
+    pub credentials: CredentialSource,
+    /// Deadline of each request, from sending it to the last body byte (auth round trips and
+    /// redirects included).
+    pub request_timeout: Duration,
+    /// Referrers API pages followed at most before giving up.
+    pub max_pages: usize,
+    /// How many listed signatures to fetch ahead, concurrently. 0 turns prefetching off.
+    pub prefetch: usize,
+    /// Requests in flight at most for prefetching.
+    pub max_concurrency: usize,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for RegistryOptions {
+    fn default() -> Self {
+        RegistryOptions {
+            plain_http: false,
+            ca_file: None,
+            insecure_skip_tls_verify: false,
+            credentials: CredentialSource::default(),
+            request_timeout: Duration::from_secs(30),
+            max_pages: 64,
+            prefetch: 32,
+            max_concurrency: 16,
+            user_agent: concat!("fluxverify/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// One repository on one registry, for one verification (like the oras repository object Flux
+/// creates per verification, it remembers whether the referrers API is supported).
+#[derive(Clone)]
+pub struct RegistryClient {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for RegistryClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryClient")
+            .field("registry", &self.inner.registry)
+            .field("repository", &self.inner.repository)
+            .finish_non_exhaustive()
+    }
+}
+
+type Shared<T> = Arc<OnceCell<Result<T, RegistryError>>>;
+
+struct Inner {
+    transport: Arc<dyn Transport>,
+    /// `host[:port]` as connected to.
+    registry: String,
+    repository: String,
+    base: Url,
+    options: RegistryOptions,
+    credentials: OnceCell<Result<Credentials, String>>,
+    /// Authorization that worked (or was issued) per scope; Basic is stored under "".
+    authorization: Mutex<HashMap<String, String>>,
+    /// Whether the referrers API answered (Some(true)) or is unsupported (Some(false)).
+    referrers_supported: Mutex<Option<bool>>,
+    first_pages: Mutex<HashMap<String, Shared<Page>>>,
+    fetched: Mutex<HashMap<String, Shared<FetchedSignature>>>,
+    prefetch_slots: Arc<Semaphore>,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+/// One page of a signature listing.
+#[derive(Debug, Clone)]
+struct Page {
+    descriptors: Vec<Descriptor>,
+    next: Option<Url>,
+}
+
+/// A descriptor as Go's `json.Unmarshal` fills `ocispec.Descriptor`: absent fields are zero.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawDescriptor {
+    #[serde(default)]
+    media_type: String,
+    #[serde(default)]
+    digest: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    artifact_type: Option<String>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+impl From<RawDescriptor> for Descriptor {
+    fn from(raw: RawDescriptor) -> Self {
+        Descriptor {
+            media_type: raw.media_type,
+            digest: raw.digest,
+            size: raw.size,
+            artifact_type: raw.artifact_type.filter(|a| !a.is_empty()),
+            annotations: raw.annotations.filter(|a| !a.is_empty()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawIndex {
+    #[serde(default)]
+    manifests: Vec<RawDescriptor>,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawSignatureManifest {
+    #[serde(default)]
+    layers: Vec<RawDescriptor>,
+    #[serde(default)]
+    blobs: Vec<RawDescriptor>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawErrors {
+    #[serde(default)]
+    errors: Vec<RawError>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct RawError {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    detail: Option<serde_json::Value>,
+}
+
+impl RegistryClient {
+    /// A client for `registry/repository`. `registry` is `host[:port]`; `docker.io` is reached
+    /// as `index.docker.io`, as go-containerregistry does.
+    pub fn new(
+        registry: &str,
+        repository: &str,
+        options: RegistryOptions,
+    ) -> Result<RegistryClient, RegistryError> {
+        let ca_pem = match &options.ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                RegistryError::Config(format!("cannot read CA file {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
+        let tls = TlsSettings {
+            ca_pem,
+            insecure_skip_verify: options.insecure_skip_tls_verify,
+        };
+        let transport = HttpTransport::new(
+            &tls,
+            options.request_timeout.min(Duration::from_secs(10)),
+            &options.user_agent,
+        )
+        .map_err(RegistryError::Config)?;
+        Self::with_transport(registry, repository, options, Arc::new(transport))
+    }
+
+    pub(crate) fn with_transport(
+        registry: &str,
+        repository: &str,
+        options: RegistryOptions,
+        transport: Arc<dyn Transport>,
+    ) -> Result<RegistryClient, RegistryError> {
+        let registry = if registry == "docker.io" {
+            "index.docker.io"
+        } else {
+            registry
+        };
+        let scheme = if options.plain_http { "http" } else { "https" };
+        let base = Url::parse(&format!("{scheme}://{registry}/")).map_err(|e| {
+            RegistryError::InvalidReference(format!("invalid registry {registry:?}: {e}"))
+        })?;
+        if base.path() != "/" || base.query().is_some() || repository.is_empty() {
+            return Err(RegistryError::InvalidReference(format!(
+                "invalid repository {registry}/{repository}"
+            )));
+        }
+        let slots = options.max_concurrency.max(1);
+        Ok(RegistryClient {
+            inner: Arc::new(Inner {
+                transport,
+                registry: registry.to_owned(),
+                repository: repository.to_owned(),
+                base,
+                options,
+                credentials: OnceCell::new(),
+                authorization: Mutex::new(HashMap::new()),
+                referrers_supported: Mutex::new(None),
+                first_pages: Mutex::new(HashMap::new()),
+                fetched: Mutex::new(HashMap::new()),
+                prefetch_slots: Arc::new(Semaphore::new(slots)),
+                requests: std::sync::atomic::AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    /// `host[:port]` of the registry.
+    pub fn registry(&self) -> &str {
+        &self.inner.registry
+    }
+
+    /// Repository path inside the registry.
+    pub fn repository(&self) -> &str {
+        &self.inner.repository
+    }
+
+    /// HTTP requests sent so far (auth and redirect hops included).
+    pub fn requests_sent(&self) -> usize {
+        self.inner
+            .requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Starts fetching these signature manifests and their envelopes in the background (bounded
+    /// by `max_concurrency`); [`SignatureSource::fetch_signature`] then returns the result,
+    /// success or error, as if it had fetched it itself. Needs a Tokio runtime; without one this
+    /// does nothing.
+    pub fn prefetch(&self, manifests: &[Descriptor]) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        for manifest in manifests {
+            let cell = self.inner.fetched_cell(manifest);
+            if cell.initialized() {
+                continue;
+            }
+            let inner = Arc::clone(&self.inner);
+            let manifest = manifest.clone();
+            runtime.spawn(async move {
+                let _slot = inner.prefetch_slots.clone().acquire_owned().await;
+                cell.get_or_init(|| inner.fetch_signature_uncached(&manifest))
+                    .await;
+            });
+        }
+    }
+
+    /// Lists the repository's tags (`GET /v2/<repo>/tags/list`, following `Link`), for semver
+    /// selection as Flux does it.
+    pub async fn list_tags(&self) -> Result<Vec<String>, RegistryError> {
+        self.inner.list_tags().await
+    }
+}
+
+impl SignatureSource for RegistryClient {
+    type Error = RegistryError;
+
+    async fn resolve(&self, reference: &str) -> Result<Descriptor, RegistryError> {
+        let reference = reference.strip_prefix('@').unwrap_or(reference);
+        if let Ok(digest) = OciDigest::parse(reference) {
+            // The first referrers page needs only the digest: ask for it during the HEAD.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let cell = self.inner.first_page_cell(&digest);
+                let inner = Arc::clone(&self.inner);
+                runtime.spawn(async move {
+                    cell.get_or_init(|| inner.first_page(&digest)).await;
+                });
+            }
+        }
+        self.inner.resolve(reference).await
+    }
+
+    async fn list_signatures(
+        &self,
+        artifact: &Descriptor,
+        max: usize,
+    ) -> Result<Vec<Vec<Descriptor>>, RegistryError> {
+        let pages = self.inner.list_signatures(artifact, max).await?;
+        if self.inner.options.prefetch > 0 {
+            let ahead: Vec<Descriptor> = pages
+                .iter()
+                .flatten()
+                .take(max.min(self.inner.options.prefetch))
+                .cloned()
+                .collect();
+            self.prefetch(&ahead);
+        }
+        Ok(pages)
+    }
+
+    async fn fetch_signature(
+        &self,
+        manifest: &Descriptor,
+    ) -> Result<FetchedSignature, RegistryError> {
+        let cell = self.inner.fetched_cell(manifest);
+        cell.get_or_init(|| self.inner.fetch_signature_uncached(manifest))
+            .await
+            .clone()
+    }
+}
+
+fn descriptor_key(d: &Descriptor) -> String {
+    format!("{}|{}|{}", d.media_type, d.digest, d.size)
+}
+
+/// `mime.ParseMediaType`'s media type: lower-cased, parameters dropped.
+fn parse_media_type(value: Option<&str>) -> Result<String, String> {
+    let value = value.unwrap_or("");
+    let media_type = value.split(';').next().unwrap_or("").trim();
+    if media_type.is_empty() {
+        return Err("mime: no media type".into());
+    }
+    let valid = media_type.split_once('/').is_some_and(|(t, s)| {
+        let token = |x: &str| {
+            !x.is_empty()
+                && x.bytes()
+                    .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+        };
+        token(t) && token(s)
+    });
+    if !valid {
+        return Err("mime: expected slash after first token".into());
+    }
+    Ok(media_type.to_ascii_lowercase())
+}
+
+impl Inner {
+    fn first_page_cell(&self, digest: &OciDigest) -> Shared<Page> {
+        let mut map = self.first_pages.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(map.entry(digest.to_string()).or_default())
+    }
+
+    fn fetched_cell(&self, manifest: &Descriptor) -> Shared<FetchedSignature> {
+        let mut map = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(map.entry(descriptor_key(manifest)).or_default())
+    }
+
+    fn url(&self, path: &str) -> Result<Url, RegistryError> {
+        self.base
+            .join(&format!("v2/{}/{}", self.repository, path))
+            .map_err(|e| RegistryError::InvalidReference(format!("invalid URL for {path}: {e}")))
+    }
+
+    fn reference_string(&self, reference: &str) -> String {
+        if reference.contains(':') {
+            format!("{}/{}@{}", self.registry, self.repository, reference)
+        } else {
+            format!("{}/{}:{}", self.registry, self.repository, reference)
+        }
+    }
+
+    fn pull_scope(&self) -> String {
+        format!("repository:{}:pull", self.repository)
+    }
+
+    fn same_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+    }
+
+    async fn credentials(&self) -> Result<Credentials, RegistryError> {
+        let resolved = self
+            .credentials
+            .get_or_init(|| async {
+                match &self.options.credentials {
+                    CredentialSource::Explicit(c) => Ok(c.clone()),
+                    CredentialSource::Anonymous => Ok(Credentials::Anonymous),
+                    CredentialSource::DockerConfig => {
+                        let host = self.registry.clone();
+                        // Credential helpers are processes: keep them off the async threads.
+                        match tokio::task::spawn_blocking(move || {
+                            auth::docker_config_credentials(&host)
+                        })
+                        .await
+                        {
+                            Ok(result) => result,
+                            Err(e) => Err(format!("credential lookup failed: {e}")),
+                        }
+                    }
+                }
+            })
+            .await;
+        resolved.clone().map_err(RegistryError::Auth)
+    }
+
+    fn known_authorization(&self, scope: &str) -> Option<String> {
+        let map = self.authorization.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(scope).or_else(|| map.get("")).cloned()
+    }
+
+    fn remember_authorization(&self, scope: &str, value: String) {
+        let mut map = self.authorization.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(scope.to_owned(), value);
+    }
+
+    /// Sends one request through the transport, counting it.
+    async fn send_raw(&self, request: HttpRequest) -> Result<HttpResponse, RegistryError> {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let line = RequestLine {
+            method: request.method.to_string(),
+            url: request.url.to_string(),
+        };
+        self.transport
+            .send(request)
+            .await
+            .map_err(|detail| RegistryError::Transport {
+                request: line,
+                detail,
+            })
+    }
+
+    /// Sends a request to the registry: authorization attached for the registry's own origin
+    /// only, one retry after a `401` challenge, redirects followed by hand so that credentials
+    /// never travel to another host. Returns the final response and its request line.
+    async fn send(
+        &self,
+        request: HttpRequest,
+    ) -> Result<(HttpResponse, RequestLine), RegistryError> {
+        let scope = self.pull_scope();
+        let mut challenged = false;
+        let mut current = request;
+        let mut redirects = 0usize;
+        loop {
+            let mut outgoing = current.clone();
+            let authorized = self.same_origin(&outgoing.url);
+            if authorized {
+                if let Some(value) = self.known_authorization(&scope) {
+                    outgoing = outgoing.header("Authorization", value);
+                }
+            }
+            let line = RequestLine {
+                method: outgoing.method.to_string(),
+                url: outgoing.url.to_string(),
+            };
+            let response = self.send_raw(outgoing).await?;
+            if response.status == 401 && authorized && !challenged {
+                challenged = true;
+                let challenge = response
+                    .header("WWW-Authenticate")
+                    .and_then(auth::parse_challenge);
+                if let Some(challenge) = challenge {
+                    if self.answer_challenge(&challenge, &scope).await? {
+                        continue;
+                    }
+                }
+                return Err(self.status_error(response, line).await);
+            }
+            if matches!(response.status, 301 | 302 | 303 | 307 | 308) {
+                redirects += 1;
+                if redirects > MAX_REDIRECTS {
+                    return Err(RegistryError::Redirect {
+                        request: line,
+                        detail: format!("stopped after {MAX_REDIRECTS} redirects"),
+                    });
+                }
+                let location = response.header("Location").map(str::to_owned);
+                let Some(target) = location.and_then(|l| current.url.join(&l).ok()) else {
+                    return Err(RegistryError::Redirect {
+                        request: line,
+                        detail: format!(
+                            "redirect status {} without a valid Location header",
+                            response.status
+                        ),
+                    });
+                };
+                if !matches!(target.scheme(), "http" | "https") {
+                    return Err(RegistryError::Redirect {
+                        request: line,
+                        detail: format!("redirect to unsupported URL {target}"),
+                    });
+                }
+                let method = if response.status == 303 {
+                    Method::GET
+                } else {
+                    current.method.clone()
+                };
+                // Only the Accept header carries over; Authorization is re-added above for the
+                // registry's own origin and for nothing else.
+                let mut next = HttpRequest::new(method, target);
+                next.headers = current
+                    .headers
+                    .iter()
+                    .filter(|(name, _)| !name.eq_ignore_ascii_case("authorization"))
+                    .cloned()
+                    .collect();
+                current = next;
+                continue;
+            }
+            return Ok((response, line));
+        }
+    }
+
+    /// Obtains authorization for a challenge. Returns false when there is nothing to retry with.
+    async fn answer_challenge(
+        &self,
+        challenge: &Challenge,
+        scope: &str,
+    ) -> Result<bool, RegistryError> {
+        let credentials = self.credentials().await?;
+        match challenge.scheme.as_str() {
+            "basic" => match credentials {
+                Credentials::Basic { username, password } => {
+                    use base64::Engine as _;
+                    let encoded = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{username}:{password}"));
+                    self.remember_authorization("", format!("Basic {encoded}"));
+                    Ok(true)
+                }
+                _ => Ok(false),
+            },
+            "bearer" => {
+                let token = self.fetch_token(challenge, scope, &credentials).await?;
+                self.remember_authorization(scope, format!("Bearer {token}"));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The token request of the distribution token flow. The token service is the one the
+    /// registry names in its challenge; Basic credentials go there, as docker and oras send them.
+    async fn fetch_token(
+        &self,
+        challenge: &Challenge,
+        scope: &str,
+        credentials: &Credentials,
+    ) -> Result<String, RegistryError> {
+        let realm = challenge
+            .params
+            .get("realm")
+            .ok_or_else(|| RegistryError::Auth("bearer challenge without realm".into()))?;
+        let mut url = Url::parse(realm)
+            .map_err(|e| RegistryError::Auth(format!("invalid bearer realm {realm:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(RegistryError::Auth(format!(
+                "invalid bearer realm {realm:?}"
+            )));
+        }
+        let service = challenge.params.get("service").cloned().unwrap_or_default();
+        let scope = challenge
+            .params
+            .get("scope")
+            .cloned()
+            .unwrap_or_else(|| scope.to_owned());
+        let request = match credentials {
+            Credentials::IdentityToken(refresh) => {
+                let mut r = HttpRequest::new(Method::POST, url);
+                r.form = Some(vec![
+                    ("grant_type".into(), "refresh_token".into()),
+                    ("refresh_token".into(), refresh.clone()),
+                    ("service".into(), service),
+                    ("scope".into(), scope),
+                    ("client_id".into(), "fluxverify".into()),
+                ]);
+                r
+            }
+            other => {
+                {
+                    let mut query = url.query_pairs_mut();
+                    if !service.is_empty() {
+                        query.append_pair("service", &service);
+                    }
+                    query.append_pair("scope", &scope);
+                }
+                let mut r = HttpRequest::new(Method::GET, url);
+                if let Credentials::Basic { username, password } = other {
+                    use base64::Engine as _;
+                    let encoded = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{username}:{password}"));
+                    r = r.header("Authorization", format!("Basic {encoded}"));
+                }
+                r
+            }
+        };
+        let line = RequestLine {
+            method: request.method.to_string(),
+            url: request.url.to_string(),
+        };
+        let response = self.send_raw(request).await?;
+        if response.status != 200 {
+            return Err(self.status_error(response, line).await);
+        }
+        let body = read_capped(response.body, MAX_SMALL_BODY, &line).await?;
+        let token: auth::TokenResponse =
+            serde_json::from_slice(&body).map_err(|e| RegistryError::Decode {
+                request: line.clone(),
+                detail: e.to_string(),
+            })?;
+        token
+            .into_token()
+            .ok_or_else(|| RegistryError::Auth(format!("{line}: empty token in response")))
+    }
+
+    /// oras-go's `ParseErrorResponse`: the registry's `errors`, or the status text.
+    async fn status_error(&self, response: HttpResponse, request: RequestLine) -> RegistryError {
+        let status = response.status;
+        let body = read_capped(response.body, MAX_SMALL_BODY, &request)
+            .await
+            .unwrap_or_default();
+        let errors: Vec<RawError> = serde_json::from_slice::<RawErrors>(&body)
+            .map(|e| e.errors)
+            .unwrap_or_default();
+        let detail = if errors.is_empty() {
+            status_text(status).to_owned()
+        } else {
+            errors
+                .iter()
+                .map(render_error_code)
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        RegistryError::Status {
+            request,
+            status,
+            detail,
+        }
+    }
+
+    /// Runs one request-level operation under the request deadline.
+    async fn deadline<T>(
+        &self,
+        request: RequestLine,
+        operation: impl std::future::Future<Output = Result<T, RegistryError>>,
+    ) -> Result<T, RegistryError> {
+        let deadline = self.options.request_timeout;
+        match tokio::time::timeout(deadline, operation).await {
+            Ok(result) => result,
+            Err(_) => Err(RegistryError::Timeout {
+                host: Url::parse(&request.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                request,
+                deadline,
+            }),
+        }
+    }
+
+    async fn resolve(&self, reference: &str) -> Result<Descriptor, RegistryError> {
+        let ref_digest = OciDigest::parse(reference).ok();
+        if ref_digest.is_none() && !valid_tag(reference) {
+            return Err(RegistryError::InvalidReference(format!(
+                "invalid reference: invalid tag {reference:?}"
+            )));
+        }
+        let url = self.url(&format!("manifests/{reference}"))?;
+        let request = HttpRequest::new(Method::HEAD, url).header("Accept", MANIFEST_ACCEPT);
+        let line = RequestLine {
+            method: "HEAD".into(),
+            url: request.url.to_string(),
+        };
+        self.deadline(line, async {
+            let (response, line) = self.send(request).await?;
+            match response.status {
+                200 => descriptor_from_head(&response, &line, ref_digest.as_ref()),
+                404 => Err(RegistryError::NotFound {
+                    reference: self.reference_string(reference),
+                }),
+                _ => Err(self.status_error(response, line).await),
+            }
+        })
+        .await
+    }
+
+    async fn list_signatures(
+        &self,
+        artifact: &Descriptor,
+        max: usize,
+    ) -> Result<Vec<Vec<Descriptor>>, RegistryError> {
+        let digest = OciDigest::parse(&artifact.digest)?;
+        let cell = self.first_page_cell(&digest);
+        let first = cell
+            .get_or_init(|| self.first_page(&digest))
+            .await
+            .clone()?;
+        let mut listed = first.descriptors.len();
+        let mut pages = Vec::new();
+        if !first.descriptors.is_empty() {
+            pages.push(first.descriptors);
+        }
+        let mut next = first.next;
+        let mut followed = 1usize;
+        while let Some(url) = next {
+            if listed >= max {
+                break;
+            }
+            if followed >= self.options.max_pages {
+                return Err(RegistryError::TooManyPages {
+                    request: RequestLine {
+                        method: "GET".into(),
+                        url: url.to_string(),
+                    },
+                    limit: self.options.max_pages,
+                });
+            }
+            followed += 1;
+            let page = match self.referrers_page(url).await? {
+                Some(page) => page,
+                // oras-go marks the API supported only after the last page; an "unsupported"
+                // answer on a later page therefore falls back to the tag schema, whose
+                // signatures follow those already listed.
+                None => self.referrers_by_tag(&digest).await?,
+            };
+            listed += page.descriptors.len();
+            if !page.descriptors.is_empty() {
+                pages.push(page.descriptors);
+            }
+            next = page.next;
+        }
+        Ok(pages)
+    }
+
+    /// The first page of the listing: the referrers API, or the tag schema when notation would
+    /// fall back to it.
+    async fn first_page(&self, digest: &OciDigest) -> Result<Page, RegistryError> {
+        let supported = *self
+            .referrers_supported
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if supported != Some(false) {
+            let mut url = self.url(&format!("referrers/{digest}"))?;
+            url.query_pairs_mut()
+                .append_pair("artifactType", NOTARY_SIGNATURE_ARTIFACT_TYPE);
+            match self.referrers_page(url).await? {
+                Some(page) => return Ok(page),
+                None => self.set_referrers_supported(false),
+            }
+        }
+        self.referrers_by_tag(digest).await
+    }
+
+    fn set_referrers_supported(&self, value: bool) {
+        let mut state = self
+            .referrers_supported
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if state.is_none() {
+            *state = Some(value);
+        }
+    }
+
+    /// One referrers API page; `None` when the API is unsupported.
+    async fn referrers_page(&self, url: Url) -> Result<Option<Page>, RegistryError> {
+        let request = HttpRequest::new(Method::GET, url);
+        let line0 = RequestLine {
+            method: "GET".into(),
+            url: request.url.to_string(),
+        };
+        self.deadline(line0, async {
+            let (response, line) = self.send(request).await?;
+            match response.status {
+                200 => {}
+                404 => {
+                    let error = self.status_error(response, line).await;
+                    let name_unknown = matches!(&error, RegistryError::Status { detail, .. }
+                        if detail.starts_with("name unknown"));
+                    return if name_unknown { Err(error) } else { Ok(None) };
+                }
+                _ => return Err(self.status_error(response, line).await),
+            }
+            // oras compares the raw header, parameters included.
+            if response.header("Content-Type") != Some(OCI_IMAGE_INDEX) {
+                return Ok(None);
+            }
+            let filters_header = response.header("OCI-Filters-Applied").map(str::to_owned);
+            let link = response.header("Link").map(str::to_owned);
+            // oras decodes through a 4 MiB LimitReader: a longer body is a truncated document.
+            let body = match read_capped(response.body, MAX_MANIFEST_BYTES, &line).await {
+                Ok(body) => body,
+                Err(RegistryError::BodyTooLarge { .. }) => {
+                    return Err(RegistryError::Decode {
+                        request: line,
+                        detail: "unexpected EOF".into(),
+                    })
+                }
+                Err(e) => return Err(e),
+            };
+            let index: RawIndex =
+                decode_first_json(&body).map_err(|detail| RegistryError::Decode {
+                    request: line.clone(),
+                    detail,
+                })?;
+            let filters_annotation = index
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(FILTERS_APPLIED_ANNOTATION))
+                .cloned();
+            let filtered_by_server = filter_applied(filters_header.as_deref())
+                || filter_applied(filters_annotation.as_deref());
+            let descriptors: Vec<Descriptor> = index
+                .manifests
+                .into_iter()
+                .map(Descriptor::from)
+                .filter(|d| {
+                    filtered_by_server
+                        || d.artifact_type.as_deref() == Some(NOTARY_SIGNATURE_ARTIFACT_TYPE)
+                })
+                .collect();
+            let next = match link {
+                Some(link) => Some(parse_link(
+                    &link,
+                    &Url::parse(&line.url).map_err(|e| RegistryError::InvalidLink {
+                        link: link.clone(),
+                        detail: e.to_string(),
+                    })?,
+                )?),
+                None => None,
+            };
+            Ok(Some(Page { descriptors, next }))
+        })
+        .await
+    }
+
+    /// The referrers tag schema: the image index tagged `<alg>-<hex>`.
+    async fn referrers_by_tag(&self, digest: &OciDigest) -> Result<Page, RegistryError> {
+        let tag = digest.referrers_tag();
+        let url = self.url(&format!("manifests/{tag}"))?;
+        let request = HttpRequest::new(Method::GET, url).header("Accept", MANIFEST_ACCEPT);
+        let line0 = RequestLine {
+            method: "GET".into(),
+            url: request.url.to_string(),
+        };
+        let body = self
+            .deadline(line0, async {
+                let (response, line) = self.send(request).await?;
+                match response.status {
+                    200 => {}
+                    404 => return Ok(None),
+                    _ => return Err(self.status_error(response, line).await),
+                }
+                let descriptor = if response.header("Content-Length").is_none() {
+                    // oras resolves with a HEAD when a GET has no length.
+                    None
+                } else {
+                    Some(descriptor_from_get(&response, &line)?)
+                };
+                if let Some(d) = &descriptor {
+                    if d.size > MAX_MANIFEST_BYTES {
+                        return Err(RegistryError::ReferrersIndexTooLarge {
+                            tag: tag.clone(),
+                            size: d.size,
+                            limit: MAX_MANIFEST_BYTES,
+                        });
+                    }
+                }
+                match descriptor {
+                    Some(d) => match d.digest {
+                        Some(expected) => read_verified(response.body, d.size, &expected)
+                            .await
+                            .map(Some),
+                        None => {
+                            // No Docker-Content-Digest on a GET: oras hashes the body to get one.
+                            read_exact_size(response.body, d.size, &line)
+                                .await
+                                .map(Some)
+                        }
+                    },
+                    None => {
+                        let resolved = self.resolve(&tag).await?;
+                        if resolved.size > MAX_MANIFEST_BYTES {
+                            return Err(RegistryError::ReferrersIndexTooLarge {
+                                tag: tag.clone(),
+                                size: resolved.size,
+                                limit: MAX_MANIFEST_BYTES,
+                            });
+                        }
+                        let expected = OciDigest::parse(&resolved.digest)?;
+                        read_verified(response.body, resolved.size, &expected)
+                            .await
+                            .map(Some)
+                    }
+                }
+            })
+            .await?;
+        let Some(body) = body else {
+            return Ok(Page {
+                descriptors: Vec::new(),
+                next: None,
+            });
+        };
+        let index: RawIndex =
+            serde_json::from_slice(&body).map_err(|e| RegistryError::ReferrersIndexDecode {
+                tag: tag.clone(),
+                detail: e.to_string(),
+            })?;
+        let descriptors = index
+            .manifests
+            .into_iter()
+            .map(Descriptor::from)
+            .filter(|d| d.artifact_type.as_deref() == Some(NOTARY_SIGNATURE_ARTIFACT_TYPE))
+            .collect();
+        Ok(Page {
+            descriptors,
+            next: None,
+        })
+    }
+
+    /// notation-go's `FetchSignatureBlob`: checks, manifest, exactly one layer, blob.
+    async fn fetch_signature_uncached(
+        &self,
+        manifest: &Descriptor,
+    ) -> Result<FetchedSignature, RegistryError> {
+        if manifest.media_type != OCI_ARTIFACT_MANIFEST && manifest.media_type != OCI_IMAGE_MANIFEST
+        {
+            return Err(RegistryError::SignatureManifestMediaType(
+                manifest.media_type.clone(),
+            ));
+        }
+        if manifest.size > MAX_MANIFEST_BYTES {
+            return Err(RegistryError::SignatureManifestTooLarge(manifest.size));
+        }
+        let manifest_digest = OciDigest::parse(&manifest.digest)?;
+        let bytes = self
+            .fetch_content(
+                &format!("manifests/{manifest_digest}"),
+                Some(&manifest.media_type),
+                manifest,
+                &manifest_digest,
+            )
+            .await?;
+        let parsed: RawSignatureManifest =
+            serde_json::from_slice(&bytes).map_err(|e| RegistryError::ManifestDecode {
+                digest: manifest.digest.clone(),
+                detail: e.to_string(),
+            })?;
+        let layers = if manifest.media_type == OCI_ARTIFACT_MANIFEST {
+            parsed.blobs
+        } else {
+            parsed.layers
+        };
+        if layers.len() != 1 {
+            return Err(RegistryError::EnvelopeCount(layers.len()));
+        }
+        let Some(layer) = layers.into_iter().next().map(Descriptor::from) else {
+            return Err(RegistryError::EnvelopeCount(0));
+        };
+        if layer.size > MAX_ENVELOPE_BYTES {
+            return Err(RegistryError::EnvelopeTooLarge(layer.size));
+        }
+        let layer_digest = OciDigest::parse(&layer.digest)?;
+        let blob = self
+            .fetch_content(
+                &format!("blobs/{layer_digest}"),
+                None,
+                &layer,
+                &layer_digest,
+            )
+            .await?;
+        Ok(FetchedSignature {
+            manifest: manifest.clone(),
+            envelope: layer,
+            blob,
+        })
+    }
+
+    /// oras-go's manifest/blob `Fetch` followed by `content.FetchAll`'s verified read.
+    async fn fetch_content(
+        &self,
+        path: &str,
+        accept: Option<&str>,
+        target: &Descriptor,
+        digest: &OciDigest,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let url = self.url(path)?;
+        let mut request = HttpRequest::new(Method::GET, url);
+        if let Some(accept) = accept {
+            request = request.header("Accept", accept);
+        }
+        let line0 = RequestLine {
+            method: "GET".into(),
+            url: request.url.to_string(),
+        };
+        self.deadline(line0, async {
+            let (response, line) = self.send(request).await?;
+            match response.status {
+                200 => {}
+                404 => {
+                    return Err(RegistryError::NotFound {
+                        reference: target.digest.clone(),
+                    })
+                }
+                _ => return Err(self.status_error(response, line).await),
+            }
+            if accept.is_some() {
+                let media_type =
+                    parse_media_type(response.header("Content-Type")).map_err(|detail| {
+                        RegistryError::InvalidContentType {
+                            request: line.clone(),
+                            detail,
+                        }
+                    })?;
+                if media_type != target.media_type {
+                    return Err(RegistryError::ContentTypeMismatch {
+                        request: line,
+                        received: media_type,
+                        expected: target.media_type.clone(),
+                    });
+                }
+            }
+            if let Some(length) = content_length(&response) {
+                if length != target.size {
+                    return Err(RegistryError::ContentLengthMismatch { request: line });
+                }
+            }
+            if accept.is_some() {
+                verify_digest_header(&response, &line, digest)?;
+            }
+            read_verified(response.body, target.size, digest).await
+        })
+        .await
+    }
+
+    async fn list_tags(&self) -> Result<Vec<String>, RegistryError> {
+        #[derive(Deserialize)]
+        struct TagList {
+            #[serde(default)]
+            tags: Option<Vec<String>>,
+        }
+        let mut tags = Vec::new();
+        let mut next = Some(self.url("tags/list")?);
+        let mut pages = 0usize;
+        while let Some(url) = next.take() {
+            pages += 1;
+            let request = HttpRequest::new(Method::GET, url);
+            let line0 = RequestLine {
+                method: "GET".into(),
+                url: request.url.to_string(),
+            };
+            if pages > self.options.max_pages {
+                return Err(RegistryError::TooManyPages {
+                    request: line0,
+                    limit: self.options.max_pages,
+                });
+            }
+            let (page, link) = self
+                .deadline(line0, async {
+                    let (response, line) = self.send(request).await?;
+                    if response.status != 200 {
+                        return Err(self.status_error(response, line).await);
+                    }
+                    let link = response.header("Link").map(str::to_owned);
+                    let body = read_capped(response.body, MAX_MANIFEST_BYTES, &line).await?;
+                    let page: TagList =
+                        decode_first_json(&body).map_err(|detail| RegistryError::Decode {
+                            request: line.clone(),
+                            detail,
+                        })?;
+                    let base = Url::parse(&line.url).map_err(|e| RegistryError::InvalidLink {
+                        link: line.url.clone(),
+                        detail: e.to_string(),
+                    })?;
+                    let link = match link {
+                        Some(l) => Some(parse_link(&l, &base)?),
+                        None => None,
+                    };
+                    Ok((page, link))
+                })
+                .await?;
+            tags.extend(page.tags.unwrap_or_default());
+            next = link;
+        }
+        Ok(tags)
+    }
+}
+
+/// A tag as the distribution spec allows it.
+fn valid_tag(tag: &str) -> bool {
+    let bytes = tag.as_bytes();
+    (1..=128).contains(&bytes.len())
+        && bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+fn content_length(response: &HttpResponse) -> Option<u64> {
+    response
+        .header("Content-Length")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+/// What a manifest response says about its content.
+struct ResponseDescriptor {
+    size: u64,
+    digest: Option<OciDigest>,
+}
+
+fn descriptor_from_get(
+    response: &HttpResponse,
+    line: &RequestLine,
+) -> Result<ResponseDescriptor, RegistryError> {
+    parse_media_type(response.header("Content-Type")).map_err(|detail| {
+        RegistryError::InvalidContentType {
+            request: line.clone(),
+            detail,
+        }
+    })?;
+    let size = content_length(response).ok_or_else(|| RegistryError::UnknownContentLength {
+        request: line.clone(),
+    })?;
+    let digest = match response.header("Docker-Content-Digest") {
+        Some(value) => {
+            Some(
+                OciDigest::parse(value).map_err(|_| RegistryError::InvalidDigestHeader {
+                    request: line.clone(),
+                    value: value.to_owned(),
+                })?,
+            )
+        }
+        None => None,
+    };
+    Ok(ResponseDescriptor { size, digest })
+}
+
+/// oras-go `generateDescriptor` for a HEAD.
+fn descriptor_from_head(
+    response: &HttpResponse,
+    line: &RequestLine,
+    ref_digest: Option<&OciDigest>,
+) -> Result<Descriptor, RegistryError> {
+    let media_type = parse_media_type(response.header("Content-Type")).map_err(|detail| {
+        RegistryError::InvalidContentType {
+            request: line.clone(),
+            detail,
+        }
+    })?;
+    let described = descriptor_from_get(response, line)?;
+    let digest = match (described.digest, ref_digest) {
+        (Some(server), Some(wanted)) if &server != wanted => {
+            return Err(RegistryError::DigestHeaderMismatch {
+                request: line.clone(),
+                received: server.to_string(),
+                expected: wanted.to_string(),
+            })
+        }
+        (Some(server), _) => server,
+        (None, Some(wanted)) => wanted.clone(),
+        (None, None) => {
+            return Err(RegistryError::MissingDigestHeader {
+                method: line.method.clone(),
+            })
+        }
+    };
+    Ok(Descriptor {
+        media_type,
+        digest: digest.to_string(),
+        size: described.size,
+        artifact_type: None,
+        annotations: None,
+    })
+}
+
+fn verify_digest_header(
+    response: &HttpResponse,
+    line: &RequestLine,
+    expected: &OciDigest,
+) -> Result<(), RegistryError> {
+    let Some(value) = response.header("Docker-Content-Digest") else {
+        return Ok(());
+    };
+    let received = OciDigest::parse(value).map_err(|_| RegistryError::InvalidDigestHeader {
+        request: line.clone(),
+        value: value.to_owned(),
+    })?;
+    if &received != expected {
+        return Err(RegistryError::DigestHeaderMismatch {
+            request: line.clone(),
+            received: received.to_string(),
+            expected: expected.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Reads at most `cap` bytes; more is an error, raised before the excess is buffered.
+async fn read_capped(
+    mut body: transport::Body,
+    cap: u64,
+    line: &RequestLine,
+) -> Result<Vec<u8>, RegistryError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|detail| RegistryError::Transport {
+            request: line.clone(),
+            detail,
+        })?;
+        if out.len() as u64 + chunk.len() as u64 > cap {
+            return Err(RegistryError::BodyTooLarge {
+                request: line.clone(),
+                limit: cap,
+            });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// Reads exactly `size` bytes (hashing as they come), as `content.ReadAll` with a verifying
+/// reader does: short is an error, one byte more is `trailing data`, another hash is
+/// `mismatched digest`.
+async fn read_verified(
+    mut body: transport::Body,
+    size: u64,
+    digest: &OciDigest,
+) -> Result<Vec<u8>, RegistryError> {
+    let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 20)).unwrap_or(0));
+    let mut hasher = digest.hasher();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|detail| RegistryError::ShortContent {
+            expected: size,
+            got: out.len() as u64,
+            digest: format!("{digest} ({detail})"),
+        })?;
+        let room = usize::try_from(size - out.len() as u64).unwrap_or(usize::MAX);
+        if chunk.len() > room {
+            return Err(RegistryError::TrailingData);
+        }
+        hasher.update(&chunk);
+        out.extend_from_slice(&chunk);
+    }
+    if (out.len() as u64) < size {
+        return Err(RegistryError::ShortContent {
+            expected: size,
+            got: out.len() as u64,
+            digest: digest.to_string(),
+        });
+    }
+    if !digest.matches(hasher) {
+        return Err(RegistryError::MismatchedDigest);
+    }
+    Ok(out)
+}
+
+/// Reads exactly `size` bytes without a digest to check against (a tag index served without
+/// `Docker-Content-Digest`: its digest is whatever the bytes hash to).
+async fn read_exact_size(
+    body: transport::Body,
+    size: u64,
+    line: &RequestLine,
+) -> Result<Vec<u8>, RegistryError> {
+    let bytes = read_capped(body, size, line).await.map_err(|e| match e {
+        RegistryError::BodyTooLarge { .. } => RegistryError::TrailingData,
+        other => other,
+    })?;
+    if (bytes.len() as u64) < size {
+        return Err(RegistryError::ShortContent {
+            expected: size,
+            got: bytes.len() as u64,
+            digest: digest::sha256_digest(&bytes),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Go's `json.Decoder.Decode`: the first JSON value; what follows it is not read.
+fn decode_first_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<T>();
+    match stream.next() {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(e)) if e.is_eof() => Err("unexpected EOF".into()),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("EOF".into()),
+    }
+}
+
+/// oras-go `isReferrersFilterApplied` for `artifactType`.
+fn filter_applied(applied: Option<&str>) -> bool {
+    applied.is_some_and(|a| a.split(',').any(|f| f == "artifactType"))
+}
+
+/// oras-go `parseLink`: the text between the first `<` and `>`, resolved against the request.
+fn parse_link(link: &str, base: &Url) -> Result<Url, RegistryError> {
+    if !link.starts_with('<') {
+        return Err(RegistryError::InvalidLink {
+            link: link.to_owned(),
+            detail: "missing '<'".into(),
+        });
+    }
+    let Some(end) = link.find('>') else {
+        return Err(RegistryError::InvalidLink {
+            link: link.to_owned(),
+            detail: "missing '>'".into(),
+        });
+    };
+    let target = link.get(1..end).unwrap_or("");
+    let url = base.join(target).map_err(|e| RegistryError::InvalidLink {
+        link: link.to_owned(),
+        detail: e.to_string(),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(RegistryError::InvalidLink {
+            link: link.to_owned(),
+            detail: "not an http(s) URL".into(),
+        });
+    }
+    Ok(url)
+}
+
+/// errcode `Error.Error()`: the code lower-cased with `_` as spaces, then message and detail.
+fn render_error_code(e: &RawError) -> String {
+    let code: String = e
+        .code
+        .chars()
+        .map(|c| {
+            if c == '_' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    match (&e.message, &e.detail) {
+        (m, _) if m.is_empty() => code,
+        (m, None) | (m, Some(serde_json::Value::Null)) => format!("{code}: {m}"),
+        (m, Some(detail)) => format!("{code}: {m}: {}", go_value(detail)),
+    }
+}
+
+/// Go's `%v` of a decoded JSON value, for the common shapes.
+fn go_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => {
+            format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" "))
+        }
+        serde_json::Value::Object(o) => {
+            let mut entries: Vec<_> = o.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            format!(
+                "map[{}]",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", go_value(v)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Go's `http.StatusText` for the codes a registry plausibly sends.
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Request Entity Too Large",
+        415 => "Unsupported Media Type",
+        416 => "Requested Range Not Satisfiable",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests;
