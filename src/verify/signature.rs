@@ -88,6 +88,8 @@ impl StoreKind {
 pub struct StatementView {
     /// Statement name.
     pub name: String,
+    /// Its registry scopes.
+    pub registry_scopes: Vec<String>,
     /// `type:name` trust store entries, in policy order.
     pub trust_stores: Vec<String>,
     /// Trusted identities, in policy order.
@@ -756,6 +758,7 @@ mod tests {
     fn statement(level: LevelActions) -> StatementView {
         StatementView {
             name: "e2e".into(),
+            registry_scopes: vec!["*".into()],
             trust_stores: vec!["ca:e2e".into()],
             trusted_identities: vec!["*".into()],
             verify_timestamp_after_cert_expiry: false,
