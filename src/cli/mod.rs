@@ -7,6 +7,7 @@ pub mod envelope;
 pub mod inspect;
 pub mod policy;
 pub mod source;
+pub mod stages;
 pub mod verify;
 
 pub use source::{source_for, Source};

@@ -15,8 +15,6 @@ pub struct LayoutSource {
     pub wanted: String,
     /// `registry/repository` the trust policy scopes are matched against.
     pub scope: String,
-    /// Whether the reference was a tag (Flux's revision is then `<tag>@<digest>`).
-    pub tag: Option<String>,
 }
 
 impl LayoutSource {
@@ -67,12 +65,10 @@ pub fn open_layout(
     if wanted.is_empty() {
         anyhow::bail!("missing reference: give a tag or @sha256:<digest> inside the OCI layout");
     }
-    let tag = (!wanted.contains(':')).then(|| wanted.clone());
     Ok(LayoutSource {
         layout,
         display: dir.display().to_string(),
         wanted,
         scope: scope.unwrap_or_default().to_string(),
-        tag,
     })
 }

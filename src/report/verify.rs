@@ -176,7 +176,7 @@ impl VerifyReport {
         }
     }
 
-    /// The text report.
+    /// The text report. In notation mode the CLI prints [`Self::notation_cli_lines`] after it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for warning in &self.warnings {
@@ -252,12 +252,7 @@ impl VerifyReport {
                     None => out.push_str("Conditions: SourceVerified is not set (ignored)\n"),
                 }
             }
-            Mode::Notation => {
-                out.push('\n');
-                for line in self.notation_cli_lines() {
-                    let _ = writeln!(out, "{line}");
-                }
-            }
+            Mode::Notation => out.push('\n'),
         }
         out
     }

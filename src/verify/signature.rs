@@ -1156,3 +1156,38 @@ impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
         }
     }
 }
+
+/// Stages for a build without trust material support: every call fails closed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unavailable;
+
+impl Stages for Unavailable {
+    fn applicable_statement(&self, _r: &str) -> Result<StatementView, String> {
+        Err("trust policy support is not available in this build".into())
+    }
+    fn open_envelope(&self, _m: &str, _b: &[u8]) -> Result<VerifiedEnvelope, String> {
+        Err("envelope support is not available in this build".into())
+    }
+    fn trusted_certificates(&self, _k: StoreKind, _n: &str) -> Result<Vec<Certificate>, String> {
+        Err("trust store support is not available in this build".into())
+    }
+    fn check_trusted_identities(&self, _s: &StatementView, _l: &Certificate) -> Result<(), String> {
+        Err("trusted identity support is not available in this build".into())
+    }
+    fn verify_timestamp(
+        &self,
+        _t: &[u8],
+        _s: &[u8],
+        _r: &[Certificate],
+    ) -> Result<VerifiedTimestamp, String> {
+        Err("timestamp support is not available in this build".into())
+    }
+    fn revocation(
+        &self,
+        _c: &[Certificate],
+        _p: ChainPurpose,
+        _t: Option<DateTime<Utc>>,
+    ) -> RevocationStatus {
+        RevocationStatus::NotChecked("revocation checking is not available in this build".into())
+    }
+}
