@@ -8,6 +8,15 @@ pub mod signatures;
 
 pub use shim::{Action, ValidationType};
 
+/// The validation types in the order notation-go runs them.
+pub const VALIDATION_ORDER: [ValidationType; 5] = [
+    ValidationType::Integrity,
+    ValidationType::Authenticity,
+    ValidationType::Expiry,
+    ValidationType::AuthenticTimestamp,
+    ValidationType::Revocation,
+];
+
 /// Whose behaviour to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
