@@ -1,6 +1,7 @@
 //! The validations of one signature in notation-go's order, and the signature loop.
 
 pub mod outcome;
+mod revocation_shim;
 pub mod run;
 mod shim;
 pub mod signature;
