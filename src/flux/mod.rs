@@ -2,4 +2,5 @@
 //! `SourceVerified` condition and `OCIRepository` manifests.
 
 pub mod condition;
+pub mod ocirepository;
 pub mod outcome;

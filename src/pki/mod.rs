@@ -6,3 +6,4 @@ pub mod ber;
 pub mod cert;
 pub mod chain;
 pub mod name;
+pub mod revocation;
