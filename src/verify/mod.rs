@@ -1,7 +1,6 @@
 //! The validations of one signature in notation-go's order, and the signature loop.
 
 pub mod outcome;
-mod revocation_shim;
 pub mod run;
 mod shim;
 pub mod signature;
