@@ -1,5 +1,6 @@
 //! The validations of one signature in notation-go's order, and the signature loop.
 
+mod envelope_stage;
 pub mod outcome;
 pub mod run;
 mod shim;
