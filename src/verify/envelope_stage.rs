@@ -17,3 +17,14 @@ pub(crate) fn timestamp(
 ) -> Result<VerifiedTimestamp, String> {
     Err("failed to parse timestamp countersignature with error: timestamp support is not available in this build".into())
 }
+
+/// The envelope's contents for `inspect`, without verifying its signature.
+pub(crate) fn inspect(
+    _digest: &str,
+    media_type: &str,
+    _blob: &[u8],
+) -> Result<crate::report::tree::InspectedSignature, String> {
+    Err(format!(
+        "envelope support for {media_type:?} is not available in this build"
+    ))
+}

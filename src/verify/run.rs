@@ -129,3 +129,103 @@ where
         warnings,
     })
 }
+
+/// What `envelope verify` checks: one envelope file against the artifact it should sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeRequest {
+    /// Flux or notation.
+    pub mode: Mode,
+    /// source-controller version (flux mode).
+    pub flux_version: FluxVersion,
+    /// `registry/repository@sha256:...`, matched against registry scopes.
+    pub artifact_reference: String,
+    /// The signed artifact's descriptor.
+    pub artifact: crate::source::Descriptor,
+    /// The envelope's media type.
+    pub media_type: String,
+    /// Warnings gathered before verification.
+    pub warnings: Vec<String>,
+}
+
+/// notation-go's `verifier.Verify` on one envelope. The report has one signature; its top-level
+/// error is that signature's own error text, and Flux's result is what `checkOutcome` makes of
+/// that single outcome.
+pub fn verify_envelope<St: Stages>(
+    stages: Result<St, VerifyError>,
+    options: SignatureOptions,
+    request: EnvelopeRequest,
+    blob: &[u8],
+    now: DateTime<Utc>,
+) -> VerifyReport {
+    use super::outcome::{SignatureEntry, Verdict};
+    use super::signatures::SignatureVerifier as _;
+    let digest = request.artifact.digest.clone();
+    let repository = request
+        .artifact_reference
+        .rsplit_once('@')
+        .map_or(request.artifact_reference.as_str(), |(r, _)| r)
+        .to_string();
+    let mut report = VerifyReport {
+        mode: request.mode,
+        flux_version: request.flux_version,
+        reference: request.artifact_reference.clone(),
+        revision: digest.clone(),
+        policy: None,
+        verification: Verification {
+            artifact_reference: request.artifact_reference.clone(),
+            artifact: Some(request.artifact.clone()),
+            level: None,
+            signatures: Vec::new(),
+            verdict: super::outcome::Verdict::Skipped,
+        },
+        warnings: request.warnings.clone(),
+    };
+    let stages = match stages {
+        Ok(stages) => stages,
+        Err(error) => {
+            report.verification.verdict = Verdict::Failed(error);
+            return report;
+        }
+    };
+    let statement = match stages.applicable_statement(&request.artifact_reference) {
+        Ok(statement) => statement,
+        Err(message) => {
+            report.verification.verdict = Verdict::Failed(VerifyError::NoApplicablePolicy(message));
+            return report;
+        }
+    };
+    report.policy = Some(policy_summary(&statement, &repository));
+    report.verification.level = Some(statement.level.clone());
+    if statement.level.is_skip() {
+        return report;
+    }
+    let verifier = Verifier {
+        stages,
+        options,
+        now,
+    };
+    let fetched = crate::source::FetchedSignature {
+        manifest: crate::source::Descriptor::default(),
+        envelope: crate::source::Descriptor {
+            media_type: request.media_type.clone(),
+            digest: format!(
+                "sha256:{}",
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
+            ),
+            size: blob.len() as u64,
+            ..crate::source::Descriptor::default()
+        },
+        blob: blob.to_vec(),
+    };
+    let outcome = verifier.verify(&request.artifact, &fetched, &request.artifact_reference);
+    report.verification.verdict = match &outcome.error {
+        None => Verdict::Verified(0),
+        Some(error) => Verdict::Failed(VerifyError::Signature(error.to_string())),
+    };
+    report.verification.signatures.push(SignatureEntry {
+        manifest: fetched.envelope.clone(),
+        envelope_media_type: Some(request.media_type),
+        outcome: Some(outcome),
+    });
+    report
+}

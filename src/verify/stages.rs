@@ -62,7 +62,11 @@ impl<T: TrustStore> PolicyStages<T> {
             .map_err(|e| VerifyError::InvalidPolicy(e.to_string()))?;
         if mode == Mode::Flux && !flux_version.supports_timestamps() {
             for statement in &policy.trust_policies {
-                if let Some(entry) = statement.trust_stores.iter().find(|s| s.starts_with("tsa:")) {
+                if let Some(entry) = statement
+                    .trust_stores
+                    .iter()
+                    .find(|s| s.starts_with("tsa:"))
+                {
                     return Err(VerifyError::InvalidPolicy(format!(
                         "trust policy statement {} uses an unsupported trust store type \"tsa\" in trust store value {}",
                         crate::pki::chain::go_quote(&statement.name),
@@ -130,7 +134,11 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         super::envelope_stage::open(media_type, blob)
     }
 
-    fn trusted_certificates(&self, kind: StoreKind, name: &str) -> Result<Vec<Certificate>, String> {
+    fn trusted_certificates(
+        &self,
+        kind: StoreKind,
+        name: &str,
+    ) -> Result<Vec<Certificate>, String> {
         self.store
             .certificates(store_type(kind), name)
             .map_err(|e| e.to_string())
@@ -141,8 +149,12 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         statement: &StatementView,
         leaf: &Certificate,
     ) -> Result<(), String> {
-        verify_identities(&statement.name, &statement.trusted_identities, &leaf.subject())
-            .map_err(|e| e.to_string())
+        verify_identities(
+            &statement.name,
+            &statement.trusted_identities,
+            &leaf.subject(),
+        )
+        .map_err(|e| e.to_string())
     }
 
     fn verify_timestamp(
