@@ -1,0 +1,490 @@
+//! The registry client against real servers: Debian's docker-registry (CNCF distribution 2.8,
+//! no referrers API, so the tag-schema fallback) and an in-process registry with the referrers
+//! API that can also play hostile.
+
+mod distribution;
+mod testreg;
+
+use distribution::{Distribution, Layout, Pusher};
+use fluxverify::source::registry::{
+    CredentialSource, Credentials, RegistryClient, RegistryError, RegistryOptions,
+};
+use fluxverify::source::{Descriptor, SignatureSource};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use testreg::{Hostile, TestRegistry};
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+fn options(credentials: CredentialSource) -> RegistryOptions {
+    RegistryOptions {
+        plain_http: true,
+        credentials,
+        request_timeout: Duration::from_secs(10),
+        ..Default::default()
+    }
+}
+
+fn anonymous() -> RegistryOptions {
+    options(CredentialSource::Anonymous)
+}
+
+fn descriptor(v: &serde_json::Value) -> Descriptor {
+    serde_json::from_value(v.clone()).unwrap()
+}
+
+/// Pushes `layout` into `repo`, then discovers through the client exactly what the layout holds:
+/// the subject's descriptor, its signature manifests in order, every envelope byte for byte.
+async fn push_and_discover(
+    reg: &Distribution,
+    creds: CredentialSource,
+    dir: &Path,
+    repo: &str,
+) -> usize {
+    let layout = Layout::open(dir);
+    let pusher = Pusher::new(&reg.addr, reg.basic.clone());
+    layout.push(&pusher, repo, "v1").await;
+    let subject = layout.tagged("v1");
+    let subject_digest = subject["digest"].as_str().unwrap();
+    let client = RegistryClient::new(&reg.addr, repo, options(creds)).unwrap();
+
+    let mut want = descriptor(&subject);
+    want.annotations = None;
+    want.artifact_type = None;
+    assert_eq!(
+        client.resolve(subject_digest).await.unwrap(),
+        want,
+        "{repo}: resolve by digest"
+    );
+    assert_eq!(
+        client.resolve("v1").await.unwrap(),
+        want,
+        "{repo}: resolve by tag"
+    );
+
+    // What a registry without the referrers API serves: the tag index's notation entries.
+    let tag_index = layout.manifests().into_iter().find(|d| {
+        d["annotations"]["org.opencontainers.image.ref.name"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("sha256-"))
+    });
+    let expected: Vec<serde_json::Value> = match tag_index {
+        Some(d) => {
+            let idx: serde_json::Value =
+                serde_json::from_slice(&layout.blob(d["digest"].as_str().unwrap())).unwrap();
+            idx["manifests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["artifactType"] == testreg::NOTARY)
+                .cloned()
+                .collect()
+        }
+        None => layout.referrers_of(subject_digest),
+    };
+    let pages = client.list_signatures(&want, 100).await.unwrap();
+    let listed: Vec<Descriptor> = pages.concat();
+    assert_eq!(
+        listed,
+        expected.iter().map(descriptor).collect::<Vec<_>>(),
+        "{repo}: signatures in order"
+    );
+    for sig in &listed {
+        let fetched = client.fetch_signature(sig).await.unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&layout.blob(&sig.digest)).unwrap();
+        let layer = &manifest["layers"][0];
+        assert_eq!(fetched.envelope.digest, layer["digest"].as_str().unwrap());
+        assert_eq!(
+            fetched.envelope.media_type,
+            layer["mediaType"].as_str().unwrap()
+        );
+        assert_eq!(
+            fetched.blob,
+            layout.blob(layer["digest"].as_str().unwrap()),
+            "{repo}: envelope bytes"
+        );
+    }
+    listed.len()
+}
+
+#[tokio::test]
+async fn upstream_and_corpus_layouts_in_docker_registry() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&bin, false);
+    let mut total = 0;
+    let upstream = vectors().join("upstream/notation/test/e2e/testdata/registry/oci_layout");
+    let mut counts = Vec::new();
+    for entry in std::fs::read_dir(&upstream).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let n = push_and_discover(
+            &reg,
+            CredentialSource::Anonymous,
+            &dir,
+            &format!("e2e/{name}"),
+        )
+        .await;
+        counts.push((name, n));
+        total += n;
+    }
+    for entry in std::fs::read_dir(vectors().join("corpus/layouts")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let n = push_and_discover(
+            &reg,
+            CredentialSource::Anonymous,
+            &dir,
+            &format!("corpus/{name}"),
+        )
+        .await;
+        counts.push((name, n));
+        total += n;
+    }
+    counts.sort();
+    let count = |n: &str| counts.iter().find(|(k, _)| k == n).unwrap().1;
+    assert_eq!(count("e2e"), 0, "unsigned");
+    assert_eq!(count("unsigned"), 0, "unsigned");
+    assert_eq!(count("e2e-valid-signature"), 1);
+    assert_eq!(count("multi4-fourth-trusted"), 4);
+    assert!(total >= 10, "{counts:?}");
+}
+
+#[tokio::test]
+async fn htpasswd_basic_auth_on_docker_registry() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&bin, true);
+    let dir = vectors().join("corpus/layouts/m-rsa2048-c2-jws");
+    let alice = CredentialSource::Explicit(Credentials::Basic {
+        username: "alice".into(),
+        password: "s3cret".into(),
+    });
+    assert_eq!(push_and_discover(&reg, alice, &dir, "corpus/rsa").await, 1);
+
+    let subject = Layout::open(&dir).tagged("v1")["digest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let anon = RegistryClient::new(&reg.addr, "corpus/rsa", anonymous()).unwrap();
+    let err = anon.resolve(&subject).await.unwrap_err();
+    assert!(
+        matches!(err, RegistryError::Status { status: 401, .. }),
+        "{err}"
+    );
+    let wrong = RegistryClient::new(
+        &reg.addr,
+        "corpus/rsa",
+        options(CredentialSource::Explicit(Credentials::Basic {
+            username: "alice".into(),
+            password: "nope".into(),
+        })),
+    )
+    .unwrap();
+    let err = wrong.resolve(&subject).await.unwrap_err();
+    assert!(
+        err.to_string().contains("response status code 401"),
+        "{err}"
+    );
+
+    // The same credentials from a Docker config file.
+    let home = tempfile::tempdir().unwrap();
+    use base64::Engine as _;
+    let auth = base64::engine::general_purpose::STANDARD.encode("alice:s3cret");
+    std::fs::write(
+        home.path().join("config.json"),
+        serde_json::json!({"auths": {reg.addr.clone(): {"auth": auth}}}).to_string(),
+    )
+    .unwrap();
+    std::env::set_var("DOCKER_CONFIG", home.path());
+    let from_config = RegistryClient::new(
+        &reg.addr,
+        "corpus/rsa",
+        options(CredentialSource::DockerConfig),
+    )
+    .unwrap();
+    let resolved = from_config.resolve(&subject).await;
+    std::env::remove_var("DOCKER_CONFIG");
+    assert_eq!(resolved.unwrap().digest, subject);
+}
+
+#[tokio::test]
+async fn referrers_api_pages_are_followed_in_order() {
+    let reg = TestRegistry::start().await;
+    *reg.state.page_size.lock().unwrap() = 7;
+    let (subject, sigs) = reg.seed("app", 20, |i| format!("envelope {i}").into_bytes());
+    let client = RegistryClient::new(&reg.host(), "app", anonymous()).unwrap();
+    let s = client
+        .resolve(subject["digest"].as_str().unwrap())
+        .await
+        .unwrap();
+    let pages = client.list_signatures(&s, 100).await.unwrap();
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![7, 7, 6]
+    );
+    assert_eq!(
+        pages.concat(),
+        sigs.iter().map(descriptor).collect::<Vec<_>>()
+    );
+    // Flux's three: the first page is enough, no further page is requested.
+    let client = RegistryClient::new(
+        &reg.host(),
+        "app",
+        RegistryOptions {
+            prefetch: 0,
+            ..anonymous()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        client.list_signatures(&s, 3).await.unwrap().concat().len(),
+        7
+    );
+    assert_eq!(client.requests_sent(), 1);
+    for (i, sig) in pages.concat().iter().enumerate() {
+        assert_eq!(
+            client.fetch_signature(sig).await.unwrap().blob,
+            format!("envelope {i}").into_bytes()
+        );
+    }
+}
+
+/// Runs `f` against a registry behaving as `hostile`; it must fail, clearly, within `limit`.
+async fn hostile_case(hostile: Hostile, timeout: Duration, limit: Duration) -> RegistryError {
+    let reg = TestRegistry::start().await;
+    let (subject, _sigs) = reg.seed("app", 2, |i| vec![b'x'; 100 + i]);
+    reg.hostile(hostile);
+    let client = RegistryClient::new(
+        &reg.host(),
+        "app",
+        RegistryOptions {
+            request_timeout: timeout,
+            ..anonymous()
+        },
+    )
+    .unwrap();
+    let start = Instant::now();
+    let result = async {
+        let s = client.resolve(subject["digest"].as_str().unwrap()).await?;
+        let listed = client.list_signatures(&s, 100).await?.concat();
+        for sig in &listed {
+            client.fetch_signature(sig).await?;
+        }
+        Ok::<_, RegistryError>(listed.len())
+    }
+    .await;
+    let elapsed = start.elapsed();
+    assert!(elapsed < limit, "took {elapsed:?}");
+    result.expect_err("a hostile registry must not pass")
+}
+
+#[tokio::test]
+async fn hostile_registries_end_in_clear_errors_within_deadlines() {
+    let t = Duration::from_millis(800);
+    let limit = Duration::from_secs(5);
+
+    let e = hostile_case(
+        Hostile {
+            wrong_digest_header: true,
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert!(
+        e.to_string()
+            .contains("invalid response; digest mismatch in Docker-Content-Digest"),
+        "{e}"
+    );
+
+    let e = hostile_case(
+        Hostile {
+            tamper_blobs: true,
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert_eq!(e, RegistryError::MismatchedDigest);
+
+    let e = hostile_case(
+        Hostile {
+            endless_manifests: true,
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert_eq!(e, RegistryError::TrailingData);
+
+    let e = hostile_case(
+        Hostile {
+            short_content_length: true,
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert!(e.to_string().ends_with("mismatch Content-Length"), "{e}");
+
+    let e = hostile_case(
+        Hostile {
+            endless_links: true,
+            ..Default::default()
+        },
+        t,
+        Duration::from_secs(20),
+    )
+    .await;
+    assert!(matches!(e, RegistryError::TooManyPages { .. }), "{e}");
+
+    let e = hostile_case(
+        Hostile {
+            endless_referrers_body: true,
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert!(
+        e.to_string()
+            .ends_with("failed to decode response: unexpected EOF"),
+        "{e}"
+    );
+
+    let e = hostile_case(
+        Hostile {
+            delay: Duration::from_secs(30),
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert!(
+        matches!(&e, RegistryError::Timeout { host, .. } if host == "127.0.0.1"),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("no complete response from 127.0.0.1 within 800ms"),
+        "{e}"
+    );
+
+    let e = hostile_case(
+        Hostile {
+            drip: Some(Duration::from_millis(100)),
+            ..Default::default()
+        },
+        t,
+        limit,
+    )
+    .await;
+    assert!(matches!(e, RegistryError::Timeout { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn oversized_descriptors_are_refused_before_any_request() {
+    let reg = TestRegistry::start().await;
+    let (subject, _) = reg.seed("app", 0, |_| Vec::new());
+    let digest = subject["digest"].as_str().unwrap();
+    reg.add_referrer("app", digest, serde_json::json!({"mediaType": testreg::OCI_MANIFEST, "digest": testreg::sha256(b"big"), "size": 4 * 1024 * 1024 + 1, "artifactType": testreg::NOTARY}));
+    let client = RegistryClient::new(
+        &reg.host(),
+        "app",
+        RegistryOptions {
+            prefetch: 0,
+            ..anonymous()
+        },
+    )
+    .unwrap();
+    let s = client.resolve(digest).await.unwrap();
+    let listed = client.list_signatures(&s, 3).await.unwrap().concat();
+    let before = reg.requests().len();
+    let e = client.fetch_signature(&listed[0]).await.unwrap_err();
+    assert_eq!(e.to_string(), "signature manifest too large: 4194305 bytes");
+    assert_eq!(reg.requests().len(), before);
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_blob_storage() {
+    let storage = TestRegistry::start().await;
+    let reg = TestRegistry::start().await;
+    let (subject, sigs) = reg.seed("app", 1, |_| b"the envelope".to_vec());
+    storage.seed("app", 1, |_| b"the envelope".to_vec());
+    use base64::Engine as _;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("alice:s3cret")
+    );
+    *reg.state.basic.lock().unwrap() = Some(basic.clone());
+    reg.hostile(Hostile {
+        redirect_blobs_to: Some(format!("http://{}", storage.host())),
+        ..Default::default()
+    });
+    let client = RegistryClient::new(
+        &reg.host(),
+        "app",
+        options(CredentialSource::Explicit(Credentials::Basic {
+            username: "alice".into(),
+            password: "s3cret".into(),
+        })),
+    )
+    .unwrap();
+    let s = client
+        .resolve(subject["digest"].as_str().unwrap())
+        .await
+        .unwrap();
+    client.list_signatures(&s, 3).await.unwrap();
+    let got = client.fetch_signature(&descriptor(&sigs[0])).await.unwrap();
+    assert_eq!(got.blob, b"the envelope");
+    let storage_requests = storage.requests();
+    assert!(!storage_requests.is_empty(), "the blob came from storage");
+    assert!(
+        storage_requests.iter().all(|r| r.authorization.is_none()),
+        "credentials leaked: {storage_requests:?}"
+    );
+    assert!(reg
+        .requests()
+        .iter()
+        .filter(|r| r.path_and_query.contains("/manifests/"))
+        .any(|r| r.authorization.as_deref() == Some(basic.as_str())));
+}
+
+#[tokio::test]
+async fn a_verification_costs_three_round_trips() {
+    let d = Duration::from_millis(150);
+    let reg = TestRegistry::start().await;
+    let (subject, _sigs) = reg.seed("app", 3, |i| vec![b'e'; 10 + i]);
+    reg.hostile(Hostile {
+        delay: d,
+        ..Default::default()
+    });
+    let client = RegistryClient::new(&reg.host(), "app", anonymous()).unwrap();
+    let start = Instant::now();
+    let s = client
+        .resolve(subject["digest"].as_str().unwrap())
+        .await
+        .unwrap();
+    for sig in client.list_signatures(&s, 3).await.unwrap().concat() {
+        client.fetch_signature(&sig).await.unwrap();
+    }
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < d * 7 / 2,
+        "took {elapsed:?} = {:.2} D",
+        elapsed.as_secs_f64() / d.as_secs_f64()
+    );
+    assert_eq!(client.requests_sent(), 2 + 3 * 2);
+}

@@ -1,0 +1,42 @@
+//! Test-only Notary Project signer: test PKI, JWS/COSE envelopes and OCI layouts.
+//!
+//! Never part of the shipped binary: include it from an integration test with `mod support;`
+//! (files under `tests/support/` are not test crates themselves). Keys come from
+//! `fixtures/keys/` (committed, test-only), so nothing slow is generated at run time.
+//!
+//! # PKI ([`pki`])
+//! - [`pki::KeyKind`] (`Rsa2048` … `P521`) and [`pki::PrivateKey::load`]`(kind, "root"|"inter"|"leaf")`,
+//!   or [`pki::PrivateKey::load_named`]`("rsa1024-leaf")` for the keys notation refuses
+//!   (`rsa1024-leaf`, `p224-leaf`, `ed25519-leaf`; the last two can only be certified, not sign).
+//! - [`pki::CertSpec`]: subject, issuer override, serial, validity, basicConstraints
+//!   ([`pki::BasicConstraintsSpec`]: cA, pathLen, criticality), key usage bits ([`pki::ku`]) and
+//!   criticality, EKU OIDs ([`pki::eku`]) and criticality, signature hash, v1. Constructors
+//!   [`pki::CertSpec::leaf`], [`pki::CertSpec::ca`], [`pki::CertSpec::tsa_leaf`].
+//! - [`pki::TestCert::issue`]`(spec, key, Some(&issuer) | None)` builds and signs one
+//!   certificate; `.der`, `.pem()`, `.thumbprint()`.
+//! - [`pki::chain`]`(kind, 1..=3)` a valid code-signing chain, leaf first (1 = self-signed leaf,
+//!   2 = leaf + root, 3 = leaf + intermediate + root); [`pki::chain_with`] edits each spec first.
+//!
+//! # Envelopes ([`envelope`])
+//! - [`envelope::EnvelopeSpec::new`]`(Format::Jws | Format::Cose, &descriptor)` then set
+//!   `scheme` (`X509` / `SigningAuthority`), `signing_time`, `expiry` (JWS keeps the UTC offset),
+//!   `extended` attributes (critical or not), `timestamp_token`, `signing_agent`,
+//!   `alg_override`, `content_type`, `payload`; `.with_plugin(name)` adds the critical
+//!   `io.cncf.notary.verificationPlugin` attribute.
+//! - [`envelope::sign`]`(&chain, &spec) -> Vec<u8>`; for tampering: [`envelope::sign_jws_parts`]
+//!   (edit `protected` / `payload` / `signature` / `header`, then `.to_bytes()`),
+//!   [`envelope::sign_jws_with_header`] and [`envelope::sign_cose_with_headers`] for arbitrary
+//!   headers.
+//!
+//! # OCI layouts ([`layout`])
+//! - [`layout::Subject::new`]`(content)` (image manifest, empty config, one layer) and its
+//!   `.descriptor` to sign;
+//! - [`layout::write_layout`]`(dir, &subject, "v1", &[SignatureEntry {envelope, media_type, form, thumbprints}])`
+//!   writes `oci-layout`, `index.json` (subject tagged, then signatures in order) and blobs.
+//!   `form` is [`layout::ManifestForm::ArtifactType`] (artifactType + empty config) or
+//!   [`layout::ManifestForm::ConfigMediaType`] (notary config media type).
+#![allow(dead_code)]
+
+pub mod envelope;
+pub mod layout;
+pub mod pki;
