@@ -293,7 +293,8 @@ fn signing_certificate<'t>(
     signed: &'t SignedToken<'_>,
     info: &SignerInfo<'_>,
 ) -> Result<&'t Certificate, String> {
-    let wrap = |e: String| format!("failed to get SigningCertificateV2 from signed attributes: {e}");
+    let wrap =
+        |e: String| format!("failed to get SigningCertificateV2 from signed attributes: {e}");
     let value = attribute_value(info, &ID_SIGNING_CERTIFICATE_V2).map_err(wrap)?;
     let (hash_algorithm, cert_hash, issuer_serial) = (|| {
         if value.tag != TAG_SEQUENCE {
@@ -394,9 +395,7 @@ fn cms_signature_algorithm(
                 parameters: Some(der::Any::from_der(&der).ok()?),
             })
         }
-        ID_SHA256_WITH_RSA | ID_SHA384_WITH_RSA | ID_SHA512_WITH_RSA => {
-            Some(with_null(*signature))
-        }
+        ID_SHA256_WITH_RSA | ID_SHA384_WITH_RSA | ID_SHA512_WITH_RSA => Some(with_null(*signature)),
         ID_ECDSA_WITH_SHA256 | ID_ECDSA_WITH_SHA384 | ID_ECDSA_WITH_SHA512 => {
             Some(plain(*signature))
         }
@@ -439,7 +438,9 @@ fn cms_time(tlv: Tlv<'_>) -> Result<DateTime<Utc>, String> {
             DateTime::<Utc>::from_timestamp(secs, 0)
                 .ok_or_else(|| "asn1: syntax error: invalid time".to_string())
         }
-        other => Err(format!("asn1: structure error: tags don't match (23 vs {other})")),
+        other => Err(format!(
+            "asn1: structure error: tags don't match (23 vs {other})"
+        )),
     }
 }
 
@@ -507,10 +508,9 @@ fn verify_signer(
         Ok(v) => Some(cms_time(v).map_err(|e| format!("invalid signing time: {e}"))?),
     };
     let Some(signing_time) = signing_time else {
-        return chains
-            .into_iter()
-            .next()
-            .ok_or_else(|| "Failed to verify signed attributes because the certificate chain is empty.".to_string());
+        return chains.into_iter().next().ok_or_else(|| {
+            "Failed to verify signed attributes because the certificate chain is empty.".to_string()
+        });
     };
     chains
         .into_iter()

@@ -17,8 +17,7 @@ const ANY_EXTENDED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2
 const ID_CE_EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
 const ID_CE_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
 const ID_CE_SUBJECT_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
-const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("2.5.29.35");
+const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 
 /// Extensions Go's parser understands; any other critical one makes `Verify` fail.
 const HANDLED_EXTENSIONS: [&str; 13] = [
@@ -116,7 +115,10 @@ fn authority_key_id(cert: &Certificate) -> Option<Vec<u8>> {
 fn potential_parents<'p>(child: &Certificate, pool: &'p [Certificate]) -> Vec<&'p Certificate> {
     let akid = authority_key_id(child);
     let (mut matching, mut one, mut mismatch) = (Vec::new(), Vec::new(), Vec::new());
-    for candidate in pool.iter().filter(|c| c.raw_subject() == child.raw_issuer()) {
+    for candidate in pool
+        .iter()
+        .filter(|c| c.raw_subject() == child.raw_issuer())
+    {
         match (&akid, subject_key_id(candidate)) {
             (Some(a), Some(s)) if *a == s => matching.push(candidate),
             (Some(_), Some(_)) => mismatch.push(candidate),

@@ -12,7 +12,8 @@ use std::sync::Arc;
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
 const TS: &str = "notation-go/verifier/testdata/timestamp/";
 const CA_STORE: &str = "notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/";
-const TSA_ROOT: &str = "notation-go/verifier/testdata/truststore/x509/tsa/test-timestamp/globalsignRoot.cer";
+const TSA_ROOT: &str =
+    "notation-go/verifier/testdata/truststore/x509/tsa/test-timestamp/globalsignRoot.cer";
 const TSA_MISMATCH: &str =
     "notation-go/verifier/testdata/truststore/x509/tsa/test-mismatch/DigiCertTSARootSHA384.cer";
 const GLOBALSIGN_TSA_UNKNOWN: &str = "timestamping certificate with subject \"CN=Globalsign TSA for Advanced - G4 - 202311,O=GlobalSign nv-sa,C=BE\" revocation status is unknown";
@@ -156,7 +157,10 @@ fn jws_with_globalsign_token_fails_offline_only_on_tsa_revocation() {
         "CN=Globalsign TSA for Advanced - G4 - 202311,O=GlobalSign nv-sa,C=BE"
     );
     assert_eq!(details.certificates[0].status, RevocationStatus::Unknown);
-    assert_eq!(details.certificates[2].status, RevocationStatus::NonRevokable);
+    assert_eq!(
+        details.certificates[2].status,
+        RevocationStatus::NonRevokable
+    );
     assert!(transport.requests.load(Ordering::SeqCst) >= 2);
 }
 
@@ -208,7 +212,10 @@ fn missing_countersignature() {
         token: Some(Vec::new()),
         ..env
     };
-    assert_eq!(run(&empty, certs(TSA_ROOT)).unwrap_err(), TimestampError::Missing);
+    assert_eq!(
+        run(&empty, certs(TSA_ROOT)).unwrap_err(),
+        TimestampError::Missing
+    );
 }
 
 #[test]
@@ -356,7 +363,10 @@ fn timestamp_before_signing_certificate() {
 fn timestamp_after_signing_certificate() {
     // The GlobalSign token (genTime 2024-06-18) against a signing chain that expired in 2023.
     let env = jws(&read(&format!("{TS}sigEnv/jwsWithTimestamp.sig")));
-    let expired = jws(&read("notation-go/internal/mock/testdata/sig_env_with_metadata.json")).chain;
+    let expired = jws(&read(
+        "notation-go/internal/mock/testdata/sig_env_with_metadata.json",
+    ))
+    .chain;
     let env = Envelope {
         chain: expired,
         ..env
@@ -414,7 +424,11 @@ fn every_truncation_of_a_real_token_is_an_error_not_a_panic() {
     // Flipping a byte of the signed attributes breaks the CMS signature.
     let attrs_at = token
         .windows(11)
-        .position(|w| w == [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04])
+        .position(|w| {
+            w == [
+                0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04,
+            ]
+        })
         .unwrap();
     let mut tampered = token.clone();
     tampered[attrs_at + 20] ^= 0x01;
@@ -474,47 +488,71 @@ fn path_building_prefers_roots_and_checks_time_and_usage() {
     let leaf = &signed.certificates[0];
     let roots = certs(TSA_ROOT);
     let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-    let chains = path::verify(leaf, &signed.certificates, &roots, at("2024-06-18T06:29:37Z")).unwrap();
+    let chains = path::verify(
+        leaf,
+        &signed.certificates,
+        &roots,
+        at("2024-06-18T06:29:37Z"),
+    )
+    .unwrap();
     assert_eq!(chains[0].len(), 3);
-    assert_eq!(chains[0][2].der(), roots[0].der(), "the trusted root ends the chain");
-    let err = path::verify(leaf, &signed.certificates, &roots, at("2040-01-01T00:00:00Z")).unwrap_err();
+    assert_eq!(
+        chains[0][2].der(),
+        roots[0].der(),
+        "the trusted root ends the chain"
+    );
+    let err = path::verify(
+        leaf,
+        &signed.certificates,
+        &roots,
+        at("2040-01-01T00:00:00Z"),
+    )
+    .unwrap_err();
     assert!(
         err.starts_with("x509: certificate has expired or is not yet valid: current time 2040-01-01T00:00:00Z is after"),
         "{err}"
     );
     // The leaf alone as a root is trusted directly.
-    let direct = path::verify(leaf, &[], std::slice::from_ref(leaf), at("2024-06-18T06:29:37Z")).unwrap();
+    let direct = path::verify(
+        leaf,
+        &[],
+        std::slice::from_ref(leaf),
+        at("2024-06-18T06:29:37Z"),
+    )
+    .unwrap();
     assert_eq!(direct[0].len(), 1);
 }
 
+#[test]
+fn rfc1123z_matches_go() {
+    let t = DateTime::parse_from_rfc3339("2099-09-18T11:54:34Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(rfc1123z(t), "Fri, 18 Sep 2099 11:54:34 +0000");
+}
 
-    #[test]
-    fn rfc1123z_matches_go() {
-        let t = DateTime::parse_from_rfc3339("2099-09-18T11:54:34Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(rfc1123z(t), "Fri, 18 Sep 2099 11:54:34 +0000");
-    }
+#[test]
+fn signed_attributes_are_sorted_as_a_set() {
+    // Two attributes out of DER order: the longer one first.
+    let a = [0x30, 0x03, 0x06, 0x01, 0x2a];
+    let b = [0x30, 0x02, 0x05, 0x00];
+    let raw = [&a[..], &b[..]].concat();
+    let der = signed_attributes_der(&raw);
+    assert_eq!(der, [&[0x31, 0x09][..], &b[..], &a[..]].concat());
+}
 
-    #[test]
-    fn signed_attributes_are_sorted_as_a_set() {
-        // Two attributes out of DER order: the longer one first.
-        let a = [0x30, 0x03, 0x06, 0x01, 0x2a];
-        let b = [0x30, 0x02, 0x05, 0x00];
-        let raw = [&a[..], &b[..]].concat();
-        let der = signed_attributes_der(&raw);
-        assert_eq!(der, [&[0x31, 0x09][..], &b[..], &a[..]].concat());
-    }
-
-    #[test]
-    fn cms_algorithms_follow_go_mapping() {
-        let rsa = cms_signature_algorithm(&ID_SHA384, &ID_RSA_ENCRYPTION).unwrap();
-        assert_eq!(rsa.oid, ID_SHA384_WITH_RSA);
-        let ec = cms_signature_algorithm(&ID_SHA512, &ID_ECDSA_WITH_SHA256).unwrap();
-        assert_eq!(ec.oid, ID_ECDSA_WITH_SHA256, "the signature OID names the hash");
-        let pss = cms_signature_algorithm(&ID_SHA256, &ID_RSASSA_PSS).unwrap();
-        assert!(pss.parameters.is_some());
-        assert!(cms_signature_algorithm(&ID_SHA256, &ID_CONTENT_TYPE).is_none());
-        let sha1 = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
-        assert!(cms_signature_algorithm(&sha1, &ID_RSA_ENCRYPTION).is_none());
-    }
+#[test]
+fn cms_algorithms_follow_go_mapping() {
+    let rsa = cms_signature_algorithm(&ID_SHA384, &ID_RSA_ENCRYPTION).unwrap();
+    assert_eq!(rsa.oid, ID_SHA384_WITH_RSA);
+    let ec = cms_signature_algorithm(&ID_SHA512, &ID_ECDSA_WITH_SHA256).unwrap();
+    assert_eq!(
+        ec.oid, ID_ECDSA_WITH_SHA256,
+        "the signature OID names the hash"
+    );
+    let pss = cms_signature_algorithm(&ID_SHA256, &ID_RSASSA_PSS).unwrap();
+    assert!(pss.parameters.is_some());
+    assert!(cms_signature_algorithm(&ID_SHA256, &ID_CONTENT_TYPE).is_none());
+    let sha1 = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
+    assert!(cms_signature_algorithm(&sha1, &ID_RSA_ENCRYPTION).is_none());
+}

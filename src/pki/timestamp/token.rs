@@ -75,9 +75,7 @@ pub(super) fn go_int(value: &[u8]) -> Result<i64, String> {
     match value {
         [] => Err(structure("empty integer")),
         [0x00, next, ..] if next & 0x80 == 0 => Err(structure("integer not minimally-encoded")),
-        [0xff, next, ..] if next & 0x80 == 0x80 => {
-            Err(structure("integer not minimally-encoded"))
-        }
+        [0xff, next, ..] if next & 0x80 == 0x80 => Err(structure("integer not minimally-encoded")),
         v if v.len() > 8 => Err(structure("integer too large")),
         v => {
             let negative = v.first().is_some_and(|b| b & 0x80 != 0);
@@ -92,9 +90,7 @@ pub(super) fn go_big_int(value: &[u8]) -> Result<&[u8], String> {
     match value {
         [] => Err(structure("empty integer")),
         [0x00, next, ..] if next & 0x80 == 0 => Err(structure("integer not minimally-encoded")),
-        [0xff, next, ..] if next & 0x80 == 0x80 => {
-            Err(structure("integer not minimally-encoded"))
-        }
+        [0xff, next, ..] if next & 0x80 == 0x80 => Err(structure("integer not minimally-encoded")),
         v => Ok(v),
     }
 }
@@ -193,11 +189,15 @@ pub(super) fn parse_signed_token(der: &[u8]) -> Result<SignedToken<'_>, String> 
         let content_type = oid(expect(&mut fields, TAG_OID, "ContentType")?.value)?;
         let explicit = expect(&mut fields, 0xa0, "Content")?;
         let mut inner = Tlv::reader(explicit.value);
-        let content = inner.read().ok_or_else(|| syntax("data truncated (Content)"))?;
+        let content = inner
+            .read()
+            .ok_or_else(|| syntax("data truncated (Content)"))?;
         Ok::<_, String>((content_type, content))
     })()
     .map_err(|e| {
-        format!("cms: syntax error: invalid content info: failed to unmarshal DER to ContentInfo: {e}")
+        format!(
+            "cms: syntax error: invalid content info: failed to unmarshal DER to ContentInfo: {e}"
+        )
     })?;
     let (content_type, content) = content_info;
     if content_type != ID_SIGNED_DATA {
@@ -413,7 +413,10 @@ impl TstInfo {
             ));
         }
         let hash = super::hash_for(&self.hash_algorithm).ok_or_else(|| {
-            format!("invalid TSTInfo: unrecognized hash algorithm: {}", self.hash_algorithm)
+            format!(
+                "invalid TSTInfo: unrecognized hash algorithm: {}",
+                self.hash_algorithm
+            )
         })?;
         if hash.digest(message) != self.hashed_message {
             return Err("invalid TSTInfo: mismatched message".to_string());
@@ -455,7 +458,11 @@ mod tests {
             b"20251321091746Z",
             b"20250121091746.Z",
         ] {
-            assert!(generalized_time(bad).is_err(), "{:?}", std::str::from_utf8(bad));
+            assert!(
+                generalized_time(bad).is_err(),
+                "{:?}",
+                std::str::from_utf8(bad)
+            );
         }
     }
 
