@@ -168,10 +168,34 @@ fn validation<'a>(json: &'a Value, t: &str) -> Option<&'a Value> {
 fn levels_by_failing_validation() {
     // (failure, level) -> (flux result, flux exit, notation result, notation exit)
     let failures: Vec<(&str, Make)> = vec![
-        ("integrity", Make { tamper_signature: true, ..Make::default() }),
-        ("authenticity", Make { trust_other_root: true, ..Make::default() }),
-        ("expiry", Make { expired_signature: true, ..Make::default() }),
-        ("authenticTimestamp", Make { expired_leaf: true, ..Make::default() }),
+        (
+            "integrity",
+            Make {
+                tamper_signature: true,
+                ..Make::default()
+            },
+        ),
+        (
+            "authenticity",
+            Make {
+                trust_other_root: true,
+                ..Make::default()
+            },
+        ),
+        (
+            "expiry",
+            Make {
+                expired_signature: true,
+                ..Make::default()
+            },
+        ),
+        (
+            "authenticTimestamp",
+            Make {
+                expired_leaf: true,
+                ..Make::default()
+            },
+        ),
     ];
     for (failing, m) in failures {
         let fixture = make(&m);
@@ -188,13 +212,28 @@ fn levels_by_failing_validation() {
             let (notation_exit, notation) = fixture.verify("notation", &[]);
             let context = format!("{failing} failing at {level}: flux {flux:#}");
             if level == "skip" {
-                assert_eq!((flux_exit, flux["result"].as_str()), (3, Some("ignored")), "{context}");
-                assert_eq!((notation_exit, notation["result"].as_str()), (0, Some("skipped")), "{context}");
-                assert!(flux["signatures"].as_array().unwrap().is_empty(), "skip reads nothing");
+                assert_eq!(
+                    (flux_exit, flux["result"].as_str()),
+                    (3, Some("ignored")),
+                    "{context}"
+                );
+                assert_eq!(
+                    (notation_exit, notation["result"].as_str()),
+                    (0, Some("skipped")),
+                    "{context}"
+                );
+                assert!(
+                    flux["signatures"].as_array().unwrap().is_empty(),
+                    "skip reads nothing"
+                );
                 continue;
             }
             if enforced {
-                assert_eq!((flux_exit, flux["result"].as_str()), (1, Some("failed")), "{context}");
+                assert_eq!(
+                    (flux_exit, flux["result"].as_str()),
+                    (1, Some("failed")),
+                    "{context}"
+                );
                 assert_eq!(notation_exit, 1, "{context}");
                 assert_eq!(flux["condition"]["status"], "False", "{context}");
                 let v = validation(&flux, failing).unwrap_or_else(|| panic!("{context}"));
@@ -204,12 +243,29 @@ fn levels_by_failing_validation() {
                 let logged = validation(&flux, failing).unwrap_or_else(|| panic!("{context}"));
                 assert_eq!(logged["action"], "log", "{context}");
                 assert!(logged["error"].is_string(), "{context}");
-                let (want_exit, want) = if failing == "authenticity" { (3, "ignored") } else { (0, "verified") };
-                assert_eq!((flux_exit, flux["result"].as_str()), (want_exit, Some(want)), "{context}");
-                assert_eq!((notation_exit, notation["result"].as_str()), (0, Some("verified")), "{context}");
-                let warning = format!("Warning: {failing} was set to \"log\" and failed with error: ");
+                let (want_exit, want) = if failing == "authenticity" {
+                    (3, "ignored")
+                } else {
+                    (0, "verified")
+                };
+                assert_eq!(
+                    (flux_exit, flux["result"].as_str()),
+                    (want_exit, Some(want)),
+                    "{context}"
+                );
+                assert_eq!(
+                    (notation_exit, notation["result"].as_str()),
+                    (0, Some("verified")),
+                    "{context}"
+                );
+                let warning =
+                    format!("Warning: {failing} was set to \"log\" and failed with error: ");
                 assert!(
-                    notation["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().starts_with(&warning)),
+                    notation["warnings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|w| w.as_str().unwrap().starts_with(&warning)),
                     "{context}"
                 );
             }
@@ -219,25 +275,57 @@ fn levels_by_failing_validation() {
 
 #[test]
 fn overrides_change_the_verdict() {
-    let expired = make(&Make { expired_signature: true, ..Make::default() });
-    expired.write_policy(statement("permissive", json!({"expiry": "enforce"}), json!(["*"])));
+    let expired = make(&Make {
+        expired_signature: true,
+        ..Make::default()
+    });
+    expired.write_policy(statement(
+        "permissive",
+        json!({"expiry": "enforce"}),
+        json!(["*"]),
+    ));
     let (code, out) = expired.verify("flux", &[]);
     assert_eq!(code, 1, "{out:#}");
     assert_eq!(out["policy"]["level"], "custom");
-    assert!(out["error"].as_str().unwrap().contains("digital signature has expired on"));
+    assert!(out["error"]
+        .as_str()
+        .unwrap()
+        .contains("digital signature has expired on"));
 
-    let untrusted = make(&Make { trust_other_root: true, ..Make::default() });
-    untrusted.write_policy(statement("strict", json!({"authenticity": "log"}), json!(["*"])));
+    let untrusted = make(&Make {
+        trust_other_root: true,
+        ..Make::default()
+    });
+    untrusted.write_policy(statement(
+        "strict",
+        json!({"authenticity": "log"}),
+        json!(["*"]),
+    ));
     let (code, out) = untrusted.verify("flux", &[]);
-    assert_eq!((code, out["result"].as_str()), (3, Some("ignored")), "{out:#}");
+    assert_eq!(
+        (code, out["result"].as_str()),
+        (3, Some("ignored")),
+        "{out:#}"
+    );
     let (code, out) = untrusted.verify("notation", &[]);
-    assert_eq!((code, out["result"].as_str()), (0, Some("verified")), "{out:#}");
+    assert_eq!(
+        (code, out["result"].as_str()),
+        (0, Some("verified")),
+        "{out:#}"
+    );
 
     let valid = make(&Make::default());
-    valid.write_policy(statement("strict", json!({"revocation": "skip"}), json!(["*"])));
+    valid.write_policy(statement(
+        "strict",
+        json!({"revocation": "skip"}),
+        json!(["*"]),
+    ));
     let (code, out) = valid.verify("flux", &[]);
     assert_eq!(code, 0, "{out:#}");
-    assert!(validation(&out, "revocation").is_none(), "skipped revocation leaves no result");
+    assert!(
+        validation(&out, "revocation").is_none(),
+        "skipped revocation leaves no result"
+    );
 }
 
 #[test]
@@ -246,10 +334,22 @@ fn trusted_identity_subsets() {
     // The test leaf is CN=fluxverify test leaf,O=Notary,L=Seattle,ST=WA,C=US.
     for (identities, ok) in [
         (json!(["x509.subject: C=US, ST=WA, O=Notary"]), true),
-        (json!(["x509.subject: CN=fluxverify test leaf,O=Notary,L=Seattle,ST=WA,C=US"]), true),
-        (json!(["x509.subject: C=US, ST=WA, O=Other", "x509.subject: C=US, ST=WA, O=Notary, L=Seattle"]), true),
+        (
+            json!(["x509.subject: CN=fluxverify test leaf,O=Notary,L=Seattle,ST=WA,C=US"]),
+            true,
+        ),
+        (
+            json!([
+                "x509.subject: C=US, ST=WA, O=Other",
+                "x509.subject: C=US, ST=WA, O=Notary, L=Seattle"
+            ]),
+            true,
+        ),
         (json!(["x509.subject: C=US, ST=CA, O=Notary"]), false),
-        (json!(["x509.subject: C=US, ST=WA, O=Notary, OU=Missing"]), false),
+        (
+            json!(["x509.subject: C=US, ST=WA, O=Notary, OU=Missing"]),
+            false,
+        ),
     ] {
         fixture.write_policy(statement("strict", json!({}), identities.clone()));
         let (code, out) = fixture.verify("flux", &[]);
@@ -269,7 +369,10 @@ fn trusted_identity_subsets() {
 
 #[test]
 fn a_signature_for_another_digest_fails_payload_binding() {
-    let fixture = make(&Make { other_digest: true, ..Make::default() });
+    let fixture = make(&Make {
+        other_digest: true,
+        ..Make::default()
+    });
     fixture.write_policy(statement("strict", json!({}), json!(["*"])));
     // Listed as a signature of the subject (its manifest's subject says so), but the signed
     // payload names another artifact.
@@ -289,7 +392,11 @@ fn a_signature_for_another_digest_fails_payload_binding() {
 fn both_manifest_forms_and_both_envelope_formats_verify() {
     for format in Format::ALL {
         for form in [ManifestForm::ArtifactType, ManifestForm::ConfigMediaType] {
-            let fixture = make(&Make { format, form, ..Make::default() });
+            let fixture = make(&Make {
+                format,
+                form,
+                ..Make::default()
+            });
             fixture.write_policy(statement("strict", json!({}), json!(["*"])));
             let (code, out) = fixture.verify("flux", &[]);
             assert_eq!(code, 0, "{format:?} {form:?}: {out:#}");
@@ -308,16 +415,34 @@ fn json_has_the_contract_fields() {
     fixture.write_policy(statement("strict", json!({}), json!(["*"])));
     let (code, out) = fixture.verify("flux", &["--flux-version", "1.6"]);
     assert_eq!(code, 0, "{out:#}");
-    let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = out
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
         [
-            "mode", "fluxVersion", "reference", "artifactReference", "artifact", "revision", "policy",
-            "result", "error", "signatures", "condition", "warnings"
+            "mode",
+            "fluxVersion",
+            "reference",
+            "artifactReference",
+            "artifact",
+            "revision",
+            "policy",
+            "result",
+            "error",
+            "signatures",
+            "condition",
+            "warnings"
         ]
     );
     assert_eq!(out["fluxVersion"], "1.6");
-    assert_eq!(out["artifactReference"], format!("{SCOPE}@{}", fixture.digest));
+    assert_eq!(
+        out["artifactReference"],
+        format!("{SCOPE}@{}", fixture.digest)
+    );
     assert_eq!(out["artifact"]["size"].as_u64().is_some(), true);
     assert_eq!(out["signatures"][0]["result"], "verified");
     let types: Vec<&str> = out["signatures"][0]["validations"]
@@ -326,7 +451,16 @@ fn json_has_the_contract_fields() {
         .iter()
         .map(|v| v["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, ["integrity", "authenticity", "expiry", "authenticTimestamp", "revocation"]);
+    assert_eq!(
+        types,
+        [
+            "integrity",
+            "authenticity",
+            "expiry",
+            "authenticTimestamp",
+            "revocation"
+        ]
+    );
 }
 
 #[test]
@@ -334,11 +468,18 @@ fn exit_code_2_when_the_command_cannot_run() {
     let fixture = make(&Make::default());
     fixture.write_policy(statement("strict", json!({}), json!(["*"])));
     let mut cmd = Command::cargo_bin("fluxverify").unwrap();
-    cmd.args(["verify", "--oci-layout", "/nonexistent/layout", "--scope", SCOPE, "--trust-policy"])
-        .arg(fixture.policy())
-        .arg("--certs")
-        .arg(fixture.cert())
-        .arg("v1");
+    cmd.args([
+        "verify",
+        "--oci-layout",
+        "/nonexistent/layout",
+        "--scope",
+        SCOPE,
+        "--trust-policy",
+    ])
+    .arg(fixture.policy())
+    .arg("--certs")
+    .arg(fixture.cert())
+    .arg("v1");
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
@@ -388,7 +529,12 @@ fn malformed_envelopes_do_not_panic() {
             let mut cmd = Command::cargo_bin("fluxverify").unwrap();
             cmd.args(["envelope", "verify"])
                 .arg(&path)
-                .args(["--reference", &format!("{SCOPE}@{}", fixture.digest), "--subject", &subject])
+                .args([
+                    "--reference",
+                    &format!("{SCOPE}@{}", fixture.digest),
+                    "--subject",
+                    &subject,
+                ])
                 .args(["--media-type", media, "--trust-policy"])
                 .arg(fixture.policy())
                 .arg("--certs")
@@ -396,11 +542,22 @@ fn malformed_envelopes_do_not_panic() {
                 .args(["-o", "json"]);
             let out = cmd.output().unwrap();
             let code = out.status.code();
-            assert_eq!(code, Some(1), "{what} as {media}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                code,
+                Some(1),
+                "{what} as {media}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let json: Value = serde_json::from_slice(&out.stdout).unwrap();
             assert_eq!(json["signatures"][0]["validations"][0]["type"], "integrity");
-            assert!(json["error"].as_str().unwrap().starts_with("unable to parse the digital signature")
-                || json["error"].as_str().unwrap().starts_with("signature"), "{what}: {json:#}");
+            assert!(
+                json["error"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("unable to parse the digital signature")
+                    || json["error"].as_str().unwrap().starts_with("signature"),
+                "{what}: {json:#}"
+            );
         }
     }
 }
@@ -456,14 +613,22 @@ fn shipped_example_verifies_and_prints_the_condition() {
         write_example(&dir);
     }
     // The README's first command, with the digest the example was made for.
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let line = readme
         .lines()
-        .find(|l| l.starts_with("cargo run --release -- verify --oci-layout fixtures/example/layout"))
+        .find(|l| {
+            l.starts_with("cargo run --release -- verify --oci-layout fixtures/example/layout")
+        })
         .expect("README set-up command");
     let args: Vec<&str> = line.split_whitespace().skip(4).collect();
-    let digest = Subject::new(b"fluxverify example artifact\n").descriptor.digest;
-    assert!(line.ends_with(&format!("@{digest}")), "README digest is stale: {line}");
+    let digest = Subject::new(b"fluxverify example artifact\n")
+        .descriptor
+        .digest;
+    assert!(
+        line.ends_with(&format!("@{digest}")),
+        "README digest is stale: {line}"
+    );
     let out = Command::cargo_bin("fluxverify")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -471,11 +636,28 @@ fn shipped_example_verifies_and_prints_the_condition() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    for validation in ["integrity", "authenticity", "expiry", "authenticTimestamp", "revocation"] {
-        assert!(stdout.contains(&format!("] {validation}")), "{validation} missing:\n{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for validation in [
+        "integrity",
+        "authenticity",
+        "expiry",
+        "authenticTimestamp",
+        "revocation",
+    ] {
+        assert!(
+            stdout.contains(&format!("] {validation}")),
+            "{validation} missing:\n{stdout}"
+        );
     }
     assert!(stdout.contains("Type:     SourceVerified"), "{stdout}");
     assert!(stdout.contains("Status:   True"), "{stdout}");
-    assert!(stdout.contains(&format!("verified signature of revision {digest}")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("verified signature of revision {digest}")),
+        "{stdout}"
+    );
 }
