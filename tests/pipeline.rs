@@ -443,7 +443,7 @@ fn json_has_the_contract_fields() {
         out["artifactReference"],
         format!("{SCOPE}@{}", fixture.digest)
     );
-    assert_eq!(out["artifact"]["size"].as_u64().is_some(), true);
+    assert!(out["artifact"]["size"].as_u64().is_some());
     assert_eq!(out["signatures"][0]["result"], "verified");
     let types: Vec<&str> = out["signatures"][0]["validations"]
         .as_array()

@@ -13,7 +13,6 @@ use super::{Action, Mode, ValidationType};
 use crate::pki::cert::Certificate;
 use crate::source::Descriptor;
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The payload content type notation accepts.
@@ -179,26 +178,6 @@ pub struct SignatureOptions {
     pub timestamps_supported: bool,
 }
 
-/// The payload document (`{"targetArtifact": descriptor}`).
-#[derive(Debug, Deserialize)]
-struct Payload {
-    #[serde(rename = "targetArtifact", default)]
-    target_artifact: Option<PayloadTarget>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PayloadTarget {
-    #[serde(default)]
-    media_type: String,
-    #[serde(default)]
-    digest: String,
-    #[serde(default)]
-    size: u64,
-    #[serde(default)]
-    annotations: Option<BTreeMap<String, String>>,
-}
-
 /// Go `time.RFC1123Z` in the time's own offset.
 pub fn rfc1123z<Tz: chrono::TimeZone>(t: &DateTime<Tz>) -> String
 where
@@ -317,7 +296,7 @@ fn process<S: Stages>(
     facts.target = target.as_ref().ok().map(|t| Descriptor {
         media_type: t.media_type.clone(),
         digest: t.digest.clone(),
-        size: t.size,
+        size: u64::try_from(t.size).unwrap_or_default(),
         ..Descriptor::default()
     });
 
@@ -393,26 +372,25 @@ fn process<S: Stages>(
 
     // 7. payload binding: mediaType, digest and size only
     let target = target.map_err(SignatureError::Payload)?;
-    if target.media_type != artifact.media_type
-        || target.digest != artifact.digest
-        || target.size != artifact.size
-    {
+    let size = i64::try_from(artifact.size).unwrap_or(i64::MAX);
+    if !target.matches(&artifact.media_type, &artifact.digest, size) {
         return Err(SignatureError::PayloadMismatch);
     }
 
     // 8. user metadata (the notation CLI's --user-metadata; Flux passes none)
-    let annotations = target.annotations.unwrap_or_default();
     for (key, value) in &options.user_metadata {
-        if annotations.get(key) != Some(value) {
+        if target.annotations.get(key) != Some(value) {
             return Err(SignatureError::UserMetadata);
         }
     }
     Ok(())
 }
 
-fn parse_target(payload: &[u8]) -> Result<PayloadTarget, String> {
-    let payload: Payload = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
-    Ok(payload.target_artifact.unwrap_or_default())
+/// `json.Unmarshal(payload.Content, &envelope.Payload)` with Go's semantics and messages.
+fn parse_target(payload: &[u8]) -> Result<crate::envelope::payload::Descriptor, String> {
+    crate::envelope::payload::Payload::parse(payload)
+        .map(|p| p.target_artifact)
+        .map_err(|e| e.to_string())
 }
 
 /// A critical string extended attribute, as notation-go's `extractCriticalStringExtendedAttribute`.
