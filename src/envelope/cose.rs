@@ -394,7 +394,7 @@ fn normalize_label(label: &Value) -> Option<HeaderLabel> {
 fn validate_header_parameters(entries: &[(Value, Value)], protected: bool) -> Result<(), String> {
     let labels: Vec<Option<HeaderLabel>> =
         entries.iter().map(|(l, _)| normalize_label(l)).collect();
-    let has = |l: i64| labels.iter().any(|x| *x == Some(HeaderLabel::Int(l)));
+    let has = |l: i64| labels.contains(&Some(HeaderLabel::Int(l)));
     let mut seen: Vec<HeaderLabel> = Vec::new();
     for ((_, value), label) in entries.iter().zip(&labels) {
         let Some(label) = label.clone() else {
