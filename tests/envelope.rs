@@ -469,3 +469,291 @@ mod signer {
         }
     }
 }
+
+/// Integrity-relevant parts of the upstream vectors (tests/vectors/upstream/cases.json).
+mod upstream {
+    use fluxverify::envelope::payload::Payload;
+    use fluxverify::envelope::{verify_integrity, Envelope, SigningScheme};
+    use serde_json::Value;
+
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
+
+    fn cases() -> Vec<Value> {
+        let text = std::fs::read_to_string(format!("{DIR}cases.json")).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        doc["cases"].as_array().unwrap().clone()
+    }
+
+    fn read(rel: &str) -> Vec<u8> {
+        std::fs::read(format!("{DIR}{rel}")).unwrap()
+    }
+
+    /// Every case that names an envelope and whose observed run reached integrity: the same
+    /// integrity verdict and text; where nothing failed, the payload names the target.
+    #[test]
+    fn observed_integrity_results() {
+        let mut checked = 0;
+        for case in cases() {
+            let v = &case["verify"];
+            let (Some(envelope), Some(media_type)) =
+                (v["envelope"].as_str(), v["media_type"].as_str())
+            else {
+                continue;
+            };
+            let id = case["id"].as_str().unwrap();
+            let observed = &case["observed"]["notation"];
+            let Some(integrity) = observed["results"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["type"] == "integrity"))
+            else {
+                continue;
+            };
+            let got = verify_integrity(media_type, &read(envelope));
+            match integrity["error"].as_str() {
+                Some(want) => assert_eq!(
+                    got.err().map(|e| e.to_string()).as_deref(),
+                    Some(want),
+                    "{id}"
+                ),
+                None => {
+                    let content = got.unwrap_or_else(|e| panic!("{id}: {e}"));
+                    if let Some(target) = v
+                        .get("target_descriptor")
+                        .filter(|_| observed.get("error").is_none())
+                    {
+                        let payload = Payload::parse(&content.payload.content).unwrap();
+                        assert!(
+                            payload.target_artifact.matches(
+                                target["mediaType"].as_str().unwrap(),
+                                target["digest"].as_str().unwrap(),
+                                target["size"].as_i64().unwrap()
+                            ),
+                            "{id}: payload names {:?}",
+                            payload.target_artifact
+                        );
+                    }
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked >= 30, "only {checked} cases checked");
+    }
+
+    #[test]
+    fn signing_authority_and_expiry_as_encoded() {
+        let content = verify_integrity(
+            "application/jose+json",
+            &read("notation-go/internal/mock/testdata/sa_valid_sig_env.json"),
+        )
+        .unwrap();
+        assert_eq!(
+            content.signer_info.signed_attributes.signing_scheme,
+            SigningScheme::X509SigningAuthority
+        );
+        let expired = verify_integrity(
+            "application/jose+json",
+            &read("notation-go/internal/mock/testdata/ca_expired_sig_env.json"),
+        )
+        .unwrap();
+        let expiry = expired.signer_info.signed_attributes.expiry.unwrap();
+        assert_eq!(expiry.to_rfc2822(), "Fri, 29 Jul 2022 23:59:00 +0000");
+        // The e2e expired signature keeps its +08:00 offset for the RFC1123Z message.
+        let layout = format!("{DIR}notation/test/e2e/testdata/registry/oci_layout/e2e-expired-signature/blobs/sha256/");
+        let blob = std::fs::read_dir(&layout)
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
+            .find(|b| b.starts_with(b"{\"payload\""))
+            .unwrap();
+        let content = verify_integrity("application/jose+json", &blob).unwrap();
+        let expiry = content.signer_info.signed_attributes.expiry.unwrap();
+        assert_eq!(
+            expiry.format("%a, %d %b %Y %H:%M:%S %z").to_string(),
+            "Tue, 27 Jun 2023 13:21:21 +0800"
+        );
+    }
+
+    #[test]
+    fn plugin_attribute_is_critical_extended_attribute() {
+        let content = verify_integrity(
+            "application/jose+json",
+            &read("notation-go/internal/mock/testdata/ca_plugin_sig_env.json"),
+        )
+        .unwrap();
+        let attr = content
+            .signer_info
+            .signed_attributes
+            .extended_attributes
+            .iter()
+            .find(|a| a.key == "io.cncf.notary.verificationPlugin")
+            .unwrap();
+        assert!(attr.critical);
+        assert_eq!(attr.value, "plugin-name");
+    }
+
+    #[test]
+    fn conformance_jws_decoded_fields() {
+        let env = Envelope::parse(
+            "application/jose+json",
+            &read("notation-core-go/signature/jws/testdata/conformance.json"),
+        )
+        .unwrap();
+        // No x5c: verification cannot even start, and the common checks stop at the chain.
+        assert_eq!(
+            env.verify().unwrap_err().to_string(),
+            "certificate chain is not present"
+        );
+        assert_eq!(
+            env.content().unwrap_err().to_string(),
+            "certificate-chain not present or is empty"
+        );
+        let Envelope::Jws(jws) = &env else {
+            panic!("parsed as JWS")
+        };
+        let content = jws.content().unwrap();
+        let info = &content.signer_info;
+        assert_eq!(info.signature_algorithm.jws_name(), "ES256");
+        assert_eq!(
+            content.payload.content_type,
+            "application/vnd.cncf.notary.payload.v1+json"
+        );
+        assert_eq!(content.payload.content, br#"{"key":"hello JWS"}"#);
+        assert_eq!(
+            info.signed_attributes.signing_scheme.as_str(),
+            "notary.x509"
+        );
+        assert_eq!(
+            info.signed_attributes.signing_time.to_rfc3339(),
+            "2022-08-29T13:50:00+00:00"
+        );
+        assert_eq!(
+            info.signed_attributes.expiry.unwrap().to_rfc3339(),
+            "2099-08-30T13:50:00+00:00"
+        );
+        assert_eq!(
+            info.unsigned_attributes.signing_agent,
+            "NotationConformanceTest/1.0.0"
+        );
+        let mut attrs: Vec<(String, bool, Value)> = info
+            .signed_attributes
+            .extended_attributes
+            .iter()
+            .map(|a| (a.key.clone(), a.critical, a.value.clone()))
+            .collect();
+        attrs.sort_by(|a, b| a.0.cmp(&b.0));
+        let want: Vec<(String, bool, Value)> = [
+            ("signedCritKey1", true),
+            ("signedKey1", false),
+            ("signedKey2", false),
+            ("signedKey3", false),
+            ("signedKey4", false),
+        ]
+        .into_iter()
+        .map(|(k, c)| {
+            (
+                k.to_string(),
+                c,
+                Value::String(if c {
+                    "signedCritValue1".into()
+                } else {
+                    "signedValue1".into()
+                }),
+            )
+        })
+        .collect();
+        assert_eq!(
+            attrs.iter().map(|a| (&a.0, a.1)).collect::<Vec<_>>(),
+            want.iter().map(|a| (&a.0, a.1)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn parse_cose_signature_fields() {
+        let env = Envelope::parse(
+            "application/cose",
+            &read("notation-go/internal/testdata/cose_signature.sig"),
+        )
+        .unwrap();
+        let content = env.content().unwrap();
+        let info = &content.signer_info;
+        assert_eq!(
+            info.signed_attributes.signing_scheme.as_str(),
+            "notary.x509"
+        );
+        assert_eq!(
+            info.signed_attributes.signing_time.to_rfc3339(),
+            "2023-03-14T04:45:22+00:00"
+        );
+        assert_eq!(info.signature_algorithm.jws_name(), "PS256");
+        assert_eq!(info.certificate_chain.len(), 1);
+        assert_eq!(
+            info.certificate_chain[0].subject(),
+            "CN=alpine,O=Notary,L=Seattle,ST=WA,C=US"
+        );
+        let payload = Payload::parse(&content.payload.content).unwrap();
+        assert!(payload.target_artifact.matches(
+            "application/vnd.oci.image.manifest.v1+json",
+            "sha256:19dbd2e48e921426ee8ace4dc892edfb2ecdc1d1a72d5416c83670c30acecef0",
+            481
+        ));
+        env.verify().unwrap();
+    }
+
+    #[test]
+    fn blob_envelopes_inspect() {
+        for (file, mt, leaf, agent) in [
+            (
+                "notation/test/e2e/testdata/signatures/blob.jws.sig",
+                "application/jose+json",
+                "CN=testcert2,O=Notary,L=Seattle,ST=WA,C=US",
+                "notation-go/1.3.0+unreleased",
+            ),
+            (
+                "notation/test/e2e/testdata/signatures/blob.cose.sig",
+                "application/cose",
+                "CN=testcert3,O=Notary,L=Seattle,ST=WA,C=US",
+                "notation-go/1.3.0+unreleased",
+            ),
+        ] {
+            let env = Envelope::parse(mt, &read(file)).unwrap();
+            let content = env.verify().unwrap();
+            let info = &content.signer_info;
+            assert_eq!(
+                info.signature_algorithm.display_name(),
+                "RSASSA-PSS-SHA-256"
+            );
+            assert_eq!(info.certificate_chain[0].subject(), leaf);
+            assert_eq!(info.unsigned_attributes.signing_agent, agent);
+            assert!(info.unsigned_attributes.timestamp_signature.is_some());
+            assert!(info.signed_attributes.extended_attributes.is_empty());
+            let payload = Payload::parse(&content.payload.content).unwrap();
+            assert!(payload.target_artifact.matches(
+                "application/octet-stream",
+                "sha256:c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4",
+                11357
+            ));
+        }
+        let jws = Envelope::parse(
+            "application/jose+json",
+            &read("notation/test/e2e/testdata/signatures/blob.jws.sig"),
+        )
+        .unwrap();
+        assert_eq!(
+            jws.content()
+                .unwrap()
+                .signer_info
+                .signed_attributes
+                .signing_time
+                .to_rfc3339(),
+            "2024-12-31T08:05:29+00:00"
+        );
+        assert_eq!(
+            Envelope::parse(
+                "application/jose+json",
+                &read("notation/test/e2e/testdata/signatures/malformed.jws.sig")
+            )
+            .unwrap_err()
+            .to_string(),
+            "invalid character 'm' looking for beginning of value"
+        );
+    }
+}

@@ -1,7 +1,10 @@
 //! `fluxverify ls` and `fluxverify inspect`.
-use super::{not_yet, Exit};
+use super::{source_for, Exit, Source};
 use crate::{LayoutArgs, RegistryArgs};
+use anyhow::Context as _;
 use clap::Args;
+use fluxverify::report::tree;
+use fluxverify::source::SignatureSource;
 
 /// Arguments of `ls`.
 #[derive(Debug, Args)]
@@ -27,10 +30,45 @@ pub struct InspectArgs {
     pub output: crate::OutputFormat,
 }
 
-pub fn run_ls(_args: ListArgs) -> anyhow::Result<Exit> {
-    not_yet("ls")
+pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
+    if args.max_signatures == 0 {
+        anyhow::bail!("max-signatures value 0 must be a positive number");
+    }
+    let source = source_for(&args.reference, &args.layout, &args.registry)?;
+    let output = super::runtime()?.block_on(async {
+        match &source {
+            Source::Layout(s) => list(s.source(), &s.display, &s.wanted, args.max_signatures).await,
+        }
+    })?;
+    print!("{output}");
+    Ok(Exit::Ok)
 }
 
-pub fn run_inspect(_args: InspectArgs) -> anyhow::Result<Exit> {
-    not_yet("inspect")
+/// `notation ls` over any source: resolve, list, print the tree.
+pub async fn list<S: SignatureSource>(
+    source: &S,
+    display: &str,
+    wanted: &str,
+    max: usize,
+) -> anyhow::Result<String> {
+    let artifact = source
+        .resolve(wanted)
+        .await
+        .with_context(|| format!("failed to resolve {display}"))?;
+    let signatures: Vec<_> = source
+        .list_signatures(&artifact, max)
+        .await
+        .context("failed to list signatures")?
+        .into_iter()
+        .flatten()
+        .collect();
+    let reference = super::with_digest(display, &artifact.digest);
+    Ok(tree::list(&reference, &signatures, Some(max)))
+}
+
+pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
+    super::not_yet(&format!(
+        "inspect of {} (the envelope stage has not landed)",
+        args.list.reference
+    ))
 }

@@ -6,7 +6,23 @@ pub mod completions;
 pub mod envelope;
 pub mod inspect;
 pub mod policy;
+pub mod source;
+pub mod stages;
 pub mod verify;
+
+pub use source::{source_for, Source};
+
+/// A runtime for the async source calls.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// `base@digest`.
+pub fn with_digest(base: &str, digest: &str) -> String {
+    format!("{base}@{digest}")
+}
 
 use std::process::ExitCode;
 

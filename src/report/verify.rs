@@ -176,7 +176,7 @@ impl VerifyReport {
         }
     }
 
-    /// The text report.
+    /// The text report. In notation mode the CLI prints [`Self::notation_cli_lines`] after it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for warning in &self.warnings {
@@ -252,12 +252,7 @@ impl VerifyReport {
                     None => out.push_str("Conditions: SourceVerified is not set (ignored)\n"),
                 }
             }
-            Mode::Notation => {
-                out.push('\n');
-                for line in self.notation_cli_lines() {
-                    let _ = writeln!(out, "{line}");
-                }
-            }
+            Mode::Notation => out.push('\n'),
         }
         out
     }
@@ -365,5 +360,210 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
         if !outcome.results.iter().any(|r| r.is_critical()) {
             let _ = writeln!(out, "  error: {error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Descriptor;
+    use crate::verify::outcome::{
+        SignatureError, SignatureFacts, SignatureOutcome, ValidationError, VerifyError,
+    };
+    use crate::verify::{Action, ValidationType};
+
+    const REF: &str = "localhost:5000/e2e@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+
+    fn level(name: &str, a: Action) -> LevelActions {
+        LevelActions {
+            name: name.into(),
+            actions: [
+                (ValidationType::Integrity, Action::Enforce),
+                (ValidationType::Authenticity, a),
+                (ValidationType::AuthenticTimestamp, a),
+                (ValidationType::Expiry, a),
+                (ValidationType::Revocation, a),
+            ],
+        }
+    }
+
+    fn outcome(level: LevelActions, failing: Option<(ValidationType, &str)>) -> SignatureOutcome {
+        let results = crate::verify::VALIDATION_ORDER
+            .iter()
+            .map(|t| ValidationResult {
+                validation: *t,
+                action: level.action(*t),
+                error: failing
+                    .filter(|(f, _)| f == t)
+                    .map(|(_, m)| ValidationError::Authenticity(m.into())),
+            })
+            .collect::<Vec<_>>();
+        let critical = results
+            .iter()
+            .find(|r| r.is_critical())
+            .and_then(|r| r.error.clone());
+        SignatureOutcome {
+            level,
+            results,
+            error: critical.map(SignatureError::Validation),
+            facts: SignatureFacts::default(),
+        }
+    }
+
+    fn report(mode: Mode, verdict: Verdict, outcome: Option<SignatureOutcome>) -> VerifyReport {
+        let lvl = outcome.as_ref().map(|o| o.level.clone());
+        VerifyReport {
+            mode,
+            flux_version: FluxVersion::V1_9,
+            reference: "@sha256:b8479de3".into(),
+            revision: "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9"
+                .into(),
+            policy: lvl.clone().map(|level| PolicySummary {
+                name: "e2e".into(),
+                scope: "*".into(),
+                level,
+            }),
+            verification: Verification {
+                artifact_reference: REF.into(),
+                artifact: Some(Descriptor {
+                    media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+                    digest:
+                        "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9"
+                            .into(),
+                    size: 517,
+                    ..Descriptor::default()
+                }),
+                level: lvl,
+                signatures: vec![
+                    SignatureEntry {
+                        manifest: Descriptor {
+                            digest: "sha256:90ce".into(),
+                            ..Descriptor::default()
+                        },
+                        envelope_media_type: Some("application/jose+json".into()),
+                        outcome,
+                    },
+                    SignatureEntry {
+                        manifest: Descriptor {
+                            digest: "sha256:ffff".into(),
+                            ..Descriptor::default()
+                        },
+                        envelope_media_type: None,
+                        outcome: None,
+                    },
+                ],
+                verdict,
+            },
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn verified_json_has_the_contract_fields() {
+        let r = report(
+            Mode::Flux,
+            Verdict::Verified(0),
+            Some(outcome(level("strict", Action::Enforce), None)),
+        );
+        let j = r.to_json();
+        for key in [
+            "mode",
+            "fluxVersion",
+            "reference",
+            "artifactReference",
+            "artifact",
+            "revision",
+            "policy",
+            "result",
+            "error",
+            "signatures",
+            "condition",
+            "warnings",
+        ] {
+            assert!(j.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(j["result"], "verified");
+        assert_eq!(j["error"], Value::Null);
+        assert_eq!(j["policy"]["actions"]["authenticTimestamp"], "enforce");
+        assert_eq!(j["signatures"][0]["result"], "verified");
+        assert_eq!(j["signatures"][0]["validations"][1]["type"], "authenticity");
+        assert_eq!(j["signatures"][1]["result"], "notTried");
+        assert_eq!(j["condition"]["status"], "True");
+        assert_eq!(
+            j["condition"]["message"],
+            "verified signature of revision sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9"
+        );
+        assert_eq!(r.result(), ReportResult::Verified);
+        assert!(r.to_text().contains("Type:     SourceVerified"));
+    }
+
+    #[test]
+    fn logged_authenticity_failure_is_ignored_by_flux_and_a_warning_in_notation() {
+        let o = outcome(
+            level("audit", Action::Log),
+            Some((
+                ValidationType::Authenticity,
+                "the signature's certificate chain does not contain any trusted certificate",
+            )),
+        );
+        let r = report(Mode::Flux, Verdict::Verified(0), Some(o.clone()));
+        assert_eq!(r.result(), ReportResult::Ignored);
+        assert_eq!(r.to_json()["condition"], Value::Null);
+        let n = report(Mode::Notation, Verdict::Verified(0), Some(o));
+        assert_eq!(n.result(), ReportResult::Verified);
+        assert_eq!(
+            n.notation_cli_lines().join("\n"),
+            format!("Warning: authenticity was set to \"log\" and failed with error: the signature's certificate chain does not contain any trusted certificate\nSuccessfully verified signature for {REF}")
+        );
+        assert_eq!(n.to_json()["condition"], Value::Null);
+    }
+
+    #[test]
+    fn failures_render_like_flux_and_notation() {
+        let all_failed = VerifyError::AllFailed(vec![
+            "failed to verify signature with digest sha256:90ce, boom".into(),
+        ]);
+        let r = report(Mode::Flux, Verdict::Failed(all_failed.clone()), None);
+        let j = r.to_json();
+        assert_eq!(j["result"], "failed");
+        assert_eq!(j["error"], "signature verification failed\nfailed to verify signature with digest sha256:90ce, boom");
+        assert_eq!(j["condition"]["reason"], "VerificationError");
+        let n = report(Mode::Notation, Verdict::Failed(all_failed), None);
+        assert_eq!(
+            n.notation_cli_lines(),
+            [format!(
+                "Error: signature verification failed for all the signatures associated with {REF}"
+            )]
+        );
+        let n = report(
+            Mode::Notation,
+            Verdict::Failed(VerifyError::NoSignature(REF.into())),
+            None,
+        );
+        assert_eq!(
+            n.notation_cli_lines(),
+            [format!("Error: signature verification failed: no signature is associated with \"{REF}\", make sure the artifact was signed successfully")]
+        );
+        let n = report(
+            Mode::Notation,
+            Verdict::Failed(VerifyError::InvalidPolicy("trust policy: bad".into())),
+            None,
+        );
+        assert_eq!(n.notation_cli_lines(), ["Error: trust policy: bad"]);
+    }
+
+    #[test]
+    fn skip_is_ignored_in_flux_and_skipped_in_notation() {
+        let r = report(Mode::Flux, Verdict::Skipped, None);
+        assert_eq!(r.result(), ReportResult::Ignored);
+        let n = report(Mode::Notation, Verdict::Skipped, None);
+        assert_eq!(n.result(), ReportResult::Skipped);
+        assert_eq!(n.to_json()["result"], "skipped");
+        assert_eq!(
+            n.notation_cli_lines(),
+            [format!(
+                "Trust policy is configured to skip signature verification for {REF}"
+            )]
+        );
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod dn;
 pub mod identity;
+pub mod material;
 pub mod pem;
 pub mod policy;
+pub mod secret;
 pub mod store;

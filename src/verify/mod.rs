@@ -1,10 +1,23 @@
 //! The validations of one signature in notation-go's order, and the signature loop.
 
+mod envelope_stage;
+pub mod inspect;
 pub mod outcome;
-mod shim;
+pub mod run;
+pub mod signature;
 pub mod signatures;
+pub mod stages;
 
-pub use shim::{Action, ValidationType};
+pub use crate::trust::policy::{Action, ValidationType};
+
+/// The validation types in the order notation-go runs them.
+pub const VALIDATION_ORDER: [ValidationType; 5] = [
+    ValidationType::Integrity,
+    ValidationType::Authenticity,
+    ValidationType::Expiry,
+    ValidationType::AuthenticTimestamp,
+    ValidationType::Revocation,
+];
 
 /// Whose behaviour to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

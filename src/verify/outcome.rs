@@ -81,6 +81,9 @@ pub enum SignatureError {
     /// The payload's target artifact is not the artifact being verified.
     #[error("content descriptor mismatch")]
     PayloadMismatch,
+    /// No trust policy statement applies (cannot happen after `SkipVerify` chose one).
+    #[error("{0}")]
+    Policy(String),
     /// Required user metadata is missing from the payload (notation mode).
     #[error("unable to find specified metadata in the signature")]
     UserMetadata,
@@ -241,6 +244,9 @@ pub enum VerifyError {
     /// The signature limit was reached without a verified signature.
     #[error("signature evaluation stopped. The configured limit of {0} signatures to verify per artifact exceeded")]
     LimitExceeded(usize),
+    /// The single signature of `envelope verify` failed (its own error text).
+    #[error("{0}")]
+    Signature(String),
     /// Every signature tried failed; `errors.Join` of each one's error.
     #[error("signature verification failed{}", join_lines(.0))]
     AllFailed(Vec<String>),

@@ -1,0 +1,65 @@
+//! `notation inspect`: every signature of an artifact, its envelope read without verifying.
+
+use crate::report::tree::InspectedSignature;
+use crate::source::{Descriptor, SignatureSource};
+
+/// Why a signature could not be shown (notation skips it with a warning and fails at the end).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InspectError {
+    /// The source failed to list the signatures.
+    #[error("{0}")]
+    List(String),
+    /// A signature could not be fetched.
+    #[error("unable to fetch signature {digest} due to error: {error}")]
+    Fetch {
+        /// Signature manifest digest.
+        digest: String,
+        /// The source's error.
+        error: String,
+    },
+    /// A signature could not be parsed.
+    #[error("Skipping signature {digest} because of error: {error}")]
+    Parse {
+        /// Signature manifest digest.
+        digest: String,
+        /// The envelope error.
+        error: String,
+    },
+}
+
+/// Reads every signature of `subject` (up to `max`) for inspection, in source order.
+pub async fn inspect<S: SignatureSource>(
+    source: &S,
+    subject: &Descriptor,
+    max: usize,
+) -> Result<Vec<InspectedSignature>, InspectError> {
+    let manifests: Vec<Descriptor> = source
+        .list_signatures(subject, max)
+        .await
+        .map_err(|e| InspectError::List(e.to_string()))?
+        .into_iter()
+        .flatten()
+        .take(max)
+        .collect();
+    let mut out = Vec::new();
+    for manifest in manifests {
+        let fetched = source
+            .fetch_signature(&manifest)
+            .await
+            .map_err(|e| InspectError::Fetch {
+                digest: manifest.digest.clone(),
+                error: e.to_string(),
+            })?;
+        let signature = super::envelope_stage::inspect(
+            &manifest.digest,
+            &fetched.envelope.media_type,
+            &fetched.blob,
+        )
+        .map_err(|error| InspectError::Parse {
+            digest: manifest.digest.clone(),
+            error,
+        })?;
+        out.push(signature);
+    }
+    Ok(out)
+}

@@ -1,0 +1,231 @@
+//! One verification end to end over any source: tag resolution (as Flux's `getRevision` and
+//! notation's CLI do), the signature loop, and the report.
+
+use super::outcome::{Verification, VerifyError};
+use super::signature::{SignatureOptions, Stages, StatementView, Verifier};
+use super::signatures::{verify_artifact, LoopOptions};
+use super::Mode;
+use crate::flux::outcome::FluxVersion;
+use crate::report::verify::{PolicySummary, VerifyReport};
+use crate::source::SignatureSource;
+use chrono::{DateTime, Utc};
+
+/// What to verify and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyRequest {
+    /// Flux or notation.
+    pub mode: Mode,
+    /// source-controller version (flux mode).
+    pub flux_version: FluxVersion,
+    /// The reference as the user gave it (for reports).
+    pub reference: String,
+    /// `registry/repository` (normalised as the mode requires), without tag or digest.
+    pub repository: String,
+    /// The tag or `sha256:` digest to verify.
+    pub wanted: String,
+    /// `MaxSignatureAttempts`.
+    pub max_signatures: usize,
+    /// Warnings gathered before verification (policy clean-up, normalisation, ...).
+    pub warnings: Vec<String>,
+}
+
+/// Why verification could not start (the CLI's exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The tag could not be resolved.
+    #[error("failed to resolve {reference}: {error}")]
+    Resolve {
+        /// The reference.
+        reference: String,
+        /// The source's error.
+        error: String,
+    },
+}
+
+/// The statement summary for reports: which scope matched.
+pub fn policy_summary(statement: &StatementView, repository: &str) -> PolicySummary {
+    let scope = if statement.registry_scopes.iter().any(|s| s == repository) {
+        repository.to_string()
+    } else {
+        "*".to_string()
+    };
+    PolicySummary {
+        name: statement.name.clone(),
+        scope,
+        level: statement.level.clone(),
+    }
+}
+
+/// Runs one verification and builds its report. `stages` is the error instead when the trust
+/// material or policy was rejected; the report then carries that error as Flux would.
+pub async fn verify<S, St>(
+    source: &S,
+    stages: Result<St, VerifyError>,
+    options: SignatureOptions,
+    request: VerifyRequest,
+    now: DateTime<Utc>,
+) -> Result<VerifyReport, RunError>
+where
+    S: SignatureSource,
+    St: Stages,
+{
+    let mut warnings = request.warnings.clone();
+    let (digest, tag) = if request.wanted.contains(':') {
+        (request.wanted.clone(), None)
+    } else {
+        let artifact = source
+            .resolve(&request.wanted)
+            .await
+            .map_err(|e| RunError::Resolve {
+                reference: request.reference.clone(),
+                error: e.to_string(),
+            })?;
+        warnings.push(format!(
+            "Always verify the artifact using digest(@sha256:...) rather than a tag(:{}) because resolved digest may not point to the same signed artifact, as tags are mutable.",
+            request.wanted
+        ));
+        (artifact.digest, Some(request.wanted.clone()))
+    };
+    let artifact_reference = format!("{}@{digest}", request.repository);
+    let revision = match &tag {
+        Some(tag) => format!("{tag}@{digest}"),
+        None => digest.clone(),
+    };
+    let stages = match stages {
+        Ok(stages) => stages,
+        Err(error) => {
+            return Ok(VerifyReport {
+                mode: request.mode,
+                flux_version: request.flux_version,
+                reference: request.reference,
+                revision,
+                policy: None,
+                verification: Verification::failed_early(artifact_reference, error),
+                warnings,
+            })
+        }
+    };
+    let policy = stages
+        .applicable_statement(&artifact_reference)
+        .ok()
+        .map(|s| policy_summary(&s, &request.repository));
+    let verifier = Verifier {
+        stages,
+        options,
+        now,
+    };
+    let loop_options = LoopOptions {
+        artifact_reference,
+        max_signatures: request.max_signatures,
+    };
+    let verification = verify_artifact(source, &verifier, &loop_options).await;
+    Ok(VerifyReport {
+        mode: request.mode,
+        flux_version: request.flux_version,
+        reference: request.reference,
+        revision,
+        policy,
+        verification,
+        warnings,
+    })
+}
+
+/// What `envelope verify` checks: one envelope file against the artifact it should sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvelopeRequest {
+    /// Flux or notation.
+    pub mode: Mode,
+    /// source-controller version (flux mode).
+    pub flux_version: FluxVersion,
+    /// `registry/repository@sha256:...`, matched against registry scopes.
+    pub artifact_reference: String,
+    /// The signed artifact's descriptor.
+    pub artifact: crate::source::Descriptor,
+    /// The envelope's media type.
+    pub media_type: String,
+    /// Warnings gathered before verification.
+    pub warnings: Vec<String>,
+}
+
+/// notation-go's `verifier.Verify` on one envelope. The report has one signature; its top-level
+/// error is that signature's own error text, and Flux's result is what `checkOutcome` makes of
+/// that single outcome.
+pub fn verify_envelope<St: Stages>(
+    stages: Result<St, VerifyError>,
+    options: SignatureOptions,
+    request: EnvelopeRequest,
+    blob: &[u8],
+    now: DateTime<Utc>,
+) -> VerifyReport {
+    use super::outcome::{SignatureEntry, Verdict};
+    use super::signatures::SignatureVerifier as _;
+    let digest = request.artifact.digest.clone();
+    let repository = request
+        .artifact_reference
+        .rsplit_once('@')
+        .map_or(request.artifact_reference.as_str(), |(r, _)| r)
+        .to_string();
+    let mut report = VerifyReport {
+        mode: request.mode,
+        flux_version: request.flux_version,
+        reference: request.artifact_reference.clone(),
+        revision: digest.clone(),
+        policy: None,
+        verification: Verification {
+            artifact_reference: request.artifact_reference.clone(),
+            artifact: Some(request.artifact.clone()),
+            level: None,
+            signatures: Vec::new(),
+            verdict: super::outcome::Verdict::Skipped,
+        },
+        warnings: request.warnings.clone(),
+    };
+    let stages = match stages {
+        Ok(stages) => stages,
+        Err(error) => {
+            report.verification.verdict = Verdict::Failed(error);
+            return report;
+        }
+    };
+    let statement = match stages.applicable_statement(&request.artifact_reference) {
+        Ok(statement) => statement,
+        Err(message) => {
+            report.verification.verdict = Verdict::Failed(VerifyError::NoApplicablePolicy(message));
+            return report;
+        }
+    };
+    report.policy = Some(policy_summary(&statement, &repository));
+    report.verification.level = Some(statement.level.clone());
+    if statement.level.is_skip() {
+        return report;
+    }
+    let verifier = Verifier {
+        stages,
+        options,
+        now,
+    };
+    let fetched = crate::source::FetchedSignature {
+        manifest: crate::source::Descriptor::default(),
+        envelope: crate::source::Descriptor {
+            media_type: request.media_type.clone(),
+            digest: format!(
+                "sha256:{}",
+                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
+            ),
+            size: blob.len() as u64,
+            ..crate::source::Descriptor::default()
+        },
+        blob: blob.to_vec(),
+    };
+    let outcome = verifier.verify(&request.artifact, &fetched, &request.artifact_reference);
+    report.verification.verdict = match &outcome.error {
+        None => Verdict::Verified(0),
+        Some(error) => Verdict::Failed(VerifyError::Signature(error.to_string())),
+    };
+    report.verification.signatures.push(SignatureEntry {
+        manifest: fetched.envelope.clone(),
+        envelope_media_type: Some(request.media_type),
+        outcome: Some(outcome),
+    });
+    report
+}

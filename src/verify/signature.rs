@@ -1,0 +1,1193 @@
+//! notation-go's `verifier.Verify` for one signature: the validations in notation's order under
+//! the statement's level, then the payload binding and user metadata.
+//!
+//! The stages that belong to other modules (envelope parsing, trust stores and identities,
+//! timestamps, revocation) are reached through [`Stages`], so the order and the enforce / log
+//! logic here are one piece of code whatever provides them.
+
+use super::outcome::{
+    LevelActions, SignatureError, SignatureFacts, SignatureOutcome, ValidationError,
+    ValidationResult,
+};
+use super::{Action, Mode, ValidationType};
+use crate::pki::cert::Certificate;
+use crate::source::Descriptor;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The payload content type notation accepts.
+pub const PAYLOAD_CONTENT_TYPE: &str = "application/vnd.cncf.notary.payload.v1+json";
+/// The signing scheme of CA-issued signatures.
+pub const SCHEME_X509: &str = "notary.x509";
+/// The signing scheme of signing-authority signatures.
+pub const SCHEME_SIGNING_AUTHORITY: &str = "notary.x509.signingAuthority";
+/// Extended attribute naming a verification plugin.
+pub const VERIFICATION_PLUGIN: &str = "io.cncf.notary.verificationPlugin";
+/// Extended attribute naming the plugin's minimum version.
+pub const VERIFICATION_PLUGIN_MIN_VERSION: &str = "io.cncf.notary.verificationPluginMinVersion";
+
+/// One extended (signed, non-standard) attribute of the envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtendedAttribute {
+    /// Its key (COSE integer labels as decimal text).
+    pub key: String,
+    /// Whether it is listed in `crit`.
+    pub critical: bool,
+    /// Its value.
+    pub value: serde_json::Value,
+}
+
+/// What integrity yields: the envelope's signer information and payload, signature checked.
+#[derive(Debug, Clone)]
+pub struct VerifiedEnvelope {
+    /// `notary.x509` or `notary.x509.signingAuthority`.
+    pub signing_scheme: String,
+    /// Signing time (x509) or authentic signing time (signingAuthority), as encoded.
+    pub signing_time: Option<DateTime<FixedOffset>>,
+    /// Expiry, as encoded (the offset matters for notation's message).
+    pub expiry: Option<DateTime<FixedOffset>>,
+    /// Certificate chain, leaf first.
+    pub chain: Vec<Certificate>,
+    /// The RFC 3161 countersignature, when present.
+    pub timestamp_token: Option<Vec<u8>>,
+    /// The raw signature bytes (what the countersignature covers).
+    pub signature: Vec<u8>,
+    /// Extended attributes.
+    pub extended_attributes: Vec<ExtendedAttribute>,
+    /// Payload content type (`cty`).
+    pub payload_content_type: String,
+    /// Payload bytes.
+    pub payload: Vec<u8>,
+}
+
+/// Store type a policy entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// `ca:`
+    Ca,
+    /// `signingAuthority:`
+    SigningAuthority,
+    /// `tsa:`
+    Tsa,
+}
+
+impl StoreKind {
+    /// The policy prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Ca => "ca",
+            Self::SigningAuthority => "signingAuthority",
+            Self::Tsa => "tsa",
+        }
+    }
+}
+
+/// The parts of the applicable trust policy statement the validations read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementView {
+    /// Statement name.
+    pub name: String,
+    /// Its registry scopes.
+    pub registry_scopes: Vec<String>,
+    /// `type:name` trust store entries, in policy order.
+    pub trust_stores: Vec<String>,
+    /// Trusted identities, in policy order.
+    pub trusted_identities: Vec<String>,
+    /// `verifyTimestamp: afterCertExpiry`.
+    pub verify_timestamp_after_cert_expiry: bool,
+    /// The level (with overrides applied).
+    pub level: LevelActions,
+}
+
+/// A verified RFC 3161 timestamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedTimestamp {
+    /// `genTime - accuracy`.
+    pub earliest: DateTime<Utc>,
+    /// `genTime + accuracy`.
+    pub latest: DateTime<Utc>,
+    /// The TSA's certificate chain, leaf first.
+    pub tsa_chain: Vec<Certificate>,
+}
+
+/// Which certificate chain a revocation check is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainPurpose {
+    /// The signing chain.
+    CodeSigning,
+    /// The TSA chain of a countersignature.
+    Timestamping,
+}
+
+/// The revocation verdict on a chain (notation-go's `revocationFinalResult`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevocationStatus {
+    /// Every certificate is good or has no revocation method.
+    Ok,
+    /// This certificate (subject) is revoked.
+    Revoked(String),
+    /// This certificate's (subject) status could not be established.
+    Unknown(String),
+    /// The check itself failed (`unable to check revocation status, err: ...` text inside).
+    Error(String),
+    /// No revocation checker is available for a chain that names revocation services.
+    NotChecked(String),
+}
+
+/// The stages other modules provide.
+pub trait Stages {
+    /// notation-go `GetApplicableTrustPolicy` for `artifact_reference`; the error is notation's
+    /// message (e.g. `artifact "..." has no applicable trust policy statement. ...`).
+    fn applicable_statement(&self, artifact_reference: &str) -> Result<StatementView, String>;
+
+    /// Parses and verifies the envelope (integrity, except the payload content type check).
+    /// The error is notation's integrity message, already prefixed where notation prefixes it.
+    fn open_envelope(&self, media_type: &str, blob: &[u8]) -> Result<VerifiedEnvelope, String>;
+
+    /// The certificates of one named store; the error is the store's message.
+    fn trusted_certificates(&self, kind: StoreKind, name: &str)
+        -> Result<Vec<Certificate>, String>;
+
+    /// notation-go `verifyX509TrustedIdentities` for the leaf.
+    fn check_trusted_identities(
+        &self,
+        statement: &StatementView,
+        leaf: &Certificate,
+    ) -> Result<(), String>;
+
+    /// Parses and verifies a countersignature over `signature` against `tsa_roots`; the error
+    /// is notation's message (`failed to parse timestamp countersignature with error: ...`).
+    fn verify_timestamp(
+        &self,
+        token: &[u8],
+        signature: &[u8],
+        tsa_roots: &[Certificate],
+    ) -> Result<VerifiedTimestamp, String>;
+
+    /// Revocation status of `chain`.
+    fn revocation(
+        &self,
+        chain: &[Certificate],
+        purpose: ChainPurpose,
+        authentic_signing_time: Option<DateTime<Utc>>,
+    ) -> RevocationStatus;
+}
+
+/// Per-verification settings of `verifier.Verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignatureOptions {
+    /// Flux (nil plugin manager) or notation (plugin manager with no plugins).
+    pub mode: Mode,
+    /// `key=value` pairs that must be in the payload's annotations (notation mode).
+    pub user_metadata: BTreeMap<String, String>,
+    /// The notation plugin directory, shown in the plugin-not-found message.
+    pub plugin_dir: String,
+    /// Whether `tsa:` stores are understood (source-controller 1.4+, notation).
+    pub timestamps_supported: bool,
+}
+
+/// The payload document (`{"targetArtifact": descriptor}`).
+#[derive(Debug, Deserialize)]
+struct Payload {
+    #[serde(rename = "targetArtifact", default)]
+    target_artifact: Option<PayloadTarget>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PayloadTarget {
+    #[serde(default)]
+    media_type: String,
+    #[serde(default)]
+    digest: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    annotations: Option<BTreeMap<String, String>>,
+}
+
+/// Go `time.RFC1123Z` in the time's own offset.
+pub fn rfc1123z<Tz: chrono::TimeZone>(t: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+struct Run<'a> {
+    level: &'a LevelActions,
+    results: Vec<ValidationResult>,
+}
+
+impl Run<'_> {
+    /// Records a result; returns the error when it is critical (enforced failure).
+    fn record(
+        &mut self,
+        validation: ValidationType,
+        error: Option<ValidationError>,
+    ) -> Result<(), SignatureError> {
+        let action = if validation == ValidationType::Integrity {
+            Action::Enforce
+        } else {
+            self.level.action(validation)
+        };
+        let result = ValidationResult {
+            validation,
+            action,
+            error,
+        };
+        let critical = result.is_critical();
+        let error = result.error.clone();
+        self.results.push(result);
+        match error {
+            Some(e) if critical => Err(SignatureError::Validation(e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `verifier.Verify` for one signature of `artifact`.
+pub fn verify_signature<S: Stages>(
+    stages: &S,
+    statement: &StatementView,
+    options: &SignatureOptions,
+    artifact: &Descriptor,
+    envelope_media_type: &str,
+    blob: &[u8],
+    now: DateTime<Utc>,
+) -> SignatureOutcome {
+    let mut run = Run {
+        level: &statement.level,
+        results: Vec::new(),
+    };
+    let mut facts = SignatureFacts::default();
+    let error = process(
+        stages,
+        statement,
+        options,
+        artifact,
+        envelope_media_type,
+        blob,
+        now,
+        &mut run,
+        &mut facts,
+    )
+    .err();
+    SignatureOutcome {
+        level: statement.level.clone(),
+        results: run.results,
+        error,
+        facts,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process<S: Stages>(
+    stages: &S,
+    statement: &StatementView,
+    options: &SignatureOptions,
+    artifact: &Descriptor,
+    envelope_media_type: &str,
+    blob: &[u8],
+    now: DateTime<Utc>,
+    run: &mut Run<'_>,
+    facts: &mut SignatureFacts,
+) -> Result<(), SignatureError> {
+    if statement.level.is_skip() {
+        return Ok(());
+    }
+
+    // 1. integrity
+    let envelope = match stages.open_envelope(envelope_media_type, blob) {
+        Ok(envelope) if envelope.payload_content_type != PAYLOAD_CONTENT_TYPE => {
+            let message = format!(
+                "payload content type {:?} not supported",
+                envelope.payload_content_type
+            );
+            return run.record(
+                ValidationType::Integrity,
+                Some(ValidationError::Integrity(message)),
+            );
+        }
+        Ok(envelope) => envelope,
+        Err(message) => {
+            return run.record(
+                ValidationType::Integrity,
+                Some(ValidationError::Integrity(message)),
+            );
+        }
+    };
+    run.record(ValidationType::Integrity, None)?;
+    facts.signing_scheme = Some(envelope.signing_scheme.clone());
+    facts.signer = envelope.chain.first().map(Certificate::subject);
+    let target = parse_target(&envelope.payload);
+    facts.target = target.as_ref().ok().map(|t| Descriptor {
+        media_type: t.media_type.clone(),
+        digest: t.digest.clone(),
+        size: t.size,
+        ..Descriptor::default()
+    });
+
+    // 2. verification plugin
+    check_plugin(&envelope, options)?;
+
+    // 3. authenticity: trust store, then trusted identities (which overwrite its error)
+    let store_kind = match envelope.signing_scheme.as_str() {
+        SCHEME_X509 => Ok(StoreKind::Ca),
+        SCHEME_SIGNING_AUTHORITY => Ok(StoreKind::SigningAuthority),
+        other => Err(format!(
+            "error while loading the trust store, unrecognized signing scheme {other:?}"
+        )),
+    };
+    let mut authenticity = store_kind
+        .and_then(|kind| load_stores(stages, statement, kind))
+        .and_then(|trusted| chain_contains_trusted(&envelope.chain, &trusted))
+        .err()
+        .map(ValidationError::Authenticity);
+    let authenticity_action = statement.level.action(ValidationType::Authenticity);
+    if authenticity.is_some() && authenticity_action == Action::Enforce {
+        return run.record(ValidationType::Authenticity, authenticity);
+    }
+    if let Some(leaf) = envelope.chain.first() {
+        if let Err(message) = stages.check_trusted_identities(statement, leaf) {
+            authenticity = Some(ValidationError::TrustedIdentity(message));
+        }
+    }
+    run.record(ValidationType::Authenticity, authenticity)?;
+
+    // 4. expiry
+    let expired = envelope
+        .expiry
+        .filter(|expiry| now >= expiry.with_timezone(&Utc));
+    run.record(
+        ValidationType::Expiry,
+        expired.map(|e| {
+            ValidationError::Expiry(format!(
+                "digital signature has expired on {:?}",
+                rfc1123z(&e)
+            ))
+        }),
+    )?;
+
+    // 5. authentic timestamp
+    let timestamp_error = authentic_timestamp(stages, statement, options, &envelope, now);
+    run.record(ValidationType::AuthenticTimestamp, timestamp_error)?;
+
+    // 6. revocation, unless the policy skips it
+    if statement.level.action(ValidationType::Revocation) != Action::Skip {
+        let authentic_time = (envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY)
+            .then(|| envelope.signing_time.map(|t| t.with_timezone(&Utc)))
+            .flatten();
+        let error =
+            match stages.revocation(&envelope.chain, ChainPurpose::CodeSigning, authentic_time) {
+                RevocationStatus::Ok => None,
+                RevocationStatus::Revoked(subject) => Some(ValidationError::Revocation(format!(
+                    "signing certificate with subject {subject:?} is revoked"
+                ))),
+                RevocationStatus::Unknown(subject) => Some(ValidationError::Revocation(format!(
+                    "signing certificate with subject {subject:?} revocation status is unknown"
+                ))),
+                RevocationStatus::Error(message) => Some(ValidationError::Revocation(format!(
+                    "unable to check revocation status, err: {message}"
+                ))),
+                RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
+                    validation: ValidationType::Revocation,
+                    reason,
+                }),
+            };
+        run.record(ValidationType::Revocation, error)?;
+    }
+
+    // 7. payload binding: mediaType, digest and size only
+    let target = target.map_err(SignatureError::Payload)?;
+    if target.media_type != artifact.media_type
+        || target.digest != artifact.digest
+        || target.size != artifact.size
+    {
+        return Err(SignatureError::PayloadMismatch);
+    }
+
+    // 8. user metadata (the notation CLI's --user-metadata; Flux passes none)
+    let annotations = target.annotations.unwrap_or_default();
+    for (key, value) in &options.user_metadata {
+        if annotations.get(key) != Some(value) {
+            return Err(SignatureError::UserMetadata);
+        }
+    }
+    Ok(())
+}
+
+fn parse_target(payload: &[u8]) -> Result<PayloadTarget, String> {
+    let payload: Payload = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
+    Ok(payload.target_artifact.unwrap_or_default())
+}
+
+/// A critical string extended attribute, as notation-go's `extractCriticalStringExtendedAttribute`.
+fn critical_string(envelope: &VerifiedEnvelope, key: &str) -> Option<Result<String, String>> {
+    let attribute = envelope.extended_attributes.iter().find(|a| a.key == key)?;
+    if !attribute.critical {
+        return Some(Err(format!("{key} is not a critical Extended attribute")));
+    }
+    Some(match &attribute.value {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        _ => Err(format!("{key} from extended attribute is not a string")),
+    })
+}
+
+fn check_plugin(
+    envelope: &VerifiedEnvelope,
+    options: &SignatureOptions,
+) -> Result<(), SignatureError> {
+    let name = match critical_string(envelope, VERIFICATION_PLUGIN) {
+        None => return Ok(()),
+        Some(Err(e)) => return Err(SignatureError::Plugin(e)),
+        Some(Ok(name)) if name.trim().is_empty() => {
+            return Err(SignatureError::Plugin(format!(
+                "{VERIFICATION_PLUGIN} from extended attribute is an empty string"
+            )))
+        }
+        Some(Ok(name)) => name,
+    };
+    match critical_string(envelope, VERIFICATION_PLUGIN_MIN_VERSION) {
+        None => {}
+        Some(Err(e)) => {
+            return Err(SignatureError::Plugin(format!(
+                "error while getting plugin minimum version, error: {e}"
+            )))
+        }
+        Some(Ok(v)) if v.trim().is_empty() => {
+            return Err(SignatureError::Plugin(format!(
+                "error while getting plugin minimum version, error: {VERIFICATION_PLUGIN_MIN_VERSION} from extended attribute is an empty string"
+            )))
+        }
+        Some(Ok(v)) if semver::Version::parse(v.trim_start_matches('v')).is_err() => {
+            return Err(SignatureError::Plugin(format!(
+                "error while getting plugin minimum version, error: value {v:?} for attribute {VERIFICATION_PLUGIN_MIN_VERSION:?} is not a valid SemVer"
+            )))
+        }
+        Some(Ok(_)) => {}
+    }
+    Err(SignatureError::Plugin(match options.mode {
+        // source-controller builds its verifier with a nil plugin manager.
+        Mode::Flux => "plugin unsupported due to nil verifier.pluginManager".to_string(),
+        // fluxverify runs no plugins; the notation CLI with none installed says this.
+        Mode::Notation => format!(
+            "error while locating the verification plugin {name:?}, make sure the plugin is installed successfully before verifying the signature. error: plugin executable file is either not found or inaccessible: stat {}/{name}/notation-{name}: no such file or directory",
+            options.plugin_dir
+        ),
+    }))
+}
+
+/// The certificates of every policy store of `kind`, each entry loaded once, in policy order.
+fn load_stores<S: Stages>(
+    stages: &S,
+    statement: &StatementView,
+    kind: StoreKind,
+) -> Result<Vec<Certificate>, String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut certificates = Vec::new();
+    for entry in &statement.trust_stores {
+        let Some((prefix, name)) = entry.split_once(':') else {
+            continue;
+        };
+        if prefix != kind.prefix() || seen.contains(&entry.as_str()) {
+            continue;
+        }
+        seen.push(entry);
+        certificates.extend(stages.trusted_certificates(kind, name)?);
+    }
+    Ok(certificates)
+}
+
+/// notation-core-go `VerifyAuthenticity`: any chain certificate byte-equal to a trusted one.
+fn chain_contains_trusted(chain: &[Certificate], trusted: &[Certificate]) -> Result<(), String> {
+    if trusted.is_empty() {
+        return Err("no trusted certificates are found to verify authenticity".into());
+    }
+    let found = chain
+        .iter()
+        .any(|c| trusted.iter().any(|t| t.der() == c.der()));
+    if found {
+        Ok(())
+    } else {
+        Err("the signature's certificate chain does not contain any trusted certificate".into())
+    }
+}
+
+fn authentic_timestamp<S: Stages>(
+    stages: &S,
+    statement: &StatementView,
+    options: &SignatureOptions,
+    envelope: &VerifiedEnvelope,
+    now: DateTime<Utc>,
+) -> Option<ValidationError> {
+    let fail = |m: String| Some(ValidationError::AuthenticTimestamp(m));
+    if envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY {
+        let signing_time = envelope.signing_time?;
+        let at = signing_time.with_timezone(&Utc);
+        for cert in &envelope.chain {
+            if at < cert.not_before() || at > cert.not_after() {
+                return fail(format!(
+                    "certificate {:?} was not valid when the digital signature was produced at {:?}",
+                    cert.subject(),
+                    rfc1123z(&signing_time)
+                ));
+            }
+        }
+        return None;
+    }
+
+    let tsa_enabled = options.timestamps_supported
+        && statement.trust_stores.iter().any(|s| s.starts_with("tsa:"));
+    let mut perform = tsa_enabled;
+    if perform && statement.verify_timestamp_after_cert_expiry {
+        perform = envelope.chain.iter().any(|c| now > c.not_after());
+    }
+    if !perform {
+        for cert in &envelope.chain {
+            if now < cert.not_before() {
+                return fail(format!(
+                    "verification time is before certificate {:?} validity period, it will be valid from {:?}",
+                    cert.subject(),
+                    rfc1123z(&cert.not_before())
+                ));
+            }
+            if now > cert.not_after() {
+                return fail(format!(
+                    "verification time is after certificate {:?} validity period, it was expired at {:?}",
+                    cert.subject(),
+                    rfc1123z(&cert.not_after())
+                ));
+            }
+        }
+        return None;
+    }
+
+    let Some(token) = envelope
+        .timestamp_token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+    else {
+        return fail("no timestamp countersignature was found in the signature envelope".into());
+    };
+    let roots = match load_stores(stages, statement, StoreKind::Tsa) {
+        Ok(roots) => roots,
+        Err(e) => return fail(format!("failed to load tsa trust store with error: {e}")),
+    };
+    let timestamp = match stages.verify_timestamp(token, &envelope.signature, &roots) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    for cert in &envelope.chain {
+        if timestamp.earliest < cert.not_before() {
+            return fail(format!(
+                "timestamp can be before certificate {:?} validity period, it will be valid from {:?}",
+                cert.subject(),
+                rfc1123z(&cert.not_before())
+            ));
+        }
+        if timestamp.latest > cert.not_after() {
+            return fail(format!(
+                "timestamp can be after certificate {:?} validity period, it was expired at {:?}",
+                cert.subject(),
+                rfc1123z(&cert.not_after())
+            ));
+        }
+    }
+    match stages.revocation(&timestamp.tsa_chain, ChainPurpose::Timestamping, None) {
+        RevocationStatus::Ok => None,
+        RevocationStatus::Revoked(subject) => fail(format!(
+            "timestamping certificate with subject {subject:?} is revoked"
+        )),
+        RevocationStatus::Unknown(subject) => fail(format!(
+            "timestamping certificate with subject {subject:?} revocation status is unknown"
+        )),
+        RevocationStatus::Error(message) => fail(format!(
+            "failed to check timestamping certificate chain revocation with error: {message}"
+        )),
+        RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
+            validation: ValidationType::AuthenticTimestamp,
+            reason: format!("timestamping certificate chain revocation: {reason}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    const KEYS: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/upstream/notation/test/e2e/testdata/config/localkeys"
+    );
+
+    fn cert(name: &str) -> Certificate {
+        let pem = std::fs::read(format!("{KEYS}/{name}")).unwrap();
+        let (_, der) = der::pem::decode_vec(&pem).unwrap();
+        Certificate::from_der(&der).unwrap()
+    }
+
+    fn level(name: &str, actions: [Action; 4]) -> LevelActions {
+        LevelActions {
+            name: name.into(),
+            actions: [
+                (ValidationType::Integrity, Action::Enforce),
+                (ValidationType::Authenticity, actions[0]),
+                (ValidationType::AuthenticTimestamp, actions[1]),
+                (ValidationType::Expiry, actions[2]),
+                (ValidationType::Revocation, actions[3]),
+            ],
+        }
+    }
+
+    fn strict() -> LevelActions {
+        level("strict", [Action::Enforce; 4])
+    }
+
+    fn audit() -> LevelActions {
+        level("audit", [Action::Log; 4])
+    }
+
+    const ARTIFACT_DIGEST: &str =
+        "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+
+    fn artifact() -> Descriptor {
+        Descriptor {
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            digest: ARTIFACT_DIGEST.into(),
+            size: 517,
+            ..Descriptor::default()
+        }
+    }
+
+    fn payload(digest: &str, annotations: &str) -> Vec<u8> {
+        format!(
+            r#"{{"targetArtifact":{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{digest}","size":517{annotations}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    struct Fake {
+        envelope: Result<VerifiedEnvelope, String>,
+        store: Vec<Certificate>,
+        identity: Result<(), String>,
+        timestamp: Result<VerifiedTimestamp, String>,
+        revocation: RevocationStatus,
+        calls: RefCell<Vec<String>>,
+    }
+
+    impl Fake {
+        fn new(envelope: VerifiedEnvelope) -> Self {
+            Self {
+                envelope: Ok(envelope),
+                store: vec![cert("e2e.crt")],
+                identity: Ok(()),
+                timestamp: Err("no token expected".into()),
+                revocation: RevocationStatus::Ok,
+                calls: RefCell::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Stages for Fake {
+        fn applicable_statement(&self, _r: &str) -> Result<StatementView, String> {
+            Ok(statement(strict()))
+        }
+        fn open_envelope(&self, _m: &str, _b: &[u8]) -> Result<VerifiedEnvelope, String> {
+            self.calls.borrow_mut().push("integrity".into());
+            self.envelope.clone()
+        }
+        fn trusted_certificates(
+            &self,
+            kind: StoreKind,
+            name: &str,
+        ) -> Result<Vec<Certificate>, String> {
+            self.calls
+                .borrow_mut()
+                .push(format!("store {}:{name}", kind.prefix()));
+            Ok(self.store.clone())
+        }
+        fn check_trusted_identities(
+            &self,
+            _s: &StatementView,
+            _l: &Certificate,
+        ) -> Result<(), String> {
+            self.calls.borrow_mut().push("identity".into());
+            self.identity.clone()
+        }
+        fn verify_timestamp(
+            &self,
+            _t: &[u8],
+            _s: &[u8],
+            roots: &[Certificate],
+        ) -> Result<VerifiedTimestamp, String> {
+            self.calls
+                .borrow_mut()
+                .push(format!("timestamp with {} roots", roots.len()));
+            self.timestamp.clone()
+        }
+        fn revocation(
+            &self,
+            _c: &[Certificate],
+            purpose: ChainPurpose,
+            _t: Option<DateTime<Utc>>,
+        ) -> RevocationStatus {
+            self.calls
+                .borrow_mut()
+                .push(format!("revocation {purpose:?}"));
+            self.revocation.clone()
+        }
+    }
+
+    fn envelope() -> VerifiedEnvelope {
+        VerifiedEnvelope {
+            signing_scheme: SCHEME_X509.into(),
+            signing_time: DateTime::parse_from_rfc3339("2023-06-27T13:21:21+08:00").ok(),
+            expiry: None,
+            chain: vec![cert("e2e.crt")],
+            timestamp_token: None,
+            signature: vec![1, 2, 3],
+            extended_attributes: Vec::new(),
+            payload_content_type: PAYLOAD_CONTENT_TYPE.into(),
+            payload: payload(ARTIFACT_DIGEST, ""),
+        }
+    }
+
+    fn statement(level: LevelActions) -> StatementView {
+        StatementView {
+            name: "e2e".into(),
+            registry_scopes: vec!["*".into()],
+            trust_stores: vec!["ca:e2e".into()],
+            trusted_identities: vec!["*".into()],
+            verify_timestamp_after_cert_expiry: false,
+            level,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-27T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn run(
+        stages: &Fake,
+        statement: &StatementView,
+        options: &SignatureOptions,
+    ) -> SignatureOutcome {
+        verify_signature(
+            stages,
+            statement,
+            options,
+            &artifact(),
+            "application/jose+json",
+            b"x",
+            now(),
+        )
+    }
+
+    fn flux() -> SignatureOptions {
+        SignatureOptions {
+            timestamps_supported: true,
+            ..SignatureOptions::default()
+        }
+    }
+
+    fn types(o: &SignatureOutcome) -> Vec<String> {
+        o.results
+            .iter()
+            .map(|r| format!("{}:{}:{}", r.validation, r.action, r.error.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn all_validations_in_notation_order() {
+        let fake = Fake::new(envelope());
+        let o = run(&fake, &statement(strict()), &flux());
+        assert!(o.verified(), "{:?}", o.error);
+        assert_eq!(
+            types(&o),
+            [
+                "integrity:enforce:false",
+                "authenticity:enforce:false",
+                "expiry:enforce:false",
+                "authenticTimestamp:enforce:false",
+                "revocation:enforce:false"
+            ]
+        );
+        assert_eq!(
+            fake.calls.into_inner(),
+            [
+                "integrity",
+                "store ca:e2e",
+                "identity",
+                "revocation CodeSigning"
+            ]
+        );
+    }
+
+    #[test]
+    fn enforced_integrity_failure_stops_everything() {
+        let mut fake = Fake::new(envelope());
+        fake.envelope = Err("unable to parse the digital signature, error : bad".into());
+        let o = run(&fake, &statement(audit()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("unable to parse the digital signature, error : bad")
+        );
+        assert_eq!(types(&o), ["integrity:enforce:true"]);
+    }
+
+    #[test]
+    fn payload_content_type_is_an_integrity_failure() {
+        let mut e = envelope();
+        e.payload_content_type = "application/json".into();
+        let o = run(&Fake::new(e), &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("payload content type \"application/json\" not supported")
+        );
+    }
+
+    #[test]
+    fn untrusted_chain_enforced_and_logged() {
+        let mut fake = Fake::new(envelope());
+        fake.store = vec![cert("new_e2e.crt")];
+        let o = run(&fake, &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("the signature's certificate chain does not contain any trusted certificate")
+        );
+        assert_eq!(
+            types(&o),
+            ["integrity:enforce:false", "authenticity:enforce:true"]
+        );
+        assert!(!fake.calls.borrow().contains(&"identity".to_string()));
+
+        let o = run(&fake, &statement(audit()), &flux());
+        assert!(o.verified());
+        assert_eq!(o.logged_failures().count(), 1);
+        assert_eq!(types(&o).len(), 5);
+    }
+
+    #[test]
+    fn empty_store_is_inconclusive_and_store_type_follows_the_scheme() {
+        let mut fake = Fake::new(envelope());
+        fake.store = Vec::new();
+        let o = run(&fake, &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("no trusted certificates are found to verify authenticity")
+        );
+        let mut e = envelope();
+        e.signing_scheme = SCHEME_SIGNING_AUTHORITY.into();
+        let fake = Fake::new(e);
+        let o = run(&fake, &statement(strict()), &flux());
+        // The policy has only a ca: store, so a signingAuthority signature finds nothing.
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("no trusted certificates are found to verify authenticity")
+        );
+        assert!(!fake.calls.borrow().iter().any(|c| c.starts_with("store")));
+    }
+
+    #[test]
+    fn identity_failure_replaces_authenticity_error() {
+        let mut fake = Fake::new(envelope());
+        fake.identity = Err("identity mismatch".into());
+        let o = run(&fake, &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("identity mismatch")
+        );
+        let mut fake = Fake::new(envelope());
+        fake.store = vec![cert("new_e2e.crt")];
+        fake.identity = Err("identity mismatch".into());
+        let o = run(&fake, &statement(audit()), &flux());
+        assert!(o.verified());
+        let errors: Vec<_> = o
+            .logged_failures()
+            .map(|r| r.error.clone().unwrap().to_string())
+            .collect();
+        assert_eq!(errors, ["identity mismatch"]);
+    }
+
+    #[test]
+    fn expiry_message_keeps_the_encoded_offset() {
+        let mut e = envelope();
+        e.expiry = DateTime::parse_from_rfc3339("2023-06-27T13:21:21+08:00").ok();
+        let o = run(&Fake::new(e.clone()), &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("digital signature has expired on \"Tue, 27 Jun 2023 13:21:21 +0800\"")
+        );
+        let permissive = level(
+            "permissive",
+            [Action::Enforce, Action::Log, Action::Log, Action::Log],
+        );
+        let o = run(&Fake::new(e), &statement(permissive), &flux());
+        assert!(o.verified());
+    }
+
+    #[test]
+    fn chain_validity_at_now_without_tsa() {
+        let mut e = envelope();
+        let future = DateTime::parse_from_rfc3339("2200-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        e.chain = vec![cert("e2e.crt")];
+        let o = verify_signature(
+            &Fake::new(e),
+            &statement(strict()),
+            &flux(),
+            &artifact(),
+            "application/jose+json",
+            b"x",
+            future,
+        );
+        let message = o.error.as_ref().map(|e| e.to_string()).unwrap();
+        assert!(message.starts_with("verification time is after certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" validity period, it was expired at \""), "{message}");
+    }
+
+    #[test]
+    fn tsa_store_requires_a_countersignature() {
+        let mut st = statement(strict());
+        st.trust_stores.push("tsa:ts".into());
+        let fake = Fake::new(envelope());
+        let o = run(&fake, &st, &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("no timestamp countersignature was found in the signature envelope")
+        );
+        // afterCertExpiry with an unexpired chain: validity at now instead.
+        st.verify_timestamp_after_cert_expiry = true;
+        assert!(run(&Fake::new(envelope()), &st, &flux()).verified());
+    }
+
+    #[test]
+    fn timestamp_bounds_and_tsa_revocation() {
+        let mut st = statement(strict());
+        st.trust_stores.push("tsa:ts".into());
+        let mut e = envelope();
+        e.timestamp_token = Some(vec![0x30]);
+        let mut fake = Fake::new(e.clone());
+        let early = DateTime::parse_from_rfc3339("2001-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        fake.timestamp = Ok(VerifiedTimestamp {
+            earliest: early,
+            latest: early,
+            tsa_chain: Vec::new(),
+        });
+        let o = run(&fake, &st, &flux());
+        let message = o.error.as_ref().map(|e| e.to_string()).unwrap();
+        assert!(
+            message.starts_with("timestamp can be before certificate \"CN=e2e"),
+            "{message}"
+        );
+        assert!(fake
+            .calls
+            .borrow()
+            .contains(&"timestamp with 1 roots".to_string()));
+
+        let mut fake = Fake::new(e);
+        let ok = now();
+        fake.timestamp = Ok(VerifiedTimestamp {
+            earliest: ok,
+            latest: ok,
+            tsa_chain: Vec::new(),
+        });
+        fake.revocation = RevocationStatus::Unknown("CN=TSA".into());
+        let o = run(&fake, &st, &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("timestamping certificate with subject \"CN=TSA\" revocation status is unknown")
+        );
+    }
+
+    #[test]
+    fn revocation_not_checked_never_passes_when_enforced() {
+        let mut fake = Fake::new(envelope());
+        fake.revocation = RevocationStatus::NotChecked("no checker".into());
+        let o = run(&fake, &statement(strict()), &flux());
+        assert!(!o.verified());
+        let skip_revocation = level(
+            "custom",
+            [
+                Action::Enforce,
+                Action::Enforce,
+                Action::Enforce,
+                Action::Skip,
+            ],
+        );
+        let o = run(&fake, &statement(skip_revocation), &flux());
+        assert!(o.verified());
+        assert_eq!(o.results.len(), 4);
+    }
+
+    #[test]
+    fn signature_for_another_digest_is_a_payload_mismatch() {
+        let mut e = envelope();
+        e.payload = payload(
+            "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+            "",
+        );
+        let o = run(&Fake::new(e), &statement(strict()), &flux());
+        assert_eq!(o.error, Some(SignatureError::PayloadMismatch));
+        assert_eq!(o.results.len(), 5, "all validations pass first");
+    }
+
+    #[test]
+    fn user_metadata_must_be_in_the_payload() {
+        let mut e = envelope();
+        e.payload = payload(ARTIFACT_DIGEST, r#","annotations":{"k":"v"}"#);
+        let mut options = flux();
+        options.mode = Mode::Notation;
+        options.user_metadata.insert("k".into(), "v".into());
+        assert!(run(&Fake::new(e.clone()), &statement(strict()), &options).verified());
+        options.user_metadata.insert("k".into(), "w".into());
+        let o = run(&Fake::new(e), &statement(strict()), &options);
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("unable to find specified metadata in the signature")
+        );
+    }
+
+    #[test]
+    fn plugin_signatures_fail_by_mode() {
+        let mut e = envelope();
+        e.extended_attributes.push(ExtendedAttribute {
+            key: VERIFICATION_PLUGIN.into(),
+            critical: true,
+            value: serde_json::json!("plugin-name"),
+        });
+        let o = run(&Fake::new(e.clone()), &statement(audit()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("plugin unsupported due to nil verifier.pluginManager")
+        );
+        assert_eq!(o.results.len(), 1);
+        let options = SignatureOptions {
+            mode: Mode::Notation,
+            plugin_dir: "<notation-plugin-dir>".into(),
+            ..flux()
+        };
+        let o = run(&Fake::new(e.clone()), &statement(strict()), &options);
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("error while locating the verification plugin \"plugin-name\", make sure the plugin is installed successfully before verifying the signature. error: plugin executable file is either not found or inaccessible: stat <notation-plugin-dir>/plugin-name/notation-plugin-name: no such file or directory")
+        );
+        e.extended_attributes[0].critical = false;
+        let o = run(&Fake::new(e), &statement(strict()), &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("io.cncf.notary.verificationPlugin is not a critical Extended attribute")
+        );
+    }
+
+    #[test]
+    fn signing_authority_uses_the_authentic_signing_time() {
+        let mut e = envelope();
+        e.signing_scheme = SCHEME_SIGNING_AUTHORITY.into();
+        e.signing_time = DateTime::parse_from_rfc3339("2021-01-01T00:00:00+02:00").ok();
+        let mut st = statement(strict());
+        st.trust_stores = vec!["signingAuthority:sa".into()];
+        let o = run(&Fake::new(e), &st, &flux());
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" was not valid when the digital signature was produced at \"Fri, 01 Jan 2021 00:00:00 +0200\"")
+        );
+    }
+}
+
+/// notation-go's verifier over a set of [`Stages`]: `SkipVerify` and `verifier.Verify`.
+#[derive(Debug, Clone)]
+pub struct Verifier<S> {
+    /// The stages.
+    pub stages: S,
+    /// Per-verification settings.
+    pub options: SignatureOptions,
+    /// The verification time.
+    pub now: DateTime<Utc>,
+}
+
+impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
+    fn level(&self, artifact_reference: &str) -> Result<LevelActions, super::outcome::VerifyError> {
+        self.stages
+            .applicable_statement(artifact_reference)
+            .map(|s| s.level)
+            .map_err(super::outcome::VerifyError::NoApplicablePolicy)
+    }
+
+    fn verify(
+        &self,
+        artifact: &Descriptor,
+        signature: &crate::source::FetchedSignature,
+        artifact_reference: &str,
+    ) -> SignatureOutcome {
+        match self.stages.applicable_statement(artifact_reference) {
+            Ok(statement) => verify_signature(
+                &self.stages,
+                &statement,
+                &self.options,
+                artifact,
+                &signature.envelope.media_type,
+                &signature.blob,
+                self.now,
+            ),
+            // Unreachable after SkipVerify selected the same statement; fail closed anyway.
+            Err(message) => SignatureOutcome {
+                level: LevelActions {
+                    name: String::new(),
+                    actions: [
+                        (ValidationType::Integrity, Action::Enforce),
+                        (ValidationType::Authenticity, Action::Enforce),
+                        (ValidationType::AuthenticTimestamp, Action::Enforce),
+                        (ValidationType::Expiry, Action::Enforce),
+                        (ValidationType::Revocation, Action::Enforce),
+                    ],
+                },
+                results: Vec::new(),
+                error: Some(SignatureError::Policy(message)),
+                facts: SignatureFacts::default(),
+            },
+        }
+    }
+}
+
+/// Stages for a build without trust material support: every call fails closed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unavailable;
+
+impl Stages for Unavailable {
+    fn applicable_statement(&self, _r: &str) -> Result<StatementView, String> {
+        Err("trust policy support is not available in this build".into())
+    }
+    fn open_envelope(&self, _m: &str, _b: &[u8]) -> Result<VerifiedEnvelope, String> {
+        Err("envelope support is not available in this build".into())
+    }
+    fn trusted_certificates(&self, _k: StoreKind, _n: &str) -> Result<Vec<Certificate>, String> {
+        Err("trust store support is not available in this build".into())
+    }
+    fn check_trusted_identities(&self, _s: &StatementView, _l: &Certificate) -> Result<(), String> {
+        Err("trusted identity support is not available in this build".into())
+    }
+    fn verify_timestamp(
+        &self,
+        _t: &[u8],
+        _s: &[u8],
+        _r: &[Certificate],
+    ) -> Result<VerifiedTimestamp, String> {
+        Err("timestamp support is not available in this build".into())
+    }
+    fn revocation(
+        &self,
+        _c: &[Certificate],
+        _p: ChainPurpose,
+        _t: Option<DateTime<Utc>>,
+    ) -> RevocationStatus {
+        RevocationStatus::NotChecked("revocation checking is not available in this build".into())
+    }
+}

@@ -1,0 +1,190 @@
+//! The production [`Stages`]: the trust policy and stores of `trust`, the envelopes of
+//! `envelope`, RFC 3161 timestamps and revocation of `pki`.
+
+use super::outcome::{LevelActions, VerifyError};
+use super::signature::{
+    ChainPurpose, RevocationStatus, Stages, StatementView, StoreKind, VerifiedEnvelope,
+    VerifiedTimestamp,
+};
+use super::{Mode, ValidationType};
+use crate::flux::outcome::FluxVersion;
+use crate::pki::cert::Certificate;
+use crate::pki::revocation::{
+    Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
+};
+use crate::trust::identity::verify_identities;
+use crate::trust::policy::{
+    StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
+};
+use crate::trust::store::TrustStore;
+use chrono::{DateTime, Utc};
+
+/// The stages over a validated trust policy and a trust store.
+pub struct PolicyStages<T> {
+    policy: TrustPolicyDocument,
+    store: T,
+    revocation: Validator,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for PolicyStages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolicyStages")
+            .field("policy", &self.policy)
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The revocation settings a mode and source-controller version use.
+pub fn revocation_config(mode: Mode, flux_version: FluxVersion) -> RevocationConfig {
+    match mode {
+        Mode::Flux if !flux_version.crl_fallback() => {
+            RevocationConfig::with_mode(RevocationMode::OcspOnly)
+        }
+        _ => RevocationConfig::default(),
+    }
+}
+
+impl<T: TrustStore> PolicyStages<T> {
+    /// Validates `policy` (notation-go `verifier.New`) and builds the stages. A rejected
+    /// policy is returned as the verification error Flux and notation report.
+    ///
+    /// For source-controller 1.3 (notation-go 1.1.0), a `tsa:` store is an unsupported type.
+    pub fn new(
+        policy: TrustPolicyDocument,
+        store: T,
+        revocation: Validator,
+        mode: Mode,
+        flux_version: FluxVersion,
+    ) -> Result<Self, VerifyError> {
+        policy
+            .validate()
+            .map_err(|e| VerifyError::InvalidPolicy(e.to_string()))?;
+        if mode == Mode::Flux && !flux_version.supports_timestamps() {
+            for statement in &policy.trust_policies {
+                if let Some(entry) = statement
+                    .trust_stores
+                    .iter()
+                    .find(|s| s.starts_with("tsa:"))
+                {
+                    return Err(VerifyError::InvalidPolicy(format!(
+                        "trust policy statement {} uses an unsupported trust store type \"tsa\" in trust store value {}",
+                        crate::pki::chain::go_quote(&statement.name),
+                        crate::pki::chain::go_quote(entry)
+                    )));
+                }
+            }
+        }
+        Ok(Self {
+            policy,
+            store,
+            revocation,
+        })
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &TrustPolicyDocument {
+        &self.policy
+    }
+}
+
+/// The statement as the validations read it.
+pub fn statement_view(statement: &TrustPolicyStatement) -> Result<StatementView, String> {
+    let level = statement.verification_level().map_err(|e| e.to_string())?;
+    let actions = [
+        ValidationType::Integrity,
+        ValidationType::Authenticity,
+        ValidationType::AuthenticTimestamp,
+        ValidationType::Expiry,
+        ValidationType::Revocation,
+    ]
+    .map(|t| (t, level.action(t)));
+    Ok(StatementView {
+        name: statement.name.clone(),
+        registry_scopes: statement.registry_scopes.clone(),
+        trust_stores: statement.trust_stores.clone(),
+        trusted_identities: statement.trusted_identities.clone(),
+        verify_timestamp_after_cert_expiry: statement.verify_timestamp()
+            == Some(TimestampVerification::AfterCertExpiry),
+        level: LevelActions {
+            name: level.name().to_string(),
+            actions,
+        },
+    })
+}
+
+fn store_type(kind: StoreKind) -> StoreType {
+    match kind {
+        StoreKind::Ca => StoreType::Ca,
+        StoreKind::SigningAuthority => StoreType::SigningAuthority,
+        StoreKind::Tsa => StoreType::Tsa,
+    }
+}
+
+impl<T: TrustStore> Stages for PolicyStages<T> {
+    fn applicable_statement(&self, artifact_reference: &str) -> Result<StatementView, String> {
+        let (statement, _) = self
+            .policy
+            .applicable_statement(artifact_reference)
+            .map_err(|e| e.to_string())?;
+        statement_view(statement)
+    }
+
+    fn open_envelope(&self, media_type: &str, blob: &[u8]) -> Result<VerifiedEnvelope, String> {
+        super::envelope_stage::open(media_type, blob)
+    }
+
+    fn trusted_certificates(
+        &self,
+        kind: StoreKind,
+        name: &str,
+    ) -> Result<Vec<Certificate>, String> {
+        self.store
+            .certificates(store_type(kind), name)
+            .map_err(|e| e.to_string())
+    }
+
+    fn check_trusted_identities(
+        &self,
+        statement: &StatementView,
+        leaf: &Certificate,
+    ) -> Result<(), String> {
+        verify_identities(
+            &statement.name,
+            &statement.trusted_identities,
+            &leaf.subject(),
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    fn verify_timestamp(
+        &self,
+        token: &[u8],
+        signature: &[u8],
+        tsa_roots: &[Certificate],
+    ) -> Result<VerifiedTimestamp, String> {
+        super::envelope_stage::timestamp(token, signature, tsa_roots)
+    }
+
+    fn revocation(
+        &self,
+        chain: &[Certificate],
+        purpose: ChainPurpose,
+        authentic_signing_time: Option<DateTime<Utc>>,
+    ) -> RevocationStatus {
+        let purpose = match purpose {
+            ChainPurpose::CodeSigning => Purpose::CodeSigning,
+            ChainPurpose::Timestamping => Purpose::Timestamping,
+        };
+        match self
+            .revocation
+            .validate(chain, purpose, authentic_signing_time)
+            .failure()
+        {
+            None => RevocationStatus::Ok,
+            Some(RevocationFailure::Revoked { subject, .. }) => RevocationStatus::Revoked(subject),
+            Some(RevocationFailure::Unknown { subject, .. }) => RevocationStatus::Unknown(subject),
+            Some(RevocationFailure::CheckFailed { reason, .. }) => RevocationStatus::Error(reason),
+        }
+    }
+}
