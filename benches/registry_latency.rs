@@ -11,7 +11,7 @@
 //! Run: `cargo bench --bench registry_latency` (optionally `-- <D in ms>`, default 40).
 
 #[path = "../tests/registry/testreg.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod testreg;
 
 use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
