@@ -39,6 +39,15 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
     let output = super::runtime()?.block_on(async {
         match &source {
             Source::Layout(s) => list(s.source(), &s.display, &s.wanted, args.max_signatures).await,
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("list", tag)
+                    );
+                }
+                list(s.source(), &s.display, &s.wanted, args.max_signatures).await
+            }
         }
     })?;
     print!("{output}");
@@ -87,6 +96,22 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
                     s.scope.clone()
                 };
                 let reference = super::with_digest(&base, &artifact.digest);
+                let result = inspect(s.source(), &artifact, list.max_signatures).await;
+                anyhow::Ok((artifact, reference, result))
+            }
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("inspect", tag)
+                    );
+                }
+                let artifact = s
+                    .source()
+                    .resolve(&s.wanted)
+                    .await
+                    .with_context(|| format!("failed to resolve {}", list.reference))?;
+                let reference = super::with_digest(&s.display, &artifact.digest);
                 let result = inspect(s.source(), &artifact, list.max_signatures).await;
                 anyhow::Ok((artifact, reference, result))
             }
