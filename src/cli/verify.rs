@@ -152,7 +152,18 @@ fn run_ocirepository(
         chrono::Utc::now(),
     ))?;
     report.revision = selected.revision;
-    Ok(emit(&report, args.output))
+    let exit = emit(&report, args.output);
+    if args.output == OutputFormat::Text {
+        // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
+        if let Some(c) = report.condition() {
+            let first_line = c.message.lines().next().unwrap_or_default();
+            println!(
+                "OCIRepository {}/{}: {} {} {}: {first_line}",
+                repo.namespace, repo.name, c.kind, c.status, c.reason
+            );
+        }
+    }
+    Ok(exit)
 }
 
 /// Prints the report and returns the exit code of the CLI contract.
@@ -165,6 +176,7 @@ pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
         OutputFormat::Text => {
             print!("{}", report.to_text());
             if report.mode == Mode::Notation {
+                let _ = std::io::Write::flush(&mut std::io::stdout());
                 // notation prints warnings and errors on stderr, the success line on stdout.
                 for line in report.notation_cli_lines() {
                     if line.starts_with("Warning: ") || line.starts_with("Error: ") {
