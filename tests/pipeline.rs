@@ -904,3 +904,22 @@ fn envelope_verify_condition_is_what_flux_would_write_for_that_signature() {
         format!("failed to verify the signature using provider 'notation': signature verification failed\nfailed to verify signature with digest {envelope_digest}, {own}")
     );
 }
+
+#[test]
+fn inspect_skips_unreadable_signatures_like_notation() {
+    let layout = upstream("registry/oci_layout/e2e-invalid-signature");
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["inspect", "--oci-layout"])
+        .arg(&layout)
+        .args(["--scope", "localhost:5000/e2e", "v1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Warning: Skipping signature sha256:321fcc674d6771dd0e5bd21e599f2df3a482de99a400fd3a3fe371221b97a9c9 because of error: unable to parse the digital signature"), "{stderr}");
+    assert!(
+        stderr.ends_with("Error: at least one signature was skipped and not displayed\n"),
+        "{stderr}"
+    );
+}
