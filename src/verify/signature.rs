@@ -320,10 +320,13 @@ fn process<S: Stages>(
     if authenticity.is_some() && authenticity_action == Action::Enforce {
         return run.record(ValidationType::Authenticity, authenticity);
     }
-    if let Some(leaf) = envelope.chain.first() {
-        if let Err(message) = stages.check_trusted_identities(statement, leaf) {
-            authenticity = Some(ValidationError::TrustedIdentity(message));
-        }
+    let identities = match envelope.chain.first() {
+        Some(leaf) => stages.check_trusted_identities(statement, leaf),
+        // Integrity rejects an empty chain; should one get here, nothing can match.
+        None => Err("certificate chain is not present".to_string()),
+    };
+    if let Err(message) = identities {
+        authenticity = Some(ValidationError::TrustedIdentity(message));
     }
     run.record(ValidationType::Authenticity, authenticity)?;
 
