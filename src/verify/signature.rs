@@ -956,6 +956,42 @@ mod tests {
     }
 
     #[test]
+    fn revocation_by_level() {
+        let permissive = level(
+            "permissive",
+            [Action::Enforce, Action::Log, Action::Log, Action::Log],
+        );
+        for (status, message) in [
+            (
+                RevocationStatus::Revoked("CN=leaf".into()),
+                "signing certificate with subject \"CN=leaf\" is revoked",
+            ),
+            (
+                RevocationStatus::Unknown("CN=leaf".into()),
+                "signing certificate with subject \"CN=leaf\" revocation status is unknown",
+            ),
+            (
+                RevocationStatus::Error("boom".into()),
+                "unable to check revocation status, err: boom",
+            ),
+        ] {
+            let mut fake = Fake::new(envelope());
+            fake.revocation = status;
+            let o = run(&fake, &statement(strict()), &flux());
+            assert_eq!(
+                o.error.as_ref().map(|e| e.to_string()).as_deref(),
+                Some(message)
+            );
+            let o = run(&fake, &statement(permissive.clone()), &flux());
+            assert!(o.verified());
+            let logged: Vec<_> = o.logged_failures().map(|r| r.validation).collect();
+            assert_eq!(logged, [ValidationType::Revocation]);
+            let o = run(&fake, &statement(audit()), &flux());
+            assert!(o.verified());
+        }
+    }
+
+    #[test]
     fn signature_for_another_digest_is_a_payload_mismatch() {
         let mut e = envelope();
         e.payload = payload(
