@@ -7,3 +7,4 @@ pub mod cert;
 pub mod chain;
 pub mod name;
 pub mod revocation;
+pub mod timestamp;

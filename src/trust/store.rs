@@ -11,7 +11,7 @@ use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::{parse_certificates, Certificate, CertificateError};
 use crate::pki::chain::{check_signature_from, go_quote};
 use crate::trust::pem;
-use crate::trust::policy::StoreType;
+pub use crate::trust::policy::StoreType;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,14 +20,14 @@ use std::path::{Path, PathBuf};
 pub enum TrustStoreError {
     /// Flux: one value is not a certificate. Flux names the store the policy asked for, not
     /// the Secret key; `key` says which key it was.
-    #[error("failed to parse certificate '{store}': {source}")]
+    #[error("failed to parse certificate '{store}': {error}")]
     FluxParse {
         /// Store name the policy asked for.
         store: String,
         /// Secret key (or file) holding the bad value.
         key: String,
         /// Go's `x509` error.
-        source: CertificateError,
+        error: CertificateError,
     },
     /// notation: no such store.
     #[error("the trust store {} of type {} does not exist", go_quote(.name), go_quote(.store_type.name()))]
@@ -247,10 +247,10 @@ impl TrustStore for FluxTrustStore {
         let mut certs = Vec::new();
         for entry in &self.entries {
             let (_, parsed) = flux_parse(&entry.data);
-            certs.extend(parsed.map_err(|source| TrustStoreError::FluxParse {
+            certs.extend(parsed.map_err(|error| TrustStoreError::FluxParse {
                 store: name.to_string(),
                 key: entry.key.clone(),
-                source,
+                error,
             })?);
         }
         Ok(certs)
