@@ -1291,6 +1291,29 @@ mod tests {
         // A minimum version without a plugin is not looked at.
         assert_eq!(plugin_error(&[min(false, json!(""))]), None);
     }
+
+    #[test]
+    fn verifier_takes_level_and_statement_from_the_policy() {
+        use crate::verify::signatures::SignatureVerifier as _;
+        let verifier = Verifier {
+            stages: Fake::new(envelope()),
+            options: flux(),
+            now: now(),
+        };
+        assert_eq!(verifier.level("reg.example/app@sha256:1"), Ok(strict()));
+        let signature = crate::source::FetchedSignature {
+            manifest: Descriptor::default(),
+            envelope: Descriptor {
+                media_type: "application/jose+json".into(),
+                ..Descriptor::default()
+            },
+            blob: b"x".to_vec(),
+        };
+        let o = verifier.verify(&artifact(), &signature, "reg.example/app@sha256:1");
+        assert!(o.verified(), "{:?}", o.error);
+        assert_eq!(o.level, strict());
+        assert_eq!(o.results.len(), 5);
+    }
 }
 
 /// notation-go's verifier over a set of [`Stages`]: `SkipVerify` and `verifier.Verify`.
