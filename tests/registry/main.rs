@@ -744,3 +744,40 @@ async fn flux_docs_example_verifies_with_ocirepository() {
         "{stderr}"
     );
 }
+
+/// TLS is the default; `--ca-file` adds a trusted root, `--insecure-skip-tls-verify` skips the
+/// check, and nothing falls back to plain HTTP.
+#[tokio::test]
+async fn tls_by_default_with_ca_file_or_skip_verify() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = distribution::tls_material(certs.path());
+    let reg = Distribution::start_with(&bin, false, Some((&cert, &key)));
+    let tls = |ca_file: Option<PathBuf>, skip: bool| RegistryOptions {
+        ca_file,
+        insecure_skip_tls_verify: skip,
+        credentials: CredentialSource::Anonymous,
+        request_timeout: Duration::from_secs(10),
+        ..Default::default()
+    };
+    let missing = format!("sha256:{}", "0".repeat(64));
+    // The registry answers 404 for an unknown manifest: reaching that answer proves the TLS
+    // handshake succeeded.
+    let with_ca = RegistryClient::new(&reg.addr, "app", tls(Some(ca.clone()), false)).unwrap();
+    let e = with_ca.resolve(&missing).await.unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    let skip = RegistryClient::new(&reg.addr, "app", tls(None, true)).unwrap();
+    assert!(skip.resolve(&missing).await.unwrap_err().is_not_found());
+    let untrusted = RegistryClient::new(&reg.addr, "app", tls(None, false)).unwrap();
+    let e = untrusted.resolve(&missing).await.unwrap_err();
+    assert!(matches!(e, RegistryError::Transport { .. }), "{e}");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    let plain = RegistryClient::new(&reg.addr, "app", anonymous()).unwrap();
+    assert!(!plain.resolve(&missing).await.unwrap_err().is_not_found());
+    let bad = certs.path().join("bad.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let e = RegistryClient::new(&reg.addr, "app", tls(Some(bad), false)).unwrap_err();
+    assert!(e.to_string().contains("CA certificate file"), "{e}");
+}
