@@ -1,0 +1,394 @@
+//! The COSE_Sign1 envelope, read as notation-core-go v1.3 reads it through go-cose v1.3.
+//!
+//! Decoding is `coset`'s (tag 18, the four-element array, the protected header kept as its
+//! original bytes for the `Sig_structure`). On top of it sit go-cose's checks that coset does
+//! not make (prefix `0xD2 0x84`, non-empty signature, `crit` labels present) and notation's
+//! header rules: labels `io.cncf.notary.*`, times as CBOR tag 1, the certificate chain read
+//! **only** from the unprotected header and only as an array (a divergence from the
+//! specification that notation has), the algorithm derived from the leaf key.
+//!
+//! Texts of CBOR decoding failures are coset's, prefixed `cbor: `; go-cose's exact wording for
+//! those depends on its CBOR library and is not reproduced.
+
+use super::{
+    go_zero_time, EnvelopeContent, EnvelopePayload, ExtendedAttribute, ParseError,
+    SignedAttributes, SignerInfo, SigningScheme, UnsignedAttributes, VerifyError,
+};
+use crate::pki::algorithm::{verify_cose_signature, PublicKey, SignatureAlgorithm};
+use crate::pki::cert::Certificate;
+use chrono::{DateTime, FixedOffset, Utc};
+use ciborium::Value;
+use coset::iana::EnumI64;
+use coset::{Label, RegisteredLabel, RegisteredLabelWithPrivate, TaggedCborSerializable};
+
+const SIGNING_SCHEME: &str = "io.cncf.notary.signingScheme";
+const SIGNING_TIME: &str = "io.cncf.notary.signingTime";
+const AUTHENTIC_SIGNING_TIME: &str = "io.cncf.notary.authenticSigningTime";
+const EXPIRY: &str = "io.cncf.notary.expiry";
+const TIMESTAMP_SIGNATURE: &str = "io.cncf.notary.timestampSignature";
+const SIGNING_AGENT: &str = "io.cncf.notary.signingAgent";
+/// COSE header label `x5chain` (RFC 9360).
+const X5CHAIN: i64 = 33;
+
+/// A parsed (not yet verified) COSE_Sign1 envelope.
+#[derive(Debug, Clone)]
+pub struct CoseEnvelope {
+    message: Box<coset::CoseSign1>,
+}
+
+/// A header label as go-cose keeps it: an integer or a text string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum HeaderLabel {
+    Int(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for HeaderLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeaderLabel::Int(i) => write!(f, "{i}"),
+            HeaderLabel::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+fn crit_label(l: &RegisteredLabelWithPrivate<coset::iana::HeaderParameter>) -> HeaderLabel {
+    match l {
+        RegisteredLabelWithPrivate::PrivateUse(i) => HeaderLabel::Int(*i),
+        RegisteredLabelWithPrivate::Assigned(a) => HeaderLabel::Int(a.to_i64()),
+        RegisteredLabelWithPrivate::Text(s) => HeaderLabel::Text(s.clone()),
+    }
+}
+
+fn label_of(l: &Label) -> HeaderLabel {
+    match l {
+        Label::Int(i) => HeaderLabel::Int(*i),
+        Label::Text(s) => HeaderLabel::Text(s.clone()),
+    }
+}
+
+/// go-cose `Algorithm.String()`.
+fn go_cose_alg_name(id: i64) -> String {
+    match id {
+        -37 => "PS256".into(),
+        -38 => "PS384".into(),
+        -39 => "PS512".into(),
+        -257 => "RS256".into(),
+        -258 => "RS384".into(),
+        -259 => "RS512".into(),
+        -7 => "ES256".into(),
+        -35 => "ES384".into(),
+        -36 => "ES512".into(),
+        -8 => "EdDSA".into(),
+        0 => "Reserved".into(),
+        other => format!("unknown algorithm value {other}"),
+    }
+}
+
+/// The protected `alg` as go-cose's `ProtectedHeader.Algorithm()` sees it.
+fn header_algorithm(header: &coset::Header) -> Result<i64, String> {
+    match &header.alg {
+        None => Err("algorithm not found".into()),
+        Some(RegisteredLabelWithPrivate::Assigned(a)) => Ok(a.to_i64()),
+        Some(RegisteredLabelWithPrivate::PrivateUse(i)) => Ok(*i),
+        Some(RegisteredLabelWithPrivate::Text(t)) => Err(format!(
+            "Algorithm({}): algorithm not supported",
+            crate::pki::chain::go_quote(t)
+        )),
+    }
+}
+
+impl CoseEnvelope {
+    /// notation-core-go `cose.ParseEnvelope` (go-cose `Sign1Message.UnmarshalCBOR`).
+    pub fn parse(bytes: &[u8]) -> Result<CoseEnvelope, ParseError> {
+        if !bytes.starts_with(&[0xd2, 0x84]) {
+            return Err(ParseError::Cose(
+                "cbor: invalid COSE_Sign1_Tagged object".into(),
+            ));
+        }
+        let message = coset::CoseSign1::from_tagged_slice(bytes)
+            .map_err(|e| ParseError::Cose(format!("cbor: {e}")))?;
+        if message.signature.is_empty() {
+            return Err(ParseError::Cose("empty signature".into()));
+        }
+        // go-cose: every crit label must be present in the protected header.
+        let header = &message.protected.header;
+        for label in &header.crit {
+            let label = crit_label(label);
+            let present = match &label {
+                HeaderLabel::Int(1) => header.alg.is_some(),
+                HeaderLabel::Int(2) => true,
+                HeaderLabel::Int(3) => header.content_type.is_some(),
+                HeaderLabel::Int(4) => !header.key_id.is_empty(),
+                HeaderLabel::Int(5) => !header.iv.is_empty(),
+                HeaderLabel::Int(6) => !header.partial_iv.is_empty(),
+                other => header.rest.iter().any(|(l, _)| label_of(l) == *other),
+            };
+            if !present {
+                return Err(ParseError::Cose(format!(
+                    "missing critical header: {label}"
+                )));
+            }
+        }
+        Ok(CoseEnvelope {
+            message: Box::new(message),
+        })
+    }
+
+    fn protected_value(&self, label: &str) -> Option<&Value> {
+        self.message
+            .protected
+            .header
+            .rest
+            .iter()
+            .find(|(l, _)| matches!(l, Label::Text(t) if t == label))
+            .map(|(_, v)| v)
+    }
+
+    fn unprotected_value(&self, label: &HeaderLabel) -> Option<&Value> {
+        self.message
+            .unprotected
+            .rest
+            .iter()
+            .find(|(l, _)| label_of(l) == *label)
+            .map(|(_, v)| v)
+    }
+
+    /// The `x5chain` array of the unprotected header, if non-empty.
+    fn x5chain(&self) -> Option<&Vec<Value>> {
+        match self.unprotected_value(&HeaderLabel::Int(X5CHAIN)) {
+            Some(Value::Array(items)) if !items.is_empty() => Some(items),
+            _ => None,
+        }
+    }
+
+    /// notation-core-go `envelope.Verify` for COSE.
+    pub fn verify(&self) -> Result<EnvelopeContent, VerifyError> {
+        let invalid = |s: &str| VerifyError::Invalid(s.to_string());
+        let chain = self
+            .x5chain()
+            .ok_or_else(|| invalid("certificate chain is not present"))?;
+        let Some(Value::Bytes(leaf_der)) = chain.first() else {
+            return Err(invalid("COSE envelope malformed leaf certificate"));
+        };
+        let leaf =
+            Certificate::from_der(leaf_der).map_err(|_| invalid("malformed leaf certificate"))?;
+        let key = PublicKey::from_spki(leaf.public_key())
+            .map_err(|_| invalid("malformed leaf certificate"))?;
+        let algorithm =
+            SignatureAlgorithm::for_key(&key).map_err(|e| VerifyError::Invalid(e.to_string()))?;
+
+        // go-cose Sign1Message.Verify.
+        let header_alg =
+            header_algorithm(&self.message.protected.header).map_err(VerifyError::Integrity)?;
+        if header_alg != algorithm.cose_id() {
+            return Err(VerifyError::Integrity(format!(
+                "algorithm mismatch: verifier {}: header {}",
+                go_cose_alg_name(algorithm.cose_id()),
+                go_cose_alg_name(header_alg)
+            )));
+        }
+        if self.message.payload.is_none() {
+            return Err(VerifyError::Integrity("missing payload".into()));
+        }
+        let to_be_signed = self.message.tbs_data(b"");
+        verify_cose_signature(algorithm, &key, &to_be_signed, &self.message.signature)
+            .map_err(|e| VerifyError::Integrity(e.to_string()))?;
+        self.content()
+    }
+
+    /// notation-core-go `envelope.Content` for COSE (no signature check).
+    pub fn content(&self) -> Result<EnvelopeContent, VerifyError> {
+        let invalid = |s: String| VerifyError::Invalid(s);
+        let content_type = match &self.message.protected.header.content_type {
+            None => return Err(invalid("missing content type".into())),
+            Some(RegisteredLabel::Text(t)) => t.clone(),
+            Some(_) => return Err(invalid("content type should be of 'tstr' type".into())),
+        };
+        let signer_info = self.signer_info().map_err(invalid)?;
+        Ok(EnvelopeContent {
+            signer_info,
+            payload: EnvelopePayload {
+                content_type,
+                content: self.message.payload.clone().unwrap_or_default(),
+            },
+        })
+    }
+
+    fn signer_info(&self) -> Result<SignerInfo, String> {
+        let header = &self.message.protected.header;
+        let alg = header_algorithm(header)?;
+        let signature_algorithm = SignatureAlgorithm::from_cose_id(alg)
+            .ok_or_else(|| format!("signature algorithm not supported: {alg}"))?;
+        let signed_attributes = self.signed_attributes()?;
+
+        let items = self
+            .x5chain()
+            .ok_or_else(|| "certificate chain is not present".to_string())?;
+        let mut certificate_chain = Vec::with_capacity(items.len());
+        for item in items {
+            let Value::Bytes(der) = item else {
+                return Err("certificate chain is not present".into());
+            };
+            certificate_chain.push(Certificate::from_der(der).map_err(|e| e.to_string())?);
+        }
+        let timestamp_signature =
+            match self.unprotected_value(&HeaderLabel::Text(TIMESTAMP_SIGNATURE.into())) {
+                Some(Value::Bytes(b)) if !b.is_empty() => Some(b.clone()),
+                _ => None,
+            };
+        let signing_agent = match self.unprotected_value(&HeaderLabel::Text(SIGNING_AGENT.into())) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        Ok(SignerInfo {
+            signed_attributes,
+            unsigned_attributes: UnsignedAttributes {
+                signing_agent,
+                timestamp_signature,
+            },
+            signature_algorithm,
+            certificate_chain,
+            signature: self.message.signature.clone(),
+        })
+    }
+
+    /// notation-core-go `parseProtectedHeaders` (with `validateCritHeaders`).
+    fn signed_attributes(&self) -> Result<SignedAttributes, String> {
+        let header = &self.message.protected.header;
+        let crit: Vec<HeaderLabel> = header.crit.iter().map(crit_label).collect();
+        let scheme_text = match self.protected_value(SIGNING_SCHEME) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => return Err("invalid signingScheme".into()),
+        };
+        let mut must = vec![SIGNING_SCHEME];
+        if scheme_text == SigningScheme::X509SigningAuthority.as_str() {
+            must.push(AUTHENTIC_SIGNING_TIME);
+        }
+        if self.protected_value(EXPIRY).is_some() {
+            must.push(EXPIRY);
+        }
+        must.retain(|m| !crit.contains(&HeaderLabel::Text((*m).to_string())));
+        if !must.is_empty() {
+            return Err(format!(
+                "these required headers are not marked as critical: [{}]",
+                must.join(" ")
+            ));
+        }
+        let scheme = SigningScheme::parse(&scheme_text);
+        let signing_time = match scheme {
+            Some(SigningScheme::X509) => self
+                .time(SIGNING_TIME)
+                .map_err(|e| format!("invalid signingTime: {e}"))?,
+            Some(SigningScheme::X509SigningAuthority) => self
+                .time(AUTHENTIC_SIGNING_TIME)
+                .map_err(|e| format!("invalid authenticSigningTime: {e}"))?,
+            None => return Err(format!("unsupported signingScheme: {scheme_text}")),
+        };
+        let expiry = match self.protected_value(EXPIRY) {
+            Some(_) => Some(
+                self.time(EXPIRY)
+                    .map_err(|e| format!("invalid expiry: {e}"))?,
+            ),
+            None => None,
+        };
+        const SYSTEM: [&str; 4] = [EXPIRY, SIGNING_SCHEME, SIGNING_TIME, AUTHENTIC_SIGNING_TIME];
+        let mut extended_attributes = Vec::new();
+        let mut push = |label: HeaderLabel, value: serde_json::Value| {
+            extended_attributes.push(ExtendedAttribute {
+                critical: crit.contains(&label),
+                key: label.to_string(),
+                value,
+            });
+        };
+        for (bytes, id) in [
+            (&header.key_id, 4),
+            (&header.iv, 5),
+            (&header.partial_iv, 6),
+        ] {
+            if !bytes.is_empty() {
+                push(HeaderLabel::Int(id), bytes_to_json(bytes));
+            }
+        }
+        for (label, value) in &header.rest {
+            if matches!(label, Label::Text(t) if SYSTEM.contains(&t.as_str())) {
+                continue;
+            }
+            push(label_of(label), cbor_to_json(value));
+        }
+        Ok(SignedAttributes {
+            signing_scheme: scheme.unwrap_or(SigningScheme::X509),
+            signing_time,
+            expiry: expiry.filter(|e| *e != go_zero_time()),
+            extended_attributes,
+        })
+    }
+
+    /// notation-core-go `parseTime`: a CBOR tag 1 epoch time in the protected header, as UTC.
+    fn time(&self, label: &str) -> Result<DateTime<FixedOffset>, String> {
+        let value = self.protected_value(label).ok_or_else(|| {
+            format!(
+                "protected header {} is missing",
+                crate::pki::chain::go_quote(label)
+            )
+        })?;
+        let Value::Tag(tag, inner) = value else {
+            return Err("invalid timeValue type".into());
+        };
+        if *tag != 1 {
+            return Err("only Tag `1` Datetime CBOR object is supported".into());
+        }
+        let time = match inner.as_ref() {
+            Value::Integer(i) => i64::try_from(i128::from(*i))
+                .ok()
+                .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0)),
+            Value::Float(f) if f.is_finite() => {
+                let secs = f.floor();
+                let nanos = ((f - secs) * 1e9).round() as u32;
+                DateTime::<Utc>::from_timestamp(secs as i64, nanos.min(999_999_999))
+            }
+            _ => None,
+        };
+        time.map(|t| t.fixed_offset())
+            .ok_or_else(|| "invalid timeValue type".to_string())
+    }
+}
+
+fn bytes_to_json(bytes: &[u8]) -> serde_json::Value {
+    use base64::Engine as _;
+    serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// A CBOR value shown as JSON (extended attribute values).
+fn cbor_to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Integer(i) => {
+            let n = i128::from(*i);
+            i64::try_from(n)
+                .map(J::from)
+                .or_else(|_| u64::try_from(n).map(J::from))
+                .unwrap_or_else(|_| J::String(n.to_string()))
+        }
+        Value::Bytes(b) => bytes_to_json(b),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Text(t) => J::String(t.clone()),
+        Value::Bool(b) => J::Bool(*b),
+        Value::Null => J::Null,
+        Value::Tag(_, inner) => cbor_to_json(inner),
+        Value::Array(items) => J::Array(items.iter().map(cbor_to_json).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Value::Text(t) => t.clone(),
+                        other => cbor_to_json(other).to_string(),
+                    };
+                    (key, cbor_to_json(v))
+                })
+                .collect(),
+        ),
+        _ => J::Null,
+    }
+}
