@@ -1,7 +1,15 @@
 //! `fluxverify policy check|show|explain`.
-use super::{not_yet, Exit};
-use crate::{ModeArgs, TrustArgs};
+use super::{Exit, ExitError};
+use crate::{Mode, ModeArgs, OutputFormat, TrustArgs};
 use clap::Args;
+use fluxverify::source::reference::{Normalisation, Reference};
+use fluxverify::trust::material::{LoadedPolicy, Store, TrustError, TrustInput, TrustMaterial};
+use fluxverify::trust::policy::{
+    Dialect, Match, SelectError, StoreType, TrustPolicyDocument, TrustPolicyStatement,
+    ValidationType,
+};
+use fluxverify::trust::store::TrustStore;
+use serde_json::json;
 
 /// Arguments of `policy check` and `policy show`.
 #[derive(Debug, Args)]
@@ -20,18 +28,527 @@ pub struct PolicyArgs {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Artifact reference to explain, `registry/repository@sha256:...`.
+    /// Artifact reference to explain, `registry/repository@sha256:...` (a tag or an `oci://`
+    /// URL as in an OCIRepository also works: scopes are matched on `registry/repository`).
     pub reference: String,
 }
 
-pub fn run_check(_args: PolicyArgs) -> anyhow::Result<Exit> {
-    not_yet("policy check")
+/// The trust material flags as the library's input.
+pub fn trust_input(args: &TrustArgs) -> TrustInput {
+    TrustInput {
+        secret: args.secret.clone(),
+        secret_name: args.secret_name.clone(),
+        trust_policy: args.trust_policy.clone(),
+        certs: args.certs.clone(),
+    }
 }
 
-pub fn run_show(_args: PolicyArgs) -> anyhow::Result<Exit> {
-    not_yet("policy show")
+/// The policy dialect of a mode.
+pub fn dialect(mode: Mode) -> Dialect {
+    match mode {
+        Mode::Flux => Dialect::Flux,
+        Mode::Notation => Dialect::Notation,
+    }
 }
 
-pub fn run_explain(_args: ExplainArgs) -> anyhow::Result<Exit> {
-    not_yet("policy explain")
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Flux => "flux",
+        Mode::Notation => "notation",
+    }
+}
+
+/// Turns a trust material error into the command's exit: 1 when Flux/notation would reject the
+/// material (verification fails), 2 when it could not be read at all.
+pub fn trust_exit(error: TrustError) -> anyhow::Error {
+    let exit = if error.is_verification_failure() {
+        Exit::Failed
+    } else {
+        Exit::Usage
+    };
+    ExitError {
+        exit,
+        error: anyhow::Error::new(error),
+    }
+    .into()
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Advice about a valid policy: things that validate but will not do what the author likely
+/// wants.
+fn lint(doc: &TrustPolicyDocument, mode: Mode) -> Vec<String> {
+    let mut hints = Vec::new();
+    for s in &doc.trust_policies {
+        let level = s.verification_level().ok();
+        for scope in &s.registry_scopes {
+            if scope == "*" {
+                if level.is_some_and(|l| l.is_skip()) {
+                    hints.push(format!(
+                        "statement '{}' skips verification for every artifact ('*'); the Notary Project specification forbids this, notation-go accepts it",
+                        s.name
+                    ));
+                }
+                continue;
+            }
+            if mode == Mode::Flux {
+                if let Ok(reference) = Reference::parse(scope, Normalisation::Flux) {
+                    if reference.repository_name() != *scope {
+                        hints.push(format!(
+                            "statement '{}': scope '{}' never matches under Flux, which normalises that name to '{}'",
+                            s.name,
+                            scope,
+                            reference.repository_name()
+                        ));
+                    }
+                }
+            }
+        }
+        if level.is_some_and(|l| !l.is_skip())
+            && s.trust_store_names(StoreType::Ca).is_empty()
+            && s.trust_store_names(StoreType::SigningAuthority).is_empty()
+        {
+            hints.push(format!(
+                "statement '{}' lists no ca: or signingAuthority: trust store; every signature will fail authenticity (no trusted certificates are found to verify authenticity)",
+                s.name
+            ));
+        }
+        if mode == Mode::Flux && level.is_some_and(|l| l.name() == "audit") {
+            hints.push(format!(
+                "statement '{}' is audit: under Flux an authenticity failure is only logged and the artifact is accepted without SourceVerified (Ignored)",
+                s.name
+            ));
+        }
+    }
+    hints
+}
+
+fn load(args: &PolicyArgs) -> anyhow::Result<TrustMaterial> {
+    TrustMaterial::read(&trust_input(&args.trust), dialect(args.mode.mode)).map_err(trust_exit)
+}
+
+pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
+    let mode = args.mode.mode;
+    let material = load(&args)?;
+    let result = match material.policy(dialect(mode)) {
+        Err(e) if !e.is_verification_failure() => return Err(trust_exit(e)),
+        other => other,
+    };
+    let (valid, error, cleanup, hints) = match &result {
+        Ok(loaded) => (
+            true,
+            None,
+            loaded.cleanup_warnings.clone(),
+            lint(&loaded.document, mode),
+        ),
+        Err(e) => (false, Some(e.to_string()), Vec::new(), Vec::new()),
+    };
+    match args.output {
+        OutputFormat::Json => {
+            print_json(&json!({
+                "mode": mode_name(mode),
+                "source": material.origin,
+                "valid": valid,
+                "error": error,
+                "fluxWarnings": cleanup,
+                "hints": hints,
+                "warnings": material.warnings,
+            }))?;
+        }
+        OutputFormat::Text => {
+            for w in &material.warnings {
+                eprintln!("Warning: {w}");
+            }
+            if let Some(error) = &error {
+                eprintln!("Error: {error}");
+            } else {
+                println!(
+                    "Trust policy in {} is valid ({} mode).",
+                    material.origin,
+                    mode_name(mode)
+                );
+                for w in &cleanup {
+                    println!("Flux logs: {w}");
+                }
+                for h in &hints {
+                    println!("Hint: {h}");
+                }
+            }
+        }
+    }
+    Ok(if valid { Exit::Ok } else { Exit::Failed })
+}
+
+pub fn run_show(args: PolicyArgs) -> anyhow::Result<Exit> {
+    let mode = args.mode.mode;
+    let material = load(&args)?;
+    let document = material.parsed_policy(dialect(mode)).map_err(trust_exit)?;
+    let validity = material.policy(dialect(mode)).map(|_| ());
+    match args.output {
+        OutputFormat::Json => print_json(&serde_json::to_value(&document)?)?,
+        OutputFormat::Text => {
+            println!("Trust policy in {}", material.origin);
+            println!("version: {}", document.version);
+            for s in &document.trust_policies {
+                print!("{}", render_statement(s));
+            }
+        }
+    }
+    if let Err(e) = validity {
+        eprintln!("Error: {e}");
+        eprintln!("The trust policy is invalid; Flux and notation reject it.");
+        return Ok(Exit::Failed);
+    }
+    Ok(Exit::Ok)
+}
+
+fn render_statement(s: &TrustPolicyStatement) -> String {
+    let mut out = format!("statement {:?}\n", s.name);
+    let sv = &s.signature_verification;
+    out.push_str(&format!(
+        "├── registryScopes: {}\n",
+        s.registry_scopes.join(", ")
+    ));
+    let level = match s.verification_level() {
+        Ok(l) => format!(
+            "{} ({})",
+            l.name(),
+            l.actions()
+                .map(|(t, a)| format!("{t}: {a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Err(e) => format!("{:?} (invalid: {e})", sv.level),
+    };
+    out.push_str(&format!("├── level: {level}\n"));
+    if !sv.overrides.is_empty() {
+        let o: Vec<String> = sv
+            .overrides
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        out.push_str(&format!("├── override: {}\n", o.join(", ")));
+    }
+    if !sv.verify_timestamp.is_empty() {
+        out.push_str(&format!("├── verifyTimestamp: {}\n", sv.verify_timestamp));
+    }
+    out.push_str(&format!("├── trustStores: {}\n", s.trust_stores.join(", ")));
+    out.push_str(&format!(
+        "└── trustedIdentities: {}\n",
+        s.trusted_identities.join(" | ")
+    ));
+    out
+}
+
+/// Which signatures consult a store type.
+fn store_purpose(t: StoreType) -> &'static str {
+    match t {
+        StoreType::Ca => "signing scheme notary.x509",
+        StoreType::SigningAuthority => "signing scheme notary.x509.signingAuthority",
+        StoreType::Tsa => "RFC 3161 timestamp countersignatures",
+    }
+}
+
+pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
+    let mode = args.policy.mode.mode;
+    let normalisation = match mode {
+        Mode::Flux => Normalisation::Flux,
+        Mode::Notation => Normalisation::Notation,
+    };
+    let reference = Reference::parse(&args.reference, normalisation).map_err(|e| ExitError {
+        exit: Exit::Usage,
+        error: anyhow::anyhow!("invalid reference {:?}: {e}", args.reference),
+    })?;
+    let material = load(&args.policy)?;
+    let LoadedPolicy {
+        document,
+        cleanup_warnings,
+    } = material.policy(dialect(mode)).map_err(trust_exit)?;
+
+    let digest_known = reference.digest.is_some();
+    let digest = reference
+        .digest
+        .clone()
+        .unwrap_or_else(|| format!("sha256:{}", "0".repeat(64)));
+    let artifact = reference.artifact_reference(&digest);
+    let shown_artifact = if digest_known {
+        artifact.clone()
+    } else {
+        format!(
+            "{}@<digest of {}>",
+            reference.repository_name(),
+            reference.tag.as_deref().unwrap_or("latest")
+        )
+    };
+    let hints = scope_hints(&document, &reference, mode);
+    let selected = document.applicable_statement(&artifact);
+    let (statement, matched) = match selected {
+        Ok(found) => found,
+        Err(e) => {
+            let text = match (&e, digest_known) {
+                (SelectError::NoApplicable(_), false) => {
+                    e.to_string().replace(&artifact, &shown_artifact)
+                }
+                _ => e.to_string(),
+            };
+            match args.policy.output {
+                OutputFormat::Json => print_json(&json!({
+                    "mode": mode_name(mode),
+                    "reference": args.reference,
+                    "artifactReference": shown_artifact,
+                    "statement": null,
+                    "error": text,
+                    "hints": hints,
+                }))?,
+                OutputFormat::Text => {
+                    for h in &hints {
+                        eprintln!("Hint: {h}");
+                    }
+                    eprintln!("Error: {text}");
+                }
+            }
+            return Ok(Exit::Failed);
+        }
+    };
+    let level = statement
+        .verification_level()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = material.store(dialect(mode));
+    let consulted = consulted_certificates(statement, &store, level.is_skip());
+    let matched_scope = match matched {
+        Match::Exact => reference.repository_name(),
+        Match::Wildcard => "*".to_string(),
+    };
+    let mut warnings = material.warnings.clone();
+    if !digest_known {
+        warnings.push(format!(
+            "no digest given: verification resolves the tag '{}' first; scopes match on '{}' either way",
+            reference.tag.as_deref().unwrap_or("latest"),
+            reference.repository_name()
+        ));
+    }
+    if mode == Mode::Flux {
+        if let Store::Flux(flux) = &store {
+            warnings.extend(flux.warnings());
+        }
+    }
+
+    match args.policy.output {
+        OutputFormat::Json => {
+            let actions: serde_json::Map<String, serde_json::Value> = ValidationType::ALL
+                .iter()
+                .map(|t| (t.name().to_string(), json!(level.action(*t).name())))
+                .collect();
+            let stores: Vec<serde_json::Value> = consulted
+                .iter()
+                .map(|c| {
+                    json!({
+                        "store": c.store,
+                        "purpose": c.purpose,
+                        "error": c.error,
+                        "certificates": c.certificates.iter().map(|(key, subject, fp)| json!({"key": key, "subject": subject, "sha256": fp})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            print_json(&json!({
+                "mode": mode_name(mode),
+                "reference": args.reference,
+                "artifactReference": shown_artifact,
+                "statement": {"name": statement.name, "match": match matched { Match::Exact => "exact", Match::Wildcard => "wildcard" }, "scope": matched_scope},
+                "level": level.name(),
+                "actions": actions,
+                "verifyTimestamp": if statement.signature_verification.verify_timestamp.is_empty() { "always" } else { statement.signature_verification.verify_timestamp.as_str() },
+                "trustStores": statement.trust_stores,
+                "trustedIdentities": statement.trusted_identities,
+                "stores": stores,
+                "fluxWarnings": cleanup_warnings,
+                "hints": hints,
+                "warnings": warnings,
+            }))?;
+        }
+        OutputFormat::Text => {
+            println!("Reference:  {}", args.reference);
+            println!("Artifact:   {shown_artifact}");
+            if reference.was_normalised() {
+                println!(
+                    "            ({} normalised '{}' to '{}')",
+                    if mode == Mode::Flux {
+                        "Flux"
+                    } else {
+                        "notation"
+                    },
+                    reference.as_typed,
+                    reference.repository_name()
+                );
+            }
+            match matched {
+                Match::Exact => println!(
+                    "Statement:  {:?}, its registry scope {:?} equals the artifact's repository (an exact scope wins over '*')",
+                    statement.name, matched_scope
+                ),
+                Match::Wildcard => println!(
+                    "Statement:  {:?}, through the wildcard scope \"*\" (no statement lists {:?})",
+                    statement.name,
+                    reference.repository_name()
+                ),
+            }
+            println!("Level:      {}", level.name());
+            if level.is_skip() {
+                println!(
+                    "            signatures are not read; {}",
+                    match mode {
+                        Mode::Flux => "Flux accepts the artifact without setting SourceVerified",
+                        Mode::Notation => "notation reports the verification as skipped",
+                    }
+                );
+            } else {
+                println!("Actions:");
+                for (t, a) in level.actions() {
+                    println!("  {:<20}{a}", t.name());
+                }
+                println!(
+                    "Timestamp:  verifyTimestamp {}",
+                    if statement.signature_verification.verify_timestamp.is_empty() {
+                        "always (default)"
+                    } else {
+                        statement.signature_verification.verify_timestamp.as_str()
+                    }
+                );
+                println!("Trusted identities:");
+                for i in &statement.trusted_identities {
+                    println!("  {i}");
+                }
+                println!(
+                    "Certificates consulted{}:",
+                    if mode == Mode::Flux {
+                        " (Flux: every certificate of the trust material answers for every store name)"
+                    } else {
+                        ""
+                    }
+                );
+                for c in &consulted {
+                    println!("  {} (for {})", c.store, c.purpose);
+                    if let Some(e) = &c.error {
+                        println!("    error: {e}");
+                    } else if c.certificates.is_empty() {
+                        println!("    none: authenticity fails with \"no trusted certificates are found to verify authenticity\"");
+                    }
+                    for (key, subject, fp) in &c.certificates {
+                        println!("    {key}: {subject} (sha256 {fp})");
+                    }
+                }
+            }
+            for w in &cleanup_warnings {
+                println!("Flux logs: {w}");
+            }
+            for h in &hints {
+                println!("Hint: {h}");
+            }
+            for w in &warnings {
+                eprintln!("Warning: {w}");
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// Certificates a store lookup returns, for one `type:name` (or a type no entry names).
+struct Consulted {
+    store: String,
+    purpose: &'static str,
+    certificates: Vec<(String, String, String)>,
+    error: Option<String>,
+}
+
+fn consulted_certificates(
+    statement: &TrustPolicyStatement,
+    store: &Store,
+    skip: bool,
+) -> Vec<Consulted> {
+    let mut out = Vec::new();
+    if skip {
+        return out;
+    }
+    for t in StoreType::ALL {
+        let names = statement.trust_store_names(t);
+        if names.is_empty() {
+            if t != StoreType::Tsa {
+                out.push(Consulted {
+                    store: format!("{t}: (none listed)"),
+                    purpose: store_purpose(t),
+                    certificates: Vec::new(),
+                    error: None,
+                });
+            }
+            continue;
+        }
+        for name in names {
+            let (certificates, error) = match store.certificates(t, name) {
+                Ok(certs) => (
+                    certs
+                        .iter()
+                        .map(|c| (key_of(store, c), c.subject(), c.sha256_fingerprint()))
+                        .collect(),
+                    None,
+                ),
+                Err(e) => {
+                    let mut text = e.to_string();
+                    if let fluxverify::trust::store::TrustStoreError::FluxParse { key, .. } = &e {
+                        text.push_str(&format!(" (from key '{key}')"));
+                    }
+                    (Vec::new(), Some(text))
+                }
+            };
+            out.push(Consulted {
+                store: format!("{t}:{name}"),
+                purpose: store_purpose(t),
+                certificates,
+                error,
+            });
+        }
+    }
+    out
+}
+
+/// The Secret key or file a certificate came from (Flux store), else its subject's store.
+fn key_of(store: &Store, cert: &fluxverify::pki::cert::Certificate) -> String {
+    if let Store::Flux(flux) = store {
+        for report in flux.report() {
+            if report.used.iter().any(|c| c == cert) {
+                return report.key;
+            }
+        }
+    }
+    "certificate".to_string()
+}
+
+/// Hints when a scope would only have matched under the other reading of the reference.
+fn scope_hints(doc: &TrustPolicyDocument, reference: &Reference, mode: Mode) -> Vec<String> {
+    let mut hints = Vec::new();
+    let name = reference.repository_name();
+    let other = match mode {
+        Mode::Flux => Some(reference.as_typed.clone()),
+        Mode::Notation => Reference::parse(&reference.as_typed, Normalisation::Flux)
+            .ok()
+            .map(|r| r.repository_name()),
+    };
+    let Some(other) = other.filter(|o| *o != name) else {
+        return hints;
+    };
+    for s in doc.statements_with_scope(&other) {
+        hints.push(match mode {
+            Mode::Flux => format!(
+                "statement '{}' lists scope '{other}', which matches the reference as typed, but Flux normalises it to '{name}'; use '{name}' as the scope",
+                s.name
+            ),
+            Mode::Notation => format!(
+                "statement '{}' lists scope '{other}', which is what Flux would match for this reference; the notation CLI matches '{name}'",
+                s.name
+            ),
+        });
+    }
+    hints
 }

@@ -112,9 +112,9 @@ fn named_store_arg(arg: &str) -> Option<(StoreType, &str, &str)> {
 
 /// Every `*.crt` / `*.pem` file directly in `dir`, sorted.
 fn certificate_files(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    let io = |source| InputError::Io {
+    let io = |error| InputError::Io {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
@@ -176,6 +176,15 @@ impl TrustMaterial {
                     "--secret and --trust-policy cannot be used together".into(),
                 ))
             }
+            (None, None) if !input.certs.is_empty() => Self {
+                origin: "--certs".to_string(),
+                secret: None,
+                policy_bytes: None,
+                cert_entries: Vec::new(),
+                named_stores: Vec::new(),
+                store_roots: Vec::new(),
+                warnings: Vec::new(),
+            },
             (None, None) => return Err(TrustError::Usage(
                 "no trust material: give --secret FILE, or --trust-policy FILE with --certs PATH"
                     .into(),
@@ -192,7 +201,7 @@ impl TrustMaterial {
             let path = PathBuf::from(path);
             if !path.exists() {
                 return Err(InputError::Io {
-                    source: std::io::Error::new(
+                    error: std::io::Error::new(
                         std::io::ErrorKind::NotFound,
                         "no such file or directory",
                     ),
@@ -268,7 +277,11 @@ impl TrustMaterial {
                     TrustError::Secret,
                 ))
             }
-            (None, None) => return Err(TrustError::Usage("trust policy missing".into())),
+            (None, None) => {
+                return Err(TrustError::Usage(
+                    "no trust policy: give --secret FILE or --trust-policy FILE".into(),
+                ))
+            }
         };
         Ok(TrustPolicyDocument::parse(bytes, dialect)?)
     }

@@ -23,12 +23,12 @@ pub const TRUST_POLICY_KEY: &str = "trustpolicy.json";
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// Open or read failure.
-    #[error("cannot read {}: {source}", .path.display())]
+    #[error("cannot read {}: {error}", .path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Over [`MAX_INPUT_BYTES`].
     #[error("{} is too large ({size} bytes; at most {} bytes are read)", .path.display(), MAX_INPUT_BYTES)]
@@ -193,9 +193,9 @@ pub fn is_certificate_key(key: &str) -> bool {
 
 /// Reads a file (`-` for stdin) of at most [`MAX_INPUT_BYTES`].
 pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
-    let io = |source| InputError::Io {
+    let io = |error| InputError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let mut bytes = Vec::new();
     if path == Path::new("-") {

@@ -20,14 +20,14 @@ use std::path::{Path, PathBuf};
 pub enum TrustStoreError {
     /// Flux: one value is not a certificate. Flux names the store the policy asked for, not
     /// the Secret key; `key` says which key it was.
-    #[error("failed to parse certificate '{store}': {source}")]
+    #[error("failed to parse certificate '{store}': {error}")]
     FluxParse {
         /// Store name the policy asked for.
         store: String,
         /// Secret key (or file) holding the bad value.
         key: String,
         /// Go's `x509` error.
-        source: CertificateError,
+        error: CertificateError,
     },
     /// notation: no such store.
     #[error("the trust store {} of type {} does not exist", go_quote(.name), go_quote(.store_type.name()))]
@@ -247,10 +247,10 @@ impl TrustStore for FluxTrustStore {
         let mut certs = Vec::new();
         for entry in &self.entries {
             let (_, parsed) = flux_parse(&entry.data);
-            certs.extend(parsed.map_err(|source| TrustStoreError::FluxParse {
+            certs.extend(parsed.map_err(|error| TrustStoreError::FluxParse {
                 store: name.to_string(),
                 key: entry.key.clone(),
-                source,
+                error,
             })?);
         }
         Ok(certs)

@@ -1,0 +1,204 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fluxverify_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_fluxverify_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fluxverify_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fluxverify_using_subcommand
+    set -l cmd (__fish_fluxverify_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ocirepository -d 'An OCIRepository manifest to take url, ref, insecure and verify.secretRef from' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l username -d 'Registry user name' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s u -l username -d 'Registry user name' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s u -l username -d 'Registry user name' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -f -a "show" -d 'Print the decoded trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the decoded trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l mode -d 'Show the certificates as Flux (default) or the notation CLI would read them' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -f -a "verify" -d 'Verify one signature envelope file against the artifact it should sign'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -f -a "inspect" -d 'Show the contents of one signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l reference -d 'The artifact reference the signature is verified for, `registry/repository@sha256:...`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l subject -d 'The signed artifact\'s OCI descriptor, as JSON text or `@file`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l media-type -d 'Envelope media type (default: from the content)' -r -f -a "application/jose+json\t'`application/jose+json`'
+application/cose\t'`application/cose`'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+notation\t'The notation CLI'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -l media-type -d 'Envelope media type (default: from the content)' -r -f -a "application/jose+json\t'`application/jose+json`'
+application/cose\t'`application/cose`'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Verify one signature envelope file against the artifact it should sign'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show the contents of one signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print the decoded trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from envelope" -f -a "verify" -d 'Verify one signature envelope file against the artifact it should sign'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from envelope" -f -a "inspect" -d 'Show the contents of one signature envelope file'

@@ -1,0 +1,667 @@
+#compdef fluxverify
+
+autoload -U is-at-least
+
+_fluxverify() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_fluxverify_commands" \
+"*::: :->fluxverify" \
+&& ret=0
+    case $state in
+    (fluxverify)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-command-$line[1]:"
+        case $line[1] in
+            (verify)
+_arguments "${_arguments_options[@]}" : \
+'--ocirepository=[An OCIRepository manifest to take url, ref, insecure and verify.secretRef from]:FILE:_files' \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
+'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
+'-u+[Registry user name]:USER:_default' \
+'--username=[Registry user name]:USER:_default' \
+'-p+[Registry password or token]:PASSWORD:_default' \
+'--password=[Registry password or token]:PASSWORD:_default' \
+'--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
+'--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'::reference -- `registry/repository\:tag`, `registry/repository@sha256\:...` or `registry/repository\:tag@sha256\:...` (with --oci-layout\: a tag or `@sha256\:...` inside the layout):_default' \
+&& ret=0
+;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+'--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
+'-u+[Registry user name]:USER:_default' \
+'--username=[Registry user name]:USER:_default' \
+'-p+[Registry password or token]:PASSWORD:_default' \
+'--password=[Registry password or token]:PASSWORD:_default' \
+'--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--max-signatures=[Maximum number of signatures to list]:N:_default' \
+'--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
+'--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':reference -- Artifact reference (with --oci-layout\: a tag or `@sha256\:...` inside the layout):_default' \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+'--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
+'-u+[Registry user name]:USER:_default' \
+'--username=[Registry user name]:USER:_default' \
+'-p+[Registry password or token]:PASSWORD:_default' \
+'--password=[Registry password or token]:PASSWORD:_default' \
+'--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--max-signatures=[Maximum number of signatures to list]:N:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
+'--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':reference -- Artifact reference (with --oci-layout\: a tag or `@sha256\:...` inside the layout):_default' \
+&& ret=0
+;;
+(policy)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_fluxverify__subcmd__policy_commands" \
+"*::: :->policy" \
+&& ret=0
+
+    case $state in
+    (policy)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-policy-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
+'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
+'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(explain)
+_arguments "${_arguments_options[@]}" : \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
+'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':reference -- Artifact reference to explain, `registry/repository@sha256\:...` (a tag or an `oci\://` URL as in an OCIRepository also works\: scopes are matched on `registry/repository`):_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_fluxverify__subcmd__policy__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-policy-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(explain)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(certs)
+_arguments "${_arguments_options[@]}" : \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Show the certificates as Flux (default) or the notation CLI would read them]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(envelope)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_fluxverify__subcmd__envelope_commands" \
+"*::: :->envelope" \
+&& ret=0
+
+    case $state in
+    (envelope)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-envelope-command-$line[1]:"
+        case $line[1] in
+            (verify)
+_arguments "${_arguments_options[@]}" : \
+'--reference=[The artifact reference the signature is verified for, \`registry/repository@sha256\:...\`]:REGISTRY/REPO@sha256:...:_default' \
+'--subject=[The signed artifact'\''s OCI descriptor, as JSON text or \`@file\`]:DESCRIPTOR:_default' \
+'--media-type=[Envelope media type (default\: from the content)]:MEDIA_TYPE:((application/jose+json\:"\`application/jose+json\`"
+application/cose\:"\`application/cose\`"))' \
+'(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
+'--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
+'--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
+'*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
+'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+notation\:"The notation CLI"))' \
+'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
+'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':file -- The signature envelope file:_files' \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+'--media-type=[Envelope media type (default\: from the content)]:MEDIA_TYPE:((application/jose+json\:"\`application/jose+json\`"
+application/cose\:"\`application/cose\`"))' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':file -- The signature envelope file:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_fluxverify__subcmd__envelope__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-envelope-help-command-$line[1]:"
+        case $line[1] in
+            (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell -- The shell to generate the script for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_fluxverify__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-help-command-$line[1]:"
+        case $line[1] in
+            (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(ls)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(policy)
+_arguments "${_arguments_options[@]}" : \
+":: :_fluxverify__subcmd__help__subcmd__policy_commands" \
+"*::: :->policy" \
+&& ret=0
+
+    case $state in
+    (policy)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-help-policy-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(explain)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(certs)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(envelope)
+_arguments "${_arguments_options[@]}" : \
+":: :_fluxverify__subcmd__help__subcmd__envelope_commands" \
+"*::: :->envelope" \
+&& ret=0
+
+    case $state in
+    (envelope)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:fluxverify-help-envelope-command-$line[1]:"
+        case $line[1] in
+            (verify)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_fluxverify_commands] )) ||
+_fluxverify_commands() {
+    local commands; commands=(
+'verify:Verify an artifact'\''s signatures the way Flux (or notation) would' \
+'ls:List the signature manifests of an artifact (notation ls)' \
+'inspect:Show the signature envelopes of an artifact (notation inspect)' \
+'policy:Check, show or explain a trust policy' \
+'certs:Show the certificates of the trust material as Flux will use them' \
+'envelope:Verify or inspect a single signature envelope file' \
+'completions:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__certs_commands] )) ||
+_fluxverify__subcmd__certs_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify certs commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__completions_commands] )) ||
+_fluxverify__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify completions commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope_commands] )) ||
+_fluxverify__subcmd__envelope_commands() {
+    local commands; commands=(
+'verify:Verify one signature envelope file against the artifact it should sign' \
+'inspect:Show the contents of one signature envelope file' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify envelope commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__help_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__help_commands() {
+    local commands; commands=(
+'verify:Verify one signature envelope file against the artifact it should sign' \
+'inspect:Show the contents of one signature envelope file' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify envelope help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__help__subcmd__help_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify envelope help help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__help__subcmd__inspect_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__help__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify envelope help inspect commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__help__subcmd__verify_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify envelope help verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__inspect_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify envelope inspect commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__envelope__subcmd__verify_commands] )) ||
+_fluxverify__subcmd__envelope__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify envelope verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help_commands] )) ||
+_fluxverify__subcmd__help_commands() {
+    local commands; commands=(
+'verify:Verify an artifact'\''s signatures the way Flux (or notation) would' \
+'ls:List the signature manifests of an artifact (notation ls)' \
+'inspect:Show the signature envelopes of an artifact (notation inspect)' \
+'policy:Check, show or explain a trust policy' \
+'certs:Show the certificates of the trust material as Flux will use them' \
+'envelope:Verify or inspect a single signature envelope file' \
+'completions:Print a shell completion script' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__certs_commands] )) ||
+_fluxverify__subcmd__help__subcmd__certs_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help certs commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__completions_commands] )) ||
+_fluxverify__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help completions commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__envelope_commands] )) ||
+_fluxverify__subcmd__help__subcmd__envelope_commands() {
+    local commands; commands=(
+'verify:Verify one signature envelope file against the artifact it should sign' \
+'inspect:Show the contents of one signature envelope file' \
+    )
+    _describe -t commands 'fluxverify help envelope commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__envelope__subcmd__inspect_commands] )) ||
+_fluxverify__subcmd__help__subcmd__envelope__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help envelope inspect commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__envelope__subcmd__verify_commands] )) ||
+_fluxverify__subcmd__help__subcmd__envelope__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help envelope verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__help_commands] )) ||
+_fluxverify__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__inspect_commands] )) ||
+_fluxverify__subcmd__help__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help inspect commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__ls_commands] )) ||
+_fluxverify__subcmd__help__subcmd__ls_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help ls commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__policy_commands] )) ||
+_fluxverify__subcmd__help__subcmd__policy_commands() {
+    local commands; commands=(
+'check:Validate the trust policy; report Flux clean-up warnings and lint hints' \
+'show:Print the decoded trust policy' \
+'explain:Explain which statement applies to REFERENCE, its effective actions and certificates' \
+    )
+    _describe -t commands 'fluxverify help policy commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__policy__subcmd__check_commands] )) ||
+_fluxverify__subcmd__help__subcmd__policy__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help policy check commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__policy__subcmd__explain_commands] )) ||
+_fluxverify__subcmd__help__subcmd__policy__subcmd__explain_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help policy explain commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__policy__subcmd__show_commands] )) ||
+_fluxverify__subcmd__help__subcmd__policy__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help policy show commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__help__subcmd__verify_commands] )) ||
+_fluxverify__subcmd__help__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__inspect_commands] )) ||
+_fluxverify__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify inspect commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__ls_commands] )) ||
+_fluxverify__subcmd__ls_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify ls commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy_commands] )) ||
+_fluxverify__subcmd__policy_commands() {
+    local commands; commands=(
+'check:Validate the trust policy; report Flux clean-up warnings and lint hints' \
+'show:Print the decoded trust policy' \
+'explain:Explain which statement applies to REFERENCE, its effective actions and certificates' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify policy commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__check_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy check commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__explain_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__explain_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy explain commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__help_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__help_commands() {
+    local commands; commands=(
+'check:Validate the trust policy; report Flux clean-up warnings and lint hints' \
+'show:Print the decoded trust policy' \
+'explain:Explain which statement applies to REFERENCE, its effective actions and certificates' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'fluxverify policy help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__help__subcmd__check_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy help check commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__help__subcmd__explain_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__help__subcmd__explain_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy help explain commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__help__subcmd__help_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy help help commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__help__subcmd__show_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy help show commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__policy__subcmd__show_commands] )) ||
+_fluxverify__subcmd__policy__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify policy show commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__verify_commands] )) ||
+_fluxverify__subcmd__verify_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify verify commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_fluxverify" ]; then
+    _fluxverify "$@"
+else
+    compdef _fluxverify fluxverify
+fi
