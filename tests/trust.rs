@@ -380,6 +380,51 @@ mod cli {
     }
 
     #[test]
+    fn explain_plain_ocirepository_url() {
+        bin()
+            .args([
+                "policy",
+                "explain",
+                "--secret",
+                DOCS,
+                &url_of_ocirepository(),
+            ])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("Statement:  \"podinfo\""))
+            .stdout(predicate::str::contains("Level:      strict"))
+            .stderr(predicate::str::contains("no digest given"));
+    }
+
+    #[test]
+    fn certs_from_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let vectors = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/upstream/notation-core-go/x509/testdata");
+        std::fs::copy(vectors.join("multi-pem.crt"), dir.path().join("bundle.pem")).unwrap();
+        std::fs::copy(vectors.join("der.der"), dir.path().join("skipped.der")).unwrap();
+        let out = bin()
+            .args(["certs", "--certs"])
+            .arg(dir.path())
+            .args(["-o", "json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let certs = v["certificates"].as_array().unwrap();
+        // Only bundle.pem is taken; Flux reads its first block and ignores the second.
+        assert_eq!(certs.len(), 2);
+        assert_eq!(certs[0]["used"], true);
+        assert_eq!(certs[1]["used"], false);
+        assert!(v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("Flux uses only the first"));
+    }
+
+    #[test]
     fn docs_secret_certs() {
         let out = bin()
             .args(["certs", "--secret", DOCS, "-o", "json"])

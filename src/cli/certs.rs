@@ -72,7 +72,7 @@ pub fn run(args: CertsArgs) -> anyhow::Result<Exit> {
                 let pem = report
                     .pem_type
                     .as_ref()
-                    .map(|t| format!("first PEM block ({t})"));
+                    .map(|t| format!("first PEM block, type {t}"));
                 for cert in report.used {
                     shown.push(Shown {
                         source: report.key.clone(),
@@ -156,7 +156,10 @@ pub fn run(args: CertsArgs) -> anyhow::Result<Exit> {
             }
             for s in &shown {
                 println!("{}", "-".repeat(80));
-                println!("Key:               {}", s.source);
+                match &s.store {
+                    Some(store) => println!("Store:             {store}"),
+                    None => println!("Key:               {}", s.source),
+                }
                 println!("Subject:           {}", s.cert.subject());
                 println!("Issuer:            {}", s.cert.issuer());
                 println!("Valid from:        {}", time(s.cert.not_before()));

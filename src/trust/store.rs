@@ -11,7 +11,7 @@ use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::{parse_certificates, Certificate, CertificateError};
 use crate::pki::chain::{check_signature_from, go_quote};
 use crate::trust::pem;
-use crate::trust::policy::StoreType;
+pub use crate::trust::policy::StoreType;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
