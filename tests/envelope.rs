@@ -1505,6 +1505,41 @@ mod own {
     }
 
     #[test]
+    fn random_mutations_never_panic_and_never_verify() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+        let subject = subject();
+        let chain = pki::chain(KeyKind::P256, 2);
+        for format in Format::ALL {
+            let good = envelope::sign(&chain, &EnvelopeSpec::new(format, &subject.descriptor));
+            let good_content = integrity(format, &good).unwrap();
+            for _ in 0..1500 {
+                let mut b = good.clone();
+                for _ in 0..rng.gen_range(1..=4) {
+                    let i = rng.gen_range(0..b.len());
+                    b[i] = rng.gen();
+                }
+                if rng.gen_bool(0.1) {
+                    b.truncate(rng.gen_range(0..b.len()));
+                }
+                // A mutation may hit only unsigned or ignored bytes; anything that still
+                // verifies must carry the same signed content.
+                if let Ok(content) = integrity(format, &b) {
+                    assert_eq!(content.payload, good_content.payload);
+                    assert_eq!(
+                        content.signer_info.signed_attributes,
+                        good_content.signer_info.signed_attributes
+                    );
+                    assert_eq!(
+                        content.signer_info.certificate_chain[0],
+                        good_content.signer_info.certificate_chain[0]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn deep_nesting_and_huge_chains() {
         let subject = subject();
         let chain = pki::chain(KeyKind::P256, 1);

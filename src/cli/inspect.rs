@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use clap::Args;
 use fluxverify::report::tree;
 use fluxverify::source::SignatureSource;
+use fluxverify::verify::inspect::inspect;
 
 /// Arguments of `ls`.
 #[derive(Debug, Args)]
@@ -67,8 +68,50 @@ pub async fn list<S: SignatureSource>(
 }
 
 pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
-    super::not_yet(&format!(
-        "inspect of {} (the envelope stage has not landed)",
-        args.list.reference
-    ))
+    let list = &args.list;
+    if list.max_signatures == 0 {
+        anyhow::bail!("max-signatures value 0 must be a positive number");
+    }
+    let source = source_for(&list.reference, &list.layout, &list.registry)?;
+    let (artifact, reference, result) = super::runtime()?.block_on(async {
+        match &source {
+            Source::Layout(s) => {
+                let artifact = s
+                    .source()
+                    .resolve(&s.wanted)
+                    .await
+                    .with_context(|| format!("failed to resolve {}", list.reference))?;
+                let base = if s.scope.is_empty() {
+                    s.display.clone()
+                } else {
+                    s.scope.clone()
+                };
+                let reference = super::with_digest(&base, &artifact.digest);
+                let result = inspect(s.source(), &artifact, list.max_signatures).await;
+                anyhow::Ok((artifact, reference, result))
+            }
+        }
+    })?;
+    let signatures = match result {
+        Ok(signatures) => signatures,
+        Err(error) => {
+            eprintln!("Warning: {error}");
+            return Err(super::ExitError {
+                exit: Exit::Failed,
+                error: anyhow::anyhow!("at least one signature was skipped and not displayed"),
+            }
+            .into());
+        }
+    };
+    match args.output {
+        crate::OutputFormat::Json => {
+            let value = tree::inspect_json(&artifact.media_type, &signatures);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+        crate::OutputFormat::Text => print!("{}", tree::inspect_text(&reference, &signatures)),
+    }
+    Ok(Exit::Ok)
 }

@@ -71,8 +71,3 @@ pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
         }
     }
 }
-
-/// Placeholder for commands whose stage has not landed yet.
-pub fn not_yet(what: &str) -> anyhow::Result<Exit> {
-    anyhow::bail!("{what} is not implemented yet")
-}

@@ -2,8 +2,13 @@
 use crate::{ModeArgs, TrustArgs};
 use anyhow::Context as _;
 use fluxverify::flux::outcome::FluxVersion;
+use fluxverify::pki::revocation::Validator;
+use fluxverify::trust::material::{Store, TrustError, TrustInput, TrustMaterial};
+use fluxverify::trust::policy::Dialect;
+use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
+use fluxverify::verify::stages::{revocation_config, PolicyStages};
 use fluxverify::verify::Mode;
 use std::collections::BTreeMap;
 
@@ -70,14 +75,58 @@ fn plugin_dir() -> String {
 }
 
 /// The stages, or the error Flux / notation would report for the trust material.
-pub struct Built<S> {
-    pub stages: Result<S, fluxverify::verify::outcome::VerifyError>,
+pub struct Built {
+    pub stages: Result<PolicyStages<Store>, VerifyError>,
     pub warnings: Vec<String>,
 }
 
-pub fn build(
-    _trust: &TrustArgs,
-    _settings: &Settings,
-) -> anyhow::Result<Built<fluxverify::verify::signature::Unavailable>> {
-    anyhow::bail!("trust material loading has not landed in this build yet")
+/// Reads the trust material. Unreadable inputs are errors (exit 2); material Flux or notation
+/// would reject becomes the verification error the report carries (exit 1).
+pub fn build(trust: &TrustArgs, settings: &Settings) -> anyhow::Result<Built> {
+    let input = TrustInput {
+        secret: trust.secret.clone(),
+        secret_name: trust.secret_name.clone(),
+        trust_policy: trust.trust_policy.clone(),
+        certs: trust.certs.clone(),
+    };
+    let dialect = match settings.mode {
+        Mode::Flux => Dialect::Flux,
+        Mode::Notation => Dialect::Notation,
+    };
+    let rejected = |e: TrustError| -> anyhow::Result<Built> {
+        if !e.is_verification_failure() {
+            return Err(anyhow::Error::new(e));
+        }
+        let error = match e {
+            TrustError::Secret(_) => VerifyError::TrustMaterial(e.to_string()),
+            _ => VerifyError::InvalidPolicy(e.to_string()),
+        };
+        Ok(Built {
+            stages: Err(error),
+            warnings: Vec::new(),
+        })
+    };
+    let material = match TrustMaterial::read(&input, dialect) {
+        Ok(material) => material,
+        Err(e) => return rejected(e),
+    };
+    let mut warnings = material.warnings.clone();
+    let loaded = match material.policy(dialect) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            let mut built = rejected(e)?;
+            built.warnings = warnings;
+            return Ok(built);
+        }
+    };
+    warnings.extend(loaded.cleanup_warnings.iter().cloned());
+    let revocation = Validator::new(revocation_config(settings.mode, settings.flux_version));
+    let stages = PolicyStages::new(
+        loaded.document,
+        material.store(dialect),
+        revocation,
+        settings.mode,
+        settings.flux_version,
+    );
+    Ok(Built { stages, warnings })
 }

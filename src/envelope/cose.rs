@@ -216,11 +216,8 @@ impl CoseEnvelope {
     }
 
     fn signer_info(&self) -> Result<SignerInfo, String> {
-        let header = &self.message.protected.header;
-        let alg = header_algorithm(header)?;
-        let signature_algorithm = SignatureAlgorithm::from_cose_id(alg)
-            .ok_or_else(|| format!("signature algorithm not supported: {alg}"))?;
         let signed_attributes = self.signed_attributes()?;
+        let signature_algorithm = self.signature_algorithm()?;
 
         let items = self
             .x5chain()
@@ -253,7 +250,14 @@ impl CoseEnvelope {
         })
     }
 
-    /// notation-core-go `parseProtectedHeaders` (with `validateCritHeaders`).
+    fn signature_algorithm(&self) -> Result<SignatureAlgorithm, String> {
+        let alg = header_algorithm(&self.message.protected.header)?;
+        SignatureAlgorithm::from_cose_id(alg)
+            .ok_or_else(|| format!("signature algorithm not supported: {alg}"))
+    }
+
+    /// notation-core-go `parseProtectedHeaders` (with `validateCritHeaders`; the algorithm is
+    /// checked between the crit rules and the signing scheme, as there).
     fn signed_attributes(&self) -> Result<SignedAttributes, String> {
         let header = &self.message.protected.header;
         let crit: Vec<HeaderLabel> = header.crit.iter().map(crit_label).collect();
@@ -275,6 +279,7 @@ impl CoseEnvelope {
                 must.join(" ")
             ));
         }
+        self.signature_algorithm()?;
         let scheme = SigningScheme::parse(&scheme_text);
         let signing_time = match scheme {
             Some(SigningScheme::X509) => self

@@ -497,15 +497,24 @@ fn ecdsa_verify_raw(key: &PublicKey, digest: &[u8], r: &[u8], s: &[u8]) -> bool 
         out.extend_from_slice(trimmed);
         Some(out)
     }
+    // Go turns a digest shorter than the curve order into an integer as is; RustCrypto refuses
+    // digests under half the field size, so pad with leading zeros (same integer).
+    let padded = |size: usize| {
+        let min = size.div_ceil(2);
+        let mut d = vec![0u8; min.saturating_sub(digest.len())];
+        d.extend_from_slice(digest);
+        d
+    };
     macro_rules! check {
         ($curve:ident, $vk:expr, $size:expr) => {{
+            let digest = padded($size);
             let (Some(r), Some(s)) = (fit(r, $size), fit(s, $size)) else {
                 return false;
             };
             let mut rs = r;
             rs.extend_from_slice(&s);
             match $curve::ecdsa::Signature::from_slice(&rs) {
-                Ok(sig) => $vk.verify_prehash(digest, &sig).is_ok(),
+                Ok(sig) => $vk.verify_prehash(&digest, &sig).is_ok(),
                 Err(_) => false,
             }
         }};
@@ -1174,6 +1183,38 @@ mod tests {
             verify_x509_signature(&alg_id(oid::RSASSA_PSS), &spki, data, &good).unwrap_err(),
             X509SignatureError::Unsupported
         );
+    }
+
+    #[test]
+    fn short_digests_on_large_curves_verify_as_in_go() {
+        let data = b"crl bytes";
+        for (name, hash, oid) in [
+            ("p521-root", HashAlgorithm::Sha256, oid::ECDSA_WITH_SHA256),
+            ("p384-root", HashAlgorithm::Sha1, oid::ECDSA_WITH_SHA1),
+        ] {
+            let digest = hash.digest(data);
+            let spki = spki_of_pem(name);
+            let der = if name.starts_with("p521") {
+                let secret = p521::SecretKey::from_pkcs8_pem(&key_pem(name)).unwrap();
+                let sk = p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes()).unwrap();
+                let mut padded = vec![0u8; 33 - digest.len()];
+                padded.extend_from_slice(&digest);
+                let sig: p521::ecdsa::Signature = sk.sign_prehash(&padded).unwrap();
+                sig.to_der().as_bytes().to_vec()
+            } else {
+                let sk = p384::ecdsa::SigningKey::from_pkcs8_pem(&key_pem(name)).unwrap();
+                let mut padded = vec![0u8; 24 - digest.len()];
+                padded.extend_from_slice(&digest);
+                let sig: p384::ecdsa::Signature = sk.sign_prehash(&padded).unwrap();
+                sig.to_der().as_bytes().to_vec()
+            };
+            assert_eq!(
+                verify_x509_signature(&alg_id(oid), &spki, data, &der),
+                Ok(()),
+                "{name}"
+            );
+            assert!(verify_x509_signature(&alg_id(oid), &spki, b"other", &der).is_err());
+        }
     }
 
     #[test]

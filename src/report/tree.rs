@@ -168,7 +168,8 @@ fn certificate_nodes(certs: &[InspectedCertificate]) -> Vec<Node> {
         .collect()
 }
 
-fn signature_node(s: &InspectedSignature) -> Node {
+/// One signature's subtree (its digest, then its attributes).
+pub fn signature_node(s: &InspectedSignature) -> Node {
     let mut signed = vec![
         Node::leaf(format!("content type: {}", s.content_type)),
         Node::leaf(format!("signing scheme: {}", s.signing_scheme)),

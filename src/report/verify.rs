@@ -324,7 +324,22 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
     if let Some(signer) = &outcome.facts.signer {
         let _ = writeln!(out, "  signed by {signer}");
     }
-    for r in &outcome.results {
+    for t in crate::verify::VALIDATION_ORDER {
+        let action = outcome.level.action(t);
+        let Some(r) = outcome.results.iter().find(|r| r.validation == t) else {
+            let why = if action == crate::verify::Action::Skip {
+                "skipped by the policy"
+            } else {
+                "not reached"
+            };
+            let _ = writeln!(
+                out,
+                "  [ -- ] {:<19} {:<8} {why}",
+                t.to_string(),
+                action.to_string()
+            );
+            continue;
+        };
         let (mark, text) = match &r.error {
             None => ("ok  ", "passed".to_string()),
             Some(e) if e.is_not_checked() => ("??  ", format!("not checked: {e}")),
@@ -339,22 +354,6 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
             r.validation.to_string(),
             r.action.to_string()
         );
-    }
-    let ran: Vec<_> = outcome.results.iter().map(|r| r.validation).collect();
-    for (t, a) in &outcome.level.actions {
-        if !ran.contains(t) {
-            let why = if *a == crate::verify::Action::Skip {
-                "skipped by the policy"
-            } else {
-                "not reached"
-            };
-            let _ = writeln!(
-                out,
-                "  [ -- ] {:<19} {:<8} {why}",
-                t.to_string(),
-                a.to_string()
-            );
-        }
     }
     if let Some(error) = &outcome.error {
         if !outcome.results.iter().any(|r| r.is_critical()) {

@@ -1,30 +1,134 @@
-//! Adapters from the envelope and timestamp modules to what the validations read.
-use super::signature::{VerifiedEnvelope, VerifiedTimestamp};
+//! Adapters from the envelope and timestamp modules to what the validations and `inspect` read.
+use super::signature::{ExtendedAttribute, VerifiedEnvelope};
+use crate::envelope::payload::Payload;
+use crate::envelope::{verify_integrity, Envelope, EnvelopeContent};
 use crate::pki::cert::Certificate;
+use crate::pki::timestamp::{read_token, TimestampError};
+use crate::report::tree::{InspectedCertificate, InspectedSignature, InspectedTimestamp};
+use crate::source::Descriptor;
+use chrono::Duration;
+use const_oid::ObjectIdentifier;
 
-/// Integrity: parse and verify the envelope.
-pub(crate) fn open(media_type: &str, _blob: &[u8]) -> Result<VerifiedEnvelope, String> {
-    Err(format!(
-        "unable to parse the digital signature, error : envelope support for {media_type:?} is not available in this build"
-    ))
+/// RFC 3628 baseline time-stamp policy: an absent accuracy means one second under it.
+const BASELINE_TSA_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.2023.1.1");
+
+fn from_content(content: EnvelopeContent) -> VerifiedEnvelope {
+    let info = content.signer_info;
+    let signed = info.signed_attributes;
+    VerifiedEnvelope {
+        signing_scheme: signed.signing_scheme.as_str().to_string(),
+        signing_time: Some(signed.signing_time),
+        expiry: signed.expiry,
+        chain: info.certificate_chain,
+        timestamp_token: info.unsigned_attributes.timestamp_signature,
+        signature: info.signature,
+        extended_attributes: signed
+            .extended_attributes
+            .into_iter()
+            .map(|a| ExtendedAttribute {
+                key: a.key,
+                critical: a.critical,
+                value: a.value,
+            })
+            .collect(),
+        payload_content_type: content.payload.content_type,
+        payload: content.payload.content,
+    }
 }
 
-/// Parse and verify an RFC 3161 countersignature over `signature`.
-pub(crate) fn timestamp(
-    _token: &[u8],
-    _signature: &[u8],
-    _tsa_roots: &[Certificate],
-) -> Result<VerifiedTimestamp, String> {
-    Err("failed to parse timestamp countersignature with error: timestamp support is not available in this build".into())
+/// Integrity: parse and verify the envelope, with notation-go's messages.
+pub(crate) fn open(media_type: &str, blob: &[u8]) -> Result<VerifiedEnvelope, String> {
+    verify_integrity(media_type, blob)
+        .map(from_content)
+        .map_err(|e| e.to_string())
+}
+
+fn inspected(cert: &Certificate) -> InspectedCertificate {
+    InspectedCertificate {
+        sha256_fingerprint: cert.sha256_fingerprint(),
+        issued_to: cert.subject(),
+        issued_by: cert.issuer(),
+        expiry: cert.not_after(),
+    }
+}
+
+fn timestamp_of(token: &[u8]) -> InspectedTimestamp {
+    match read_token(token) {
+        Ok(summary) => {
+            let (secs, millis, micros) = summary.info.accuracy;
+            let mut accuracy = Duration::seconds(secs)
+                + Duration::milliseconds(millis)
+                + Duration::microseconds(micros);
+            if accuracy.is_zero() && summary.info.policy == BASELINE_TSA_POLICY {
+                accuracy = Duration::seconds(1);
+            }
+            InspectedTimestamp::Parsed {
+                earliest: summary.info.gen_time - accuracy,
+                latest: summary.info.gen_time + accuracy,
+                certificates: summary.certificates.iter().map(inspected).collect(),
+            }
+        }
+        // notation's inspect words these without "with error".
+        Err(TimestampError::Parse(e)) => {
+            InspectedTimestamp::Error(format!("failed to parse timestamp countersignature: {e}"))
+        }
+        Err(TimestampError::TstInfo(e)) => {
+            InspectedTimestamp::Error(format!("failed to get the timestamp TSTInfo: {e}"))
+        }
+        Err(other) => InspectedTimestamp::Error(other.to_string()),
+    }
 }
 
 /// The envelope's contents for `inspect`, without verifying its signature.
 pub(crate) fn inspect(
-    _digest: &str,
+    digest: &str,
     media_type: &str,
-    _blob: &[u8],
-) -> Result<crate::report::tree::InspectedSignature, String> {
-    Err(format!(
-        "envelope support for {media_type:?} is not available in this build"
-    ))
+    blob: &[u8],
+) -> Result<InspectedSignature, String> {
+    let envelope = Envelope::parse(media_type, blob)
+        .map_err(|e| format!("unable to parse the digital signature, error : {e}"))?;
+    let content = envelope.content().map_err(|e| e.to_string())?;
+    let payload = Payload::parse(&content.payload.content).map_err(|e| e.to_string())?;
+    let info = &content.signer_info;
+    let signed = &info.signed_attributes;
+    let target = &payload.target_artifact;
+    Ok(InspectedSignature {
+        digest: digest.to_string(),
+        signature_algorithm: info.signature_algorithm.display_name().to_string(),
+        envelope_type: media_type.to_string(),
+        content_type: content.payload.content_type.clone(),
+        signing_scheme: signed.signing_scheme.as_str().to_string(),
+        signing_time: Some(signed.signing_time),
+        expiry: signed.expiry,
+        extended_attributes: signed
+            .extended_attributes
+            .iter()
+            .map(|a| {
+                let value = match &a.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (a.key.clone(), value)
+            })
+            .collect(),
+        user_defined: target
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        signing_agent: Some(info.unsigned_attributes.signing_agent.clone())
+            .filter(|a| !a.is_empty()),
+        timestamp: info
+            .unsigned_attributes
+            .timestamp_signature
+            .as_deref()
+            .map(timestamp_of),
+        certificates: info.certificate_chain.iter().map(inspected).collect(),
+        signed_artifact: Descriptor {
+            media_type: target.media_type.clone(),
+            digest: target.digest.clone(),
+            size: u64::try_from(target.size).unwrap_or_default(),
+            ..Descriptor::default()
+        },
+    })
 }

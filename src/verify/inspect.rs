@@ -63,3 +63,12 @@ pub async fn inspect<S: SignatureSource>(
     }
     Ok(out)
 }
+
+/// One envelope's contents for inspection, without verifying it.
+pub fn inspect_envelope(
+    digest: &str,
+    media_type: &str,
+    blob: &[u8],
+) -> Result<InspectedSignature, String> {
+    super::envelope_stage::inspect(digest, media_type, blob)
+}

@@ -13,7 +13,6 @@ use super::{Action, Mode, ValidationType};
 use crate::pki::cert::Certificate;
 use crate::source::Descriptor;
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The payload content type notation accepts.
@@ -100,17 +99,6 @@ pub struct StatementView {
     pub level: LevelActions,
 }
 
-/// A verified RFC 3161 timestamp.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedTimestamp {
-    /// `genTime - accuracy`.
-    pub earliest: DateTime<Utc>,
-    /// `genTime + accuracy`.
-    pub latest: DateTime<Utc>,
-    /// The TSA's certificate chain, leaf first.
-    pub tsa_chain: Vec<Certificate>,
-}
-
 /// Which certificate chain a revocation check is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChainPurpose {
@@ -156,14 +144,17 @@ pub trait Stages {
         leaf: &Certificate,
     ) -> Result<(), String>;
 
-    /// Parses and verifies a countersignature over `signature` against `tsa_roots`; the error
-    /// is notation's message (`failed to parse timestamp countersignature with error: ...`).
+    /// The timestamp branch of authenticTimestamp: parse the countersignature `token` over
+    /// `signature`, verify it against the TSA roots (`load_tsa_roots` is called only once the
+    /// token has been read, as notation-go orders it), check it against every certificate of
+    /// `signing_chain`, and check the TSA chain's revocation. The error is notation's message.
     fn verify_timestamp(
         &self,
-        token: &[u8],
+        token: Option<&[u8]>,
         signature: &[u8],
-        tsa_roots: &[Certificate],
-    ) -> Result<VerifiedTimestamp, String>;
+        signing_chain: &[Certificate],
+        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+    ) -> Result<(), String>;
 
     /// Revocation status of `chain`.
     fn revocation(
@@ -185,26 +176,6 @@ pub struct SignatureOptions {
     pub plugin_dir: String,
     /// Whether `tsa:` stores are understood (source-controller 1.4+, notation).
     pub timestamps_supported: bool,
-}
-
-/// The payload document (`{"targetArtifact": descriptor}`).
-#[derive(Debug, Deserialize)]
-struct Payload {
-    #[serde(rename = "targetArtifact", default)]
-    target_artifact: Option<PayloadTarget>,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PayloadTarget {
-    #[serde(default)]
-    media_type: String,
-    #[serde(default)]
-    digest: String,
-    #[serde(default)]
-    size: u64,
-    #[serde(default)]
-    annotations: Option<BTreeMap<String, String>>,
 }
 
 /// Go `time.RFC1123Z` in the time's own offset.
@@ -325,7 +296,7 @@ fn process<S: Stages>(
     facts.target = target.as_ref().ok().map(|t| Descriptor {
         media_type: t.media_type.clone(),
         digest: t.digest.clone(),
-        size: t.size,
+        size: u64::try_from(t.size).unwrap_or_default(),
         ..Descriptor::default()
     });
 
@@ -401,26 +372,25 @@ fn process<S: Stages>(
 
     // 7. payload binding: mediaType, digest and size only
     let target = target.map_err(SignatureError::Payload)?;
-    if target.media_type != artifact.media_type
-        || target.digest != artifact.digest
-        || target.size != artifact.size
-    {
+    let size = i64::try_from(artifact.size).unwrap_or(i64::MAX);
+    if !target.matches(&artifact.media_type, &artifact.digest, size) {
         return Err(SignatureError::PayloadMismatch);
     }
 
     // 8. user metadata (the notation CLI's --user-metadata; Flux passes none)
-    let annotations = target.annotations.unwrap_or_default();
     for (key, value) in &options.user_metadata {
-        if annotations.get(key) != Some(value) {
+        if target.annotations.get(key) != Some(value) {
             return Err(SignatureError::UserMetadata);
         }
     }
     Ok(())
 }
 
-fn parse_target(payload: &[u8]) -> Result<PayloadTarget, String> {
-    let payload: Payload = serde_json::from_slice(payload).map_err(|e| e.to_string())?;
-    Ok(payload.target_artifact.unwrap_or_default())
+/// `json.Unmarshal(payload.Content, &envelope.Payload)` with Go's semantics and messages.
+fn parse_target(payload: &[u8]) -> Result<crate::envelope::payload::Descriptor, String> {
+    crate::envelope::payload::Payload::parse(payload)
+        .map(|p| p.target_artifact)
+        .map_err(|e| e.to_string())
 }
 
 /// A critical string extended attribute, as notation-go's `extractCriticalStringExtendedAttribute`.
@@ -564,53 +534,16 @@ fn authentic_timestamp<S: Stages>(
         return None;
     }
 
-    let Some(token) = envelope
-        .timestamp_token
-        .as_deref()
-        .filter(|t| !t.is_empty())
-    else {
-        return fail("no timestamp countersignature was found in the signature envelope".into());
-    };
-    let roots = match load_stores(stages, statement, StoreKind::Tsa) {
-        Ok(roots) => roots,
-        Err(e) => return fail(format!("failed to load tsa trust store with error: {e}")),
-    };
-    let timestamp = match stages.verify_timestamp(token, &envelope.signature, &roots) {
-        Ok(t) => t,
-        Err(e) => return fail(e),
-    };
-    for cert in &envelope.chain {
-        if timestamp.earliest < cert.not_before() {
-            return fail(format!(
-                "timestamp can be before certificate {:?} validity period, it will be valid from {:?}",
-                cert.subject(),
-                rfc1123z(&cert.not_before())
-            ));
-        }
-        if timestamp.latest > cert.not_after() {
-            return fail(format!(
-                "timestamp can be after certificate {:?} validity period, it was expired at {:?}",
-                cert.subject(),
-                rfc1123z(&cert.not_after())
-            ));
-        }
-    }
-    match stages.revocation(&timestamp.tsa_chain, ChainPurpose::Timestamping, None) {
-        RevocationStatus::Ok => None,
-        RevocationStatus::Revoked(subject) => fail(format!(
-            "timestamping certificate with subject {subject:?} is revoked"
-        )),
-        RevocationStatus::Unknown(subject) => fail(format!(
-            "timestamping certificate with subject {subject:?} revocation status is unknown"
-        )),
-        RevocationStatus::Error(message) => fail(format!(
-            "failed to check timestamping certificate chain revocation with error: {message}"
-        )),
-        RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
-            validation: ValidationType::AuthenticTimestamp,
-            reason: format!("timestamping certificate chain revocation: {reason}"),
-        }),
-    }
+    let mut load_roots = || load_stores(stages, statement, StoreKind::Tsa);
+    stages
+        .verify_timestamp(
+            envelope.timestamp_token.as_deref(),
+            &envelope.signature,
+            &envelope.chain,
+            &mut load_roots,
+        )
+        .err()
+        .map(ValidationError::AuthenticTimestamp)
 }
 
 #[cfg(test)]
@@ -673,7 +606,7 @@ mod tests {
         envelope: Result<VerifiedEnvelope, String>,
         store: Vec<Certificate>,
         identity: Result<(), String>,
-        timestamp: Result<VerifiedTimestamp, String>,
+        timestamp: Result<(), String>,
         revocation: RevocationStatus,
         calls: RefCell<Vec<String>>,
     }
@@ -719,10 +652,17 @@ mod tests {
         }
         fn verify_timestamp(
             &self,
-            _t: &[u8],
+            token: Option<&[u8]>,
             _s: &[u8],
-            roots: &[Certificate],
-        ) -> Result<VerifiedTimestamp, String> {
+            _c: &[Certificate],
+            load: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+        ) -> Result<(), String> {
+            if token.is_none() {
+                return Err(
+                    "no timestamp countersignature was found in the signature envelope".into(),
+                );
+            }
+            let roots = load()?;
             self.calls
                 .borrow_mut()
                 .push(format!("timestamp with {} roots", roots.len()));
@@ -967,44 +907,25 @@ mod tests {
     }
 
     #[test]
-    fn timestamp_bounds_and_tsa_revocation() {
+    fn timestamp_stage_gets_the_tsa_roots_and_its_error_is_the_result() {
         let mut st = statement(strict());
         st.trust_stores.push("tsa:ts".into());
         let mut e = envelope();
         e.timestamp_token = Some(vec![0x30]);
-        let mut fake = Fake::new(e.clone());
-        let early = DateTime::parse_from_rfc3339("2001-01-01T00:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        fake.timestamp = Ok(VerifiedTimestamp {
-            earliest: early,
-            latest: early,
-            tsa_chain: Vec::new(),
-        });
-        let o = run(&fake, &st, &flux());
-        let message = o.error.as_ref().map(|e| e.to_string()).unwrap();
-        assert!(
-            message.starts_with("timestamp can be before certificate \"CN=e2e"),
-            "{message}"
-        );
-        assert!(fake
-            .calls
-            .borrow()
-            .contains(&"timestamp with 1 roots".to_string()));
-
         let mut fake = Fake::new(e);
-        let ok = now();
-        fake.timestamp = Ok(VerifiedTimestamp {
-            earliest: ok,
-            latest: ok,
-            tsa_chain: Vec::new(),
-        });
-        fake.revocation = RevocationStatus::Unknown("CN=TSA".into());
+        fake.timestamp = Err(
+            "timestamping certificate with subject \"CN=TSA\" revocation status is unknown".into(),
+        );
         let o = run(&fake, &st, &flux());
         assert_eq!(
             o.error.as_ref().map(|e| e.to_string()).as_deref(),
             Some("timestamping certificate with subject \"CN=TSA\" revocation status is unknown")
         );
+        assert!(fake
+            .calls
+            .borrow()
+            .contains(&"timestamp with 1 roots".to_string()));
+        assert!(fake.calls.borrow().contains(&"store tsa:ts".to_string()));
     }
 
     #[test]
@@ -1154,40 +1075,5 @@ impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
                 facts: SignatureFacts::default(),
             },
         }
-    }
-}
-
-/// Stages for a build without trust material support: every call fails closed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Unavailable;
-
-impl Stages for Unavailable {
-    fn applicable_statement(&self, _r: &str) -> Result<StatementView, String> {
-        Err("trust policy support is not available in this build".into())
-    }
-    fn open_envelope(&self, _m: &str, _b: &[u8]) -> Result<VerifiedEnvelope, String> {
-        Err("envelope support is not available in this build".into())
-    }
-    fn trusted_certificates(&self, _k: StoreKind, _n: &str) -> Result<Vec<Certificate>, String> {
-        Err("trust store support is not available in this build".into())
-    }
-    fn check_trusted_identities(&self, _s: &StatementView, _l: &Certificate) -> Result<(), String> {
-        Err("trusted identity support is not available in this build".into())
-    }
-    fn verify_timestamp(
-        &self,
-        _t: &[u8],
-        _s: &[u8],
-        _r: &[Certificate],
-    ) -> Result<VerifiedTimestamp, String> {
-        Err("timestamp support is not available in this build".into())
-    }
-    fn revocation(
-        &self,
-        _c: &[Certificate],
-        _p: ChainPurpose,
-        _t: Option<DateTime<Utc>>,
-    ) -> RevocationStatus {
-        RevocationStatus::NotChecked("revocation checking is not available in this build".into())
     }
 }

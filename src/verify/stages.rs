@@ -4,7 +4,6 @@
 use super::outcome::{LevelActions, VerifyError};
 use super::signature::{
     ChainPurpose, RevocationStatus, Stages, StatementView, StoreKind, VerifiedEnvelope,
-    VerifiedTimestamp,
 };
 use super::{Mode, ValidationType};
 use crate::flux::outcome::FluxVersion;
@@ -12,6 +11,7 @@ use crate::pki::cert::Certificate;
 use crate::pki::revocation::{
     Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
 };
+use crate::pki::timestamp::{verify_timestamp, TimestampInput};
 use crate::trust::identity::verify_identities;
 use crate::trust::policy::{
     StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
@@ -159,11 +159,19 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
 
     fn verify_timestamp(
         &self,
-        token: &[u8],
+        token: Option<&[u8]>,
         signature: &[u8],
-        tsa_roots: &[Certificate],
-    ) -> Result<VerifiedTimestamp, String> {
-        super::envelope_stage::timestamp(token, signature, tsa_roots)
+        signing_chain: &[Certificate],
+        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+    ) -> Result<(), String> {
+        let input = TimestampInput {
+            token,
+            signature,
+            signing_chain,
+        };
+        verify_timestamp(&input, load_tsa_roots, &self.revocation)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     fn revocation(
