@@ -39,6 +39,15 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
     let output = super::runtime()?.block_on(async {
         match &source {
             Source::Layout(s) => list(s.source(), &s.display, &s.wanted, args.max_signatures).await,
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("list", tag)
+                    );
+                }
+                list(s.source(), &s.display, &s.wanted, args.max_signatures).await
+            }
         }
     })?;
     print!("{output}");

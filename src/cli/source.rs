@@ -1,8 +1,10 @@
-//! Which signature source a command reads: an OCI image layout on disk or (once the registry
-//! client lands) a registry. Commands are generic over `SignatureSource`; this picks one.
+//! Which signature source a command reads: an OCI image layout on disk or a registry.
+//! Commands are generic over `SignatureSource`; this picks one.
 use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
 use fluxverify::source::layout::OciLayout;
+use fluxverify::source::reference::{Normalisation, Reference};
+use fluxverify::source::registry::{RegistryClient, RegistryOptions};
 use std::path::Path;
 
 /// An OCI layout and how the reference given on the command line reads inside it.
@@ -24,23 +26,91 @@ impl LayoutSource {
     }
 }
 
+/// A registry repository and how the reference given on the command line reads in it.
+#[derive(Debug)]
+pub struct RegistrySource {
+    client: RegistryClient,
+    /// What notation prints for the artifact: `registry/repository` before `@digest`.
+    pub display: String,
+    /// The tag or `sha256:` digest in the repository (a digest wins over a tag).
+    pub wanted: String,
+    /// `registry/repository`, normalised as the mode requires (trust policy scopes).
+    pub scope: String,
+    /// The tag, when the reference names one and no digest.
+    pub tag: Option<String>,
+}
+
+impl RegistrySource {
+    /// The registry client.
+    pub fn source(&self) -> &RegistryClient {
+        &self.client
+    }
+}
+
 /// A signature source chosen from the command line.
 #[derive(Debug)]
 pub enum Source {
     /// `--oci-layout DIR`.
     Layout(LayoutSource),
+    /// A registry.
+    Registry(RegistrySource),
+}
+
+/// The registry client settings the flags ask for.
+pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
+    RegistryOptions::from_flags(
+        args.plain_http,
+        args.ca_file.clone(),
+        args.insecure_skip_tls_verify,
+        args.username.as_deref(),
+        args.password.as_deref(),
+    )
+}
+
+/// Opens `reference` (`registry/repository:tag`, `@sha256:...` or both) on its registry.
+/// Flux reads references with go-containerregistry's Docker Hub normalisation, the notation CLI
+/// as typed.
+pub fn open_registry(
+    reference: &str,
+    args: &RegistryArgs,
+    normalisation: Normalisation,
+) -> anyhow::Result<RegistrySource> {
+    let parsed = Reference::parse(reference, normalisation)
+        .with_context(|| format!("invalid reference {reference:?}"))?;
+    let (wanted, tag) = match (&parsed.digest, &parsed.tag) {
+        (Some(digest), _) => (digest.clone(), None),
+        (None, Some(tag)) => (tag.clone(), Some(tag.clone())),
+        (None, None) => anyhow::bail!(
+            "{reference:?}: invalid reference: no tag or digest. Expecting <registry>/<repository>:<tag> or <registry>/<repository>@<digest>"
+        ),
+    };
+    let client = RegistryClient::for_reference(&parsed, registry_options(args))
+        .with_context(|| format!("cannot reach the registry of {reference}"))?;
+    let display = match normalisation {
+        Normalisation::Notation => parsed.as_typed.clone(),
+        Normalisation::Flux => parsed.repository_name(),
+    };
+    Ok(RegistrySource {
+        client,
+        display,
+        wanted,
+        scope: parsed.repository_name(),
+        tag,
+    })
 }
 
 /// Opens the source the flags name.
 pub fn source_for(
     reference: &str,
     layout: &LayoutArgs,
-    _registry: &RegistryArgs,
+    registry: &RegistryArgs,
 ) -> anyhow::Result<Source> {
     let Some(dir) = &layout.oci_layout else {
-        anyhow::bail!(
-            "reading {reference:?} from a registry is not available in this build yet; use --oci-layout DIR --scope REGISTRY/REPOSITORY"
-        );
+        return Ok(Source::Registry(open_registry(
+            reference,
+            registry,
+            Normalisation::Notation,
+        )?));
     };
     Ok(Source::Layout(open_layout(
         dir,

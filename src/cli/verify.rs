@@ -1,8 +1,13 @@
 //! `fluxverify verify`.
-use super::{source_for, stages, Exit, Source};
+use super::source::{open_registry, registry_options};
+use super::{source_for, stages, Exit, ExitError, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
+use anyhow::Context as _;
 use clap::Args;
+use fluxverify::flux::ocirepository;
 use fluxverify::report::verify::{ReportResult, VerifyReport};
+use fluxverify::source::reference::Normalisation;
+use fluxverify::source::registry::RegistryClient;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use fluxverify::verify::Mode;
 use std::path::PathBuf;
@@ -30,34 +35,123 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
-    if args.ocirepository.is_some() {
-        anyhow::bail!(
-            "--ocirepository needs registry access, which is not available in this build yet"
-        );
+    let settings = stages::Settings::from_args(&args.mode)?;
+    if let Some(file) = args.ocirepository.clone() {
+        return run_ocirepository(args, &file, &settings);
     }
     let Some(reference) = args.reference.clone() else {
         anyhow::bail!("missing REFERENCE (or --ocirepository FILE)");
     };
-    let settings = stages::Settings::from_args(&args.mode)?;
-    let source = source_for(&reference, &args.layout, &args.registry)?;
-    let Source::Layout(layout) = &source;
+    let source = if args.layout.oci_layout.is_some() {
+        source_for(&reference, &args.layout, &args.registry)?
+    } else {
+        // Flux reads the reference with go-containerregistry's Docker Hub normalisation.
+        let normalisation = match settings.mode {
+            Mode::Flux => Normalisation::Flux,
+            Mode::Notation => Normalisation::Notation,
+        };
+        Source::Registry(open_registry(&reference, &args.registry, normalisation)?)
+    };
+    let (repository, wanted) = match &source {
+        Source::Layout(s) => (s.scope.clone(), s.wanted.clone()),
+        Source::Registry(s) => (s.scope.clone(), s.wanted.clone()),
+    };
     let stages = stages::build(&args.trust, &settings)?;
     let request = VerifyRequest {
         mode: settings.mode,
         flux_version: settings.flux_version,
         reference: reference.clone(),
-        repository: layout.scope.clone(),
-        wanted: layout.wanted.clone(),
+        repository,
+        wanted,
         max_signatures: settings.max_signatures,
         warnings: stages.warnings.clone(),
     };
-    let report = super::runtime()?.block_on(verify(
-        layout.source(),
+    let runtime = super::runtime()?;
+    let now = chrono::Utc::now();
+    let options = settings.signature_options();
+    let report = match &source {
+        Source::Layout(s) => {
+            runtime.block_on(verify(s.source(), stages.stages, options, request, now))
+        }
+        Source::Registry(s) => {
+            runtime.block_on(verify(s.source(), stages.stages, options, request, now))
+        }
+    }?;
+    Ok(emit(&report, args.output))
+}
+
+/// `verify --ocirepository FILE`: what source-controller does for that object. The URL, ref
+/// (digest > semver > tag > latest), `insecure` (plain HTTP) and the verification Secret come
+/// from the file; `--secret`/`--trust-policy` override the Secret.
+fn run_ocirepository(
+    mut args: VerifyArgs,
+    file: &std::path::Path,
+    settings: &stages::Settings,
+) -> anyhow::Result<Exit> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = ocirepository::parse(&text, &file.display().to_string())?;
+    let repo = &parsed.repository;
+    let Some(verification) = &repo.verify else {
+        anyhow::bail!(
+            "{}: OCIRepository {}/{} has no spec.verify: Flux does not verify it",
+            file.display(),
+            repo.namespace,
+            repo.name
+        );
+    };
+    let mut registry = args.registry.clone();
+    // Flux hands `insecure` to the notation client as PlainHTTP.
+    registry.plain_http |= repo.insecure;
+    let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
+    let runtime = super::runtime()?;
+    let selected = runtime.block_on(ocirepository::select_artifact(repo, &client))?;
+    let verification_failed = |message: String| ExitError {
+        exit: Exit::Failed,
+        error: anyhow::anyhow!(
+            "failed to verify the signature using provider 'notation': {message}"
+        ),
+    };
+    if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {
+        match (&verification.secret_name, &parsed.secret_document) {
+            (None, _) => {
+                return Err(verification_failed(format!(
+                    "verification secret cannot be empty: '{}'",
+                    selected.artifact_reference
+                ))
+                .into())
+            }
+            (Some(name), None) => {
+                return Err(verification_failed(format!(
+                    "secrets \"{name}\" not found (not in {} and no --secret given)",
+                    file.display()
+                ))
+                .into())
+            }
+            (Some(name), Some(_)) => {
+                args.trust.secret = Some(file.to_path_buf());
+                args.trust.secret_name = Some(name.clone());
+            }
+        }
+    }
+    let stages = stages::build(&args.trust, settings)?;
+    let request = VerifyRequest {
+        mode: settings.mode,
+        flux_version: settings.flux_version,
+        reference: selected.artifact_reference.clone(),
+        repository: repo.repository.repository_name(),
+        wanted: selected.descriptor.digest.clone(),
+        max_signatures: settings.max_signatures,
+        warnings: stages.warnings.clone(),
+    };
+    let mut report = runtime.block_on(verify(
+        &client,
         stages.stages,
         settings.signature_options(),
         request,
         chrono::Utc::now(),
     ))?;
+    report.revision = selected.revision;
     Ok(emit(&report, args.output))
 }
 

@@ -439,6 +439,79 @@ pub fn revision(tag: Option<&str>, digest: &str) -> String {
     }
 }
 
+/// What Flux resolves an `OCIRepository` to before verifying: the tag (if any), the artifact's
+/// descriptor, the revision string and the digest reference notation-go is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectedArtifact {
+    /// The tag `spec.ref` selected (after semver selection), `None` for a digest reference.
+    pub tag: Option<String>,
+    /// The artifact's descriptor as the registry resolves it.
+    pub descriptor: crate::source::Descriptor,
+    /// `<tag>@sha256:...`, or the digest alone.
+    pub revision: String,
+    /// `registry/repository@sha256:...` (Flux ≥ 1.9 verifies by digest).
+    pub artifact_reference: String,
+}
+
+/// Why the artifact could not be selected.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    /// Semver selection failed.
+    #[error(transparent)]
+    Semver(#[from] OciRepositoryError),
+    /// Listing tags failed (Flux: `failed to determine the artifact tag for '<url>': <err>`).
+    #[error("failed to determine the artifact tag for '{url}': {error}")]
+    Tags {
+        /// `spec.url`.
+        url: String,
+        /// The registry error.
+        error: crate::source::registry::RegistryError,
+    },
+    /// Resolving the digest failed (Flux: `failed to determine artifact digest: <err>`).
+    #[error("failed to determine artifact digest: {0}")]
+    Digest(crate::source::registry::RegistryError),
+}
+
+/// Flux's `getArtifactRef` + `getRevision` against `client` (which must point at the
+/// repository's registry and repository).
+pub async fn select_artifact(
+    repository: &OciRepository,
+    client: &crate::source::registry::RegistryClient,
+) -> Result<SelectedArtifact, SelectError> {
+    use crate::source::SignatureSource;
+    let tag = match &repository.artifact {
+        ArtifactRef::Digest(_) => None,
+        ArtifactRef::Tag(tag) => Some(tag.clone()),
+        ArtifactRef::Semver { expr, filter } => {
+            let tags = client
+                .list_tags()
+                .await
+                .map_err(|error| SelectError::Tags {
+                    url: repository.url.clone(),
+                    error,
+                })?;
+            Some(select_semver(
+                &tags,
+                expr,
+                filter.as_deref(),
+                &repository.url,
+            )?)
+        }
+    };
+    let wanted = match (&repository.artifact, &tag) {
+        (ArtifactRef::Digest(d), _) => d.clone(),
+        (_, Some(t)) => t.clone(),
+        (_, None) => "latest".to_owned(),
+    };
+    let descriptor = client.resolve(&wanted).await.map_err(SelectError::Digest)?;
+    Ok(SelectedArtifact {
+        revision: revision(tag.as_deref(), &descriptor.digest),
+        artifact_reference: repository.repository.artifact_reference(&descriptor.digest),
+        tag,
+        descriptor,
+    })
+}
+
 /// A Masterminds/semver v3 constraint: `||`-separated groups of comparators separated by spaces
 /// or commas; hyphen ranges `a - b`; a bare version (partial or with `x`) is an exact match of
 /// what it names, unlike Cargo's caret default, so bare versions are given `=` explicitly.

@@ -488,3 +488,75 @@ async fn a_verification_costs_three_round_trips() {
     );
     assert_eq!(client.requests_sent(), 2 + 3 * 2);
 }
+
+#[tokio::test]
+async fn ls_lists_signatures_from_docker_registry_like_notation() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&bin, false);
+    let dir = vectors().join("corpus/layouts/multi4-fourth-trusted");
+    let layout = Layout::open(&dir);
+    layout
+        .push(&Pusher::new(&reg.addr, None), "corpus/multi4", "v1")
+        .await;
+    let subject = layout.tagged("v1")["digest"].as_str().unwrap().to_owned();
+    let sigs: Vec<String> = layout
+        .referrers_of(&subject)
+        .iter()
+        .map(|d| d["digest"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(sigs.len(), 4);
+    let reference = format!("{}/corpus/multi4@{subject}", reg.addr);
+    let expected = format!(
+        "{reference}\n└── application/vnd.cncf.notary.signature\n    ├── {}\n    ├── {}\n    ├── {}\n    └── {}\n",
+        sigs[0], sigs[1], sigs[2], sigs[3]
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &reference])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        expected,
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+
+    // A tag is resolved first, with notation's warning.
+    let tagged = format!("{}/corpus/multi4:v1", reg.addr);
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &tagged])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with(&format!("{}/corpus/multi4@{subject}\n", reg.addr)));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "Warning: Always list the artifact using digest(@sha256:...) rather than a tag(:v1)"
+    ));
+
+    // Without --plain-http the client speaks TLS to a plain-HTTP registry and fails (exit 2).
+    let reference = format!("{}/corpus/multi4@{subject}", reg.addr);
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", &reference])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
+}

@@ -71,7 +71,9 @@ pub struct RegistryOptions {
     pub request_timeout: Duration,
     /// Referrers API pages followed at most before giving up.
     pub max_pages: usize,
-    /// How many listed signatures to fetch ahead, concurrently. 0 turns prefetching off.
+    /// How many listed signatures to fetch ahead, concurrently. 0 turns every speculative
+    /// request off (no prefetch, no referrers request during the HEAD): requests then go out
+    /// one after another, as notation-go sends them.
     pub prefetch: usize,
     /// Requests in flight at most for prefetching.
     pub max_concurrency: usize,
@@ -93,6 +95,36 @@ impl Default for RegistryOptions {
             user_agent: concat!("fluxverify/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
+}
+
+impl RegistryOptions {
+    /// Options from the command line's registry flags: explicit credentials when a user name or
+    /// password is given (flags or `FLUXVERIFY_USERNAME`/`FLUXVERIFY_PASSWORD`), else the
+    /// Docker config.
+    pub fn from_flags(
+        plain_http: bool,
+        ca_file: Option<PathBuf>,
+        insecure_skip_tls_verify: bool,
+        username: Option<&str>,
+        password: Option<&str>,
+    ) -> RegistryOptions {
+        RegistryOptions {
+            plain_http,
+            ca_file,
+            insecure_skip_tls_verify,
+            credentials: Credentials::from_flags(username, password)
+                .map_or(CredentialSource::DockerConfig, CredentialSource::Explicit),
+            ..RegistryOptions::default()
+        }
+    }
+}
+
+/// The warning the notation CLI prints when `command` (`verify`, `list`, `inspect`) is given a
+/// tag: the tag is resolved to a digest first, and that digest is what gets verified.
+pub fn tag_warning(command: &str, tag: &str) -> String {
+    format!(
+        "Always {command} the artifact using digest(@sha256:...) rather than a tag(:{tag}) because resolved digest may not point to the same signed artifact, as tags are mutable."
+    )
 }
 
 /// One repository on one registry, for one verification (like the oras repository object Flux
@@ -264,6 +296,14 @@ impl RegistryClient {
         })
     }
 
+    /// A client for the registry and repository of a parsed reference.
+    pub fn for_reference(
+        reference: &crate::source::reference::Reference,
+        options: RegistryOptions,
+    ) -> Result<RegistryClient, RegistryError> {
+        Self::new(&reference.registry, &reference.repository, options)
+    }
+
     /// `host[:port]` of the registry.
     pub fn registry(&self) -> &str {
         &self.inner.registry
@@ -316,7 +356,8 @@ impl SignatureSource for RegistryClient {
 
     async fn resolve(&self, reference: &str) -> Result<Descriptor, RegistryError> {
         let reference = reference.strip_prefix('@').unwrap_or(reference);
-        if let Ok(digest) = OciDigest::parse(reference) {
+        let speculate = self.inner.options.prefetch > 0;
+        if let (Ok(digest), true) = (OciDigest::parse(reference), speculate) {
             // The first referrers page needs only the digest: ask for it during the HEAD.
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 let cell = self.inner.first_page_cell(&digest);
