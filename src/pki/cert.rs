@@ -106,15 +106,26 @@ impl Certificate {
             .ok_or(malformed("x509: malformed version"))?;
         if let Some(version) = version {
             let mut inner = Tlv::reader(version.value);
-            match inner.read_expect(0x02).map(|v| v.value) {
-                Some([v]) if *v <= 2 => {}
-                Some([v]) if *v < 0x80 => return Err(malformed("x509: invalid version")),
-                _ => return Err(malformed("x509: malformed version")),
+            let value = inner
+                .read_expect(0x02)
+                .filter(|v| v.value.len() <= 8 && inner.is_empty())
+                .and_then(|v| minimal_integer(v.value))
+                .ok_or(malformed("x509: malformed version"))?;
+            if value.first().is_some_and(|b| b & 0x80 != 0) {
+                return Err(malformed("x509: malformed version"));
+            }
+            if value.iter().rev().skip(1).any(|b| *b != 0) || value.last().is_some_and(|b| *b > 2) {
+                return Err(malformed("x509: invalid version"));
             }
         }
-        tbs_fields
+        let serial = tbs_fields
             .read_expect(0x02)
+            .and_then(|v| minimal_integer(v.value))
             .ok_or(malformed("x509: malformed serial number"))?;
+        // Go 1.23 and later refuse negative serial numbers (GODEBUG x509negativeserial=1 aside).
+        if serial.first().is_some_and(|b| b & 0x80 != 0) {
+            return Err(malformed("x509: negative serial number"));
+        }
         let inner_alg = tbs_fields
             .read_expect(TAG_SEQUENCE)
             .ok_or(malformed("x509: malformed signature algorithm identifier"))?;
@@ -304,6 +315,16 @@ impl Certificate {
     }
 }
 
+/// The contents of a DER INTEGER if minimally encoded (what `cryptobyte` requires).
+fn minimal_integer(value: &[u8]) -> Option<&[u8]> {
+    match value {
+        [] => None,
+        [0x00, next, ..] if next & 0x80 == 0 => None,
+        [0xff, next, ..] if next & 0x80 != 0 => None,
+        _ => Some(value),
+    }
+}
+
 fn to_chrono(time: x509_cert::time::Time) -> DateTime<Utc> {
     let secs = i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
     DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
@@ -403,6 +424,23 @@ mod tests {
         assert_eq!(
             parse_certificates(&key).unwrap_err().to_string(),
             "x509: malformed tbs certificate"
+        );
+        // Negative serial number, and a version beyond v3.
+        let at = der
+            .windows(5)
+            .position(|w| w == [0xa0, 0x03, 0x02, 0x01, 0x02])
+            .unwrap();
+        let mut negative = der.clone();
+        negative[at + 7] = 0x90;
+        assert_eq!(
+            parse_certificates(&negative).unwrap_err().to_string(),
+            "x509: negative serial number"
+        );
+        let mut v4 = der.clone();
+        v4[at + 4] = 0x03;
+        assert_eq!(
+            parse_certificates(&v4).unwrap_err().to_string(),
+            "x509: invalid version"
         );
         // Truncated certificate.
         assert_eq!(
