@@ -661,3 +661,181 @@ fn shipped_example_verifies_and_prints_the_condition() {
         "{stdout}"
     );
 }
+
+fn upstream(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/upstream/notation/test/e2e/testdata")
+        .join(path)
+}
+
+#[test]
+fn ls_prints_notations_tree() {
+    let layout = upstream("registry/oci_layout/e2e-valid-signature");
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["ls", "--oci-layout"])
+        .arg(&layout)
+        .args(["--scope", "localhost:5000/e2e", "v1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}@sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9\n└── application/vnd.cncf.notary.signature\n    └── sha256:90ceaff260d657d797c408ac73564a9c7bb9d86055877c2a811f0e63b8c6524f\n",
+            layout.display()
+        )
+    );
+}
+
+#[test]
+fn inspect_prints_notations_tree_and_json() {
+    let layout = upstream("registry/oci_layout/e2e-with-invalid-timestamped-signature");
+    let run = |output: &str| {
+        Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["inspect", "--oci-layout"])
+            .arg(&layout)
+            .args([
+                "--scope",
+                "localhost:5000/e2e-inspect-invalid-timstamped",
+                "v1",
+                "-o",
+                output,
+            ])
+            .output()
+            .unwrap()
+    };
+    let text = run("text");
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.starts_with("Inspecting all signatures for signed artifact\nlocalhost:5000/e2e-inspect-invalid-timstamped@sha256:f1da8cd70d6d851fa2313c8d6618f79508cf1e86877edf1c0bfe49a1b0a6467a\n"), "{text}");
+    assert!(
+        text.contains(
+            "│       └── error: failed to parse timestamp countersignature: cms: syntax error"
+        ),
+        "{text}"
+    );
+    let json = run("json");
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        json["signatures"][0]["signatureAlgorithm"],
+        "RSASSA-PSS-SHA-256"
+    );
+    assert_eq!(
+        json["signatures"][0]["certificates"][0]["issuedTo"],
+        "CN=testcert7,O=Notary,L=Seattle,ST=WA,C=US"
+    );
+}
+
+#[test]
+fn envelope_verify_and_inspect_on_an_upstream_envelope() {
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/upstream");
+    let envelope = vectors.join("notation-go/internal/mock/testdata/ca_valid_sig_env.json");
+    let store = vectors.join(
+        "notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/NotationTestRoot.pem",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("trustpolicy.json");
+    let subject = r#"{"mediaType":"application/vnd.docker.distribution.manifest.v2+json","digest":"sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e","size":528}"#;
+    let reference = "registry.acme-rockets.io/software/net-monitor@sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e";
+    let verify = |level: &str, subject: &str| {
+        let doc = json!({"version": "1.0", "trustPolicies": [{"name": "t", "registryScopes": ["*"],
+            "signatureVerification": {"level": level}, "trustStores": ["ca:valid-trust-store"],
+            "trustedIdentities": ["*"]}]});
+        std::fs::write(&policy, doc.to_string()).unwrap();
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["envelope", "verify"])
+            .arg(&envelope)
+            .args([
+                "--reference",
+                reference,
+                "--subject",
+                subject,
+                "--trust-policy",
+            ])
+            .arg(&policy)
+            .arg("--certs")
+            .arg(&store)
+            .args(["-o", "json"])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json)
+    };
+    let (code, json) = verify("strict", subject);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["signatures"].as_array().unwrap().len(), 1);
+    let other = subject.replace("\"size\":528", "\"size\":529");
+    let (code, json) = verify("strict", &other);
+    assert_eq!(code, Some(1));
+    assert_eq!(json["error"], "content descriptor mismatch");
+
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["envelope", "inspect"])
+        .arg(&envelope)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["signedArtifact"]["size"], 528);
+    assert_eq!(json["signedAttributes"]["signingScheme"], "notary.x509");
+}
+
+#[test]
+fn flux_1_3_has_no_timestamp_stores() {
+    let fixture = make(&Make::default());
+    let mut st = statement("strict", json!({}), json!(["*"]));
+    st["trustStores"] = json!(["ca:fixture", "tsa:fixture"]);
+    fixture.write_policy(st);
+    let (code, out) = fixture.verify("flux", &["--flux-version", "1.3"]);
+    assert_eq!(code, 1, "{out:#}");
+    assert!(
+        out["error"]
+            .as_str()
+            .unwrap()
+            .contains("unsupported trust store type \"tsa\""),
+        "{out:#}"
+    );
+    // 1.4 and later understand tsa stores; this signature has no countersignature.
+    let (code, out) = fixture.verify("flux", &["--flux-version", "1.4"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        validation(&out, "authenticTimestamp").unwrap()["error"],
+        "no timestamp countersignature was found in the signature envelope"
+    );
+}
+
+#[test]
+fn notation_mode_prints_notations_last_lines() {
+    let fixture = make(&Make {
+        expired_signature: true,
+        ..Make::default()
+    });
+    fixture.write_policy(statement("permissive", json!({}), json!(["*"])));
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["verify", "--mode", "notation", "--oci-layout"])
+        .arg(fixture.layout())
+        .args(["--scope", SCOPE, "--trust-policy"])
+        .arg(fixture.policy())
+        .arg("--certs")
+        .arg(format!("ca:fixture={}", fixture.cert().display()))
+        .arg(format!("@{}", fixture.digest))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.ends_with(&format!(
+            "Successfully verified signature for {SCOPE}@{}\n",
+            fixture.digest
+        )),
+        "{stdout}"
+    );
+    assert!(stderr.starts_with("Warning: expiry was set to \"log\" and failed with error: digital signature has expired on"), "{stderr}");
+}

@@ -99,6 +99,22 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
                 let result = inspect(s.source(), &artifact, list.max_signatures).await;
                 anyhow::Ok((artifact, reference, result))
             }
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("inspect", tag)
+                    );
+                }
+                let artifact = s
+                    .source()
+                    .resolve(&s.wanted)
+                    .await
+                    .with_context(|| format!("failed to resolve {}", list.reference))?;
+                let reference = super::with_digest(&s.display, &artifact.digest);
+                let result = inspect(s.source(), &artifact, list.max_signatures).await;
+                anyhow::Ok((artifact, reference, result))
+            }
         }
     })?;
     let signatures = match result {

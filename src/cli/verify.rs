@@ -165,6 +165,7 @@ pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
         OutputFormat::Text => {
             print!("{}", report.to_text());
             if report.mode == Mode::Notation {
+                let _ = std::io::Write::flush(&mut std::io::stdout());
                 // notation prints warnings and errors on stderr, the success line on stdout.
                 for line in report.notation_cli_lines() {
                     if line.starts_with("Warning: ") || line.starts_with("Error: ") {

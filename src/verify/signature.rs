@@ -494,7 +494,11 @@ fn authentic_timestamp<S: Stages>(
 ) -> Option<ValidationError> {
     let fail = |m: String| Some(ValidationError::AuthenticTimestamp(m));
     if envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY {
-        let signing_time = envelope.signing_time?;
+        // The envelope stage requires an authentic signing time for this scheme; without one
+        // nothing can be checked, so fail rather than pass.
+        let Some(signing_time) = envelope.signing_time else {
+            return fail("authentic signing time is missing from the signature".into());
+        };
         let at = signing_time.with_timezone(&Utc);
         for cert in &envelope.chain {
             if at < cert.not_before() || at > cert.not_after() {
