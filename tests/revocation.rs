@@ -420,7 +420,7 @@ impl Pki {
             ),
         );
         let cs = "codeSigning";
-        let leaves: [LeafSpec<'_>; 15] = [
+        let leaves: [LeafSpec<'_>; 16] = [
             ("leaf-good", "0x1001", Some(self.int_ocsp), None, cs, "int"),
             (
                 "leaf-revoked",
@@ -492,6 +492,14 @@ impl Pki {
                 cs,
                 "int",
             ),
+            (
+                "tsa-good",
+                "0x1010",
+                Some(self.int_ocsp),
+                None,
+                "critical,timeStamping",
+                "int",
+            ),
         ];
         for (name, serial, ocsp, crl, eku, issuer) in leaves {
             let subject = format!("/C=US/O=Test/CN={name}");
@@ -507,6 +515,7 @@ impl Pki {
         let ocsp_index = format!(
             "V\t{FAR}\t\t1001\tunknown\t/C=US/O=Test/CN=leaf-good\n\
              V\t{FAR}\t\t100E\tunknown\t/C=US/O=Test/CN=leaf-self-embedded\n\
+             V\t{FAR}\t\t1010\tunknown\t/C=US/O=Test/CN=tsa-good\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t1002\tunknown\t/C=US/O=Test/CN=leaf-revoked\n\
              R\t{FAR}\t240101000000Z,keyTime,20990101000000Z\t1009\tunknown\t/C=US/O=Test/CN=leaf-invalidity\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t100C\tunknown\t/C=US/O=Test/CN=tsa-revoked\n"
@@ -997,6 +1006,129 @@ fn broken_chains_cannot_be_checked() {
         Some("unable to check revocation status, err: invalid chain: expected chain to be correct and complete: chain does not contain any certificates")
     );
     assert!(counting.requests.lock().unwrap().is_empty());
+}
+
+/// A token from `openssl ts` signed by `tsa` over `message`, its chain embedded.
+fn local_timestamp(pki: &Pki, tsa: &str, message: &[u8]) -> Vec<u8> {
+    let dir = pki.path();
+    std::fs::write(dir.join("message.bin"), message).unwrap();
+    let chain = [pki.file("int.pem"), pki.file("root.pem")].concat();
+    std::fs::write(dir.join("tsa-chain.pem"), chain).unwrap();
+    std::fs::write(dir.join("tsaserial"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("tsa.cnf"),
+        format!(
+            "[ tsa ]\ndefault_tsa = tsa_config\n[ tsa_config ]\ndir = .\nserial = tsaserial\n\
+             signer_cert = {tsa}.pem\ncerts = tsa-chain.pem\nsigner_key = {tsa}.key\n\
+             signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256, sha384, sha512\n\
+             accuracy = secs:1\ness_cert_id_alg = sha256\nordering = no\ntsa_name = no\n"
+        ),
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "ts",
+            "-query",
+            "-data",
+            "message.bin",
+            "-sha256",
+            "-cert",
+            "-no_nonce",
+            "-out",
+            "req.tsq",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ts",
+            "-reply",
+            "-config",
+            "tsa.cnf",
+            "-section",
+            "tsa_config",
+            "-queryfile",
+            "req.tsq",
+            "-token_out",
+            "-out",
+            "token.der",
+        ],
+    );
+    pki.file("token.der")
+}
+
+#[test]
+fn timestamp_from_a_local_tsa_verifies_end_to_end() {
+    use fluxverify::pki::timestamp::{verify_timestamp, TimestampInput};
+    let s = setup();
+    let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
+    let signature = b"the envelope's signature bytes".to_vec();
+    let signing_chain = s.pki.chain(&["leaf-good", "int", "root"]);
+    let roots = vec![s.pki.cert("root")];
+
+    let token = local_timestamp(&s.pki, "tsa-good", &signature);
+    let input = TimestampInput {
+        token: Some(&token),
+        signature: &signature,
+        signing_chain: &signing_chain,
+    };
+    let verified = verify_timestamp(&input, || Ok(roots.clone()), &v).unwrap();
+    let subjects: Vec<String> = verified
+        .tsa_chain
+        .iter()
+        .map(Certificate::subject)
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "CN=tsa-good,O=Test,C=US",
+            "CN=Test Intermediate,O=Test,C=US",
+            "CN=Test Root,O=Test,C=US"
+        ]
+    );
+    assert_eq!(verified.accuracy, chrono::Duration::seconds(1));
+    assert!((chrono::Utc::now() - verified.gen_time).num_seconds().abs() < 60);
+    assert_eq!(
+        verified.revocation.certificates[0].status,
+        RevocationStatus::Ok
+    );
+    assert_eq!(
+        counting.requests.lock().unwrap().len(),
+        1,
+        "the TSA certificate was checked over OCSP"
+    );
+
+    // The same token over other bytes, or against another root, fails.
+    let other = TimestampInput {
+        signature: b"other bytes",
+        ..input
+    };
+    assert_eq!(
+        verify_timestamp(&other, || Ok(roots.clone()), &v)
+            .unwrap_err()
+            .to_string(),
+        "failed to get timestamp from timestamp countersignature with error: invalid TSTInfo: mismatched message"
+    );
+    let stranger = vec![s.pki.cert("int2")];
+    assert_eq!(
+        verify_timestamp(&input, || Ok(stranger), &v).unwrap_err().to_string(),
+        "failed to verify the timestamp countersignature with error: failed to verify signed token: cms verification failure: x509: certificate signed by unknown authority"
+    );
+
+    // A revoked TSA certificate fails authenticTimestamp with notation's words.
+    let token = local_timestamp(&s.pki, "tsa-revoked", &signature);
+    let input = TimestampInput {
+        token: Some(&token),
+        signature: &signature,
+        signing_chain: &signing_chain,
+    };
+    assert_eq!(
+        verify_timestamp(&input, || Ok(roots.clone()), &v)
+            .unwrap_err()
+            .to_string(),
+        "timestamping certificate with subject \"CN=tsa-revoked,O=Test,C=US\" is revoked"
+    );
 }
 
 // ------------------------------------------------------------------------------------------
