@@ -152,7 +152,18 @@ fn run_ocirepository(
         chrono::Utc::now(),
     ))?;
     report.revision = selected.revision;
-    Ok(emit(&report, args.output))
+    let exit = emit(&report, args.output);
+    if args.output == OutputFormat::Text {
+        // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
+        if let Some(c) = report.condition() {
+            let first_line = c.message.lines().next().unwrap_or_default();
+            println!(
+                "OCIRepository {}/{}: {} {} {}: {first_line}",
+                repo.namespace, repo.name, c.kind, c.status, c.reason
+            );
+        }
+    }
+    Ok(exit)
 }
 
 /// Prints the report and returns the exit code of the CLI contract.

@@ -561,3 +561,186 @@ async fn ls_lists_signatures_from_docker_registry_like_notation() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
 }
+
+/// Runs the CLI; returns (exit code, stdout, stderr).
+async fn fluxverify(args: Vec<String>) -> (i32, String, String) {
+    let out = tokio::task::spawn_blocking(move || {
+        assert_cmd::Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The corpus, pushed into docker-registry, verifies through the registry with the verdicts and
+/// error texts notation-go v1.3.2 gave (as Flux and as the notation CLI) for the same artifacts.
+#[tokio::test]
+async fn corpus_verdicts_through_docker_registry_match_observed() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&bin, false);
+    let corpus = vectors().join("corpus");
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(corpus.join("cases.json")).unwrap()).unwrap();
+    assert!(cases.len() >= 6);
+    for case in &cases {
+        let id = case["id"].as_str().unwrap();
+        let artifact = case["artifact"].as_str().unwrap();
+        let layout = Layout::open(&corpus.join("layouts").join(artifact));
+        layout
+            .push(
+                &Pusher::new(&reg.addr, None),
+                &format!("corpus/{artifact}"),
+                "v1",
+            )
+            .await;
+        let reference = case["ref"]
+            .as_str()
+            .unwrap()
+            .replace("${REGISTRY}", &reg.addr);
+        let secret = corpus.join("cases").join(id).join("secret.yaml");
+        for mode in ["flux", "notation"] {
+            let (code, stdout, stderr) = fluxverify(vec![
+                "verify".into(),
+                "--plain-http".into(),
+                "--mode".into(),
+                mode.into(),
+                "--secret".into(),
+                secret.display().to_string(),
+                "-o".into(),
+                "json".into(),
+                reference.clone(),
+            ])
+            .await;
+            let observed = &case["observed"][mode];
+            let want_error = observed["error"]
+                .as_str()
+                .unwrap()
+                .replace("127.0.0.1:5091", &reg.addr);
+            let want_code = match (mode, observed["flux_result"].as_str()) {
+                ("flux", Some("Success")) => 0,
+                ("flux", Some("Ignored")) => 3,
+                ("flux", _) => 1,
+                (_, _) if want_error.is_empty() => 0,
+                _ => 1,
+            };
+            assert_eq!(
+                code, want_code,
+                "{id} ({mode}): stdout {stdout}\nstderr {stderr}"
+            );
+            let report: serde_json::Value = serde_json::from_str(&stdout)
+                .unwrap_or_else(|e| panic!("{id} ({mode}): {e}: {stdout} {stderr}"));
+            let got_error = report["error"].as_str().unwrap_or("");
+            assert_eq!(got_error, want_error, "{id} ({mode})");
+            assert_eq!(
+                report["artifact"]["digest"], case["subject_digest"],
+                "{id} ({mode})"
+            );
+        }
+    }
+}
+
+/// The Flux docs' shape (Namespace + OCIRepository + Secret in one file) against an artifact in
+/// the local registry: semver selection over the listed tags, `insecure` as plain HTTP, the
+/// Secret found by `verify.secretRef` in the OCIRepository's namespace.
+#[tokio::test]
+async fn flux_docs_example_verifies_with_ocirepository() {
+    let Some(bin) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&bin, false);
+    let corpus = vectors().join("corpus");
+    let layout = Layout::open(&corpus.join("layouts/m-rsa2048-c2-jws"));
+    let pusher = Pusher::new(&reg.addr, None);
+    layout
+        .push(&pusher, "stefanprodan/manifests/podinfo", "v1")
+        .await;
+    let subject = layout.tagged("v1");
+    let subject_bytes = layout.blob(subject["digest"].as_str().unwrap());
+    for tag in ["6.5.4", "6.6.1", "6.6.3", "6.7.0", "latest"] {
+        pusher
+            .manifest(
+                "stefanprodan/manifests/podinfo",
+                tag,
+                testreg::OCI_MANIFEST,
+                &subject_bytes,
+            )
+            .await;
+    }
+    let secret: serde_json::Value = serde_norway::from_str(
+        &std::fs::read_to_string(corpus.join("cases/m-rsa2048-c2-jws--strict/secret.yaml"))
+            .unwrap(),
+    )
+    .unwrap();
+    let data: Vec<String> = secret["data"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| format!("  {k}: {}", v.as_str().unwrap()))
+        .collect();
+    let example = format!(
+        "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: source-system\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: podinfo\n  namespace: source-system\nspec:\n  interval: 5m\n  insecure: true\n  url: oci://{}/stefanprodan/manifests/podinfo\n  ref:\n    semver: \"6.6.x\"\n  verify:\n    provider: notation\n    secretRef:\n      name: notation-config\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: notation-config\n  namespace: source-system\ntype: Opaque\ndata:\n{}\n",
+        reg.addr,
+        data.join("\n")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("example.yaml");
+    std::fs::write(&file, example).unwrap();
+    let digest = subject["digest"].as_str().unwrap();
+
+    let (code, stdout, stderr) = fluxverify(vec![
+        "verify".into(),
+        "--ocirepository".into(),
+        file.display().to_string(),
+    ])
+    .await;
+    assert_eq!(code, 0, "stdout {stdout}\nstderr {stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "SourceVerified True Succeeded: verified signature of revision 6.6.3@{digest}"
+        )),
+        "{stdout}"
+    );
+
+    let (code, stdout, _) = fluxverify(vec![
+        "verify".into(),
+        "--ocirepository".into(),
+        file.display().to_string(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["revision"], format!("6.6.3@{digest}"));
+    assert_eq!(
+        report["artifactReference"],
+        format!("{}/stefanprodan/manifests/podinfo@{digest}", reg.addr)
+    );
+
+    // No matching tag: Flux's message, before any verification.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("6.6.x", "7.x");
+    std::fs::write(&file, text).unwrap();
+    let (code, _, stderr) = fluxverify(vec![
+        "verify".into(),
+        "--ocirepository".into(),
+        file.display().to_string(),
+    ])
+    .await;
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("failed to determine the artifact tag for 'oci://{}/stefanprodan/manifests/podinfo': no match found for semver: 7.x", reg.addr)),
+        "{stderr}"
+    );
+}
