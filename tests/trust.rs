@@ -597,6 +597,67 @@ mod cli {
             .stdout(predicate::str::contains("error: failed to parse certificate 'st': x509: malformed tbs certificate (from key 'key.pem')"));
     }
 
+    /// Every policy case, wrapped in a Secret as Flux reads it, through `policy check` (and
+    /// `policy explain` for the cases decided by statement selection), in both modes.
+    #[test]
+    fn policy_check_on_every_policy_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let cert =
+            std::fs::read(super::vectors().join("notation-core-go/x509/testdata/pem.crt")).unwrap();
+        let mut runs = 0;
+        for case in super::cases() {
+            let layout_policy = case["kind"] == "oci-layout-verify"
+                && case["expected"]["failing_validation"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == "trustPolicy");
+            if case["kind"] != "policy-validate" && !layout_policy {
+                continue;
+            }
+            let id = case["id"].as_str().unwrap();
+            let policy =
+                std::fs::read(super::vectors().join(case["trust_policy"].as_str().unwrap()))
+                    .unwrap();
+            let secret = secret_with(
+                dir.path(),
+                &format!("{id}.yaml"),
+                &format!(
+                    "  trustpolicy.json: {}\n  ca.crt: {}\n",
+                    b64(&policy),
+                    b64(&cert)
+                ),
+            );
+            for mode in ["flux", "notation"] {
+                let observed = super::observed_error(&case, mode);
+                let selection = observed.is_some_and(|e| e.starts_with("artifact "));
+                let check = bin()
+                    .args(["policy", "check", "--mode", mode, "--secret", &secret])
+                    .assert();
+                match observed {
+                    Some(want) if !selection => {
+                        check.code(1).stderr(format!("Error: {want}\n"));
+                    }
+                    _ => {
+                        check.code(0);
+                    }
+                }
+                if let (true, Some(want)) = (selection, observed) {
+                    let reference = case["verify"]["reference"].as_str().unwrap();
+                    bin()
+                        .args([
+                            "policy", "explain", "--mode", mode, "--secret", &secret, reference,
+                        ])
+                        .assert()
+                        .code(1)
+                        .stderr(predicate::str::ends_with(format!("Error: {want}\n")));
+                }
+                runs += 1;
+            }
+        }
+        assert!(runs >= 40, "{runs}");
+    }
+
     /// The committed completion scripts are what the binary generates. Refresh them with
     /// `for s in bash zsh fish powershell elvish; do cargo run -q -- completions $s > completions/fluxverify.$s; done`.
     #[test]
