@@ -1426,7 +1426,30 @@ mod own {
             &|_| {},
         )
         .unwrap_err();
-        assert_eq!(err, "unable to parse the digital signature, error : missing critical header: com.example.absent");
+        assert_eq!(
+            err,
+            "unable to parse the digital signature, error : cbor: invalid protected header: protected header: header parameter: crit: missing critical header: com.example.absent"
+        );
+        // go-cose's other header parameter checks.
+        let err = sign(
+            &|p| p.content_type = Some(coset::ContentType::Text("application".into())),
+            &|_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "unable to parse the digital signature, error : cbor: invalid protected header: protected header: header parameter: content type: require text of form type/subtype"
+        );
+        let err = sign(&|_| {}, &|u| {
+            u.crit = vec![coset::RegisteredLabelWithPrivate::Text(
+                "io.cncf.notary.signingAgent".into(),
+            )]
+        })
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "unable to parse the digital signature, error : cbor: invalid unprotected header: unprotected header: header parameter: crit: not allowed"
+        );
         // Detached payload.
         let mut msg = coset::CoseSign1::from_tagged_slice(&envelope::sign(&chain, &spec)).unwrap();
         msg.payload = None;

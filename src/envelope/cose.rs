@@ -91,10 +91,9 @@ fn header_algorithm(header: &coset::Header) -> Result<i64, String> {
         None => Err("algorithm not found".into()),
         Some(RegisteredLabelWithPrivate::Assigned(a)) => Ok(a.to_i64()),
         Some(RegisteredLabelWithPrivate::PrivateUse(i)) => Ok(*i),
-        Some(RegisteredLabelWithPrivate::Text(t)) => Err(format!(
-            "Algorithm({}): algorithm not supported",
-            crate::pki::chain::go_quote(t)
-        )),
+        Some(RegisteredLabelWithPrivate::Text(t)) => {
+            Err(format!("Algorithm({})", crate::pki::chain::go_quote(t)))
+        }
     }
 }
 
@@ -106,30 +105,9 @@ impl CoseEnvelope {
                 "cbor: invalid COSE_Sign1_Tagged object".into(),
             ));
         }
+        go_cose_checks(bytes).map_err(ParseError::Cose)?;
         let message = coset::CoseSign1::from_tagged_slice(bytes)
             .map_err(|e| ParseError::Cose(format!("cbor: {e}")))?;
-        if message.signature.is_empty() {
-            return Err(ParseError::Cose("empty signature".into()));
-        }
-        // go-cose: every crit label must be present in the protected header.
-        let header = &message.protected.header;
-        for label in &header.crit {
-            let label = crit_label(label);
-            let present = match &label {
-                HeaderLabel::Int(1) => header.alg.is_some(),
-                HeaderLabel::Int(2) => true,
-                HeaderLabel::Int(3) => header.content_type.is_some(),
-                HeaderLabel::Int(4) => !header.key_id.is_empty(),
-                HeaderLabel::Int(5) => !header.iv.is_empty(),
-                HeaderLabel::Int(6) => !header.partial_iv.is_empty(),
-                other => header.rest.iter().any(|(l, _)| label_of(l) == *other),
-            };
-            if !present {
-                return Err(ParseError::Cose(format!(
-                    "missing critical header: {label}"
-                )));
-            }
-        }
         Ok(CoseEnvelope {
             message: Box::new(message),
         })
@@ -357,6 +335,145 @@ impl CoseEnvelope {
         time.map(|t| t.fixed_offset())
             .ok_or_else(|| "invalid timeValue type".to_string())
     }
+}
+
+/// go-cose's structural checks of `Sign1Message.UnmarshalCBOR`, in its order and with its
+/// texts: non-empty signature, then the protected header (a map, or empty) and the unprotected
+/// header (a map) through `validateHeaderParameters`.
+fn go_cose_checks(bytes: &[u8]) -> Result<(), String> {
+    let value: Value = ciborium::de::from_reader(bytes).map_err(|e| format!("cbor: {e}"))?;
+    let Value::Tag(18, inner) = value else {
+        return Err("cbor: invalid COSE_Sign1_Tagged object".into());
+    };
+    let Value::Array(items) = *inner else {
+        return Err("cbor: invalid COSE_Sign1_Tagged object".into());
+    };
+    let [protected, unprotected, _payload, signature] = items.as_slice() else {
+        return Err("cbor: invalid COSE_Sign1_Tagged object".into());
+    };
+    if matches!(signature, Value::Bytes(b) if b.is_empty()) {
+        return Err("empty signature".into());
+    }
+    if let Value::Bytes(raw) = protected {
+        if let Some(first) = raw.first() {
+            if first >> 5 != 5 {
+                return Err(
+                    "cbor: invalid protected header: cbor: protected header: require map type"
+                        .into(),
+                );
+            }
+            let map: Value = ciborium::de::from_reader(raw.as_slice())
+                .map_err(|e| format!("cbor: invalid protected header: cbor: {e}"))?;
+            if let Value::Map(entries) = map {
+                validate_header_parameters(&entries, true).map_err(|e| {
+                    format!("cbor: invalid protected header: protected header: {e}")
+                })?;
+            }
+        }
+    }
+    match unprotected {
+        Value::Map(entries) => validate_header_parameters(entries, false)
+            .map_err(|e| format!("cbor: invalid unprotected header: unprotected header: {e}")),
+        _ => Err(
+            "cbor: invalid unprotected header: cbor: unprotected header: require map type".into(),
+        ),
+    }
+}
+
+/// A header label as go-cose normalises it.
+fn normalize_label(label: &Value) -> Option<HeaderLabel> {
+    match label {
+        Value::Integer(i) => i64::try_from(i128::from(*i)).ok().map(HeaderLabel::Int),
+        Value::Text(t) => Some(HeaderLabel::Text(t.clone())),
+        _ => None,
+    }
+}
+
+/// go-cose `validateHeaderParameters` (entries in encoded order; go-cose walks a Go map, so
+/// with several faults the one it reports may differ).
+fn validate_header_parameters(entries: &[(Value, Value)], protected: bool) -> Result<(), String> {
+    let labels: Vec<Option<HeaderLabel>> =
+        entries.iter().map(|(l, _)| normalize_label(l)).collect();
+    let has = |l: i64| labels.contains(&Some(HeaderLabel::Int(l)));
+    let mut seen: Vec<HeaderLabel> = Vec::new();
+    for ((_, value), label) in entries.iter().zip(&labels) {
+        let Some(label) = label.clone() else {
+            return Err("header label: require int / tstr type".into());
+        };
+        if seen.contains(&label) {
+            return Err(format!("header label: duplicated label: {label}"));
+        }
+        seen.push(label.clone());
+        let is_int = matches!(value, Value::Integer(_));
+        let is_text = matches!(value, Value::Text(_));
+        let is_bytes = matches!(value, Value::Bytes(_));
+        match label {
+            HeaderLabel::Int(1) if !is_int && !is_text => {
+                return Err("header parameter: alg: require int / tstr type".into())
+            }
+            HeaderLabel::Int(2) => {
+                if !protected {
+                    return Err("header parameter: crit: not allowed".into());
+                }
+                let Value::Array(crit) = value else {
+                    return Err("header parameter: crit: invalid crit header".into());
+                };
+                if crit.is_empty() {
+                    return Err("header parameter: crit: empty crit header".into());
+                }
+                for c in crit {
+                    let Some(c) = normalize_label(c) else {
+                        return Err("header parameter: crit: require int / tstr type".into());
+                    };
+                    if !labels.contains(&Some(c.clone())) {
+                        return Err(format!(
+                            "header parameter: crit: missing critical header: {c}"
+                        ));
+                    }
+                }
+            }
+            HeaderLabel::Int(3) => match value {
+                Value::Text(v) => {
+                    if v.is_empty() {
+                        return Err(
+                            "header parameter: content type: require non-empty string".into()
+                        );
+                    }
+                    if v.starts_with(' ') || v.ends_with(' ') {
+                        return Err("header parameter: content type: require no leading/trailing whitespace".into());
+                    }
+                    if v.matches('/').count() != 1 {
+                        return Err(
+                            "header parameter: content type: require text of form type/subtype"
+                                .into(),
+                        );
+                    }
+                }
+                Value::Integer(i) if i128::from(*i) >= 0 => {}
+                _ => return Err("header parameter: content type: require tstr / uint type".into()),
+            },
+            HeaderLabel::Int(4) if !is_bytes => {
+                return Err("header parameter: kid: require bstr type".into())
+            }
+            HeaderLabel::Int(5) if !is_bytes => {
+                return Err("header parameter: IV: require bstr type".into())
+            }
+            HeaderLabel::Int(6) if !is_bytes => {
+                return Err("header parameter: Partial IV: require bstr type".into())
+            }
+            HeaderLabel::Int(5) | HeaderLabel::Int(6) if has(5) && has(6) => {
+                return Err(
+                    "header parameter: IV and PartialIV: parameters must not both be present"
+                        .into(),
+                )
+            }
+            HeaderLabel::Int(7) if protected => {
+                return Err("header parameter: counter signature: not allowed".into())
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn bytes_to_json(bytes: &[u8]) -> serde_json::Value {

@@ -218,9 +218,15 @@ pub enum IntegrityError {
     PayloadContentType(String),
 }
 
+/// Parse and verify with notation-go's integrity texts (parse errors prefixed), without the
+/// payload content type check that [`verify_integrity`] adds.
+pub fn open(media_type: &str, bytes: &[u8]) -> Result<EnvelopeContent, IntegrityError> {
+    Ok(Envelope::parse(media_type, bytes)?.verify()?)
+}
+
 /// notation-go `verifyIntegrity`: parse, verify, then require notation's payload content type.
 pub fn verify_integrity(media_type: &str, bytes: &[u8]) -> Result<EnvelopeContent, IntegrityError> {
-    let content = Envelope::parse(media_type, bytes)?.verify()?;
+    let content = open(media_type, bytes)?;
     if content.payload.content_type != PAYLOAD_CONTENT_TYPE {
         return Err(IntegrityError::PayloadContentType(
             content.payload.content_type.clone(),
