@@ -839,3 +839,87 @@ fn notation_mode_prints_notations_last_lines() {
     );
     assert!(stderr.starts_with("Warning: expiry was set to \"log\" and failed with error: digital signature has expired on"), "{stderr}");
 }
+
+#[test]
+fn envelope_verify_condition_is_what_flux_would_write_for_that_signature() {
+    let fixture = make(&Make {
+        expired_signature: true,
+        ..Make::default()
+    });
+    fixture.write_policy(statement("strict", json!({}), json!(["*"])));
+    let layout = fixture.layout();
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    // index.json lists the subject, then the signature manifest.
+    let manifest_digest = index["manifests"][1]["digest"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("sha256:")
+        .to_string();
+    let manifest: Value = serde_json::from_slice(
+        &std::fs::read(layout.join("blobs/sha256").join(manifest_digest)).unwrap(),
+    )
+    .unwrap();
+    let envelope_digest = manifest["layers"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let envelope = layout
+        .join("blobs/sha256")
+        .join(envelope_digest.trim_start_matches("sha256:"));
+    let subject_size = std::fs::metadata(
+        layout
+            .join("blobs/sha256")
+            .join(fixture.digest.trim_start_matches("sha256:")),
+    )
+    .unwrap()
+    .len();
+    let descriptor = json!({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": fixture.digest, "size": subject_size}).to_string();
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["envelope", "verify"])
+        .arg(&envelope)
+        .args([
+            "--reference",
+            &format!("{SCOPE}@{}", fixture.digest),
+            "--subject",
+            &descriptor,
+            "--trust-policy",
+        ])
+        .arg(fixture.policy())
+        .arg("--certs")
+        .arg(fixture.cert())
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let own = json["error"].as_str().unwrap();
+    assert!(
+        own.starts_with("digital signature has expired on"),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["condition"]["message"],
+        format!("failed to verify the signature using provider 'notation': signature verification failed\nfailed to verify signature with digest {envelope_digest}, {own}")
+    );
+}
+
+#[test]
+fn inspect_skips_unreadable_signatures_like_notation() {
+    let layout = upstream("registry/oci_layout/e2e-invalid-signature");
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(["inspect", "--oci-layout"])
+        .arg(&layout)
+        .args(["--scope", "localhost:5000/e2e", "v1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Warning: Skipping signature sha256:321fcc674d6771dd0e5bd21e599f2df3a482de99a400fd3a3fe371221b97a9c9 because of error: unable to parse the digital signature"), "{stderr}");
+    assert!(
+        stderr.ends_with("Error: at least one signature was skipped and not displayed\n"),
+        "{stderr}"
+    );
+}

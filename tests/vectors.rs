@@ -340,7 +340,9 @@ fn run_upstream(case: &Value, mode: Mode) -> Actual {
                 .replace("<subject digest>", &subject.digest);
             let json = v["command"].as_str().unwrap().ends_with("json");
             let out = block_on(fluxverify::verify::inspect::inspect(&layout, &subject, 100))
-                .map(|sigs| {
+                .map(|inspection| {
+                    assert!(inspection.skipped.is_empty(), "{:?}", inspection.skipped);
+                    let sigs = inspection.signatures;
                     if json {
                         format!(
                             "{}\n",

@@ -117,17 +117,11 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
             }
         }
     })?;
-    let signatures = match result {
-        Ok(signatures) => signatures,
-        Err(error) => {
-            eprintln!("Warning: {error}");
-            return Err(super::ExitError {
-                exit: Exit::Failed,
-                error: anyhow::anyhow!("at least one signature was skipped and not displayed"),
-            }
-            .into());
-        }
-    };
+    let inspection = result?;
+    for skipped in &inspection.skipped {
+        eprintln!("Warning: {skipped}");
+    }
+    let signatures = inspection.signatures;
     match args.output {
         crate::OutputFormat::Json => {
             let value = tree::inspect_json(&artifact.media_type, &signatures);
@@ -137,6 +131,13 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
             );
         }
         crate::OutputFormat::Text => print!("{}", tree::inspect_text(&reference, &signatures)),
+    }
+    if !inspection.skipped.is_empty() {
+        return Err(super::ExitError {
+            exit: Exit::Failed,
+            error: anyhow::anyhow!("at least one signature was skipped and not displayed"),
+        }
+        .into());
     }
     Ok(Exit::Ok)
 }

@@ -5,6 +5,7 @@ use crate::flux::condition::{source_verified, Condition};
 use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict, FluxVersion};
 use crate::verify::outcome::{
     LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
+    VerifyError,
 };
 use crate::verify::Mode;
 use serde_json::{json, Value};
@@ -63,12 +64,23 @@ pub struct VerifyReport {
     pub verification: Verification,
     /// Warnings to show (tag resolved to digest, policy clean-up, ...).
     pub warnings: Vec<String>,
+    /// For `envelope verify`: the envelope's digest. Flux would report a failure of this
+    /// signature as one of the joined per-signature errors under that digest.
+    pub envelope_digest: Option<String>,
 }
 
 impl VerifyReport {
     /// Flux's verdict.
     pub fn flux(&self) -> FluxVerdict {
-        check_outcome(&self.verification)
+        let mut verdict = check_outcome(&self.verification);
+        if let (Some(digest), Verdict::Failed(VerifyError::Signature(error))) =
+            (&self.envelope_digest, &self.verification.verdict)
+        {
+            verdict.error = Some(format!(
+                "signature verification failed\nfailed to verify signature with digest {digest}, {error}"
+            ));
+        }
+        verdict
     }
 
     /// The `SourceVerified` condition Flux would write (flux mode only).
@@ -454,6 +466,7 @@ mod tests {
                 verdict,
             },
             warnings: Vec::new(),
+            envelope_digest: None,
         }
     }
 

@@ -638,3 +638,104 @@ mod tests {
         assert!(OciLayout::open(dir.path()).is_err());
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    fn layout_with(index: &str, blobs: &[&[u8]]) -> (tempfile::TempDir, OciLayout) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("blobs/sha256")).unwrap();
+        std::fs::write(
+            dir.path().join("oci-layout"),
+            br#"{"imageLayoutVersion":"1.0.0"}"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("index.json"), index).unwrap();
+        for blob in blobs {
+            let hex = hex::encode(Sha256::digest(blob));
+            std::fs::write(dir.path().join("blobs/sha256").join(hex), blob).unwrap();
+        }
+        let layout = OciLayout::open(dir.path()).unwrap();
+        (dir, layout)
+    }
+
+    fn desc(media_type: &str, blob: &[u8]) -> String {
+        format!(
+            r#"{{"mediaType":"{media_type}","digest":"sha256:{}","size":{}}}"#,
+            hex::encode(Sha256::digest(blob)),
+            blob.len()
+        )
+    }
+
+    #[test]
+    fn malformed_manifests_and_lies_are_errors_not_panics() {
+        let subject = br#"{"schemaVersion":2}"#;
+        let wrong_types = br#"{"subject": 7, "layers": "x"}"#;
+        let index = format!(
+            r#"{{"manifests":[{},{}]}}"#,
+            desc(IMAGE_MANIFEST, subject),
+            desc(IMAGE_MANIFEST, wrong_types)
+        );
+        let (_dir, layout) = layout_with(&index, &[subject, wrong_types]);
+        let artifact = layout
+            .resolve_now(&format!("sha256:{}", hex::encode(Sha256::digest(subject))))
+            .unwrap();
+        assert!(matches!(
+            layout.signatures_of(&artifact),
+            Err(LayoutError::Json { .. })
+        ));
+
+        // A descriptor that claims a huge size is refused before reading.
+        let huge = format!(
+            r#"{{"manifests":[{{"mediaType":"{IMAGE_MANIFEST}","digest":"sha256:{}","size":18446744073709551615}}]}}"#,
+            "a".repeat(64)
+        );
+        let (_dir, layout) = layout_with(&huge, &[]);
+        let d = layout.entries()[0].clone();
+        assert!(matches!(
+            layout.fetch_now(&d),
+            Err(LayoutError::SignatureManifestTooLarge(_))
+        ));
+        assert!(matches!(
+            layout.read_blob(&d, MAX_MANIFEST_BYTES),
+            Err(LayoutError::TooLarge { .. })
+        ));
+
+        // A signature manifest with two layers.
+        let two = format!(
+            r#"{{"mediaType":"{IMAGE_MANIFEST}","layers":[{},{}]}}"#,
+            desc("application/jose+json", b"a"),
+            desc("application/jose+json", b"b")
+        );
+        let index = format!(
+            r#"{{"manifests":[{}]}}"#,
+            desc(IMAGE_MANIFEST, two.as_bytes())
+        );
+        let (_dir, layout) = layout_with(&index, &[two.as_bytes()]);
+        let d = layout.entries()[0].clone();
+        assert_eq!(
+            layout.fetch_now(&d).unwrap_err().to_string(),
+            "signature manifest requries exactly one signature envelope blob, got 2"
+        );
+    }
+
+    #[test]
+    fn an_index_cycle_terminates() {
+        // An image index that lists itself (by digest) cannot be written, but two indexes that
+        // list each other's digest only exist as a lie; a repeated digest is walked once.
+        let sub = br#"{"schemaVersion":2}"#;
+        let inner = format!(
+            r#"{{"manifests":[{},{}]}}"#,
+            desc(IMAGE_MANIFEST, sub),
+            desc(IMAGE_MANIFEST, sub)
+        );
+        let index = format!(
+            r#"{{"manifests":[{},{}]}}"#,
+            desc(IMAGE_INDEX, inner.as_bytes()),
+            desc(IMAGE_INDEX, inner.as_bytes())
+        );
+        let (_dir, layout) = layout_with(&index, &[sub, inner.as_bytes()]);
+        assert_eq!(layout.walk().unwrap().len(), 2);
+    }
+}

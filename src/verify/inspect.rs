@@ -27,12 +27,22 @@ pub enum InspectError {
     },
 }
 
-/// Reads every signature of `subject` (up to `max`) for inspection, in source order.
+/// What `inspect` found: the signatures it could show, and the ones it skipped.
+#[derive(Debug, Clone, Default)]
+pub struct Inspection {
+    /// Shown signatures, in source order.
+    pub signatures: Vec<InspectedSignature>,
+    /// Signatures skipped with notation's warning (the command then fails).
+    pub skipped: Vec<InspectError>,
+}
+
+/// Reads every signature of `subject` (up to `max`) for inspection, in source order. As
+/// notation, a signature that cannot be fetched or parsed is skipped, not fatal.
 pub async fn inspect<S: SignatureSource>(
     source: &S,
     subject: &Descriptor,
     max: usize,
-) -> Result<Vec<InspectedSignature>, InspectError> {
+) -> Result<Inspection, InspectError> {
     let manifests: Vec<Descriptor> = source
         .list_signatures(subject, max)
         .await
@@ -41,25 +51,29 @@ pub async fn inspect<S: SignatureSource>(
         .flatten()
         .take(max)
         .collect();
-    let mut out = Vec::new();
+    let mut out = Inspection::default();
     for manifest in manifests {
-        let fetched = source
-            .fetch_signature(&manifest)
-            .await
-            .map_err(|e| InspectError::Fetch {
-                digest: manifest.digest.clone(),
-                error: e.to_string(),
-            })?;
-        let signature = super::envelope_stage::inspect(
+        let fetched = match source.fetch_signature(&manifest).await {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                out.skipped.push(InspectError::Fetch {
+                    digest: manifest.digest.clone(),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
+        match super::envelope_stage::inspect(
             &manifest.digest,
             &fetched.envelope.media_type,
             &fetched.blob,
-        )
-        .map_err(|error| InspectError::Parse {
-            digest: manifest.digest.clone(),
-            error,
-        })?;
-        out.push(signature);
+        ) {
+            Ok(signature) => out.signatures.push(signature),
+            Err(error) => out.skipped.push(InspectError::Parse {
+                digest: manifest.digest.clone(),
+                error,
+            }),
+        }
     }
     Ok(out)
 }

@@ -102,6 +102,7 @@ where
                 policy: None,
                 verification: Verification::failed_early(artifact_reference, error),
                 warnings,
+                envelope_digest: None,
             })
         }
     };
@@ -127,6 +128,7 @@ where
         policy,
         verification,
         warnings,
+        envelope_digest: None,
     })
 }
 
@@ -179,6 +181,10 @@ pub fn verify_envelope<St: Stages>(
             verdict: super::outcome::Verdict::Skipped,
         },
         warnings: request.warnings.clone(),
+        envelope_digest: Some(format!(
+            "sha256:{}",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
+        )),
     };
     let stages = match stages {
         Ok(stages) => stages,
