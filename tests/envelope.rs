@@ -1042,6 +1042,42 @@ mod own {
     }
 
     #[test]
+    fn content_without_verification_reads_a_tampered_envelope() {
+        let subject = subject();
+        let chain = pki::chain(KeyKind::P256, 2);
+        for format in Format::ALL {
+            let spec = EnvelopeSpec::new(format, &subject.descriptor);
+            let bytes = if format == Format::Jws {
+                let mut parts = envelope::sign_jws_parts(&chain, &spec);
+                let mut sig = URL_SAFE_NO_PAD.decode(&parts.signature).unwrap();
+                sig[0] ^= 0x01;
+                parts.signature = URL_SAFE_NO_PAD.encode(sig);
+                parts.to_bytes()
+            } else {
+                // The signature is the last element of the COSE array.
+                let mut bytes = envelope::sign(&chain, &spec);
+                let n = bytes.len();
+                bytes[n - 5] ^= 0x01;
+                bytes
+            };
+            let env = Envelope::parse(format.media_type(), &bytes).unwrap();
+            assert!(
+                env.verify()
+                    .unwrap_err()
+                    .to_string()
+                    .starts_with("signature is invalid. Error: "),
+                "{format:?}"
+            );
+            let content = env.content().unwrap();
+            assert_eq!(
+                content.signer_info.signed_attributes.signing_time,
+                spec.signing_time
+            );
+            assert_eq!(env.media_type(), format.media_type());
+        }
+    }
+
+    #[test]
     fn jws_salt_length_is_detected() {
         let subject = subject();
         let chain = pki::chain(KeyKind::Rsa2048, 1);

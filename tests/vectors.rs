@@ -183,6 +183,32 @@ fn stages_for(
     )
 }
 
+/// Flux mode from the case's Secret manifest, the way `verify --secret` reads it.
+fn stages_from_secret(secret: &Path) -> Result<PolicyStages<Store>, VerifyError> {
+    use fluxverify::trust::material::{TrustError, TrustInput, TrustMaterial};
+    let input = TrustInput {
+        secret: Some(secret.to_path_buf()),
+        ..TrustInput::default()
+    };
+    let material = TrustMaterial::read(&input, Dialect::Flux).unwrap();
+    let loaded = material.policy(Dialect::Flux).map_err(|e| match e {
+        TrustError::Secret(_) => VerifyError::TrustMaterial(e.to_string()),
+        _ => VerifyError::InvalidPolicy(e.to_string()),
+    })?;
+    let store = match material.store(Dialect::Flux) {
+        fluxverify::trust::material::Store::Flux(s) => Store::Flux(s),
+        fluxverify::trust::material::Store::Notation(s) => Store::Notation(s),
+    };
+    let revocation = Validator::new(revocation_config(Mode::Flux, FluxVersion::V1_9));
+    PolicyStages::new(
+        loaded.document,
+        store,
+        revocation,
+        Mode::Flux,
+        FluxVersion::V1_9,
+    )
+}
+
 fn options(mode: Mode, user_metadata: BTreeMap<String, String>) -> SignatureOptions {
     SignatureOptions {
         mode,
@@ -211,6 +237,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_layout(
     layout_dir: &Path,
     reference: &str,
@@ -219,6 +246,7 @@ fn run_layout(
     base: &Path,
     mode: Mode,
     user_metadata: BTreeMap<String, String>,
+    secret: Option<&Path>,
 ) -> Actual {
     let layout = OciLayout::open(layout_dir).unwrap();
     let (repository, digest) = reference.rsplit_once('@').unwrap();
@@ -231,7 +259,10 @@ fn run_layout(
         max_signatures: max_for(mode),
         warnings: Vec::new(),
     };
-    let stages = stages_for(policy, stores, base, mode);
+    let stages = match (secret, mode) {
+        (Some(secret), Mode::Flux) => stages_from_secret(secret),
+        _ => stages_for(policy, stores, base, mode),
+    };
     let report = block_on(verify(
         &layout,
         stages,
@@ -282,6 +313,7 @@ fn run_upstream(case: &Value, mode: Mode) -> Actual {
             &base,
             mode,
             BTreeMap::new(),
+            None,
         ),
         "envelope-verify" | "authentic-timestamp" | "authentic-timestamp-splice" => {
             let mut blob = std::fs::read(base.join(v["envelope"].as_str().unwrap())).unwrap();
@@ -403,6 +435,7 @@ fn run_corpus(case: &Value, mode: Mode) -> Actual {
         &base,
         mode,
         metadata,
+        Some(&base.join(case["secret"].as_str().unwrap())),
     )
 }
 

@@ -173,15 +173,13 @@ impl JwsEnvelope {
         }
         for (key, value) in raw.members() {
             if gojson::field_matches(&key, "io.cncf.notary.timestampSignature") {
-                if value.kind() != Kind::Null {
-                    self.timestamp_signature = bytes_value(
-                        value,
-                        saved,
-                        HDR,
-                        "header.io.cncf.notary.timestampSignature",
-                        "[]uint8",
-                    );
-                }
+                self.timestamp_signature = bytes_value(
+                    value,
+                    saved,
+                    HDR,
+                    "header.io.cncf.notary.timestampSignature",
+                    "[]uint8",
+                );
             } else if gojson::field_matches(&key, "x5c") {
                 match value.kind() {
                     Kind::Null => self.x5c.clear(),

@@ -320,10 +320,13 @@ fn process<S: Stages>(
     if authenticity.is_some() && authenticity_action == Action::Enforce {
         return run.record(ValidationType::Authenticity, authenticity);
     }
-    if let Some(leaf) = envelope.chain.first() {
-        if let Err(message) = stages.check_trusted_identities(statement, leaf) {
-            authenticity = Some(ValidationError::TrustedIdentity(message));
-        }
+    let identities = match envelope.chain.first() {
+        Some(leaf) => stages.check_trusted_identities(statement, leaf),
+        // Integrity rejects an empty chain; should one get here, nothing can match.
+        None => Err("certificate chain is not present".to_string()),
+    };
+    if let Err(message) = identities {
+        authenticity = Some(ValidationError::TrustedIdentity(message));
     }
     run.record(ValidationType::Authenticity, authenticity)?;
 
@@ -950,6 +953,42 @@ mod tests {
         let o = run(&fake, &statement(skip_revocation), &flux());
         assert!(o.verified());
         assert_eq!(o.results.len(), 4);
+    }
+
+    #[test]
+    fn revocation_by_level() {
+        let permissive = level(
+            "permissive",
+            [Action::Enforce, Action::Log, Action::Log, Action::Log],
+        );
+        for (status, message) in [
+            (
+                RevocationStatus::Revoked("CN=leaf".into()),
+                "signing certificate with subject \"CN=leaf\" is revoked",
+            ),
+            (
+                RevocationStatus::Unknown("CN=leaf".into()),
+                "signing certificate with subject \"CN=leaf\" revocation status is unknown",
+            ),
+            (
+                RevocationStatus::Error("boom".into()),
+                "unable to check revocation status, err: boom",
+            ),
+        ] {
+            let mut fake = Fake::new(envelope());
+            fake.revocation = status;
+            let o = run(&fake, &statement(strict()), &flux());
+            assert_eq!(
+                o.error.as_ref().map(|e| e.to_string()).as_deref(),
+                Some(message)
+            );
+            let o = run(&fake, &statement(permissive.clone()), &flux());
+            assert!(o.verified());
+            let logged: Vec<_> = o.logged_failures().map(|r| r.validation).collect();
+            assert_eq!(logged, [ValidationType::Revocation]);
+            let o = run(&fake, &statement(audit()), &flux());
+            assert!(o.verified());
+        }
     }
 
     #[test]
