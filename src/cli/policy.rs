@@ -159,12 +159,13 @@ pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
             }))?;
         }
         OutputFormat::Text => {
-            for w in &material.warnings {
-                eprintln!("Warning: {w}");
-            }
+            // On failure stderr carries exactly the error Flux / notation reports.
             if let Some(error) = &error {
                 eprintln!("Error: {error}");
             } else {
+                for w in &material.warnings {
+                    eprintln!("Warning: {w}");
+                }
                 println!(
                     "Trust policy in {} is valid ({} mode).",
                     material.origin,

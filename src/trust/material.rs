@@ -193,6 +193,15 @@ impl TrustMaterial {
         for arg in &input.certs {
             material.add_certs_arg(arg, dialect)?;
         }
+        if dialect == Dialect::Notation
+            && material.secret.is_some()
+            && !material.cert_entries.is_empty()
+        {
+            material.warnings.push(
+                "a Secret has no named trust stores: in notation mode its certificates answer for every store name (with notation's CA / self-signed checks); use --trust-policy with --certs TYPE:NAME=PATH for named stores"
+                    .into(),
+            );
+        }
         Ok(material)
     }
 

@@ -24,6 +24,24 @@ pub struct PolicyStages<T> {
     policy: TrustPolicyDocument,
     store: T,
     revocation: Validator,
+    legacy_messages: bool,
+}
+
+/// notation-go 1.1.0 (source-controller 1.3) words some policy errors differently from 1.2.1+.
+fn legacy_policy_message(message: &str) -> String {
+    const EMPTY_VERSION: &str =
+        "trust policy document has empty version, version must be specified";
+    if message == EMPTY_VERSION {
+        return "trust policy document is missing or has empty version, it must be specified"
+            .to_string();
+    }
+    message
+        .strip_prefix("trust policy: ")
+        .unwrap_or(message)
+        .replace(
+            "has no applicable trust policy statement. Trust policy applicability",
+            "has no applicable trust policy. Trust policy applicability",
+        )
 }
 
 impl<T: std::fmt::Debug> std::fmt::Debug for PolicyStages<T> {
@@ -57,9 +75,17 @@ impl<T: TrustStore> PolicyStages<T> {
         mode: Mode,
         flux_version: FluxVersion,
     ) -> Result<Self, VerifyError> {
+        let legacy_messages = mode == Mode::Flux && flux_version == FluxVersion::V1_3;
+        let word = |m: String| {
+            if legacy_messages {
+                legacy_policy_message(&m)
+            } else {
+                m
+            }
+        };
         policy
             .validate()
-            .map_err(|e| VerifyError::InvalidPolicy(e.to_string()))?;
+            .map_err(|e| VerifyError::InvalidPolicy(word(e.to_string())))?;
         if mode == Mode::Flux && !flux_version.supports_timestamps() {
             for statement in &policy.trust_policies {
                 if let Some(entry) = statement
@@ -79,6 +105,7 @@ impl<T: TrustStore> PolicyStages<T> {
             policy,
             store,
             revocation,
+            legacy_messages,
         })
     }
 
@@ -126,7 +153,13 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         let (statement, _) = self
             .policy
             .applicable_statement(artifact_reference)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| {
+                if self.legacy_messages {
+                    legacy_policy_message(&e.to_string())
+                } else {
+                    e.to_string()
+                }
+            })?;
         statement_view(statement)
     }
 
@@ -194,5 +227,30 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
             Some(RevocationFailure::Unknown { subject, .. }) => RevocationStatus::Unknown(subject),
             Some(RevocationFailure::CheckFailed { reason, .. }) => RevocationStatus::Error(reason),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_controller_1_3_words_policy_errors_as_notation_go_1_1() {
+        assert_eq!(
+            legacy_policy_message(
+                "trust policy: trust policy statement \"a\" has an empty trusted identity"
+            ),
+            "trust policy statement \"a\" has an empty trusted identity"
+        );
+        assert_eq!(
+            legacy_policy_message(
+                "trust policy document has empty version, version must be specified"
+            ),
+            "trust policy document is missing or has empty version, it must be specified"
+        );
+        assert_eq!(
+            legacy_policy_message("artifact \"r/a@sha256:1\" has no applicable trust policy statement. Trust policy applicability for a given artifact is determined by registryScopes."),
+            "artifact \"r/a@sha256:1\" has no applicable trust policy. Trust policy applicability for a given artifact is determined by registryScopes."
+        );
     }
 }

@@ -443,6 +443,14 @@ mod tests {
             err("version: 1"),
             "invalid character 'v' looking for beginning of value"
         );
+        assert_eq!(
+            parse(b"\xff").unwrap_err(),
+            "invalid character '\u{ff}' looking for beginning of value"
+        );
+        assert_eq!(
+            parse(b"\x85").unwrap_err(),
+            "invalid character '\\u0085' looking for beginning of value"
+        );
     }
 
     #[test]
