@@ -34,7 +34,9 @@ pub enum ReferenceError {
         reference: String,
     },
     /// An invalid repository path.
-    #[error("repository must be between {min} and 255 characters of `abcdefghijklmnopqrstuvwxyz0123456789_-./`: {0}", min = 2)]
+    #[error(
+        "repository must be 2 to 255 characters of `abcdefghijklmnopqrstuvwxyz0123456789_-./`: {0}"
+    )]
     Repository(String),
     /// An invalid registry host.
     #[error("registries must be valid RFC 3986 URI authorities: {0}")]
@@ -217,8 +219,7 @@ fn split_oras(name: &str) -> Result<(String, String), ReferenceError> {
         return Err(ReferenceError::MissingRepository(name.to_string()));
     };
     check_registry(registry)?;
-    let component = regex_lite_component;
-    if repository.is_empty() || !repository.split('/').all(component) {
+    if repository.is_empty() || !repository.split('/').all(is_path_component) {
         return Err(ReferenceError::Repository(repository.to_string()));
     }
     Ok((registry.to_string(), repository.to_string()))
@@ -226,7 +227,7 @@ fn split_oras(name: &str) -> Result<(String, String), ReferenceError> {
 
 /// One path component of the OCI distribution grammar:
 /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`.
-fn regex_lite_component(component: &str) -> bool {
+fn is_path_component(component: &str) -> bool {
     let bytes = component.as_bytes();
     let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     if !bytes.first().is_some_and(alnum) || !bytes.last().is_some_and(alnum) {
@@ -242,7 +243,7 @@ fn regex_lite_component(component: &str) -> bool {
         while bytes.get(i).is_some_and(|b| !alnum(b)) {
             i += 1;
         }
-        let sep = &component[start..i];
+        let sep = component.get(start..i).unwrap_or_default();
         let ok = sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|b| b == b'-');
         if !ok {
             return false;
