@@ -461,6 +461,30 @@ mod tests {
     }
 
     #[test]
+    fn kubectl_get_output() {
+        let text = r#"apiVersion: v1
+data:
+  ca.crt: AQID
+  trustpolicy.json: e30=
+kind: Secret
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {"apiVersion":"v1","data":{"ca.crt":"AQID"},"kind":"Secret","metadata":{"annotations":{},"name":"notation-config","namespace":"flux-system"}}
+  creationTimestamp: "2026-11-27T10:00:00Z"
+  name: notation-config
+  namespace: flux-system
+  resourceVersion: "1234"
+  uid: 0b5c1e0e-0000-4000-8000-000000000000
+type: Opaque
+"#;
+        let s = load(text, None).unwrap();
+        assert_eq!(s.namespaced_name(), "flux-system/notation-config");
+        assert_eq!(s.data["ca.crt"], vec![1, 2, 3]);
+        assert_eq!(s.trust_policy().unwrap(), b"{}");
+    }
+
+    #[test]
     fn selection_rules() {
         let two = "kind: Secret\nmetadata: {name: a}\nstringData: {trustpolicy.json: x}\n---\n\
             kind: Secret\nmetadata: {name: b}\nstringData: {trustpolicy.json: y}\n";
