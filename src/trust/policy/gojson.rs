@@ -36,8 +36,8 @@ impl Value {
     }
 }
 
-/// Nesting deeper than this is refused. Go allows 10000 levels; a trust policy needs 4, and the
-/// recursive reader below must not exhaust the stack.
+/// Nesting deeper than this is refused (Go's scanner allows 10000 levels; a trust policy needs
+/// 4, and the recursive reader below must not exhaust a thread's stack).
 const MAX_DEPTH: usize = 512;
 
 /// Go's `quoteChar`: how a byte is shown in a syntax error.
@@ -110,10 +110,14 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize, _ctx: Context) -> Result<Value, String> {
-        if depth > MAX_DEPTH {
-            return Err("exceeded max depth".into());
-        }
         let c = self.next()?;
+        if (c == b'{' || c == b'[') && depth >= MAX_DEPTH {
+            // Go's scanner words it like a syntax error at the opening bracket.
+            return Err(format!(
+                "invalid character {} exceeded max depth",
+                quote_char(c)
+            ));
+        }
         match c {
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
@@ -464,6 +468,13 @@ mod tests {
         assert_eq!(unquote(b"\xff"), "\u{fffd}");
         assert_eq!(unquote(br"\ud800x"), "\u{fffd}x");
         assert!(parse_first(b"{} trailing").is_ok());
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(deep.as_bytes()).is_ok());
+        let deeper = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(
+            parse(deeper.as_bytes()).unwrap_err(),
+            "invalid character '[' exceeded max depth"
+        );
     }
 
     #[test]
