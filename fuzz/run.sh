@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a bounded time and prints executions and crashes per target.
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]
+# Needs cargo-fuzz (`cargo install cargo-fuzz`); runs on stable with `--sanitizer none`.
+# Seeds come from the project's fixtures and test vectors; crashes land in fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-120}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
+
+vectors=../tests/vectors
+seed() { # seed TARGET FILE...
+  mkdir -p "corpus/$1"
+  for f in "${@:2}"; do [ -f "$f" ] && cp "$f" "corpus/$1/$(sha256sum "$f" | cut -c1-16)"; done
+  return 0
+}
+seed trust_policy $(find "$vectors" ../fixtures -name '*trustpolicy*.json' 2>/dev/null)
+seed secret_manifest $(find "$vectors" ../fixtures -name '*.yaml' 2>/dev/null)
+seed certificate $(find "$vectors" ../fixtures \( -name '*.crt' -o -name '*.cer' -o -name '*.der' \) 2>/dev/null)
+seed ber_to_der $(find "$vectors" ../fixtures \( -name '*.p7s' -o -name '*.tsq' -o -name '*.tsr' \) 2>/dev/null)
+seed envelope $(find "$vectors" ../fixtures \( -name '*.sig' -o -name '*sig_env*.json' \) 2>/dev/null)
+seed revocation_response $(find "$vectors" ../fixtures \( -name '*.crl' -o -name '*.ocsp' \) 2>/dev/null)
+seed oci_layout_json $(find "$vectors" -path '*oci_layout*' -name 'index.json' 2>/dev/null)
+mkdir -p corpus/distinguished_name
+printf 'C=US,ST=WA,O=Notary,CN=e2e' > corpus/distinguished_name/seed1
+printf 'CN=a\\,b+OU=x;O=y,ST=z,C=US' > corpus/distinguished_name/seed2
+
+printf '%-22s %12s %8s %6s\n' target executions seconds crash
+for t in "${targets[@]}"; do
+  log=$(mktemp)
+  status=0
+  cargo fuzz run --sanitizer none -O "$t" "corpus/$t" -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 >"$log" 2>&1 || status=$?
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  crash=no; [ $status -eq 0 ] || crash=yes
+  printf '%-22s %12s %8s %6s\n' "$t" "${execs:-?}" "$seconds" "$crash"
+  [ $status -eq 0 ] || tail -30 "$log"
+  rm -f "$log"
+done
