@@ -1064,7 +1064,17 @@ fn timestamp_from_a_local_tsa_verifies_end_to_end() {
     let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let signature = b"the envelope's signature bytes".to_vec();
-    let signing_chain = s.pki.chain(&["leaf-good", "int", "root"]);
+    // The generated certificates start this second, and genTime − 1 s must not precede the
+    // signing certificate, so the signing chain is the upstream e2e certificate (2022–2122).
+    let e2e = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/upstream/notation/test/e2e/testdata/config/localkeys/e2e.crt"
+    ))
+    .unwrap();
+    let signing_chain = vec![Certificate::from_der(
+        &x509_cert::Certificate::load_pem_chain(&e2e).unwrap()[0].to_der_vec(),
+    )
+    .unwrap()];
     let roots = vec![s.pki.cert("root")];
 
     let token = local_timestamp(&s.pki, "tsa-good", &signature);
