@@ -511,11 +511,34 @@ impl Pki {
                 &self.leaf_ext(ocsp, crl, eku),
             );
         }
+        self.issue(
+            "leaf-two-servers",
+            "int",
+            "0x1011",
+            "/C=US/O=Test/CN=leaf-two-servers",
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n\
+                 authorityInfoAccess=OCSP;URI:http://127.0.0.1:{},OCSP;URI:http://127.0.0.1:{}\n",
+                self.down_port, self.int_ocsp
+            ),
+        );
+        self.issue(
+            "leaf-two-crls",
+            "int",
+            "0x1012",
+            "/C=US/O=Test/CN=leaf-two-crls",
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n\
+                 crlDistributionPoints=URI:http://127.0.0.1:{0}/int.crl,URI:http://127.0.0.1:{0}/gone.crl\n",
+                self.crl_port
+            ),
+        );
         // OCSP index of the intermediate: 1003/1004 absent (unknown).
         let ocsp_index = format!(
             "V\t{FAR}\t\t1001\tunknown\t/C=US/O=Test/CN=leaf-good\n\
              V\t{FAR}\t\t100E\tunknown\t/C=US/O=Test/CN=leaf-self-embedded\n\
              V\t{FAR}\t\t1010\tunknown\t/C=US/O=Test/CN=tsa-good\n\
+             V\t{FAR}\t\t1011\tunknown\t/C=US/O=Test/CN=leaf-two-servers\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t1002\tunknown\t/C=US/O=Test/CN=leaf-revoked\n\
              R\t{FAR}\t240101000000Z,keyTime,20990101000000Z\t1009\tunknown\t/C=US/O=Test/CN=leaf-invalidity\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t100C\tunknown\t/C=US/O=Test/CN=tsa-revoked\n"
@@ -907,6 +930,48 @@ fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
     assert_eq!(
         message(&both).as_deref(),
         Some("signing certificate with subject \"CN=leaf-hang-under-int-hang,O=Test,C=US\" revocation status is unknown")
+    );
+}
+
+#[test]
+fn servers_and_distribution_points_are_tried_in_order() {
+    let s = setup();
+    let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
+    // OCSP: the first server is down, the second answers good and alone decides.
+    let r = v.validate(
+        &s.pki.chain(&["leaf-two-servers", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(message(&r), None, "{r:#?}");
+    assert_eq!(r.certificates[0].servers.len(), 1);
+    assert_eq!(
+        r.certificates[0].servers[0].server,
+        format!("http://127.0.0.1:{}", s.pki.int_ocsp)
+    );
+    assert_eq!(counting.requests.lock().unwrap().len(), 2);
+
+    // CRL: every distribution point is read; the first error ends the check as unknown and
+    // only the failing point is reported, as upstream.
+    let r = v.validate(
+        &s.pki.chain(&["leaf-two-crls", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(
+        message(&r).as_deref(),
+        Some("signing certificate with subject \"CN=leaf-two-crls,O=Test,C=US\" revocation status is unknown")
+    );
+    assert_eq!(r.certificates[0].servers.len(), 1);
+    assert_eq!(
+        r.certificates[0].servers[0].error.as_deref(),
+        Some(
+            format!(
+                "failed to download CRL from http://127.0.0.1:{0}/gone.crl: failed to retrieve CRL: failed to download with status code: 404",
+                s.pki.crl_port
+            )
+            .as_str()
+        )
     );
 }
 
