@@ -533,6 +533,15 @@ impl Pki {
                 self.crl_port
             ),
         );
+        for (name, serial) in [("leaf-delta", "0x1013"), ("leaf-delta-clean", "0x1014")] {
+            self.issue(
+                name,
+                "int",
+                serial,
+                &format!("/C=US/O=Test/CN={name}"),
+                &self.leaf_ext(None, Some("base.crl"), "codeSigning"),
+            );
+        }
         // OCSP index of the intermediate: 1003/1004 absent (unknown).
         let ocsp_index = format!(
             "V\t{FAR}\t\t1001\tunknown\t/C=US/O=Test/CN=leaf-good\n\
@@ -601,7 +610,53 @@ impl Pki {
                 "expired.crl.pem",
             ],
         );
-        for name in ["int", "expired"] {
+        // A base CRL pointing (FreshestCRL) at a delta CRL that revokes 1013; the base itself
+        // lists nothing. The delta's indicator names the base's number.
+        std::fs::write(dir.join("empty-index.txt"), "").unwrap();
+        std::fs::write(
+            dir.join("delta-index.txt"),
+            format!("R\t{FAR}\t240101000000Z,keyCompromise\t1013\tunknown\t/C=US/O=Test/CN=leaf-delta\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("deltanumber"), "2000\n").unwrap();
+        for (cnf, database) in [
+            ("base.cnf", "empty-index.txt"),
+            ("delta.cnf", "delta-index.txt"),
+        ] {
+            std::fs::write(
+                dir.join(cnf),
+                format!(
+                    "[ ca ]\ndefault_ca = CA_default\n[ CA_default ]\ndatabase = {database}\ncrlnumber = deltanumber\n\
+                     default_md = sha256\ndefault_crl_days = 1\n[ base_ext ]\nfreshestCRL = URI:http://127.0.0.1:{}/delta.crl\n\
+                     [ delta_ext ]\n2.5.29.27 = critical,DER:02022000\n",
+                    self.crl_port
+                ),
+            )
+            .unwrap();
+        }
+        for (cnf, exts, out) in [
+            ("base.cnf", "base_ext", "base"),
+            ("delta.cnf", "delta_ext", "delta"),
+        ] {
+            openssl(
+                dir,
+                &[
+                    "ca",
+                    "-gencrl",
+                    "-config",
+                    cnf,
+                    "-keyfile",
+                    "int.key",
+                    "-cert",
+                    "int.pem",
+                    "-crlexts",
+                    exts,
+                    "-out",
+                    &format!("{out}.crl.pem"),
+                ],
+            );
+        }
+        for name in ["int", "expired", "base", "delta"] {
             openssl(
                 dir,
                 &[
@@ -638,6 +693,8 @@ fn setup() -> Setup {
     let files = HashMap::from([
         ("/int.crl".to_string(), pki.file("int.crl")),
         ("/expired.crl".to_string(), pki.file("expired.crl")),
+        ("/base.crl".to_string(), pki.file("base.crl")),
+        ("/delta.crl".to_string(), pki.file("delta.crl")),
     ]);
     let crl = HttpServer::start(crl_listener, files);
     // The intermediate signs its own responses without embedding a certificate; a second
@@ -973,6 +1030,35 @@ fn servers_and_distribution_points_are_tried_in_order() {
             .as_str()
         )
     );
+}
+
+#[test]
+fn delta_crls_named_by_the_base_crl_are_applied() {
+    let s = setup();
+    let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
+    let r = v.validate(
+        &s.pki.chain(&["leaf-delta", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(
+        message(&r).as_deref(),
+        Some("signing certificate with subject \"CN=leaf-delta,O=Test,C=US\" is revoked")
+    );
+    let urls = counting.requests.lock().unwrap().clone();
+    assert_eq!(
+        urls,
+        [
+            format!("http://127.0.0.1:{}/base.crl", s.pki.crl_port),
+            format!("http://127.0.0.1:{}/delta.crl", s.pki.crl_port)
+        ]
+    );
+    let clean = v.validate(
+        &s.pki.chain(&["leaf-delta-clean", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(message(&clean), None, "{clean:#?}");
 }
 
 #[test]
