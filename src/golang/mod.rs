@@ -3,5 +3,7 @@
 //! One implementation for every stage, so that the same input reads the same everywhere.
 
 pub(crate) mod base64;
+pub(crate) mod big;
 pub(crate) mod json;
 pub(crate) mod quote;
+pub(crate) mod time;
