@@ -511,11 +511,43 @@ impl Pki {
                 &self.leaf_ext(ocsp, crl, eku),
             );
         }
+        self.issue(
+            "leaf-two-servers",
+            "int",
+            "0x1011",
+            "/C=US/O=Test/CN=leaf-two-servers",
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n\
+                 authorityInfoAccess=OCSP;URI:http://127.0.0.1:{},OCSP;URI:http://127.0.0.1:{}\n",
+                self.down_port, self.int_ocsp
+            ),
+        );
+        self.issue(
+            "leaf-two-crls",
+            "int",
+            "0x1012",
+            "/C=US/O=Test/CN=leaf-two-crls",
+            &format!(
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n\
+                 crlDistributionPoints=URI:http://127.0.0.1:{0}/int.crl,URI:http://127.0.0.1:{0}/gone.crl\n",
+                self.crl_port
+            ),
+        );
+        for (name, serial) in [("leaf-delta", "0x1013"), ("leaf-delta-clean", "0x1014")] {
+            self.issue(
+                name,
+                "int",
+                serial,
+                &format!("/C=US/O=Test/CN={name}"),
+                &self.leaf_ext(None, Some("base.crl"), "codeSigning"),
+            );
+        }
         // OCSP index of the intermediate: 1003/1004 absent (unknown).
         let ocsp_index = format!(
             "V\t{FAR}\t\t1001\tunknown\t/C=US/O=Test/CN=leaf-good\n\
              V\t{FAR}\t\t100E\tunknown\t/C=US/O=Test/CN=leaf-self-embedded\n\
              V\t{FAR}\t\t1010\tunknown\t/C=US/O=Test/CN=tsa-good\n\
+             V\t{FAR}\t\t1011\tunknown\t/C=US/O=Test/CN=leaf-two-servers\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t1002\tunknown\t/C=US/O=Test/CN=leaf-revoked\n\
              R\t{FAR}\t240101000000Z,keyTime,20990101000000Z\t1009\tunknown\t/C=US/O=Test/CN=leaf-invalidity\n\
              R\t{FAR}\t240101000000Z,keyCompromise\t100C\tunknown\t/C=US/O=Test/CN=tsa-revoked\n"
@@ -578,7 +610,53 @@ impl Pki {
                 "expired.crl.pem",
             ],
         );
-        for name in ["int", "expired"] {
+        // A base CRL pointing (FreshestCRL) at a delta CRL that revokes 1013; the base itself
+        // lists nothing. The delta's indicator names the base's number.
+        std::fs::write(dir.join("empty-index.txt"), "").unwrap();
+        std::fs::write(
+            dir.join("delta-index.txt"),
+            format!("R\t{FAR}\t240101000000Z,keyCompromise\t1013\tunknown\t/C=US/O=Test/CN=leaf-delta\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("deltanumber"), "2000\n").unwrap();
+        for (cnf, database) in [
+            ("base.cnf", "empty-index.txt"),
+            ("delta.cnf", "delta-index.txt"),
+        ] {
+            std::fs::write(
+                dir.join(cnf),
+                format!(
+                    "[ ca ]\ndefault_ca = CA_default\n[ CA_default ]\ndatabase = {database}\ncrlnumber = deltanumber\n\
+                     default_md = sha256\ndefault_crl_days = 1\n[ base_ext ]\nfreshestCRL = URI:http://127.0.0.1:{}/delta.crl\n\
+                     [ delta_ext ]\n2.5.29.27 = critical,DER:02022000\n",
+                    self.crl_port
+                ),
+            )
+            .unwrap();
+        }
+        for (cnf, exts, out) in [
+            ("base.cnf", "base_ext", "base"),
+            ("delta.cnf", "delta_ext", "delta"),
+        ] {
+            openssl(
+                dir,
+                &[
+                    "ca",
+                    "-gencrl",
+                    "-config",
+                    cnf,
+                    "-keyfile",
+                    "int.key",
+                    "-cert",
+                    "int.pem",
+                    "-crlexts",
+                    exts,
+                    "-out",
+                    &format!("{out}.crl.pem"),
+                ],
+            );
+        }
+        for name in ["int", "expired", "base", "delta"] {
             openssl(
                 dir,
                 &[
@@ -615,6 +693,8 @@ fn setup() -> Setup {
     let files = HashMap::from([
         ("/int.crl".to_string(), pki.file("int.crl")),
         ("/expired.crl".to_string(), pki.file("expired.crl")),
+        ("/base.crl".to_string(), pki.file("base.crl")),
+        ("/delta.crl".to_string(), pki.file("delta.crl")),
     ]);
     let crl = HttpServer::start(crl_listener, files);
     // The intermediate signs its own responses without embedding a certificate; a second
@@ -908,6 +988,77 @@ fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
         message(&both).as_deref(),
         Some("signing certificate with subject \"CN=leaf-hang-under-int-hang,O=Test,C=US\" revocation status is unknown")
     );
+}
+
+#[test]
+fn servers_and_distribution_points_are_tried_in_order() {
+    let s = setup();
+    let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
+    // OCSP: the first server is down, the second answers good and alone decides.
+    let r = v.validate(
+        &s.pki.chain(&["leaf-two-servers", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(message(&r), None, "{r:#?}");
+    assert_eq!(r.certificates[0].servers.len(), 1);
+    assert_eq!(
+        r.certificates[0].servers[0].server,
+        format!("http://127.0.0.1:{}", s.pki.int_ocsp)
+    );
+    assert_eq!(counting.requests.lock().unwrap().len(), 2);
+
+    // CRL: every distribution point is read; the first error ends the check as unknown and
+    // only the failing point is reported, as upstream.
+    let r = v.validate(
+        &s.pki.chain(&["leaf-two-crls", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(
+        message(&r).as_deref(),
+        Some("signing certificate with subject \"CN=leaf-two-crls,O=Test,C=US\" revocation status is unknown")
+    );
+    assert_eq!(r.certificates[0].servers.len(), 1);
+    assert_eq!(
+        r.certificates[0].servers[0].error.as_deref(),
+        Some(
+            format!(
+                "failed to download CRL from http://127.0.0.1:{0}/gone.crl: failed to retrieve CRL: failed to download with status code: 404",
+                s.pki.crl_port
+            )
+            .as_str()
+        )
+    );
+}
+
+#[test]
+fn delta_crls_named_by_the_base_crl_are_applied() {
+    let s = setup();
+    let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
+    let r = v.validate(
+        &s.pki.chain(&["leaf-delta", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(
+        message(&r).as_deref(),
+        Some("signing certificate with subject \"CN=leaf-delta,O=Test,C=US\" is revoked")
+    );
+    let urls = counting.requests.lock().unwrap().clone();
+    assert_eq!(
+        urls,
+        [
+            format!("http://127.0.0.1:{}/base.crl", s.pki.crl_port),
+            format!("http://127.0.0.1:{}/delta.crl", s.pki.crl_port)
+        ]
+    );
+    let clean = v.validate(
+        &s.pki.chain(&["leaf-delta-clean", "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(message(&clean), None, "{clean:#?}");
 }
 
 #[test]
