@@ -148,7 +148,7 @@ pub enum TimestampError {
 
 /// Go's `time.RFC1123Z` in UTC, as notation prints certificate times.
 pub fn rfc1123z(t: DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    crate::golang::time::rfc1123z(&t)
 }
 
 /// The authenticTimestamp step's timestamp branch (see the module docs). `load_tsa_roots`
@@ -525,7 +525,7 @@ fn verify_signer(
         .ok_or_else(|| {
             format!(
                 "signing time, {}, is outside certificate's validity period",
-                crate::pki::revocation::go_time_string(signing_time)
+                crate::golang::time::time_string(signing_time)
             )
         })
 }
