@@ -547,6 +547,40 @@ async fn ls_lists_signatures_from_docker_registry_like_notation() {
         "Warning: Always list the artifact using digest(@sha256:...) rather than a tag(:v1)"
     ));
 
+    // inspect reads every envelope through the registry (notation's tree and JSON).
+    let reference = format!("{}/corpus/multi4@{subject}", reg.addr);
+    let (code, stdout, stderr) = fluxverify(vec![
+        "inspect".into(),
+        "--plain-http".into(),
+        reference.clone(),
+    ])
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(&format!(
+            "Inspecting all signatures for signed artifact\n{reference}\n"
+        )),
+        "{stdout}"
+    );
+    for sig in &sigs {
+        assert!(stdout.contains(sig.as_str()), "{stdout}");
+    }
+    assert!(
+        stdout.contains("signature envelope type: application/jose+json"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = fluxverify(vec![
+        "inspect".into(),
+        "--plain-http".into(),
+        "-o".into(),
+        "json".into(),
+        reference,
+    ])
+    .await;
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["signatures"].as_array().unwrap().len(), 4);
+
     // Without --plain-http the client speaks TLS to a plain-HTTP registry and fails (exit 2).
     let reference = format!("{}/corpus/multi4@{subject}", reg.addr);
     let out = tokio::task::spawn_blocking(move || {
