@@ -424,19 +424,34 @@ impl TstInfo {
         if hash.digest(message) != self.hashed_message {
             return Err("invalid TSTInfo: mismatched message".to_string());
         }
-        let (s, ms, us) = self.accuracy;
-        let accuracy = if s == 0 && ms == 0 && us == 0 && self.policy == BASELINE_TIMESTAMP_POLICY {
-            Duration::seconds(1)
-        } else {
-            // Go adds time.Durations without overflow checks; an accuracy that does not fit is
-            // refused here rather than wrapped.
-            Duration::try_seconds(s)
-                .zip(Duration::try_milliseconds(ms))
-                .and_then(|(s, ms)| s.checked_add(&ms))
-                .and_then(|d| d.checked_add(&Duration::microseconds(us)))
-                .ok_or_else(|| "invalid TSTInfo: accuracy out of range".to_string())?
-        };
+        let accuracy = self
+            .accuracy_duration()
+            .ok_or_else(|| "invalid TSTInfo: accuracy out of range".to_string())?;
         Ok((self.gen_time, accuracy))
+    }
+
+    /// The accuracy tspclient-go applies: seconds + millis + micros, or 1 s under the RFC 3628
+    /// baseline policy when all are zero. `None` when it does not fit a duration (Go would
+    /// wrap around; such tokens are refused here).
+    pub fn accuracy_duration(&self) -> Option<Duration> {
+        let (s, ms, us) = self.accuracy;
+        if s == 0 && ms == 0 && us == 0 && self.policy == BASELINE_TIMESTAMP_POLICY {
+            return Some(Duration::seconds(1));
+        }
+        Duration::try_seconds(s)
+            .zip(Duration::try_milliseconds(ms))
+            .and_then(|(s, ms)| s.checked_add(&ms))
+            .and_then(|d| d.checked_add(&Duration::microseconds(us)))
+    }
+
+    /// genTime − accuracy and genTime + accuracy (what `inspect` shows); `None` when out of
+    /// range.
+    pub fn range(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let accuracy = self.accuracy_duration()?;
+        Some((
+            self.gen_time.checked_sub_signed(accuracy)?,
+            self.gen_time.checked_add_signed(accuracy)?,
+        ))
     }
 }
 
@@ -496,6 +511,9 @@ mod tests {
             ..info.clone()
         };
         assert_eq!(baseline.validate(b"m").unwrap().1, Duration::seconds(1));
+        let (earliest, latest) = baseline.range().unwrap();
+        assert_eq!(latest - earliest, Duration::seconds(2));
+        assert_eq!(info.range(), None);
         let other = TstInfo {
             accuracy: (0, 0, 0),
             ..info.clone()
