@@ -23,6 +23,21 @@ seed ber_to_der $(find "$vectors" ../fixtures \( -name '*.p7s' -o -name '*.tsq' 
 seed envelope $(find "$vectors" ../fixtures \( -name '*.sig' -o -name '*sig_env*.json' \) 2>/dev/null)
 seed revocation_response $(find "$vectors" ../fixtures \( -name '*.crl' -o -name '*.ocsp' \) 2>/dev/null)
 seed oci_layout_json $(find "$vectors" -path '*oci_layout*' -name 'index.json' 2>/dev/null)
+# timestamp_token seeds: each timestamped envelope's signature bytes and token, framed as the
+# target reads them (u16 little-endian signature length, signature, token).
+mkdir -p corpus/timestamp_token
+python3 - "$vectors" corpus/timestamp_token <<'PY'
+import base64, hashlib, json, pathlib, struct, sys
+for path in pathlib.Path(sys.argv[1]).rglob("*.sig"):
+    try:
+        env = json.loads(path.read_bytes())
+        sig = base64.urlsafe_b64decode(env["signature"] + "==")
+        token = base64.b64decode(env["header"]["io.cncf.notary.timestampSignature"])
+    except Exception:
+        continue
+    seed = struct.pack("<H", len(sig)) + sig + token
+    (pathlib.Path(sys.argv[2]) / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
+PY
 mkdir -p corpus/distinguished_name
 printf 'C=US,ST=WA,O=Notary,CN=e2e' > corpus/distinguished_name/seed1
 printf 'CN=a\\,b+OU=x;O=y,ST=z,C=US' > corpus/distinguished_name/seed2

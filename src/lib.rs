@@ -35,6 +35,7 @@
 
 pub mod envelope;
 pub mod flux;
+mod golang;
 pub mod pki;
 pub mod report;
 pub mod source;

@@ -4,11 +4,12 @@
 //! PSS salt length auto-detected), then notation's header rules (signing scheme, crit,
 //! algorithm).
 
-use super::gojson::{self, Kind, Raw};
 use super::{
     go_zero_time, EnvelopeContent, EnvelopePayload, ExtendedAttribute, ParseError,
     SignedAttributes, SignerInfo, SigningScheme, UnsignedAttributes, VerifyError,
 };
+use crate::golang::base64;
+use crate::golang::json::{self, Kind, Raw};
 use crate::pki::algorithm::{verify_jws_signature, PublicKey, SignatureAlgorithm};
 use crate::pki::cert::Certificate;
 use chrono::{DateTime, FixedOffset};
@@ -55,9 +56,11 @@ impl Saved {
     }
 
     fn type_error(&mut self, kind: Kind, strukt: &str, field: &str, go_type: &str) {
-        self.save(format!(
-            "json: cannot unmarshal {} into Go struct field {strukt}.{field} of type {go_type}",
-            kind.go_name()
+        self.save(json::unmarshal_type_error(
+            kind.go_name(),
+            strukt,
+            field,
+            go_type,
         ));
     }
 }
@@ -90,7 +93,7 @@ fn bytes_value(
         Kind::Null => None,
         Kind::String => {
             let text = raw.as_str().unwrap_or_default();
-            match gojson::base64_decode(text.as_bytes(), false, true) {
+            match base64::decode(text.as_bytes(), false, true) {
                 Ok(bytes) => Some(bytes),
                 Err(e) => {
                     saved.save(e);
@@ -108,23 +111,25 @@ fn bytes_value(
 impl JwsEnvelope {
     /// notation-core-go `jws.ParseEnvelope`: `json.Unmarshal` into the envelope struct.
     pub fn parse(bytes: &[u8]) -> Result<JwsEnvelope, ParseError> {
-        gojson::check_valid(bytes).map_err(ParseError::Jws)?;
+        json::check_valid(bytes).map_err(ParseError::Jws)?;
         let root = Raw(bytes);
         let mut env = JwsEnvelope::default();
         match root.kind() {
             Kind::Null => return Ok(env),
             Kind::Object => {}
             kind => {
-                return Err(ParseError::Jws(format!(
-                    "json: cannot unmarshal {} into Go value of type jws.jwsEnvelope",
-                    kind.go_name()
+                return Err(ParseError::Jws(json::unmarshal_type_error(
+                    kind.go_name(),
+                    "",
+                    "",
+                    "jws.jwsEnvelope",
                 )))
             }
         }
         let mut saved = Saved::default();
         const ENV: &str = "jwsEnvelope";
         for (key, value) in root.members() {
-            if gojson::field_matches(&key, "payload") {
+            if json::field_matches(&key, "payload") {
                 string_field(
                     value,
                     &mut env.payload,
@@ -133,7 +138,7 @@ impl JwsEnvelope {
                     "payload",
                     "string",
                 );
-            } else if gojson::field_matches(&key, "protected") {
+            } else if json::field_matches(&key, "protected") {
                 string_field(
                     value,
                     &mut env.protected,
@@ -142,7 +147,7 @@ impl JwsEnvelope {
                     "protected",
                     "string",
                 );
-            } else if gojson::field_matches(&key, "signature") {
+            } else if json::field_matches(&key, "signature") {
                 string_field(
                     value,
                     &mut env.signature,
@@ -151,7 +156,7 @@ impl JwsEnvelope {
                     "signature",
                     "string",
                 );
-            } else if gojson::field_matches(&key, "header") {
+            } else if json::field_matches(&key, "header") {
                 env.decode_header(value, &mut saved);
             }
         }
@@ -172,7 +177,7 @@ impl JwsEnvelope {
             }
         }
         for (key, value) in raw.members() {
-            if gojson::field_matches(&key, "io.cncf.notary.timestampSignature") {
+            if json::field_matches(&key, "io.cncf.notary.timestampSignature") {
                 self.timestamp_signature = bytes_value(
                     value,
                     saved,
@@ -180,7 +185,7 @@ impl JwsEnvelope {
                     "header.io.cncf.notary.timestampSignature",
                     "[]uint8",
                 );
-            } else if gojson::field_matches(&key, "x5c") {
+            } else if json::field_matches(&key, "x5c") {
                 match value.kind() {
                     Kind::Null => self.x5c.clear(),
                     Kind::Array => {
@@ -192,7 +197,7 @@ impl JwsEnvelope {
                     }
                     kind => saved.type_error(kind, HDR, "header.x5c", "[][]uint8"),
                 }
-            } else if gojson::field_matches(&key, "io.cncf.notary.signingAgent") {
+            } else if json::field_matches(&key, "io.cncf.notary.signingAgent") {
                 string_field(
                     value,
                     &mut self.signing_agent,
@@ -228,27 +233,31 @@ impl JwsEnvelope {
         let [header_b64, claims_b64, signature_b64] = parts.as_slice() else {
             return Err("token contains an invalid number of segments".into());
         };
-        let header = gojson::base64_decode(header_b64.as_bytes(), true, false).map_err(|e| {
+        let header = base64::decode(header_b64.as_bytes(), true, false).map_err(|e| {
             if compact.to_lowercase().starts_with("bearer ") {
                 "tokenstring should not contain 'bearer '".to_string()
             } else {
                 e
             }
         })?;
-        gojson::check_valid(&header)?;
+        json::check_valid(&header)?;
         let header = Raw(&header);
         if !matches!(header.kind(), Kind::Object | Kind::Null) {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                header.kind().go_name()
+            return Err(json::unmarshal_type_error(
+                header.kind().go_name(),
+                "",
+                "",
+                "map[string]interface {}",
             ));
         }
-        let claims = gojson::base64_decode(claims_b64.as_bytes(), true, false)?;
-        let first = Raw(gojson::decoder_first_value(&claims)?);
+        let claims = base64::decode(claims_b64.as_bytes(), true, false)?;
+        let first = Raw(json::decoder_first_value(&claims)?);
         if !matches!(first.kind(), Kind::Object | Kind::Null) {
-            return Err(format!(
-                "json: cannot unmarshal {} into Go value of type jwt.MapClaims",
-                first.kind().go_name()
+            return Err(json::unmarshal_type_error(
+                first.kind().go_name(),
+                "",
+                "",
+                "jwt.MapClaims",
             ));
         }
         // The header is a Go map: the last "alg" (exact key) counts.
@@ -268,7 +277,7 @@ impl JwsEnvelope {
         let Some(algorithm) = SignatureAlgorithm::from_jws_name(&alg) else {
             return Err(format!("signing method {alg} is invalid"));
         };
-        let signature = gojson::base64_decode(signature_b64.as_bytes(), true, false)?;
+        let signature = base64::decode(signature_b64.as_bytes(), true, false)?;
         let signing_input = format!("{header_b64}.{claims_b64}");
         verify_jws_signature(algorithm, key, signing_input.as_bytes(), &signature)
             .map_err(|e| e.to_string())
@@ -278,7 +287,7 @@ impl JwsEnvelope {
     pub fn content(&self) -> Result<EnvelopeContent, VerifyError> {
         let invalid = VerifyError::Invalid;
         let header = ProtectedHeader::parse(&self.protected).map_err(invalid)?;
-        let payload = gojson::base64_decode(self.payload.as_bytes(), true, false)
+        let payload = base64::decode(self.payload.as_bytes(), true, false)
             .map_err(|e| invalid(format!("payload error: {e}")))?;
         let signer_info = self.signer_info(&header).map_err(invalid)?;
         Ok(EnvelopeContent {
@@ -299,7 +308,7 @@ impl JwsEnvelope {
                     crate::pki::chain::go_quote(&header.alg)
                 )
             })?;
-        let signature = gojson::base64_decode(self.signature.as_bytes(), true, false)?;
+        let signature = base64::decode(self.signature.as_bytes(), true, false)?;
         if signature.is_empty() {
             return Err("signature missing in jws-json envelope".into());
         }
@@ -339,24 +348,26 @@ struct ProtectedHeader {
 impl ProtectedHeader {
     fn parse(encoded: &str) -> Result<ProtectedHeader, String> {
         let err = |e: String| format!("jws envelope protected header can't be decoded: {e}");
-        let raw = gojson::base64_decode(encoded.as_bytes(), true, false).map_err(err)?;
-        gojson::check_valid(&raw).map_err(err)?;
+        let raw = base64::decode(encoded.as_bytes(), true, false).map_err(err)?;
+        json::check_valid(&raw).map_err(err)?;
         let root = Raw(&raw);
         let mut header = ProtectedHeader::default();
         match root.kind() {
             Kind::Null => return Ok(header),
             Kind::Object => {}
             kind => {
-                return Err(err(format!(
-                    "json: cannot unmarshal {} into Go value of type jws.jwsProtectedHeader",
-                    kind.go_name()
+                return Err(err(json::unmarshal_type_error(
+                    kind.go_name(),
+                    "",
+                    "",
+                    "jws.jwsProtectedHeader",
                 )))
             }
         }
         const PH: &str = "jwsProtectedHeader";
         let mut saved = Saved::default();
         for (key, value) in root.members() {
-            let is = |field: &str| gojson::field_matches(&key, field);
+            let is = |field: &str| json::field_matches(&key, field);
             if is(ALG) {
                 string_field(value, &mut header.alg, &mut saved, PH, ALG, "string");
             } else if is(CTY) {

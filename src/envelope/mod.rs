@@ -13,7 +13,6 @@
 //! [`VerifyError`] is the final text.
 
 pub mod cose;
-mod gojson;
 pub mod jws;
 pub mod payload;
 

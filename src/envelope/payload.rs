@@ -3,7 +3,7 @@
 //! `targetArtifact` giving the zero descriptor), and the comparison notation makes with the
 //! artifact: media type, digest and size only.
 
-use super::gojson::{self, Kind, Raw};
+use crate::golang::json::{self, Kind, Raw};
 use std::collections::BTreeMap;
 
 /// The payload could not be decoded; `Display` is Go's `json.Unmarshal` error.
@@ -45,22 +45,26 @@ fn type_error(kind: Kind, number: Option<&str>, field: &str, go_type: &str) -> S
         Some(n) if go_type == "int64" => format!("number {n}"),
         _ => kind.go_name().to_string(),
     };
-    format!("json: cannot unmarshal {value} into Go struct field {field} of type {go_type}")
+    // `field` is `Struct.path`, as Go's error joins them.
+    let (go_struct, path) = field.split_once('.').unwrap_or(("", field));
+    json::unmarshal_type_error(&value, go_struct, path, go_type)
 }
 
 impl Payload {
     /// `json.Unmarshal(content, &envelope.Payload)`.
     pub fn parse(content: &[u8]) -> Result<Payload, PayloadError> {
-        gojson::check_valid(content).map_err(PayloadError)?;
+        json::check_valid(content).map_err(PayloadError)?;
         let root = Raw(content);
         let mut payload = Payload::default();
         match root.kind() {
             Kind::Null => return Ok(payload),
             Kind::Object => {}
             kind => {
-                return Err(PayloadError(format!(
-                    "json: cannot unmarshal {} into Go value of type envelope.Payload",
-                    kind.go_name()
+                return Err(PayloadError(json::unmarshal_type_error(
+                    kind.go_name(),
+                    "",
+                    "",
+                    "envelope.Payload",
                 )))
             }
         }
@@ -71,7 +75,7 @@ impl Payload {
             }
         };
         for (key, value) in root.members() {
-            if !gojson::field_matches(&key, "targetArtifact") {
+            if !json::field_matches(&key, "targetArtifact") {
                 continue;
             }
             match value.kind() {
@@ -89,7 +93,7 @@ impl Payload {
             }
             let d = &mut payload.target_artifact;
             for (k, v) in value.members() {
-                let is = |f: &str| gojson::field_matches(&k, f);
+                let is = |f: &str| json::field_matches(&k, f);
                 let string_into = |target: &mut String, field: &str, go_type: &str| match v.kind() {
                     Kind::Null => None,
                     Kind::String => {

@@ -148,7 +148,7 @@ pub enum TimestampError {
 
 /// Go's `time.RFC1123Z` in UTC, as notation prints certificate times.
 pub fn rfc1123z(t: DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    crate::golang::time::rfc1123z(&t)
 }
 
 /// The authenticTimestamp step's timestamp branch (see the module docs). `load_tsa_roots`
@@ -175,14 +175,17 @@ pub fn verify_timestamp(
     let tsa_chain =
         verify_signed_token(&signed, &roots, gen_time).map_err(TimestampError::Verify)?;
     validate_timestamping_chain(&tsa_chain).map_err(|e| TimestampError::TsaChain(e.to_string()))?;
+    // Out-of-range bounds (absurd accuracies) count as outside every validity period.
+    let earliest = gen_time.checked_sub_signed(accuracy);
+    let latest = gen_time.checked_add_signed(accuracy);
     for cert in input.signing_chain {
-        if gen_time - accuracy < cert.not_before() {
+        if earliest.is_none_or(|t| t < cert.not_before()) {
             return Err(TimestampError::BeforeCertificate {
                 subject: cert.subject(),
                 not_before: rfc1123z(cert.not_before()),
             });
         }
-        if gen_time + accuracy > cert.not_after() {
+        if latest.is_none_or(|t| t > cert.not_after()) {
             return Err(TimestampError::AfterCertificate {
                 subject: cert.subject(),
                 not_after: rfc1123z(cert.not_after()),
@@ -522,7 +525,7 @@ fn verify_signer(
         .ok_or_else(|| {
             format!(
                 "signing time, {}, is outside certificate's validity period",
-                crate::pki::revocation::go_time_string(signing_time)
+                crate::golang::time::time_string(signing_time)
             )
         })
 }

@@ -5,7 +5,7 @@
 //! Attribute types are not case-folded, values are compared exactly after unescaping: that is
 //! what notation does, so `c=US` is not `C=US`.
 
-use crate::pki::chain::go_quote;
+use crate::golang::quote::{go_quote, go_quote_rune};
 use std::collections::BTreeMap;
 
 /// A parsed DN as notation keeps it: attribute type to value.
@@ -187,20 +187,6 @@ fn decode_string(s: &str) -> Result<String, LdapError> {
         i += 3;
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-/// Go's `%q` of a rune (`'x'`).
-fn go_quote_rune(c: char) -> String {
-    let quoted = go_quote(&c.to_string());
-    let inner = quoted
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(&quoted);
-    match c {
-        '\'' => "'\\''".to_string(),
-        '"' => "'\"'".to_string(),
-        _ => format!("'{inner}'"),
-    }
 }
 
 /// notation-go `ParseDistinguishedName`.

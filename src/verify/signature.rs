@@ -178,13 +178,7 @@ pub struct SignatureOptions {
     pub timestamps_supported: bool,
 }
 
-/// Go `time.RFC1123Z` in the time's own offset.
-pub fn rfc1123z<Tz: chrono::TimeZone>(t: &DateTime<Tz>) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
-}
+pub use crate::golang::time::rfc1123z;
 
 struct Run<'a> {
     level: &'a LevelActions,

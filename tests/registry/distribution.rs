@@ -51,6 +51,11 @@ fn free_port() -> u16 {
 impl Distribution {
     /// Starts the registry; with `htpasswd`, Basic auth is required.
     pub fn start(binary: &Path, htpasswd: bool) -> Distribution {
+        Self::start_with(binary, htpasswd, None)
+    }
+
+    /// Starts the registry serving TLS with `(certificate, key)` PEM files when given.
+    pub fn start_with(binary: &Path, htpasswd: bool, tls: Option<(&Path, &Path)>) -> Distribution {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
@@ -58,6 +63,13 @@ impl Distribution {
             "version: 0.1\nlog: {{level: error}}\nstorage:\n  filesystem: {{rootdirectory: {}}}\n  delete: {{enabled: true}}\nhttp:\n  addr: {addr}\n",
             dir.path().join("data").display()
         );
+        if let Some((cert, key)) = tls {
+            config.push_str(&format!(
+                "  tls: {{certificate: {}, key: {}}}\n",
+                cert.display(),
+                key.display()
+            ));
+        }
         if htpasswd {
             std::fs::write(dir.path().join("htpasswd"), HTPASSWD).unwrap();
             config.push_str(&format!(
@@ -306,4 +318,77 @@ impl Layout {
             }
         }
     }
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it (rustls refuses a CA used as
+/// the server certificate), made with `openssl`. Returns (ca.pem, server.pem, server.key).
+pub fn tls_material(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=fluxverify test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("ext.cnf"), "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
 }

@@ -62,6 +62,29 @@ pub struct State {
     pub hostile: Mutex<Hostile>,
     pub log: Mutex<Vec<Logged>>,
     pub basic: Mutex<Option<String>>,
+    /// Requests being answered right now, and the most there ever were at once.
+    in_flight: std::sync::atomic::AtomicUsize,
+    pub max_in_flight: std::sync::atomic::AtomicUsize,
+}
+
+/// Counts a request as in flight for as long as it lives.
+struct InFlight(Arc<State>);
+
+impl InFlight {
+    fn enter(st: &Arc<State>) -> InFlight {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = st.in_flight.fetch_add(1, SeqCst) + 1;
+        st.max_in_flight.fetch_max(now, SeqCst);
+        InFlight(Arc::clone(st))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0
+            .in_flight
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 pub struct TestRegistry {
@@ -112,6 +135,13 @@ impl TestRegistry {
 
     pub fn hostile(&self, h: Hostile) {
         *self.state.hostile.lock().unwrap() = h;
+    }
+
+    /// The most requests that were ever being answered at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.state
+            .max_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn requests(&self) -> Vec<Logged> {
@@ -251,6 +281,7 @@ async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
             .unwrap_or_default(),
         authorization: auth.clone(),
     });
+    let _in_flight = InFlight::enter(&st);
     let hostile = st.hostile.lock().unwrap().clone();
     if !hostile.delay.is_zero() {
         tokio::time::sleep(hostile.delay).await;

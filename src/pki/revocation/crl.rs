@@ -13,8 +13,10 @@
 
 use super::ext::has_freshest_crl;
 use super::http::{Method, Request};
-use super::{go_time_string, CertResult, CheckContext, RevocationMethod, RevocationStatus};
+use super::{CertResult, CheckContext, RevocationMethod, RevocationStatus};
 use super::{ServerResult, Transport};
+use crate::golang::big::decimal;
+use crate::golang::time::time_string;
 use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::Certificate;
 use crate::pki::name::{Tlv, TAG_SEQUENCE};
@@ -141,27 +143,6 @@ fn cmp_unsigned(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     let strip = |x: &[u8]| -> Vec<u8> { x.iter().copied().skip_while(|&b| b == 0).collect() };
     let (a, b) = (strip(a), strip(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
-}
-
-/// Decimal rendering of an unsigned big-endian integer (Go's `%d` of a `*big.Int`).
-fn decimal(bytes: &[u8]) -> String {
-    let mut digits: Vec<u8> = vec![0];
-    for &byte in bytes {
-        let mut carry = u32::from(byte);
-        for d in digits.iter_mut() {
-            let v = u32::from(*d) * 256 + carry;
-            *d = (v % 10) as u8;
-            carry = v / 10;
-        }
-        while carry > 0 {
-            digits.push((carry % 10) as u8);
-            carry /= 10;
-        }
-    }
-    while digits.len() > 1 && digits.last() == Some(&0) {
-        digits.pop();
-    }
-    digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
 /// Base CRL and the optional delta CRL (notation's `crl.Bundle`).
@@ -354,8 +335,8 @@ fn validate_crl(crl: &Crl, issuer: &Certificate, now: DateTime<Utc>) -> Result<(
     if now > next_update {
         return Err(format!(
             "expired CRL. Current time {} is after CRL NextUpdate {}",
-            go_time_string(now),
-            go_time_string(next_update)
+            time_string(now),
+            time_string(next_update)
         ));
     }
     for ext in crl.extensions() {
@@ -478,17 +459,6 @@ fn check_revocation(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_rendering() {
-        assert_eq!(decimal(&[]), "0");
-        assert_eq!(decimal(&[0x01, 0x34, 0x2b, 0x90]), "20196240");
-        assert_eq!(decimal(&[0x01, 0x35, 0x0a, 0x50]), "20253264");
-        assert_eq!(
-            decimal(&[0xff; 16]),
-            "340282366920938463463374607431768211455"
-        );
-    }
 
     #[test]
     fn unsigned_comparison() {

@@ -464,20 +464,6 @@ impl CheckContext<'_> {
     }
 }
 
-/// Go's `time.Time.String()` for a UTC time (`2006-01-02 15:04:05.999999999 +0000 UTC`), used
-/// in CRL messages.
-pub(crate) fn go_time_string(t: DateTime<Utc>) -> String {
-    let base = t.format("%Y-%m-%d %H:%M:%S").to_string();
-    let nanos = t.timestamp_subsec_nanos();
-    let frac = if nanos == 0 {
-        String::new()
-    } else {
-        let digits = format!(".{nanos:09}");
-        digits.trim_end_matches('0').to_string()
-    };
-    format!("{base}{frac} +0000 UTC")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,13 +552,5 @@ mod tests {
             c.failure().unwrap().to_string(),
             "failed to check timestamping certificate chain revocation with error: boom"
         );
-    }
-
-    #[test]
-    fn go_time_strings() {
-        let t = DateTime::<Utc>::from_timestamp(1_703_505_600, 0).unwrap();
-        assert_eq!(go_time_string(t), "2023-12-25 12:00:00 +0000 UTC");
-        let t = DateTime::<Utc>::from_timestamp(1_703_505_600, 120_000_000).unwrap();
-        assert_eq!(go_time_string(t), "2023-12-25 12:00:00.12 +0000 UTC");
     }
 }

@@ -345,7 +345,8 @@ fn parse_response_for_cert(
     let embedded = raw.certs.as_deref().and_then(|c| c.first());
     if let Some(embedded) = embedded {
         // Responders should send the certificate linking them to the issuer; only the first is
-        // looked at, as upstream.
+        // looked at, and it must be signed by the issuer, as upstream. A CA that signs its own
+        // responses and embeds its own certificate therefore fails here, in Go as well.
         let der = embedded.to_der().map_err(|e| e.to_string())?;
         let responder = Certificate::from_der(&der).map_err(|e| e.to_string())?;
         verify_x509_signature(
@@ -371,6 +372,24 @@ fn parse_response_for_cert(
             signature,
         )
         .map_err(|e| format!("bad OCSP signature: {e}"))?;
+    }
+    if single
+        .single_extensions
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|e| e.critical)
+    {
+        return Err("unsupported critical extension".to_string());
+    }
+    const KNOWN_HASHES: [&str; 4] = [
+        "1.3.14.3.2.26",
+        "2.16.840.1.101.3.4.2.1",
+        "2.16.840.1.101.3.4.2.2",
+        "2.16.840.1.101.3.4.2.3",
+    ];
+    if !KNOWN_HASHES.contains(&single.cert_id.hash_algorithm.oid.to_string().as_str()) {
+        return Err("unsupported issuer hash algorithm".to_string());
     }
     let invalidity_date = single
         .single_extensions

@@ -5,6 +5,7 @@
 //! Not modelled: name constraints and certificate policies (TSA chains do not use them in
 //! practice; Go would refuse a violating chain where this accepts it).
 
+use crate::golang::big::decimal;
 use crate::pki::cert::Certificate;
 use crate::pki::chain::check_signature_from;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -235,7 +236,7 @@ fn unknown_authority(hint: Option<Hint>) -> String {
             .last()
             .cloned()
             .or_else(|| attr("2.5.4.10").first().cloned())
-            .unwrap_or_else(|| format!("serial:{}", serial_decimal(cert.serial_number())));
+            .unwrap_or_else(|| format!("serial:{}", decimal(cert.serial_number())));
         s.push_str(&format!(
             " (possibly because of {} while trying to verify candidate authority certificate {})",
             crate::pki::chain::go_quote(&error),
@@ -243,26 +244,6 @@ fn unknown_authority(hint: Option<Hint>) -> String {
         ));
     }
     s
-}
-
-fn serial_decimal(bytes: &[u8]) -> String {
-    let mut digits: Vec<u8> = vec![0];
-    for &byte in bytes {
-        let mut carry = u32::from(byte);
-        for d in digits.iter_mut() {
-            let v = u32::from(*d) * 256 + carry;
-            *d = (v % 10) as u8;
-            carry = v / 10;
-        }
-        while carry > 0 {
-            digits.push((carry % 10) as u8);
-            carry /= 10;
-        }
-    }
-    while digits.len() > 1 && digits.last() == Some(&0) {
-        digits.pop();
-    }
-    digits.iter().rev().map(|d| char::from(b'0' + d)).collect()
 }
 
 /// The extended key usages of a certificate, or `None` when it has no EKU extension.

@@ -152,7 +152,10 @@ pub(super) fn generalized_time(value: &[u8]) -> Result<DateTime<Utc>, String> {
     let local = date
         .and_hms_nano_opt(hour, minute, second, nanos)
         .ok_or_else(bad)?;
-    Ok(local.and_utc() - Duration::seconds(offset_secs))
+    local
+        .and_utc()
+        .checked_sub_signed(Duration::seconds(offset_secs))
+        .ok_or_else(bad)
 }
 
 /// `SignerInfo`, with the raw spans verification needs.
@@ -421,13 +424,34 @@ impl TstInfo {
         if hash.digest(message) != self.hashed_message {
             return Err("invalid TSTInfo: mismatched message".to_string());
         }
-        let (s, ms, us) = self.accuracy;
-        let accuracy = if s == 0 && ms == 0 && us == 0 && self.policy == BASELINE_TIMESTAMP_POLICY {
-            Duration::seconds(1)
-        } else {
-            Duration::seconds(s) + Duration::milliseconds(ms) + Duration::microseconds(us)
-        };
+        let accuracy = self
+            .accuracy_duration()
+            .ok_or_else(|| "invalid TSTInfo: accuracy out of range".to_string())?;
         Ok((self.gen_time, accuracy))
+    }
+
+    /// The accuracy tspclient-go applies: seconds + millis + micros, or 1 s under the RFC 3628
+    /// baseline policy when all are zero. `None` when it does not fit a duration (Go would
+    /// wrap around; such tokens are refused here).
+    pub fn accuracy_duration(&self) -> Option<Duration> {
+        let (s, ms, us) = self.accuracy;
+        if s == 0 && ms == 0 && us == 0 && self.policy == BASELINE_TIMESTAMP_POLICY {
+            return Some(Duration::seconds(1));
+        }
+        Duration::try_seconds(s)
+            .zip(Duration::try_milliseconds(ms))
+            .and_then(|(s, ms)| s.checked_add(&ms))
+            .and_then(|d| d.checked_add(&Duration::microseconds(us)))
+    }
+
+    /// genTime − accuracy and genTime + accuracy (what `inspect` shows); `None` when out of
+    /// range.
+    pub fn range(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let accuracy = self.accuracy_duration()?;
+        Some((
+            self.gen_time.checked_sub_signed(accuracy)?,
+            self.gen_time.checked_add_signed(accuracy)?,
+        ))
     }
 }
 
@@ -464,6 +488,42 @@ mod tests {
                 std::str::from_utf8(bad)
             );
         }
+    }
+
+    #[test]
+    fn absurd_accuracy_is_an_error_not_a_panic() {
+        use sha2::Digest;
+        let info = TstInfo {
+            version: 1,
+            policy: ObjectIdentifier::new_unwrap("1.2.3"),
+            hash_algorithm: ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1"),
+            hashed_message: sha2::Sha256::digest(b"m").to_vec(),
+            gen_time: generalized_time(b"20240618062937Z").unwrap(),
+            accuracy: (i64::MAX, 0, 0),
+        };
+        assert_eq!(
+            info.validate(b"m").unwrap_err(),
+            "invalid TSTInfo: accuracy out of range"
+        );
+        let baseline = TstInfo {
+            policy: BASELINE_TIMESTAMP_POLICY,
+            accuracy: (0, 0, 0),
+            ..info.clone()
+        };
+        assert_eq!(baseline.validate(b"m").unwrap().1, Duration::seconds(1));
+        let (earliest, latest) = baseline.range().unwrap();
+        assert_eq!(latest - earliest, Duration::seconds(2));
+        assert_eq!(info.range(), None);
+        let other = TstInfo {
+            accuracy: (0, 0, 0),
+            ..info.clone()
+        };
+        assert_eq!(other.validate(b"m").unwrap().1, Duration::zero());
+        let v2 = TstInfo { version: 2, ..info };
+        assert_eq!(
+            v2.validate(b"m").unwrap_err(),
+            "invalid TSTInfo: timestamp token info version must be 1, but got 2"
+        );
     }
 
     #[test]

@@ -85,10 +85,16 @@ fn docker_config_path() -> Option<PathBuf> {
 /// Looks `host` up in the Docker config. Docker Hub's credentials live under the key
 /// `https://index.docker.io/v1/` (what `docker login` writes), whichever Hub host name is used.
 pub(crate) fn docker_config_credentials(host: &str) -> Result<Credentials, String> {
+    match docker_config_path() {
+        Some(path) => docker_config_credentials_at(&path, host),
+        None => Ok(Credentials::Anonymous),
+    }
+}
+
+/// [`docker_config_credentials`] with the config file given.
+fn docker_config_credentials_at(path: &std::path::Path, host: &str) -> Result<Credentials, String> {
     use docker_credential::{CredentialRetrievalError as E, DockerCredential};
-    let Some(path) = docker_config_path() else {
-        return Ok(Credentials::Anonymous);
-    };
+    let path = path.to_path_buf();
     if !path.is_file() {
         return Ok(Credentials::Anonymous);
     }
@@ -276,6 +282,65 @@ mod tests {
         assert!(
             !format!("{:?}", Credentials::from_flags(Some("u"), Some("secret"))).contains("secret")
         );
+    }
+
+    #[test]
+    fn docker_config_lookup_maps_docker_hub_and_identity_tokens() {
+        use base64::Engine as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        let auth = base64::engine::general_purpose::STANDARD.encode("hubuser:hubpass");
+        std::fs::write(
+            &path,
+            serde_json::json!({"auths": {
+                "https://index.docker.io/v1/": {"auth": auth},
+                "acr.example.io": {"identitytoken": "REFRESH"},
+                "ghcr.io": {"username": "u", "password": "p"}
+            }})
+            .to_string(),
+        )
+        .unwrap();
+        let hub = Credentials::Basic {
+            username: "hubuser".into(),
+            password: "hubpass".into(),
+        };
+        for host in ["index.docker.io", "docker.io", "registry-1.docker.io"] {
+            assert_eq!(
+                docker_config_credentials_at(&path, host).unwrap(),
+                hub,
+                "{host}"
+            );
+        }
+        assert_eq!(
+            docker_config_credentials_at(&path, "acr.example.io").unwrap(),
+            Credentials::IdentityToken("REFRESH".into())
+        );
+        assert_eq!(
+            docker_config_credentials_at(&path, "ghcr.io").unwrap(),
+            Credentials::Basic {
+                username: "u".into(),
+                password: "p".into()
+            }
+        );
+        assert_eq!(
+            docker_config_credentials_at(&path, "quay.io").unwrap(),
+            Credentials::Anonymous
+        );
+        assert_eq!(
+            docker_config_credentials_at(&dir.path().join("missing.json"), "ghcr.io").unwrap(),
+            Credentials::Anonymous
+        );
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(docker_config_credentials_at(&path, "ghcr.io")
+            .unwrap_err()
+            .contains("cannot parse Docker config"));
+        // A credential helper that does not exist is an error naming it, not anonymous access.
+        std::fs::write(
+            &path,
+            r#"{"credHelpers": {"ghcr.io": "fluxverify-no-such-helper"}}"#,
+        )
+        .unwrap();
+        assert!(docker_config_credentials_at(&path, "ghcr.io").is_err());
     }
 
     #[test]

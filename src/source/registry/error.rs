@@ -4,27 +4,7 @@
 
 use std::fmt;
 
-/// Quotes a string the way Go's `%q` verb does for the printable ASCII that URLs, digests and
-/// media types consist of; other characters are escaped as Go would escape them.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+use crate::golang::quote::go_quote;
 
 /// Which HTTP request a failure belongs to: Go prints `<METHOD> "<url>"` in front of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,14 +7,13 @@
 //! - [`TrustPolicyDocument::applicable_statement`] is `GetApplicableTrustPolicy`.
 //! - [`TrustPolicyStatement::verification_level`] applies `override` to give the `custom` level.
 
-mod gojson;
 pub mod level;
 
 pub use level::{verification_level, Action, LevelError, ValidationType, VerificationLevel};
 
+use crate::golang::json::{self, Kind, Raw, Wording};
 use crate::pki::chain::go_quote;
 use crate::trust::dn::{self, DnError, DnMap};
-use gojson::Value;
 use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -308,12 +307,18 @@ impl TrustPolicyDocument {
     /// Reads `trustpolicy.json` bytes as Flux or the notation CLI does.
     pub fn parse(bytes: &[u8], dialect: Dialect) -> Result<Self, ParseError> {
         let value = match dialect {
-            Dialect::Flux => gojson::parse(bytes).map_err(ParseError::Flux)?,
-            Dialect::Notation => gojson::parse_first(bytes).map_err(ParseError::Notation)?,
+            // Flux's `json.Unmarshal`: one value and nothing after it.
+            Dialect::Flux => json::check_valid_worded(bytes, Wording::Go127)
+                .map(|()| Raw(bytes))
+                .map_err(ParseError::Flux)?,
+            // The notation CLI's `json.NewDecoder(file).Decode`: the first value only.
+            Dialect::Notation => {
+                json::first_value(bytes, Wording::Go127).map_err(ParseError::Notation)?
+            }
         };
         let mut doc = Self::default();
         let mut decoder = Decoder::default();
-        decoder.document(&value, &mut doc);
+        decoder.document(value, &mut doc);
         match (decoder.error, dialect) {
             (Some(e), Dialect::Flux) => Err(ParseError::Flux(e)),
             (Some(e), Dialect::Notation) => Err(ParseError::Notation(e)),
@@ -560,15 +565,15 @@ fn field_for(key: &str, fields: &[&'static str]) -> Option<&'static str> {
     fields
         .iter()
         .find(|f| **f == key)
-        .or_else(|| fields.iter().find(|f| gojson::fold_eq(key, f)))
+        .or_else(|| fields.iter().find(|f| json::field_matches(key, f)))
         .copied()
 }
 
 impl Decoder {
-    fn type_error(&mut self, value: &Value, go_type: &str) {
+    fn type_error(&mut self, value: Raw<'_>, go_type: &str) {
         if self.error.is_none() {
-            self.error = Some(gojson::type_error(
-                value,
+            self.error = Some(json::unmarshal_type_error(
+                value.kind().go_name(),
                 self.go_struct,
                 &self.path.join("."),
                 go_type,
@@ -579,11 +584,11 @@ impl Decoder {
     /// Runs `f` for each known field of an object, with Go's error context.
     fn object<T>(
         &mut self,
-        members: &[(String, Value)],
+        members: &[(String, Raw<'_>)],
         go_struct: &'static str,
         fields: &[&'static str],
         target: &mut T,
-        mut f: impl FnMut(&mut Self, &'static str, &Value, &mut T),
+        mut f: impl FnMut(&mut Self, &'static str, Raw<'_>, &mut T),
     ) {
         let saved_struct = self.go_struct;
         let depth = self.path.len();
@@ -591,18 +596,18 @@ impl Decoder {
             if let Some(field) = field_for(key, fields) {
                 self.go_struct = go_struct;
                 self.path.push(field);
-                f(self, field, value, target);
+                f(self, field, *value, target);
                 self.path.truncate(depth);
                 self.go_struct = saved_struct;
             }
         }
     }
 
-    fn document(&mut self, value: &Value, doc: &mut TrustPolicyDocument) {
-        match value {
-            Value::Null => {}
-            Value::Object(members) => self.object(
-                members,
+    fn document(&mut self, value: Raw<'_>, doc: &mut TrustPolicyDocument) {
+        match value.kind() {
+            Kind::Null => {}
+            Kind::Object => self.object(
+                &value.members(),
                 "OCIDocument",
                 &["version", "trustPolicies"],
                 doc,
@@ -611,54 +616,56 @@ impl Decoder {
                     _ => d.statements(v, &mut doc.trust_policies),
                 },
             ),
-            other => self.type_error(other, "trustpolicy.OCIDocument"),
+            _ => self.type_error(value, "trustpolicy.OCIDocument"),
         }
     }
 
-    fn string(&mut self, value: &Value, target: &mut String, go_type: &str) {
-        match value {
-            Value::Null => {}
-            Value::String(s) => *target = s.clone(),
-            other => self.type_error(other, go_type),
+    fn string(&mut self, value: Raw<'_>, target: &mut String, go_type: &str) {
+        match value.kind() {
+            Kind::Null => {}
+            Kind::String => *target = value.as_str().unwrap_or_default(),
+            _ => self.type_error(value, go_type),
         }
     }
 
-    fn strings(&mut self, value: &Value, target: &mut Vec<String>) {
-        match value {
-            Value::Null => target.clear(),
-            Value::Array(items) => {
+    fn strings(&mut self, value: Raw<'_>, target: &mut Vec<String>) {
+        match value.kind() {
+            Kind::Null => target.clear(),
+            Kind::Array => {
+                let items = value.elements();
                 target.resize(items.len().max(target.len()), String::new());
-                for (slot, item) in target.iter_mut().zip(items) {
+                for (slot, item) in target.iter_mut().zip(items.iter().copied()) {
                     self.string(item, slot, "string");
                 }
                 target.truncate(items.len());
             }
-            other => self.type_error(other, "[]string"),
+            _ => self.type_error(value, "[]string"),
         }
     }
 
-    fn statements(&mut self, value: &Value, target: &mut Vec<TrustPolicyStatement>) {
-        match value {
-            Value::Null => target.clear(),
-            Value::Array(items) => {
+    fn statements(&mut self, value: Raw<'_>, target: &mut Vec<TrustPolicyStatement>) {
+        match value.kind() {
+            Kind::Null => target.clear(),
+            Kind::Array => {
+                let items = value.elements();
                 target.resize(
                     items.len().max(target.len()),
                     TrustPolicyStatement::default(),
                 );
-                for (slot, item) in target.iter_mut().zip(items) {
+                for (slot, item) in target.iter_mut().zip(items.iter().copied()) {
                     self.statement(item, slot);
                 }
                 target.truncate(items.len());
             }
-            other => self.type_error(other, "[]trustpolicy.OCITrustPolicy"),
+            _ => self.type_error(value, "[]trustpolicy.OCITrustPolicy"),
         }
     }
 
-    fn statement(&mut self, value: &Value, target: &mut TrustPolicyStatement) {
-        match value {
-            Value::Null => {}
-            Value::Object(members) => self.object(
-                members,
+    fn statement(&mut self, value: Raw<'_>, target: &mut TrustPolicyStatement) {
+        match value.kind() {
+            Kind::Null => {}
+            Kind::Object => self.object(
+                &value.members(),
                 "OCITrustPolicy",
                 &[
                     "name",
@@ -678,15 +685,15 @@ impl Decoder {
                     _ => d.strings(v, &mut s.trusted_identities),
                 },
             ),
-            other => self.type_error(other, "trustpolicy.OCITrustPolicy"),
+            _ => self.type_error(value, "trustpolicy.OCITrustPolicy"),
         }
     }
 
-    fn signature_verification(&mut self, value: &Value, target: &mut SignatureVerification) {
-        match value {
-            Value::Null => {}
-            Value::Object(members) => self.object(
-                members,
+    fn signature_verification(&mut self, value: Raw<'_>, target: &mut SignatureVerification) {
+        match value.kind() {
+            Kind::Null => {}
+            Kind::Object => self.object(
+                &value.members(),
                 "SignatureVerification",
                 &["level", "override", "verifyTimestamp"],
                 target,
@@ -700,23 +707,23 @@ impl Decoder {
                     ),
                 },
             ),
-            other => self.type_error(other, "trustpolicy.SignatureVerification"),
+            _ => self.type_error(value, "trustpolicy.SignatureVerification"),
         }
     }
 
-    fn overrides(&mut self, value: &Value, target: &mut BTreeMap<String, String>) {
-        match value {
-            Value::Null => target.clear(),
+    fn overrides(&mut self, value: Raw<'_>, target: &mut BTreeMap<String, String>) {
+        match value.kind() {
+            Kind::Null => target.clear(),
             // Go decodes into the existing map: a repeated `override` adds to it.
-            Value::Object(members) => {
-                for (key, v) in members {
+            Kind::Object => {
+                for (key, v) in value.members() {
                     let mut action = String::new();
                     self.string(v, &mut action, "trustpolicy.ValidationAction");
                     target.insert(key.clone(), action);
                 }
             }
-            other => self.type_error(
-                other,
+            _ => self.type_error(
+                value,
                 "map[trustpolicy.ValidationType]trustpolicy.ValidationAction",
             ),
         }
@@ -791,6 +798,29 @@ mod tests {
         assert_eq!(
             e("[]"),
             "error occurred while parsing trustpolicy.json: json: cannot unmarshal array into Go value of type trustpolicy.OCIDocument"
+        );
+        // Go's nesting limit of 10000 levels, counting the document object; an unknown field
+        // may nest up to it without changing the result.
+        let nested = |n: usize| {
+            format!(
+                r#"{{"version":"1.0","x":{}{}}}"#,
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        assert_eq!(flux(&nested(9_999)).map(|d| d.version), Ok("1.0".into()));
+        for n in [10_000, 100_000] {
+            assert_eq!(
+                e(&nested(n)),
+                "error occurred while parsing trustpolicy.json: invalid character '[' exceeded max depth"
+            );
+        }
+        let n =
+            TrustPolicyDocument::parse(nested(10_000).as_bytes(), Dialect::Notation).unwrap_err();
+        assert_eq!(n.json_error(), "invalid character '[' exceeded max depth");
+        assert_eq!(
+            e("{\"version\": \"1.0\n\"}"),
+            "error occurred while parsing trustpolicy.json: invalid character '\\n' in string"
         );
         // The notation CLI ignores trailing data and prints one generic message.
         let n =

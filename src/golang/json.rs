@@ -1,31 +1,47 @@
-//! Just enough of Go's `encoding/json` and `encoding/base64` to read JWS envelopes and payloads
-//! the way notation-go does, with Go's error texts.
+//! The parts of Go's `encoding/json` whose outcomes and error texts reach users: the syntax
+//! scanner (`checkValid`), lazy reading of validated values, struct field matching and
+//! `UnmarshalTypeError` texts. Used for trust policies (Flux's `json.Unmarshal`, the notation
+//! CLI's `json.Decoder`) and for JWS envelopes and payloads (notation-go).
 //!
-//! Why by hand: notation's messages embed Go's decoder errors verbatim (`invalid character 'i'
-//! looking for beginning of value`, `illegal base64 data at input byte 242`), and Go's JSON
-//! rules differ from serde_json's (case-insensitive field names, last duplicate wins, nesting up
-//! to 10000, invalid UTF-8 replaced rather than refused). The scanner below validates a whole
-//! document first, as Go's `checkValid` does, and never recurses, so deep nesting cannot
-//! overflow the stack. Values are then read lazily from validated byte ranges.
+//! Why by hand: Flux and notation print Go's decoder errors verbatim (`invalid character 'i'
+//! looking for beginning of value`), and Go's rules differ from serde_json's where outcomes
+//! change: keys match fields case-insensitively, the last duplicate key wins (decoding again
+//! into what is there), `null` leaves a field as it is, nesting is allowed up to 10000 levels,
+//! a BOM and trailing data are refused, invalid UTF-8 in strings is replaced, not refused.
+//! The scanner validates a whole document first, as Go's `checkValid` does, and never
+//! recurses, so deep nesting cannot exhaust the stack. Values are then read lazily from the
+//! validated byte ranges ([`Raw`]); callers descend only into the fields they know.
+use super::quote::go_quote_rune;
 
-/// Go's nesting limit (`maxNestingDepth`).
-const MAX_DEPTH: usize = 10_000;
+/// Which Go release's words the scanner uses where they changed. Go up to 1.26 (and Flux's
+/// own tests) call a control character inside a string `in string literal`; the Go 1.27
+/// build the upstream vectors were observed with says `in string` (vector "invalid character
+/// in string should fail verification" in tests/vectors/upstream/cases.json).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wording {
+    /// `in string literal`.
+    Go126,
+    /// `in string`.
+    Go127,
+}
 
-/// Go's `quoteChar`: how a byte is shown in a syntax error.
-fn quote_char(c: u8) -> String {
-    match c {
-        b'\'' => "'\\''".to_string(),
-        b'"' => "'\"'".to_string(),
-        _ => {
-            let q = crate::pki::chain::go_quote(&char::from(c).to_string());
-            let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or_default();
-            format!("'{inner}'")
+impl Wording {
+    fn control_in_string(self) -> &'static str {
+        match self {
+            Wording::Go126 => "in string literal",
+            Wording::Go127 => "in string",
         }
     }
 }
 
+/// Go's nesting limit (`maxNestingDepth`).
+const MAX_DEPTH: usize = 10_000;
+
 fn invalid(c: u8, context: &str) -> String {
-    format!("invalid character {} {context}", quote_char(c))
+    format!(
+        "invalid character {} {context}",
+        go_quote_rune(char::from(c))
+    )
 }
 
 const UNEXPECTED_END: &str = "unexpected end of JSON input";
@@ -37,6 +53,17 @@ fn is_space(c: u8) -> bool {
 struct Scanner<'a> {
     data: &'a [u8],
     pos: usize,
+    wording: Wording,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(data: &'a [u8], wording: Wording) -> Self {
+        Scanner {
+            data,
+            pos: 0,
+            wording,
+        }
+    }
 }
 
 impl Scanner<'_> {
@@ -73,7 +100,7 @@ impl Scanner<'_> {
                     }
                     c => return Err(invalid(c, "in string escape code")),
                 },
-                c if c < 0x20 => return Err(invalid(c, "in string literal")),
+                c if c < 0x20 => return Err(invalid(c, self.wording.control_in_string())),
                 _ => {}
             }
         }
@@ -253,8 +280,14 @@ impl Scanner<'_> {
 }
 
 /// Go's `json.Unmarshal` syntax check (`checkValid`): the whole input must be one value.
+/// Worded as Go up to 1.26 (see [`Wording`]).
 pub(crate) fn check_valid(data: &[u8]) -> Result<(), String> {
-    let mut s = Scanner { data, pos: 0 };
+    check_valid_worded(data, Wording::Go126)
+}
+
+/// [`check_valid`] with a chosen Go release's wording.
+pub(crate) fn check_valid_worded(data: &[u8], wording: Wording) -> Result<(), String> {
+    let mut s = Scanner::new(data, wording);
     s.value()?;
     s.skip_space();
     match s.peek() {
@@ -263,17 +296,24 @@ pub(crate) fn check_valid(data: &[u8]) -> Result<(), String> {
     }
 }
 
+/// The first JSON value of `data` (leading space skipped, trailing input ignored), with the
+/// scanner's own errors: empty or cut-off input is `unexpected end of JSON input`.
+pub(crate) fn first_value(data: &[u8], wording: Wording) -> Result<Raw<'_>, String> {
+    let mut s = Scanner::new(data, wording);
+    s.skip_space();
+    let start = s.pos;
+    s.value()?;
+    Ok(Raw(data.get(start..s.pos).unwrap_or_default()))
+}
+
 /// Go's `json.Decoder.Decode` for the first value of `data` (what golang-jwt uses for claims):
 /// trailing input is ignored; empty input is `EOF`, a cut-off value `unexpected EOF`.
 pub(crate) fn decoder_first_value(data: &[u8]) -> Result<&[u8], String> {
-    let mut s = Scanner { data, pos: 0 };
-    s.skip_space();
-    if s.peek().is_none() {
+    if data.iter().all(|c| is_space(*c)) {
         return Err("EOF".into());
     }
-    let start = s.pos;
-    match s.value() {
-        Ok(()) => Ok(data.get(start..s.pos).unwrap_or_default()),
+    match first_value(data, Wording::Go126) {
+        Ok(raw) => Ok(raw.0),
         Err(e) if e == UNEXPECTED_END => Err("unexpected EOF".into()),
         Err(e) => Err(e),
     }
@@ -340,7 +380,10 @@ impl<'a> Raw<'a> {
         if data.first() != Some(&b'{') {
             return out;
         }
-        let mut s = Scanner { data, pos: 1 };
+        let mut s = Scanner {
+            pos: 1,
+            ..Scanner::new(data, Wording::Go126)
+        };
         loop {
             s.skip_space();
             match s.peek() {
@@ -377,7 +420,10 @@ impl<'a> Raw<'a> {
         if data.first() != Some(&b'[') {
             return out;
         }
-        let mut s = Scanner { data, pos: 1 };
+        let mut s = Scanner {
+            pos: 1,
+            ..Scanner::new(data, Wording::Go126)
+        };
         s.skip_space();
         if s.peek() == Some(b']') {
             return out;
@@ -476,8 +522,10 @@ fn decode_string(quoted: &[u8]) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// Go's struct field matching: exact name, else case folding (with Go's special folds of
-/// U+017F to `S` and U+212A to `K`).
+/// Go's struct field matching of an object key: the exact name, else Go's case folding
+/// (`foldName`: ASCII letters to upper case, other runes to the smallest rune of their
+/// `unicode.SimpleFold` orbit). Field names here are ASCII, and the only non-ASCII runes
+/// whose orbit holds an ASCII letter are U+017F (with `S`) and U+212A (with `K`).
 pub(crate) fn field_matches(key: &str, field: &str) -> bool {
     if key == field {
         return true;
@@ -490,88 +538,19 @@ pub(crate) fn field_matches(key: &str, field: &str) -> bool {
     key.chars().map(fold).eq(field.chars().map(fold))
 }
 
-/// Go's `encoding/base64` decoding (non-strict): `\r` and `\n` are skipped, trailing bits are
-/// ignored, and errors name the offending input byte (`illegal base64 data at input byte N`).
-pub(crate) fn base64_decode(input: &[u8], url: bool, padded: bool) -> Result<Vec<u8>, String> {
-    let err = |n: usize| format!("illegal base64 data at input byte {n}");
-    let value = |c: u8| -> Option<u8> {
-        match c {
-            b'A'..=b'Z' => Some(c - b'A'),
-            b'a'..=b'z' => Some(c - b'a' + 26),
-            b'0'..=b'9' => Some(c - b'0' + 52),
-            b'+' if !url => Some(62),
-            b'/' if !url => Some(63),
-            b'-' if url => Some(62),
-            b'_' if url => Some(63),
-            _ => None,
-        }
-    };
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
-    let mut si = 0usize;
-    loop {
-        // One quantum (Go's decodeQuantum).
-        let mut buf = [0u8; 4];
-        let mut dlen = 4;
-        let mut j = 0usize;
-        let mut finished = false;
-        while j < 4 {
-            let Some(&c) = input.get(si) else {
-                if j == 0 {
-                    return Ok(out);
-                }
-                if j == 1 || padded {
-                    return Err(err(si - j));
-                }
-                dlen = j;
-                finished = true;
-                break;
-            };
-            si += 1;
-            if let Some(v) = value(c) {
-                if let Some(slot) = buf.get_mut(j) {
-                    *slot = v;
-                }
-                j += 1;
-                continue;
-            }
-            if c == b'\n' || c == b'\r' {
-                continue;
-            }
-            if !padded || c != b'=' {
-                return Err(err(si - 1));
-            }
-            // Padding.
-            match j {
-                0 | 1 => return Err(err(si - 1)),
-                2 => {
-                    while matches!(input.get(si), Some(b'\n' | b'\r')) {
-                        si += 1;
-                    }
-                    match input.get(si) {
-                        None => return Err(err(input.len())),
-                        Some(b'=') => si += 1,
-                        Some(_) => return Err(err(si - 1)),
-                    }
-                }
-                _ => {}
-            }
-            while matches!(input.get(si), Some(b'\n' | b'\r')) {
-                si += 1;
-            }
-            if si < input.len() {
-                return Err(err(si));
-            }
-            dlen = j;
-            finished = true;
-            break;
-        }
-        let [a, b, c, d] = buf.map(u32::from);
-        let val = (a << 18) | (b << 12) | (c << 6) | d;
-        let bytes = [(val >> 16) as u8, (val >> 8) as u8, val as u8];
-        out.extend_from_slice(bytes.get(..dlen.saturating_sub(1)).unwrap_or_default());
-        if finished {
-            return Ok(out);
-        }
+/// Go's `UnmarshalTypeError` text. `value` is what Go names (a [`Kind::go_name`], or
+/// `number 1.5` for numbers that do not fit); `go_struct` and `field` (a dotted path) are
+/// empty for a value outside any struct.
+pub(crate) fn unmarshal_type_error(
+    value: &str,
+    go_struct: &str,
+    field: &str,
+    go_type: &str,
+) -> String {
+    if go_struct.is_empty() && field.is_empty() {
+        format!("json: cannot unmarshal {value} into Go value of type {go_type}")
+    } else {
+        format!("json: cannot unmarshal {value} into Go struct field {go_struct}.{field} of type {go_type}")
     }
 }
 
@@ -579,138 +558,214 @@ pub(crate) fn base64_decode(input: &[u8], url: bool, padded: bool) -> Result<Vec
 mod tests {
     use super::*;
 
+    fn check(input: &str) -> Result<(), String> {
+        check_valid(input.as_bytes())
+    }
+
     #[test]
     fn syntax_errors_read_like_go() {
-        let cases: &[(&str, &str)] = &[
+        let cases: &[(&[u8], &str)] = &[
             (
-                "invalid signature.",
+                b"invalid signature.",
                 "invalid character 'i' looking for beginning of value",
             ),
-            ("", "unexpected end of JSON input"),
-            ("{", "unexpected end of JSON input"),
-            ("{\"a\"", "unexpected end of JSON input"),
-            ("{\"a\" 1}", "invalid character '1' after object key"),
+            (b"", "unexpected end of JSON input"),
+            (b"{", "unexpected end of JSON input"),
+            (b"{\"a\":", "unexpected end of JSON input"),
+            (b"{\"a\"", "unexpected end of JSON input"),
+            (b"{\"a\" 1}", "invalid character '1' after object key"),
             (
-                "{\"a\":1 \"b\"}",
+                b"{\"a\":1 \"b\"}",
                 "invalid character '\"' after object key:value pair",
             ),
             (
-                "{1}",
+                b"{1}",
                 "invalid character '1' looking for beginning of object key string",
             ),
-            ("[1 2]", "invalid character '2' after array element"),
-            ("{} x", "invalid character 'x' after top-level value"),
-            ("\"a\u{1}\"", "invalid character '\\x01' in string literal"),
-            ("\"\\q\"", "invalid character 'q' in string escape code"),
             (
-                "\"\\u12g4\"",
+                b"{\"a\":1,}",
+                "invalid character '}' looking for beginning of object key string",
+            ),
+            (b"[1 2]", "invalid character '2' after array element"),
+            (b"[1}", "invalid character '}' after array element"),
+            (
+                b"[1,]",
+                "invalid character ']' looking for beginning of value",
+            ),
+            (b"{} x", "invalid character 'x' after top-level value"),
+            (b"\"a\x01\"", "invalid character '\\x01' in string literal"),
+            (b"\"\\q\"", "invalid character 'q' in string escape code"),
+            (
+                b"\"\\u12g4\"",
                 "invalid character 'g' in \\u hexadecimal character escape",
             ),
-            ("-x", "invalid character 'x' in numeric literal"),
+            (b"-x", "invalid character 'x' in numeric literal"),
+            (b"-", "unexpected end of JSON input"),
             (
-                "1.x",
+                b"1.x",
                 "invalid character 'x' after decimal point in numeric literal",
             ),
             (
-                "1ex",
+                b"1ex",
                 "invalid character 'x' in exponent of numeric literal",
             ),
             (
-                "trUe",
+                b"trUe",
                 "invalid character 'U' in literal true (expecting 'u')",
             ),
-            ("nul", "unexpected end of JSON input"),
-            ("01", "invalid character '1' after top-level value"),
             (
-                "'a'",
+                b"tru ",
+                "invalid character ' ' in literal true (expecting 'e')",
+            ),
+            (b"nul", "unexpected end of JSON input"),
+            (b"01", "invalid character '1' after top-level value"),
+            (
+                b"'a'",
                 "invalid character '\\'' looking for beginning of value",
+            ),
+            (
+                "\u{feff}{}".as_bytes(),
+                "invalid character 'ï' looking for beginning of value",
+            ),
+            (
+                b"\x01",
+                "invalid character '\\x01' looking for beginning of value",
+            ),
+            (
+                b"\xff",
+                "invalid character '\u{ff}' looking for beginning of value",
+            ),
+            (
+                b"\x85",
+                "invalid character '\\u0085' looking for beginning of value",
             ),
         ];
         for (input, want) in cases {
-            assert_eq!(
-                check_valid(input.as_bytes()),
-                Err(want.to_string()),
-                "{input:?}"
-            );
+            assert_eq!(check_valid(input), Err(want.to_string()), "{input:?}");
         }
         for ok in [
             "{}",
             " [1, -0.5e+3, true, false, null, \"\\u00e9\\n\"] ",
             "{\"a\":{\"b\":[]}}",
+            "0",
+            "-0.0E-7",
         ] {
-            assert_eq!(check_valid(ok.as_bytes()), Ok(()), "{ok:?}");
+            assert_eq!(check(ok), Ok(()), "{ok:?}");
         }
+    }
+
+    #[test]
+    fn wording_of_control_characters_by_release() {
+        assert_eq!(
+            check_valid_worded(b"\"a\nb\"", Wording::Go127),
+            Err("invalid character '\\n' in string".into())
+        );
+        assert_eq!(
+            check_valid_worded(b"\"a\nb\"", Wording::Go126),
+            Err("invalid character '\\n' in string literal".into())
+        );
+        assert_eq!(
+            first_value(b"[\"\t\"]", Wording::Go127).map(|r| r.0),
+            Err("invalid character '\\t' in string".into())
+        );
     }
 
     #[test]
     fn nesting_is_bounded_without_recursion() {
         let deep = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
-        assert_eq!(check_valid(deep.as_bytes()), Ok(()));
+        assert_eq!(check(&deep), Ok(()));
         let deeper = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert_eq!(
-            check_valid(deeper.as_bytes()),
+            check(&deeper),
+            Err("invalid character '[' exceeded max depth".to_string())
+        );
+        let far = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(
+            check(&far),
             Err("invalid character '[' exceeded max depth".to_string())
         );
         let unclosed = "{\"a\":".repeat(200_000);
         assert_eq!(
-            check_valid(unclosed.as_bytes()),
+            check(&unclosed),
             Err("invalid character '{' exceeded max depth".into())
         );
+        // Reading a deep validated value lazily does not recurse either.
+        let raw = first_value(deep.as_bytes(), Wording::Go127).unwrap();
+        assert_eq!(raw.kind(), Kind::Array);
+        assert_eq!(raw.elements().len(), 1);
+        assert_eq!(raw.elements()[0].elements().len(), 1);
     }
 
     #[test]
-    fn members_strings_and_folding() {
-        let doc = br#"{"a": "x\u00e9\ud83d\ude00", "B":[1,"2"], "a":null}"#;
+    fn first_value_and_decoder() {
+        assert_eq!(
+            first_value(b" {\"a\":1} trailing", Wording::Go127).map(|r| r.0),
+            Ok(&b"{\"a\":1}"[..])
+        );
+        assert_eq!(
+            first_value(b"  ", Wording::Go127).map(|r| r.0),
+            Err("unexpected end of JSON input".into())
+        );
+        assert_eq!(decoder_first_value(b" \n"), Err("EOF".into()));
+        assert_eq!(decoder_first_value(b"{\"a\""), Err("unexpected EOF".into()));
+        assert_eq!(decoder_first_value(b"[1] [2]"), Ok(&b"[1]"[..]));
+        assert_eq!(
+            decoder_first_value(b"[1 2]"),
+            Err("invalid character '2' after array element".into())
+        );
+    }
+
+    #[test]
+    fn members_strings_and_numbers() {
+        let doc = br#"{"a": "x\u00e9\ud83d\ude00\n", "B":[1,"2"], "a":null, "n": -2.5e3}"#;
         check_valid(doc).unwrap();
         let m = Raw(doc).members();
-        assert_eq!(m.len(), 3);
-        assert_eq!(m[0].1.as_str().as_deref(), Some("x\u{e9}\u{1f600}"));
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[0].0, "a");
+        assert_eq!(m[0].1.as_str().as_deref(), Some("x\u{e9}\u{1f600}\n"));
+        assert_eq!(m[1].1.kind(), Kind::Array);
         assert_eq!(m[1].1.elements().len(), 2);
+        assert_eq!(m[1].1.elements()[1].as_str().as_deref(), Some("2"));
         assert_eq!(m[2].1.kind(), Kind::Null);
-        assert!(field_matches("X5C", "x5c"));
-        assert!(field_matches("\u{17f}ignature", "signature"));
-        assert!(!field_matches("x5", "x5c"));
+        assert_eq!(m[3].1.as_number_text(), Some("-2.5e3"));
+        assert_eq!(m[3].1.as_str(), None);
+        assert!(Raw(b"[]").elements().is_empty());
+        assert!(Raw(b"{}").members().is_empty());
+        assert!(Raw(b"[]").members().is_empty());
     }
 
     #[test]
-    fn base64_like_go() {
+    fn strings_decode_like_go_unquote() {
+        let s = |quoted: &[u8]| decode_string(quoted);
+        assert_eq!(s(b"\"\xff\""), "\u{fffd}");
+        assert_eq!(s(br#""\ud800x""#), "\u{fffd}x");
+        assert_eq!(s(br#""\ud800\u0041""#), "\u{fffd}A");
+        assert_eq!(s(br#""\udc00""#), "\u{fffd}");
+        assert_eq!(s(br#""\b\f\r\t\/\\\"""#), "\u{8}\u{c}\r\t/\\\"");
+    }
+
+    #[test]
+    fn field_matching_folds_like_go() {
+        assert!(field_matches("X5C", "x5c"));
+        assert!(field_matches("TRUSTPOLICIES", "trustPolicies"));
+        assert!(field_matches("\u{17f}ignature", "signature"));
+        assert!(field_matches("\u{212a}ey", "key"));
+        assert!(!field_matches("x5", "x5c"));
+        assert!(!field_matches("trust_policies", "trustPolicies"));
+        // Go's fold orbits keep the dotless i and ligatures apart from ASCII.
+        assert!(!field_matches("na\u{131}me", "name"));
+        assert!(!field_matches("veri\u{fb01}cation", "verification"));
+    }
+
+    #[test]
+    fn type_errors() {
         assert_eq!(
-            base64_decode(b"aGVsbG8", true, false),
-            Ok(b"hello".to_vec())
+            unmarshal_type_error("array", "", "", "trustpolicy.OCIDocument"),
+            "json: cannot unmarshal array into Go value of type trustpolicy.OCIDocument"
         );
         assert_eq!(
-            base64_decode(b"aGVs\nbG8", true, false),
-            Ok(b"hello".to_vec())
+            unmarshal_type_error("number", "OCIDocument", "version", "string"),
+            "json: cannot unmarshal number into Go struct field OCIDocument.version of type string"
         );
-        assert_eq!(
-            base64_decode(b"aGVsbG8=", true, false),
-            Err("illegal base64 data at input byte 7".into())
-        );
-        assert_eq!(
-            base64_decode(b"aGVsbG8=", false, true),
-            Ok(b"hello".to_vec())
-        );
-        assert_eq!(
-            base64_decode(b"aGVsbG8", false, true),
-            Err("illegal base64 data at input byte 4".into())
-        );
-        assert_eq!(
-            base64_decode(b"a", true, false),
-            Err("illegal base64 data at input byte 0".into())
-        );
-        assert_eq!(
-            base64_decode(b"ab+c", true, false),
-            Err("illegal base64 data at input byte 2".into())
-        );
-        assert_eq!(
-            base64_decode(b"aGVsbA==x", false, true),
-            Err("illegal base64 data at input byte 8".into())
-        );
-        // Non-zero trailing bits are ignored (Go's non-strict mode).
-        assert_eq!(
-            base64_decode(b"aGVsbG9", true, false),
-            Ok(b"hello".to_vec())
-        );
-        assert_eq!(base64_decode(b"", true, false), Ok(Vec::new()));
     }
 }

@@ -1,0 +1,53 @@
+//! Go's `time` layouts as notation prints them in messages.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+/// Go's `time.RFC1123Z` layout (`Mon, 02 Jan 2006 15:04:05 -0700`) in the time's own offset.
+pub fn rfc1123z<Tz: TimeZone>(t: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+/// Go's `time.Time.String()` for a UTC time (`2006-01-02 15:04:05.999999999 +0000 UTC`), used
+/// in CRL messages.
+pub(crate) fn time_string(t: DateTime<Utc>) -> String {
+    let base = t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let nanos = t.timestamp_subsec_nanos();
+    let frac = if nanos == 0 {
+        String::new()
+    } else {
+        let digits = format!(".{nanos:09}");
+        digits.trim_end_matches('0').to_string()
+    };
+    format!("{base}{frac} +0000 UTC")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn rfc1123z_like_go() {
+        let t = DateTime::parse_from_rfc3339("2099-09-18T11:54:34Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(rfc1123z(&t), "Fri, 18 Sep 2099 11:54:34 +0000");
+        let east = t.with_timezone(&FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
+        assert_eq!(rfc1123z(&east), "Fri, 18 Sep 2099 17:24:34 +0530");
+        let t = DateTime::parse_from_rfc3339("2024-01-02T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(rfc1123z(&t), "Tue, 02 Jan 2024 00:00:00 +0000");
+    }
+
+    #[test]
+    fn time_strings() {
+        let t = DateTime::<Utc>::from_timestamp(1_703_505_600, 0).unwrap();
+        assert_eq!(time_string(t), "2023-12-25 12:00:00 +0000 UTC");
+        let t = DateTime::<Utc>::from_timestamp(1_703_505_600, 120_000_000).unwrap();
+        assert_eq!(time_string(t), "2023-12-25 12:00:00.12 +0000 UTC");
+    }
+}
