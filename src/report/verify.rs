@@ -7,6 +7,7 @@ use crate::verify::outcome::{
     LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
     VerifyError,
 };
+use crate::pki::revocation::{ChainRevocation, Purpose, RevocationMode};
 use crate::verify::Mode;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -136,6 +137,7 @@ impl VerifyReport {
         json!({
             "mode": self.mode.name(),
             "fluxVersion": self.flux_version.to_string(),
+            "revocationMode": self.revocation_mode().to_string(),
             "reference": self.reference,
             "artifactReference": self.verification.artifact_reference,
             "artifact": artifact,
@@ -188,6 +190,11 @@ impl VerifyReport {
         }
     }
 
+    /// The revocation methods in force for this mode and source-controller version.
+    pub fn revocation_mode(&self) -> RevocationMode {
+        crate::verify::stages::revocation_config(self.mode, self.flux_version).mode
+    }
+
     /// The text report. In notation mode the CLI prints [`Self::notation_cli_lines`] after it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -204,6 +211,7 @@ impl VerifyReport {
             Mode::Notation => "notation (CLI v1.3.2)".to_string(),
         };
         let _ = writeln!(out, "Mode:       {mode}");
+        let _ = writeln!(out, "Revocation: {}", self.revocation_mode());
         match &self.policy {
             Some(p) => {
                 let _ = writeln!(
@@ -315,7 +323,92 @@ fn signature_json(entry: &SignatureEntry) -> Value {
             "error": r.error.as_ref().map(ToString::to_string),
             "status": validation_status(r),
         })).collect::<Vec<_>>()).unwrap_or_default(),
+        "revocation": outcome.map(|o| revocation_json(&o.facts.revocation)).unwrap_or_default(),
     })
+}
+
+fn chain_name(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::CodeSigning => "signing",
+        Purpose::Timestamping => "timestamping",
+    }
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// One entry per certificate checked, signing chain first; a chain whose check could not run
+/// is one entry with its error and no subject.
+fn revocation_json(chains: &[ChainRevocation]) -> Vec<Value> {
+    let mut entries = Vec::new();
+    for chain in chains {
+        if let Some(error) = &chain.error {
+            entries.push(json!({
+                "chain": chain_name(chain.purpose),
+                "mode": chain.mode.to_string(),
+                "error": error,
+            }));
+        }
+        for cert in &chain.certificates {
+            entries.push(json!({
+                "chain": chain_name(chain.purpose),
+                "mode": chain.mode.to_string(),
+                "subject": cert.subject,
+                "status": cert.status.to_string(),
+                "method": cert.method.to_string(),
+                "durationMs": millis(cert.duration),
+                "servers": cert.servers.iter().map(|s| json!({
+                    "url": s.server,
+                    "method": s.method.to_string(),
+                    "result": s.status.to_string(),
+                    "error": s.error,
+                    "durationMs": millis(s.duration),
+                })).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    entries
+}
+
+/// One line per certificate: chain, subject, status, deciding method, servers and durations.
+fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
+    for chain in chains {
+        let name = chain_name(chain.purpose);
+        if let Some(error) = &chain.error {
+            let _ = writeln!(out, "         {name} chain ({}): not checked: {error}", chain.mode);
+        }
+        for cert in &chain.certificates {
+            let servers: Vec<String> = cert
+                .servers
+                .iter()
+                .filter(|s| !s.server.is_empty())
+                .map(|s| {
+                    let error = s.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                    format!(
+                        "{} {} {}{error} ({} ms)",
+                        s.method,
+                        s.server,
+                        s.status,
+                        millis(s.duration)
+                    )
+                })
+                .collect();
+            let asked = if servers.is_empty() {
+                "no server asked".to_string()
+            } else {
+                servers.join("; ")
+            };
+            let _ = writeln!(
+                out,
+                "         {name} {}: {} by {}, {asked}, {} ms",
+                crate::golang::quote::go_quote(&cert.subject),
+                cert.status,
+                cert.method,
+                millis(cert.duration)
+            );
+        }
+    }
 }
 
 fn write_signature(out: &mut String, entry: &SignatureEntry) {
@@ -350,6 +443,10 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
                 t.to_string(),
                 action.to_string()
             );
+            // A skipped signing-chain check still leaves the TSA chain's, which always runs.
+            if t == crate::verify::ValidationType::Revocation {
+                write_revocation(out, &outcome.facts.revocation);
+            }
             continue;
         };
         let (mark, text) = match &r.error {
@@ -366,6 +463,9 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
             r.validation.to_string(),
             r.action.to_string()
         );
+        if t == crate::verify::ValidationType::Revocation {
+            write_revocation(out, &outcome.facts.revocation);
+        }
     }
     if let Some(error) = &outcome.error {
         if !outcome.results.iter().any(|r| r.is_critical()) {
