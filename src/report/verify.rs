@@ -678,4 +678,107 @@ mod tests {
             )]
         );
     }
+
+    fn revocation_details() -> Vec<ChainRevocation> {
+        use crate::pki::revocation::{CertResult, RevocationMethod, RevocationStatus, ServerResult};
+        use std::time::Duration;
+        let leaf = CertResult {
+            subject: "CN=leaf,O=Notary".into(),
+            status: RevocationStatus::Ok,
+            method: RevocationMethod::OcspFallbackCrl,
+            servers: vec![
+                ServerResult {
+                    server: "http://localhost:10087/ocsp".into(),
+                    method: RevocationMethod::Ocsp,
+                    status: RevocationStatus::Unknown,
+                    error: Some("OCSP responder unavailable".into()),
+                    duration: Duration::from_millis(12),
+                },
+                ServerResult {
+                    server: "http://localhost:10086/leaf.crl".into(),
+                    method: RevocationMethod::Crl,
+                    status: RevocationStatus::Ok,
+                    error: None,
+                    duration: Duration::from_millis(30),
+                },
+            ],
+            duration: Duration::from_millis(42),
+        };
+        let root = CertResult {
+            subject: "CN=root".into(),
+            status: RevocationStatus::NonRevokable,
+            method: RevocationMethod::Unknown,
+            servers: Vec::new(),
+            duration: Duration::ZERO,
+        };
+        vec![
+            ChainRevocation {
+                purpose: Purpose::CodeSigning,
+                mode: RevocationMode::OcspWithCrlFallback,
+                certificates: vec![leaf, root],
+                error: None,
+            },
+            ChainRevocation {
+                purpose: Purpose::Timestamping,
+                mode: RevocationMode::OcspWithCrlFallback,
+                certificates: Vec::new(),
+                error: Some("invalid chain".into()),
+            },
+        ]
+    }
+
+    #[test]
+    fn revocation_details_render_per_certificate_in_text_and_json() {
+        let mut o = outcome(level("strict", Action::Enforce), None);
+        o.facts.revocation = revocation_details();
+        let r = report(Mode::Flux, Verdict::Verified(0), Some(o));
+        let text = r.to_text();
+        assert!(text.contains("Revocation: OCSP, CRL fallback\n"), "{text}");
+        let revocation_line = text
+            .lines()
+            .position(|l| l.contains("] revocation "))
+            .unwrap();
+        let lines: Vec<&str> = text.lines().skip(revocation_line + 1).take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "         signing \"CN=leaf,O=Notary\": OK by OCSPFallbackCRL, OCSP http://localhost:10087/ocsp Unknown: OCSP responder unavailable (12 ms); CRL http://localhost:10086/leaf.crl OK (30 ms), 42 ms",
+                "         signing \"CN=root\": NonRevokable by Unknown, no server asked, 0 ms",
+                "         timestamping chain (OCSP, CRL fallback): not checked: invalid chain",
+            ]
+        );
+
+        let j = r.to_json();
+        assert_eq!(j["revocationMode"], "OCSP, CRL fallback");
+        let entries = &j["signatures"][0]["revocation"];
+        assert_eq!(entries.as_array().map(Vec::len), Some(3));
+        assert_eq!(entries[0]["chain"], "signing");
+        assert_eq!(entries[0]["subject"], "CN=leaf,O=Notary");
+        assert_eq!(entries[0]["status"], "OK");
+        assert_eq!(entries[0]["method"], "OCSPFallbackCRL");
+        assert_eq!(entries[0]["durationMs"], 42);
+        assert_eq!(entries[0]["servers"][0]["url"], "http://localhost:10087/ocsp");
+        assert_eq!(entries[0]["servers"][0]["result"], "Unknown");
+        assert_eq!(entries[0]["servers"][0]["error"], "OCSP responder unavailable");
+        assert_eq!(entries[0]["servers"][1]["url"], "http://localhost:10086/leaf.crl");
+        assert_eq!(entries[0]["servers"][1]["durationMs"], 30);
+        assert_eq!(entries[1]["status"], "NonRevokable");
+        assert_eq!(entries[2]["chain"], "timestamping");
+        assert_eq!(entries[2]["error"], "invalid chain");
+        // Untried signatures carry an empty list.
+        assert_eq!(j["signatures"][1]["revocation"], json!([]));
+    }
+
+    #[test]
+    fn revocation_mode_follows_the_flux_version() {
+        let mut r = report(Mode::Flux, Verdict::Skipped, None);
+        r.flux_version = FluxVersion::V1_4;
+        assert_eq!(r.to_json()["revocationMode"], "OCSP");
+        assert!(r.to_text().contains("Revocation: OCSP\n"));
+        r.flux_version = FluxVersion::V1_5;
+        assert_eq!(r.to_json()["revocationMode"], "OCSP, CRL fallback");
+        let mut n = report(Mode::Notation, Verdict::Skipped, None);
+        n.flux_version = FluxVersion::V1_3;
+        assert_eq!(n.to_json()["revocationMode"], "OCSP, CRL fallback");
+    }
 }
