@@ -6,11 +6,6 @@ use crate::pki::cert::Certificate;
 use crate::pki::timestamp::{read_token, TimestampError};
 use crate::report::tree::{InspectedCertificate, InspectedSignature, InspectedTimestamp};
 use crate::source::Descriptor;
-use chrono::Duration;
-use const_oid::ObjectIdentifier;
-
-/// RFC 3628 baseline time-stamp policy: an absent accuracy means one second under it.
-const BASELINE_TSA_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.4.0.2023.1.1");
 
 fn from_content(content: EnvelopeContent) -> VerifiedEnvelope {
     let info = content.signer_info;
@@ -54,20 +49,18 @@ fn inspected(cert: &Certificate) -> InspectedCertificate {
 
 fn timestamp_of(token: &[u8]) -> InspectedTimestamp {
     match read_token(token) {
-        Ok(summary) => {
-            let (secs, millis, micros) = summary.info.accuracy;
-            let mut accuracy = Duration::seconds(secs)
-                + Duration::milliseconds(millis)
-                + Duration::microseconds(micros);
-            if accuracy.is_zero() && summary.info.policy == BASELINE_TSA_POLICY {
-                accuracy = Duration::seconds(1);
-            }
-            InspectedTimestamp::Parsed {
-                earliest: summary.info.gen_time - accuracy,
-                latest: summary.info.gen_time + accuracy,
+        Ok(summary) => match summary.info.range() {
+            Some((earliest, latest)) => InspectedTimestamp::Parsed {
+                earliest,
+                latest,
                 certificates: summary.certificates.iter().map(inspected).collect(),
-            }
-        }
+            },
+            // An accuracy so large that genTime ± accuracy leaves the calendar: nothing sensible
+            // to show, and the verifier refuses such a token anyway.
+            None => InspectedTimestamp::Error(
+                "failed to get the timestamp TSTInfo: accuracy out of range".to_string(),
+            ),
+        },
         // notation's inspect words these without "with error".
         Err(TimestampError::Parse(e)) => {
             InspectedTimestamp::Error(format!("failed to parse timestamp countersignature: {e}"))
