@@ -3,11 +3,11 @@
 
 use crate::flux::condition::{source_verified, Condition};
 use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict, FluxVersion};
+use crate::pki::revocation::{ChainRevocation, Purpose, RevocationMode};
 use crate::verify::outcome::{
     LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
     VerifyError,
 };
-use crate::pki::revocation::{ChainRevocation, Purpose, RevocationMode};
 use crate::verify::Mode;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -137,7 +137,6 @@ impl VerifyReport {
         json!({
             "mode": self.mode.name(),
             "fluxVersion": self.flux_version.to_string(),
-            "revocationMode": self.revocation_mode().to_string(),
             "reference": self.reference,
             "artifactReference": self.verification.artifact_reference,
             "artifact": artifact,
@@ -145,7 +144,7 @@ impl VerifyReport {
             "policy": policy,
             "result": self.result().name(),
             "error": self.error_text(),
-            "signatures": self.verification.signatures.iter().map(signature_json).collect::<Vec<_>>(),
+            "signatures": self.verification.signatures.iter().map(|e| signature_json(e, self.revocation_mode())).collect::<Vec<_>>(),
             "condition": self.condition().map(|c| json!({
                 "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
             })),
@@ -310,7 +309,9 @@ fn validation_status(r: &ValidationResult) -> &'static str {
     }
 }
 
-fn signature_json(entry: &SignatureEntry) -> Value {
+/// The contract fields of one signature, plus (additively) the revocation mode in force and
+/// the per-certificate revocation details; the top-level object keeps exactly its fields.
+fn signature_json(entry: &SignatureEntry, revocation_mode: RevocationMode) -> Value {
     let outcome = entry.outcome.as_ref();
     json!({
         "digest": entry.manifest.digest,
@@ -323,6 +324,7 @@ fn signature_json(entry: &SignatureEntry) -> Value {
             "error": r.error.as_ref().map(ToString::to_string),
             "status": validation_status(r),
         })).collect::<Vec<_>>()).unwrap_or_default(),
+        "revocationMode": revocation_mode.to_string(),
         "revocation": outcome.map(|o| revocation_json(&o.facts.revocation)).unwrap_or_default(),
     })
 }
@@ -376,7 +378,11 @@ fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
     for chain in chains {
         let name = chain_name(chain.purpose);
         if let Some(error) = &chain.error {
-            let _ = writeln!(out, "         {name} chain ({}): not checked: {error}", chain.mode);
+            let _ = writeln!(
+                out,
+                "         {name} chain ({}): not checked: {error}",
+                chain.mode
+            );
         }
         for cert in &chain.certificates {
             let servers: Vec<String> = cert
@@ -384,7 +390,11 @@ fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
                 .iter()
                 .filter(|s| !s.server.is_empty())
                 .map(|s| {
-                    let error = s.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default();
+                    let error = s
+                        .error
+                        .as_deref()
+                        .map(|e| format!(": {e}"))
+                        .unwrap_or_default();
                     format!(
                         "{} {} {}{error} ({} ms)",
                         s.method,
@@ -680,7 +690,9 @@ mod tests {
     }
 
     fn revocation_details() -> Vec<ChainRevocation> {
-        use crate::pki::revocation::{CertResult, RevocationMethod, RevocationStatus, ServerResult};
+        use crate::pki::revocation::{
+            CertResult, RevocationMethod, RevocationStatus, ServerResult,
+        };
         use std::time::Duration;
         let leaf = CertResult {
             subject: "CN=leaf,O=Notary".into(),
@@ -749,7 +761,7 @@ mod tests {
         );
 
         let j = r.to_json();
-        assert_eq!(j["revocationMode"], "OCSP, CRL fallback");
+        assert_eq!(j["signatures"][0]["revocationMode"], "OCSP, CRL fallback");
         let entries = &j["signatures"][0]["revocation"];
         assert_eq!(entries.as_array().map(Vec::len), Some(3));
         assert_eq!(entries[0]["chain"], "signing");
@@ -757,10 +769,19 @@ mod tests {
         assert_eq!(entries[0]["status"], "OK");
         assert_eq!(entries[0]["method"], "OCSPFallbackCRL");
         assert_eq!(entries[0]["durationMs"], 42);
-        assert_eq!(entries[0]["servers"][0]["url"], "http://localhost:10087/ocsp");
+        assert_eq!(
+            entries[0]["servers"][0]["url"],
+            "http://localhost:10087/ocsp"
+        );
         assert_eq!(entries[0]["servers"][0]["result"], "Unknown");
-        assert_eq!(entries[0]["servers"][0]["error"], "OCSP responder unavailable");
-        assert_eq!(entries[0]["servers"][1]["url"], "http://localhost:10086/leaf.crl");
+        assert_eq!(
+            entries[0]["servers"][0]["error"],
+            "OCSP responder unavailable"
+        );
+        assert_eq!(
+            entries[0]["servers"][1]["url"],
+            "http://localhost:10086/leaf.crl"
+        );
         assert_eq!(entries[0]["servers"][1]["durationMs"], 30);
         assert_eq!(entries[1]["status"], "NonRevokable");
         assert_eq!(entries[2]["chain"], "timestamping");
@@ -773,12 +794,18 @@ mod tests {
     fn revocation_mode_follows_the_flux_version() {
         let mut r = report(Mode::Flux, Verdict::Skipped, None);
         r.flux_version = FluxVersion::V1_4;
-        assert_eq!(r.to_json()["revocationMode"], "OCSP");
+        assert_eq!(r.to_json()["signatures"][0]["revocationMode"], "OCSP");
         assert!(r.to_text().contains("Revocation: OCSP\n"));
         r.flux_version = FluxVersion::V1_5;
-        assert_eq!(r.to_json()["revocationMode"], "OCSP, CRL fallback");
+        assert_eq!(
+            r.to_json()["signatures"][1]["revocationMode"],
+            "OCSP, CRL fallback"
+        );
         let mut n = report(Mode::Notation, Verdict::Skipped, None);
         n.flux_version = FluxVersion::V1_3;
-        assert_eq!(n.to_json()["revocationMode"], "OCSP, CRL fallback");
+        assert_eq!(
+            n.to_json()["signatures"][0]["revocationMode"],
+            "OCSP, CRL fallback"
+        );
     }
 }

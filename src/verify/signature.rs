@@ -378,33 +378,30 @@ fn process<S: Stages>(
         let authentic_time = (envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY)
             .then(|| envelope.signing_time.map(|t| t.with_timezone(&Utc)))
             .flatten();
-        let (status, details) = stages.revocation_details(
-            &envelope.chain,
-            ChainPurpose::CodeSigning,
-            authentic_time,
-        );
+        let (status, details) =
+            stages.revocation_details(&envelope.chain, ChainPurpose::CodeSigning, authentic_time);
         // The signing chain first, as the report lists it.
         if let Some(details) = details {
             facts.revocation.insert(0, details);
         }
         let error = match status {
-                RevocationStatus::Ok => None,
-                RevocationStatus::Revoked(subject) => Some(ValidationError::Revocation(format!(
-                    "signing certificate with subject {} is revoked",
-                    go_quote(&subject)
-                ))),
-                RevocationStatus::Unknown(subject) => Some(ValidationError::Revocation(format!(
-                    "signing certificate with subject {} revocation status is unknown",
-                    go_quote(&subject)
-                ))),
-                RevocationStatus::Error(message) => Some(ValidationError::Revocation(format!(
-                    "unable to check revocation status, err: {message}"
-                ))),
-                RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
-                    validation: ValidationType::Revocation,
-                    reason,
-                }),
-            };
+            RevocationStatus::Ok => None,
+            RevocationStatus::Revoked(subject) => Some(ValidationError::Revocation(format!(
+                "signing certificate with subject {} is revoked",
+                go_quote(&subject)
+            ))),
+            RevocationStatus::Unknown(subject) => Some(ValidationError::Revocation(format!(
+                "signing certificate with subject {} revocation status is unknown",
+                go_quote(&subject)
+            ))),
+            RevocationStatus::Error(message) => Some(ValidationError::Revocation(format!(
+                "unable to check revocation status, err: {message}"
+            ))),
+            RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
+                validation: ValidationType::Revocation,
+                reason,
+            }),
+        };
         run.record(ValidationType::Revocation, error)?;
     }
 
@@ -1026,9 +1023,17 @@ mod tests {
         e.timestamp_token = Some(vec![0x30]);
         let mut fake = Fake::new(e);
         fake.timestamp = Ok(());
-        fake.tsa_details = Some(chain_details(Purpose::Timestamping, "CN=TSA", PkiStatus::Ok));
+        fake.tsa_details = Some(chain_details(
+            Purpose::Timestamping,
+            "CN=TSA",
+            PkiStatus::Ok,
+        ));
         let leaf = "CN=a\u{1}b";
-        fake.signing_details = Some(chain_details(Purpose::CodeSigning, leaf, PkiStatus::Revoked));
+        fake.signing_details = Some(chain_details(
+            Purpose::CodeSigning,
+            leaf,
+            PkiStatus::Revoked,
+        ));
         fake.revocation = RevocationStatus::Revoked(leaf.into());
         let o = run(&fake, &st, &flux());
         // Go %q, not Rust's Debug (which would print \u{1}).
@@ -1040,11 +1045,18 @@ mod tests {
             .facts
             .revocation
             .iter()
-            .flat_map(|c| c.certificates.iter().map(move |r| (c.purpose, r.subject.as_str())))
+            .flat_map(|c| {
+                c.certificates
+                    .iter()
+                    .map(move |r| (c.purpose, r.subject.as_str()))
+            })
             .collect();
         assert_eq!(
             subjects,
-            [(Purpose::CodeSigning, leaf), (Purpose::Timestamping, "CN=TSA")]
+            [
+                (Purpose::CodeSigning, leaf),
+                (Purpose::Timestamping, "CN=TSA")
+            ]
         );
 
         // Details saying "revoked" do not fail a signature whose status is OK.
@@ -1056,7 +1068,12 @@ mod tests {
         // Skipped revocation: only the TSA chain's check (which always runs) is reported.
         let skip_revocation = level(
             "custom",
-            [Action::Enforce, Action::Enforce, Action::Enforce, Action::Skip],
+            [
+                Action::Enforce,
+                Action::Enforce,
+                Action::Enforce,
+                Action::Skip,
+            ],
         );
         let mut st = statement(skip_revocation);
         st.trust_stores.push("tsa:ts".into());
