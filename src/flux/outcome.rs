@@ -140,3 +140,137 @@ impl fmt::Display for FluxVersion {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Descriptor;
+    use crate::verify::outcome::{
+        LevelActions, SignatureEntry, SignatureFacts, SignatureOutcome, ValidationError,
+        ValidationResult, VerifyError,
+    };
+    use crate::verify::Action;
+
+    const URL: &str = "reg.example/app@sha256:1111";
+
+    fn permissive() -> LevelActions {
+        LevelActions {
+            name: "permissive".into(),
+            actions: [
+                (ValidationType::Integrity, Action::Enforce),
+                (ValidationType::Authenticity, Action::Enforce),
+                (ValidationType::AuthenticTimestamp, Action::Log),
+                (ValidationType::Expiry, Action::Log),
+                (ValidationType::Revocation, Action::Log),
+            ],
+        }
+    }
+
+    fn verified_with(failed: Option<ValidationResult>, with_outcome: bool) -> Verification {
+        let results = [ValidationResult {
+            validation: ValidationType::Integrity,
+            action: Action::Enforce,
+            error: None,
+        }]
+        .into_iter()
+        .chain(failed)
+        .collect();
+        Verification {
+            artifact_reference: URL.into(),
+            artifact: None,
+            level: Some(permissive()),
+            signatures: vec![SignatureEntry {
+                manifest: Descriptor::default(),
+                envelope_media_type: None,
+                outcome: with_outcome.then(|| SignatureOutcome {
+                    level: permissive(),
+                    results,
+                    error: None,
+                    facts: SignatureFacts::default(),
+                }),
+            }],
+            verdict: Verdict::Verified(0),
+        }
+    }
+
+    #[test]
+    fn a_logged_expiry_failure_is_still_verified_and_logged() {
+        let v = verified_with(
+            Some(ValidationResult {
+                validation: ValidationType::Expiry,
+                action: Action::Log,
+                error: Some(ValidationError::Expiry("expired".into())),
+            }),
+            true,
+        );
+        let verdict = check_outcome(&v);
+        assert_eq!(verdict.result, FluxResult::Verified);
+        assert_eq!(verdict.error, None);
+        assert_eq!(
+            verdict.log_lines,
+            [format!(
+                "verification check for type 'expiry' failed for '{URL}' with message: 'expired'"
+            )]
+        );
+        assert_eq!(check_outcome(&verified_with(None, true)).log_lines.len(), 0);
+    }
+
+    #[test]
+    fn a_logged_authenticity_failure_is_ignored() {
+        let v = verified_with(
+            Some(ValidationResult {
+                validation: ValidationType::Authenticity,
+                action: Action::Log,
+                error: Some(ValidationError::Authenticity("untrusted".into())),
+            }),
+            true,
+        );
+        let verdict = check_outcome(&v);
+        assert_eq!(verdict.result, FluxResult::Ignored);
+        assert_eq!(verdict.log_lines.len(), 1);
+    }
+
+    #[test]
+    fn failed_skipped_and_outcomeless_verdicts() {
+        let mut v = verified_with(None, true);
+        v.verdict = Verdict::Failed(VerifyError::MaxAttempts(0));
+        let verdict = check_outcome(&v);
+        assert_eq!(verdict.result, FluxResult::Failed);
+        assert_eq!(verdict.error, Some(VerifyError::MaxAttempts(0).to_string()));
+        v.verdict = Verdict::Skipped;
+        assert_eq!(check_outcome(&v).result, FluxResult::Ignored);
+        let verdict = check_outcome(&verified_with(None, false));
+        assert_eq!(verdict.result, FluxResult::Failed);
+        assert_eq!(
+            verdict.error.as_deref(),
+            Some("signature verification failed for all the signatures associated with reg.example/app@sha256:1111")
+        );
+    }
+
+    #[test]
+    fn result_names() {
+        assert_eq!(FluxResult::Verified.to_string(), "verified");
+        assert_eq!(FluxResult::Ignored.to_string(), "ignored");
+        assert_eq!(FluxResult::Failed.to_string(), "failed");
+    }
+
+    #[test]
+    fn versions_parse_print_and_gate_features() {
+        for (text, version, printed, timestamps, crl) in [
+            ("1.3", FluxVersion::V1_3, "1.3", false, false),
+            ("1.4", FluxVersion::V1_4, "1.4", true, false),
+            ("1.5", FluxVersion::V1_5, "1.5", true, true),
+            ("1.6", FluxVersion::V1_6, "1.6", true, true),
+            ("1.7", FluxVersion::V1_6, "1.6", true, true),
+            ("1.8", FluxVersion::V1_6, "1.6", true, true),
+            ("1.9", FluxVersion::V1_9, "1.9", true, true),
+        ] {
+            assert_eq!(FluxVersion::parse(text), Some(version), "{text}");
+            assert_eq!(version.to_string(), printed);
+            assert_eq!(version.supports_timestamps(), timestamps, "{text}");
+            assert_eq!(version.crl_fallback(), crl, "{text}");
+        }
+        assert_eq!(FluxVersion::parse("1.10"), None);
+        assert_eq!(FluxVersion::parse(""), None);
+    }
+}

@@ -654,6 +654,7 @@ mod tests {
         signing_details: Option<ChainRevocation>,
         tsa_details: Option<ChainRevocation>,
         calls: RefCell<Vec<String>>,
+        revocation_time: RefCell<Option<Option<DateTime<Utc>>>>,
     }
 
     impl Fake {
@@ -667,6 +668,7 @@ mod tests {
                 signing_details: None,
                 tsa_details: None,
                 calls: RefCell::new(Vec::new()),
+                revocation_time: RefCell::new(None),
             }
         }
     }
@@ -719,8 +721,9 @@ mod tests {
             &self,
             _c: &[Certificate],
             purpose: ChainPurpose,
-            _t: Option<DateTime<Utc>>,
+            t: Option<DateTime<Utc>>,
         ) -> RevocationStatus {
+            self.revocation_time.replace(Some(t));
             self.calls
                 .borrow_mut()
                 .push(format!("revocation {purpose:?}"));
@@ -1213,6 +1216,253 @@ mod tests {
             o.error.as_ref().map(|e| e.to_string()).as_deref(),
             Some("certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" was not valid when the digital signature was produced at \"Fri, 01 Jan 2021 00:00:00 +0200\"")
         );
+    }
+
+    fn err(o: &SignatureOutcome) -> Option<String> {
+        o.error.as_ref().map(|e| e.to_string())
+    }
+
+    fn at(
+        options: &SignatureOptions,
+        fake: &Fake,
+        st: &StatementView,
+        t: DateTime<Utc>,
+    ) -> SignatureOutcome {
+        verify_signature(
+            fake,
+            st,
+            options,
+            &artifact(),
+            "application/jose+json",
+            b"x",
+            t,
+        )
+    }
+
+    #[test]
+    fn expiry_is_reached_at_the_exact_instant() {
+        // notation-go: `!time.Now().Before(expiry)`, so now == expiry has expired.
+        let mut e = envelope();
+        e.expiry = Some(now().fixed_offset());
+        let o = run(&Fake::new(e.clone()), &statement(strict()), &flux());
+        assert_eq!(
+            err(&o).as_deref(),
+            Some("digital signature has expired on \"Fri, 27 Nov 2026 00:00:00 +0000\"")
+        );
+        e.expiry = Some((now() + chrono::Duration::seconds(1)).fixed_offset());
+        assert!(run(&Fake::new(e), &statement(strict()), &flux()).verified());
+    }
+
+    #[test]
+    fn chain_validity_boundaries_at_now() {
+        let leaf = cert("e2e.crt");
+        let fake = Fake::new(envelope());
+        let st = statement(strict());
+        let one = chrono::Duration::seconds(1);
+        assert!(at(&flux(), &fake, &st, leaf.not_before()).verified());
+        assert!(at(&flux(), &fake, &st, leaf.not_after()).verified());
+        assert_eq!(
+            err(&at(&flux(), &fake, &st, leaf.not_before() - one)).as_deref(),
+            Some("verification time is before certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" validity period, it will be valid from \"Mon, 19 Dec 2022 02:43:39 +0000\"")
+        );
+        assert_eq!(
+            err(&at(&flux(), &fake, &st, leaf.not_after() + one)).as_deref(),
+            Some("verification time is after certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" validity period, it was expired at \"Sat, 19 Dec 2122 02:43:39 +0000\"")
+        );
+    }
+
+    #[test]
+    fn signing_authority_validity_boundaries_and_missing_time() {
+        let leaf = cert("e2e.crt");
+        let mut st = statement(strict());
+        st.trust_stores = vec!["signingAuthority:sa".into()];
+        let one = chrono::Duration::seconds(1);
+        let with_time = |t: Option<DateTime<Utc>>| {
+            let mut e = envelope();
+            e.signing_scheme = SCHEME_SIGNING_AUTHORITY.into();
+            e.signing_time = t.map(|t| t.fixed_offset());
+            // Far in the future: the signing time, not now, decides.
+            let late = leaf.not_after() + chrono::Duration::days(400);
+            at(&flux(), &Fake::new(e), &st, late)
+        };
+        assert!(with_time(Some(leaf.not_before())).verified());
+        assert!(with_time(Some(leaf.not_after())).verified());
+        assert_eq!(
+            err(&with_time(Some(leaf.not_after() + one))).as_deref(),
+            Some("certificate \"CN=e2e,O=Notary,L=Seattle,ST=WA,C=US\" was not valid when the digital signature was produced at \"Sat, 19 Dec 2122 02:43:40 +0000\"")
+        );
+        assert_eq!(
+            err(&with_time(None)).as_deref(),
+            Some("authentic signing time is missing from the signature")
+        );
+    }
+
+    #[test]
+    fn tsa_store_is_ignored_where_timestamps_are_not_supported() {
+        // source-controller 1.3: no tsa stores, so validity is checked at now and no token is needed.
+        let mut st = statement(strict());
+        st.trust_stores.push("tsa:ts".into());
+        let options = SignatureOptions {
+            timestamps_supported: false,
+            ..flux()
+        };
+        let fake = Fake::new(envelope());
+        assert!(run(&fake, &st, &options).verified());
+        assert!(!fake.calls.borrow().iter().any(|c| c.contains("tsa")));
+    }
+
+    #[test]
+    fn after_cert_expiry_timestamp_only_once_a_certificate_expired() {
+        let leaf = cert("e2e.crt");
+        let mut st = statement(strict());
+        st.trust_stores.push("tsa:ts".into());
+        st.verify_timestamp_after_cert_expiry = true;
+        let fake = Fake::new(envelope());
+        // At the last valid instant nothing has expired: validity at now, no token needed.
+        assert!(at(&flux(), &fake, &st, leaf.not_after()).verified());
+        let o = at(
+            &flux(),
+            &fake,
+            &st,
+            leaf.not_after() + chrono::Duration::seconds(1),
+        );
+        assert_eq!(
+            err(&o).as_deref(),
+            Some("no timestamp countersignature was found in the signature envelope")
+        );
+    }
+
+    #[test]
+    fn stores_of_the_scheme_type_are_loaded_once_in_policy_order() {
+        let mut st = statement(strict());
+        st.trust_stores = vec![
+            "tsa:ts".into(),
+            "ca:a".into(),
+            "signingAuthority:sa".into(),
+            "ca:b".into(),
+            "ca:a".into(),
+            "malformed".into(),
+        ];
+        let fake = Fake::new(envelope());
+        let no_tsa = SignatureOptions {
+            timestamps_supported: false,
+            ..flux()
+        };
+        assert!(run(&fake, &st, &no_tsa).verified());
+        assert_eq!(
+            fake.calls.into_inner(),
+            [
+                "integrity",
+                "store ca:a",
+                "store ca:b",
+                "identity",
+                "revocation CodeSigning"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_signing_authority_passes_an_authentic_signing_time_to_revocation() {
+        let fake = Fake::new(envelope());
+        run(&fake, &statement(strict()), &flux());
+        assert_eq!(fake.revocation_time.take(), Some(None));
+        let mut e = envelope();
+        e.signing_scheme = SCHEME_SIGNING_AUTHORITY.into();
+        let mut st = statement(strict());
+        st.trust_stores = vec!["signingAuthority:sa".into()];
+        let fake = Fake::new(e.clone());
+        assert!(run(&fake, &st, &flux()).verified());
+        assert_eq!(
+            fake.revocation_time.take(),
+            Some(e.signing_time.map(|t| t.with_timezone(&Utc)))
+        );
+    }
+
+    #[test]
+    fn facts_are_read_from_the_envelope() {
+        let o = run(&Fake::new(envelope()), &statement(strict()), &flux());
+        assert_eq!(o.facts.signing_scheme.as_deref(), Some(SCHEME_X509));
+        assert_eq!(
+            o.facts.signer.as_deref(),
+            Some("CN=e2e,O=Notary,L=Seattle,ST=WA,C=US")
+        );
+        let target = o.facts.target.unwrap();
+        assert_eq!(
+            target.media_type,
+            "application/vnd.oci.image.manifest.v1+json"
+        );
+        assert_eq!(target.digest, ARTIFACT_DIGEST);
+        assert_eq!(target.size, 517);
+    }
+
+    fn plugin_error(attributes: &[(&str, bool, serde_json::Value)]) -> Option<String> {
+        let mut e = envelope();
+        e.extended_attributes = attributes
+            .iter()
+            .map(|(key, critical, value)| ExtendedAttribute {
+                key: (*key).into(),
+                critical: *critical,
+                value: value.clone(),
+            })
+            .collect();
+        err(&run(&Fake::new(e), &statement(strict()), &flux()))
+    }
+
+    #[test]
+    fn plugin_attribute_rules() {
+        use serde_json::json;
+        let plugin = |v: serde_json::Value| (VERIFICATION_PLUGIN, true, v);
+        let min =
+            |critical: bool, v: serde_json::Value| (VERIFICATION_PLUGIN_MIN_VERSION, critical, v);
+        assert_eq!(
+            plugin_error(&[plugin(json!(7))]).as_deref(),
+            Some("io.cncf.notary.verificationPlugin from extended attribute is not a string")
+        );
+        assert_eq!(
+            plugin_error(&[plugin(json!("  "))]).as_deref(),
+            Some("io.cncf.notary.verificationPlugin from extended attribute is an empty string")
+        );
+        assert_eq!(
+            plugin_error(&[plugin(json!("p")), min(false, json!("1.0.0"))]).as_deref(),
+            Some("error while getting plugin minimum version, error: io.cncf.notary.verificationPluginMinVersion is not a critical Extended attribute")
+        );
+        assert_eq!(
+            plugin_error(&[plugin(json!("p")), min(true, json!(" "))]).as_deref(),
+            Some("error while getting plugin minimum version, error: io.cncf.notary.verificationPluginMinVersion from extended attribute is an empty string")
+        );
+        assert_eq!(
+            plugin_error(&[plugin(json!("p")), min(true, json!("1.x"))]).as_deref(),
+            Some("error while getting plugin minimum version, error: value \"1.x\" for attribute \"io.cncf.notary.verificationPluginMinVersion\" is not a valid SemVer")
+        );
+        assert_eq!(
+            plugin_error(&[plugin(json!("p")), min(true, json!("v1.0.0"))]).as_deref(),
+            Some("plugin unsupported due to nil verifier.pluginManager")
+        );
+        // A minimum version without a plugin is not looked at.
+        assert_eq!(plugin_error(&[min(false, json!(""))]), None);
+    }
+
+    #[test]
+    fn verifier_takes_level_and_statement_from_the_policy() {
+        use crate::verify::signatures::SignatureVerifier as _;
+        let verifier = Verifier {
+            stages: Fake::new(envelope()),
+            options: flux(),
+            now: now(),
+        };
+        assert_eq!(verifier.level("reg.example/app@sha256:1"), Ok(strict()));
+        let signature = crate::source::FetchedSignature {
+            manifest: Descriptor::default(),
+            envelope: Descriptor {
+                media_type: "application/jose+json".into(),
+                ..Descriptor::default()
+            },
+            blob: b"x".to_vec(),
+        };
+        let o = verifier.verify(&artifact(), &signature, "reg.example/app@sha256:1");
+        assert!(o.verified(), "{:?}", o.error);
+        assert_eq!(o.level, strict());
+        assert_eq!(o.results.len(), 5);
     }
 }
 

@@ -388,4 +388,58 @@ mod tests {
         assert_eq!(reference_part("r.io:5000/a/b"), None);
         assert_eq!(reference_part("r.io/a@"), None);
     }
+
+    fn run_reference(
+        pages: Vec<Vec<&'static str>>,
+        reference: &str,
+    ) -> (Verification, Vec<String>) {
+        let source = FakeSource {
+            pages,
+            touched: RefCell::new(Vec::new()),
+        };
+        let options = LoopOptions {
+            artifact_reference: reference.into(),
+            max_signatures: 3,
+        };
+        let v = futures::executor::block_on(verify_artifact(
+            &source,
+            &FakeVerifier("strict"),
+            &options,
+        ));
+        (v, source.touched.into_inner())
+    }
+
+    #[test]
+    fn a_tag_resolves_to_any_digest_but_a_digest_must_match() {
+        let (v, touched) = run_reference(vec![vec!["good1"]], "reg.example/app:v1");
+        assert_eq!(v.verdict, Verdict::Verified(0));
+        assert_eq!(touched[0], "resolve v1");
+        let other = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+        let (v, touched) = run_reference(vec![vec!["good1"]], &format!("reg.example/app@{other}"));
+        assert_eq!(
+            v.error().map(ToString::to_string),
+            Some(format!(
+                "user input digest {other} does not match the resolved digest {DIGEST}"
+            ))
+        );
+        assert!(!touched.contains(&"list".to_string()));
+    }
+
+    #[test]
+    fn the_verified_index_counts_across_pages() {
+        let (v, _) = run(
+            vec![vec!["bad1", "bad2"], vec!["bad3", "good4"]],
+            "strict",
+            10,
+        );
+        assert_eq!(v.verdict, Verdict::Verified(3));
+        assert!(v.signatures[3]
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.verified()));
+        assert!(v.signatures[2]
+            .outcome
+            .as_ref()
+            .is_some_and(|o| !o.verified()));
+    }
 }
