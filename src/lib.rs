@@ -20,6 +20,24 @@
 //! 5. [`flux`]: what Flux makes of the outcome (policy clean-up, verified / ignored / failed,
 //!    the `SourceVerified` condition).
 //! 6. [`report`]: text and JSON renderings of all of the above.
+//!
+//! The first stage on its own, as `fluxverify policy explain` uses it:
+//!
+//! ```
+//! use fluxverify::trust::policy::{Dialect, TrustPolicyDocument};
+//!
+//! let policy = br#"{"version": "1.0", "trustPolicies": [{
+//!     "name": "app", "registryScopes": ["registry.example/app"],
+//!     "signatureVerification": {"level": "audit"},
+//!     "trustStores": ["ca:app"], "trustedIdentities": ["*"]}]}"#;
+//! let document = TrustPolicyDocument::parse(policy, Dialect::Flux).unwrap();
+//! document.validate().unwrap();
+//! let (statement, _) = document
+//!     .applicable_statement("registry.example/app@sha256:0123")
+//!     .unwrap();
+//! assert_eq!(statement.name, "app");
+//! assert!(document.applicable_statement("registry.example/other@sha256:0123").is_err());
+//! ```
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 // A verifier must fail closed, never abort: library code may not panic on any input.

@@ -445,6 +445,9 @@ fn json_has_the_contract_fields() {
     );
     assert!(out["artifact"]["size"].as_u64().is_some());
     assert_eq!(out["signatures"][0]["result"], "verified");
+    // Additive per-signature fields: the revocation methods of 1.6 and the checks that ran.
+    assert_eq!(out["signatures"][0]["revocationMode"], "OCSP, CRL fallback");
+    assert!(out["signatures"][0]["revocation"].is_array(), "{out:#}");
     let types: Vec<&str> = out["signatures"][0]["validations"]
         .as_array()
         .unwrap()

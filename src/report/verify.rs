@@ -3,6 +3,7 @@
 
 use crate::flux::condition::{source_verified, Condition};
 use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict, FluxVersion};
+use crate::pki::revocation::{ChainRevocation, Purpose, RevocationMode};
 use crate::verify::outcome::{
     LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
     VerifyError,
@@ -143,7 +144,7 @@ impl VerifyReport {
             "policy": policy,
             "result": self.result().name(),
             "error": self.error_text(),
-            "signatures": self.verification.signatures.iter().map(signature_json).collect::<Vec<_>>(),
+            "signatures": self.verification.signatures.iter().map(|e| signature_json(e, self.revocation_mode())).collect::<Vec<_>>(),
             "condition": self.condition().map(|c| json!({
                 "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
             })),
@@ -188,6 +189,11 @@ impl VerifyReport {
         }
     }
 
+    /// The revocation methods in force for this mode and source-controller version.
+    pub fn revocation_mode(&self) -> RevocationMode {
+        crate::verify::stages::revocation_config(self.mode, self.flux_version).mode
+    }
+
     /// The text report. In notation mode the CLI prints [`Self::notation_cli_lines`] after it.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -204,6 +210,7 @@ impl VerifyReport {
             Mode::Notation => "notation (CLI v1.3.2)".to_string(),
         };
         let _ = writeln!(out, "Mode:       {mode}");
+        let _ = writeln!(out, "Revocation: {}", self.revocation_mode());
         match &self.policy {
             Some(p) => {
                 let _ = writeln!(
@@ -302,7 +309,9 @@ fn validation_status(r: &ValidationResult) -> &'static str {
     }
 }
 
-fn signature_json(entry: &SignatureEntry) -> Value {
+/// The contract fields of one signature, plus (additively) the revocation mode in force and
+/// the per-certificate revocation details; the top-level object keeps exactly its fields.
+fn signature_json(entry: &SignatureEntry, revocation_mode: RevocationMode) -> Value {
     let outcome = entry.outcome.as_ref();
     json!({
         "digest": entry.manifest.digest,
@@ -315,7 +324,101 @@ fn signature_json(entry: &SignatureEntry) -> Value {
             "error": r.error.as_ref().map(ToString::to_string),
             "status": validation_status(r),
         })).collect::<Vec<_>>()).unwrap_or_default(),
+        "revocationMode": revocation_mode.to_string(),
+        "revocation": outcome.map(|o| revocation_json(&o.facts.revocation)).unwrap_or_default(),
     })
+}
+
+fn chain_name(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::CodeSigning => "signing",
+        Purpose::Timestamping => "timestamping",
+    }
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// One entry per certificate checked, signing chain first; a chain whose check could not run
+/// is one entry with its error and no subject.
+fn revocation_json(chains: &[ChainRevocation]) -> Vec<Value> {
+    let mut entries = Vec::new();
+    for chain in chains {
+        if let Some(error) = &chain.error {
+            entries.push(json!({
+                "chain": chain_name(chain.purpose),
+                "mode": chain.mode.to_string(),
+                "error": error,
+            }));
+        }
+        for cert in &chain.certificates {
+            entries.push(json!({
+                "chain": chain_name(chain.purpose),
+                "mode": chain.mode.to_string(),
+                "subject": cert.subject,
+                "status": cert.status.to_string(),
+                "method": cert.method.to_string(),
+                "durationMs": millis(cert.duration),
+                "servers": cert.servers.iter().map(|s| json!({
+                    "url": s.server,
+                    "method": s.method.to_string(),
+                    "result": s.status.to_string(),
+                    "error": s.error,
+                    "durationMs": millis(s.duration),
+                })).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    entries
+}
+
+/// One line per certificate: chain, subject, status, deciding method, servers and durations.
+fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
+    for chain in chains {
+        let name = chain_name(chain.purpose);
+        if let Some(error) = &chain.error {
+            let _ = writeln!(
+                out,
+                "         {name} chain ({}): not checked: {error}",
+                chain.mode
+            );
+        }
+        for cert in &chain.certificates {
+            let servers: Vec<String> = cert
+                .servers
+                .iter()
+                .filter(|s| !s.server.is_empty())
+                .map(|s| {
+                    let error = s
+                        .error
+                        .as_deref()
+                        .map(|e| format!(": {e}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{} {} {}{error} ({} ms)",
+                        s.method,
+                        s.server,
+                        s.status,
+                        millis(s.duration)
+                    )
+                })
+                .collect();
+            let asked = if servers.is_empty() {
+                "no server asked".to_string()
+            } else {
+                servers.join("; ")
+            };
+            let _ = writeln!(
+                out,
+                "         {name} {}: {} by {}, {asked}, {} ms",
+                crate::golang::quote::go_quote(&cert.subject),
+                cert.status,
+                cert.method,
+                millis(cert.duration)
+            );
+        }
+    }
 }
 
 fn write_signature(out: &mut String, entry: &SignatureEntry) {
@@ -350,6 +453,10 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
                 t.to_string(),
                 action.to_string()
             );
+            // A skipped signing-chain check still leaves the TSA chain's, which always runs.
+            if t == crate::verify::ValidationType::Revocation {
+                write_revocation(out, &outcome.facts.revocation);
+            }
             continue;
         };
         let (mark, text) = match &r.error {
@@ -366,6 +473,9 @@ fn write_signature(out: &mut String, entry: &SignatureEntry) {
             r.validation.to_string(),
             r.action.to_string()
         );
+        if t == crate::verify::ValidationType::Revocation {
+            write_revocation(out, &outcome.facts.revocation);
+        }
     }
     if let Some(error) = &outcome.error {
         if !outcome.results.iter().any(|r| r.is_critical()) {
@@ -576,6 +686,126 @@ mod tests {
             [format!(
                 "Trust policy is configured to skip signature verification for {REF}"
             )]
+        );
+    }
+
+    fn revocation_details() -> Vec<ChainRevocation> {
+        use crate::pki::revocation::{
+            CertResult, RevocationMethod, RevocationStatus, ServerResult,
+        };
+        use std::time::Duration;
+        let leaf = CertResult {
+            subject: "CN=leaf,O=Notary".into(),
+            status: RevocationStatus::Ok,
+            method: RevocationMethod::OcspFallbackCrl,
+            servers: vec![
+                ServerResult {
+                    server: "http://localhost:10087/ocsp".into(),
+                    method: RevocationMethod::Ocsp,
+                    status: RevocationStatus::Unknown,
+                    error: Some("OCSP responder unavailable".into()),
+                    duration: Duration::from_millis(12),
+                },
+                ServerResult {
+                    server: "http://localhost:10086/leaf.crl".into(),
+                    method: RevocationMethod::Crl,
+                    status: RevocationStatus::Ok,
+                    error: None,
+                    duration: Duration::from_millis(30),
+                },
+            ],
+            duration: Duration::from_millis(42),
+        };
+        let root = CertResult {
+            subject: "CN=root".into(),
+            status: RevocationStatus::NonRevokable,
+            method: RevocationMethod::Unknown,
+            servers: Vec::new(),
+            duration: Duration::ZERO,
+        };
+        vec![
+            ChainRevocation {
+                purpose: Purpose::CodeSigning,
+                mode: RevocationMode::OcspWithCrlFallback,
+                certificates: vec![leaf, root],
+                error: None,
+            },
+            ChainRevocation {
+                purpose: Purpose::Timestamping,
+                mode: RevocationMode::OcspWithCrlFallback,
+                certificates: Vec::new(),
+                error: Some("invalid chain".into()),
+            },
+        ]
+    }
+
+    #[test]
+    fn revocation_details_render_per_certificate_in_text_and_json() {
+        let mut o = outcome(level("strict", Action::Enforce), None);
+        o.facts.revocation = revocation_details();
+        let r = report(Mode::Flux, Verdict::Verified(0), Some(o));
+        let text = r.to_text();
+        assert!(text.contains("Revocation: OCSP, CRL fallback\n"), "{text}");
+        let revocation_line = text
+            .lines()
+            .position(|l| l.contains("] revocation "))
+            .unwrap();
+        let lines: Vec<&str> = text.lines().skip(revocation_line + 1).take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "         signing \"CN=leaf,O=Notary\": OK by OCSPFallbackCRL, OCSP http://localhost:10087/ocsp Unknown: OCSP responder unavailable (12 ms); CRL http://localhost:10086/leaf.crl OK (30 ms), 42 ms",
+                "         signing \"CN=root\": NonRevokable by Unknown, no server asked, 0 ms",
+                "         timestamping chain (OCSP, CRL fallback): not checked: invalid chain",
+            ]
+        );
+
+        let j = r.to_json();
+        assert_eq!(j["signatures"][0]["revocationMode"], "OCSP, CRL fallback");
+        let entries = &j["signatures"][0]["revocation"];
+        assert_eq!(entries.as_array().map(Vec::len), Some(3));
+        assert_eq!(entries[0]["chain"], "signing");
+        assert_eq!(entries[0]["subject"], "CN=leaf,O=Notary");
+        assert_eq!(entries[0]["status"], "OK");
+        assert_eq!(entries[0]["method"], "OCSPFallbackCRL");
+        assert_eq!(entries[0]["durationMs"], 42);
+        assert_eq!(
+            entries[0]["servers"][0]["url"],
+            "http://localhost:10087/ocsp"
+        );
+        assert_eq!(entries[0]["servers"][0]["result"], "Unknown");
+        assert_eq!(
+            entries[0]["servers"][0]["error"],
+            "OCSP responder unavailable"
+        );
+        assert_eq!(
+            entries[0]["servers"][1]["url"],
+            "http://localhost:10086/leaf.crl"
+        );
+        assert_eq!(entries[0]["servers"][1]["durationMs"], 30);
+        assert_eq!(entries[1]["status"], "NonRevokable");
+        assert_eq!(entries[2]["chain"], "timestamping");
+        assert_eq!(entries[2]["error"], "invalid chain");
+        // Untried signatures carry an empty list.
+        assert_eq!(j["signatures"][1]["revocation"], json!([]));
+    }
+
+    #[test]
+    fn revocation_mode_follows_the_flux_version() {
+        let mut r = report(Mode::Flux, Verdict::Skipped, None);
+        r.flux_version = FluxVersion::V1_4;
+        assert_eq!(r.to_json()["signatures"][0]["revocationMode"], "OCSP");
+        assert!(r.to_text().contains("Revocation: OCSP\n"));
+        r.flux_version = FluxVersion::V1_5;
+        assert_eq!(
+            r.to_json()["signatures"][1]["revocationMode"],
+            "OCSP, CRL fallback"
+        );
+        let mut n = report(Mode::Notation, Verdict::Skipped, None);
+        n.flux_version = FluxVersion::V1_3;
+        assert_eq!(
+            n.to_json()["signatures"][0]["revocationMode"],
+            "OCSP, CRL fallback"
         );
     }
 }

@@ -122,6 +122,9 @@ pub struct SignatureFacts {
     pub signer: Option<String>,
     /// The payload's target artifact.
     pub target: Option<Descriptor>,
+    /// The revocation checks that ran, per chain (signing chain first, then the TSA chain of a
+    /// verified countersignature), with each certificate's deciding method and servers asked.
+    pub revocation: Vec<crate::pki::revocation::ChainRevocation>,
 }
 
 /// What happened to one signature (notation-go `VerificationOutcome`).

@@ -10,7 +10,9 @@ use super::outcome::{
     ValidationResult,
 };
 use super::{Action, Mode, ValidationType};
+use crate::golang::quote::go_quote;
 use crate::pki::cert::Certificate;
+use crate::pki::revocation::ChainRevocation;
 use crate::source::Descriptor;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;
@@ -163,6 +165,35 @@ pub trait Stages {
         purpose: ChainPurpose,
         authentic_signing_time: Option<DateTime<Utc>>,
     ) -> RevocationStatus;
+
+    /// [`Self::revocation`] with the per-certificate details for the report, when the stage
+    /// has them. The status alone decides the verdict.
+    fn revocation_details(
+        &self,
+        chain: &[Certificate],
+        purpose: ChainPurpose,
+        authentic_signing_time: Option<DateTime<Utc>>,
+    ) -> (RevocationStatus, Option<ChainRevocation>) {
+        (
+            self.revocation(chain, purpose, authentic_signing_time),
+            None,
+        )
+    }
+
+    /// [`Self::verify_timestamp`] with the TSA chain's revocation details for the report, when
+    /// that check ran. The result alone decides the verdict.
+    fn verify_timestamp_details(
+        &self,
+        token: Option<&[u8]>,
+        signature: &[u8],
+        signing_chain: &[Certificate],
+        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+    ) -> (Result<(), String>, Option<ChainRevocation>) {
+        (
+            self.verify_timestamp(token, signature, signing_chain, load_tsa_roots),
+            None,
+        )
+    }
 }
 
 /// Per-verification settings of `verifier.Verify`.
@@ -339,7 +370,7 @@ fn process<S: Stages>(
     )?;
 
     // 5. authentic timestamp
-    let timestamp_error = authentic_timestamp(stages, statement, options, &envelope, now);
+    let timestamp_error = authentic_timestamp(stages, statement, options, &envelope, now, facts);
     run.record(ValidationType::AuthenticTimestamp, timestamp_error)?;
 
     // 6. revocation, unless the policy skips it
@@ -347,23 +378,30 @@ fn process<S: Stages>(
         let authentic_time = (envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY)
             .then(|| envelope.signing_time.map(|t| t.with_timezone(&Utc)))
             .flatten();
-        let error =
-            match stages.revocation(&envelope.chain, ChainPurpose::CodeSigning, authentic_time) {
-                RevocationStatus::Ok => None,
-                RevocationStatus::Revoked(subject) => Some(ValidationError::Revocation(format!(
-                    "signing certificate with subject {subject:?} is revoked"
-                ))),
-                RevocationStatus::Unknown(subject) => Some(ValidationError::Revocation(format!(
-                    "signing certificate with subject {subject:?} revocation status is unknown"
-                ))),
-                RevocationStatus::Error(message) => Some(ValidationError::Revocation(format!(
-                    "unable to check revocation status, err: {message}"
-                ))),
-                RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
-                    validation: ValidationType::Revocation,
-                    reason,
-                }),
-            };
+        let (status, details) =
+            stages.revocation_details(&envelope.chain, ChainPurpose::CodeSigning, authentic_time);
+        // The signing chain first, as the report lists it.
+        if let Some(details) = details {
+            facts.revocation.insert(0, details);
+        }
+        let error = match status {
+            RevocationStatus::Ok => None,
+            RevocationStatus::Revoked(subject) => Some(ValidationError::Revocation(format!(
+                "signing certificate with subject {} is revoked",
+                go_quote(&subject)
+            ))),
+            RevocationStatus::Unknown(subject) => Some(ValidationError::Revocation(format!(
+                "signing certificate with subject {} revocation status is unknown",
+                go_quote(&subject)
+            ))),
+            RevocationStatus::Error(message) => Some(ValidationError::Revocation(format!(
+                "unable to check revocation status, err: {message}"
+            ))),
+            RevocationStatus::NotChecked(reason) => Some(ValidationError::NotChecked {
+                validation: ValidationType::Revocation,
+                reason,
+            }),
+        };
         run.record(ValidationType::Revocation, error)?;
     }
 
@@ -488,6 +526,7 @@ fn authentic_timestamp<S: Stages>(
     options: &SignatureOptions,
     envelope: &VerifiedEnvelope,
     now: DateTime<Utc>,
+    facts: &mut SignatureFacts,
 ) -> Option<ValidationError> {
     let fail = |m: String| Some(ValidationError::AuthenticTimestamp(m));
     if envelope.signing_scheme == SCHEME_SIGNING_AUTHORITY {
@@ -536,20 +575,23 @@ fn authentic_timestamp<S: Stages>(
     }
 
     let mut load_roots = || load_stores(stages, statement, StoreKind::Tsa);
-    stages
-        .verify_timestamp(
-            envelope.timestamp_token.as_deref(),
-            &envelope.signature,
-            &envelope.chain,
-            &mut load_roots,
-        )
-        .err()
-        .map(ValidationError::AuthenticTimestamp)
+    let (result, tsa_revocation) = stages.verify_timestamp_details(
+        envelope.timestamp_token.as_deref(),
+        &envelope.signature,
+        &envelope.chain,
+        &mut load_roots,
+    );
+    facts.revocation.extend(tsa_revocation);
+    result.err().map(ValidationError::AuthenticTimestamp)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pki::revocation::{
+        CertResult, Purpose, RevocationMethod, RevocationMode, RevocationStatus as PkiStatus,
+        ServerResult,
+    };
     use std::cell::RefCell;
 
     const KEYS: &str = concat!(
@@ -609,6 +651,8 @@ mod tests {
         identity: Result<(), String>,
         timestamp: Result<(), String>,
         revocation: RevocationStatus,
+        signing_details: Option<ChainRevocation>,
+        tsa_details: Option<ChainRevocation>,
         calls: RefCell<Vec<String>>,
         revocation_time: RefCell<Option<Option<DateTime<Utc>>>>,
     }
@@ -621,6 +665,8 @@ mod tests {
                 identity: Ok(()),
                 timestamp: Err("no token expected".into()),
                 revocation: RevocationStatus::Ok,
+                signing_details: None,
+                tsa_details: None,
                 calls: RefCell::new(Vec::new()),
                 revocation_time: RefCell::new(None),
             }
@@ -682,6 +728,46 @@ mod tests {
                 .borrow_mut()
                 .push(format!("revocation {purpose:?}"));
             self.revocation.clone()
+        }
+        fn revocation_details(
+            &self,
+            c: &[Certificate],
+            purpose: ChainPurpose,
+            t: Option<DateTime<Utc>>,
+        ) -> (RevocationStatus, Option<ChainRevocation>) {
+            (self.revocation(c, purpose, t), self.signing_details.clone())
+        }
+        fn verify_timestamp_details(
+            &self,
+            token: Option<&[u8]>,
+            s: &[u8],
+            c: &[Certificate],
+            load: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+        ) -> (Result<(), String>, Option<ChainRevocation>) {
+            let result = self.verify_timestamp(token, s, c, load);
+            let details = token.and(self.tsa_details.clone());
+            (result, details)
+        }
+    }
+
+    fn chain_details(purpose: Purpose, subject: &str, status: PkiStatus) -> ChainRevocation {
+        ChainRevocation {
+            purpose,
+            mode: RevocationMode::OcspWithCrlFallback,
+            certificates: vec![CertResult {
+                subject: subject.into(),
+                status,
+                method: RevocationMethod::Crl,
+                servers: vec![ServerResult {
+                    server: "http://localhost:10086/leaf.crl".into(),
+                    method: RevocationMethod::Crl,
+                    status,
+                    error: None,
+                    duration: std::time::Duration::from_millis(7),
+                }],
+                duration: std::time::Duration::from_millis(8),
+            }],
+            error: None,
         }
     }
 
@@ -930,6 +1016,76 @@ mod tests {
             .borrow()
             .contains(&"timestamp with 1 roots".to_string()));
         assert!(fake.calls.borrow().contains(&"store tsa:ts".to_string()));
+    }
+
+    #[test]
+    fn revocation_details_reach_the_outcome_and_the_status_alone_decides() {
+        let mut st = statement(strict());
+        st.trust_stores.push("tsa:ts".into());
+        let mut e = envelope();
+        e.timestamp_token = Some(vec![0x30]);
+        let mut fake = Fake::new(e);
+        fake.timestamp = Ok(());
+        fake.tsa_details = Some(chain_details(
+            Purpose::Timestamping,
+            "CN=TSA",
+            PkiStatus::Ok,
+        ));
+        let leaf = "CN=a\u{1}b";
+        fake.signing_details = Some(chain_details(
+            Purpose::CodeSigning,
+            leaf,
+            PkiStatus::Revoked,
+        ));
+        fake.revocation = RevocationStatus::Revoked(leaf.into());
+        let o = run(&fake, &st, &flux());
+        // Go %q, not Rust's Debug (which would print \u{1}).
+        assert_eq!(
+            o.error.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("signing certificate with subject \"CN=a\\x01b\" is revoked")
+        );
+        let subjects: Vec<(Purpose, &str)> = o
+            .facts
+            .revocation
+            .iter()
+            .flat_map(|c| {
+                c.certificates
+                    .iter()
+                    .map(move |r| (c.purpose, r.subject.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                (Purpose::CodeSigning, leaf),
+                (Purpose::Timestamping, "CN=TSA")
+            ]
+        );
+
+        // Details saying "revoked" do not fail a signature whose status is OK.
+        fake.revocation = RevocationStatus::Ok;
+        let o = run(&fake, &st, &flux());
+        assert!(o.verified());
+        assert_eq!(o.facts.revocation.len(), 2);
+
+        // Skipped revocation: only the TSA chain's check (which always runs) is reported.
+        let skip_revocation = level(
+            "custom",
+            [
+                Action::Enforce,
+                Action::Enforce,
+                Action::Enforce,
+                Action::Skip,
+            ],
+        );
+        let mut st = statement(skip_revocation);
+        st.trust_stores.push("tsa:ts".into());
+        let o = run(&fake, &st, &flux());
+        assert_eq!(o.facts.revocation.len(), 1);
+        assert_eq!(
+            o.facts.revocation.first().map(|c| c.purpose),
+            Some(Purpose::Timestamping)
+        );
     }
 
     #[test]

@@ -9,9 +9,9 @@ use super::{Mode, ValidationType};
 use crate::flux::outcome::FluxVersion;
 use crate::pki::cert::Certificate;
 use crate::pki::revocation::{
-    Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
+    ChainRevocation, Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
 };
-use crate::pki::timestamp::{verify_timestamp, TimestampInput};
+use crate::pki::timestamp::{verify_timestamp, TimestampError, TimestampInput};
 use crate::trust::identity::verify_identities;
 use crate::trust::policy::{
     StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
@@ -197,14 +197,32 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         signing_chain: &[Certificate],
         load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
     ) -> Result<(), String> {
+        self.verify_timestamp_details(token, signature, signing_chain, load_tsa_roots)
+            .0
+    }
+
+    fn verify_timestamp_details(
+        &self,
+        token: Option<&[u8]>,
+        signature: &[u8],
+        signing_chain: &[Certificate],
+        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+    ) -> (Result<(), String>, Option<ChainRevocation>) {
         let input = TimestampInput {
             token,
             signature,
             signing_chain,
         };
-        verify_timestamp(&input, load_tsa_roots, &self.revocation)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        match verify_timestamp(&input, load_tsa_roots, &self.revocation) {
+            Ok(verified) => (Ok(()), Some(verified.revocation)),
+            Err(e) => {
+                let message = e.to_string();
+                match e {
+                    TimestampError::Revocation { details, .. } => (Err(message), Some(*details)),
+                    _ => (Err(message), None),
+                }
+            }
+        }
     }
 
     fn revocation(
@@ -213,20 +231,30 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         purpose: ChainPurpose,
         authentic_signing_time: Option<DateTime<Utc>>,
     ) -> RevocationStatus {
+        self.revocation_details(chain, purpose, authentic_signing_time)
+            .0
+    }
+
+    fn revocation_details(
+        &self,
+        chain: &[Certificate],
+        purpose: ChainPurpose,
+        authentic_signing_time: Option<DateTime<Utc>>,
+    ) -> (RevocationStatus, Option<ChainRevocation>) {
         let purpose = match purpose {
             ChainPurpose::CodeSigning => Purpose::CodeSigning,
             ChainPurpose::Timestamping => Purpose::Timestamping,
         };
-        match self
+        let checked = self
             .revocation
-            .validate(chain, purpose, authentic_signing_time)
-            .failure()
-        {
+            .validate(chain, purpose, authentic_signing_time);
+        let status = match checked.failure() {
             None => RevocationStatus::Ok,
             Some(RevocationFailure::Revoked { subject, .. }) => RevocationStatus::Revoked(subject),
             Some(RevocationFailure::Unknown { subject, .. }) => RevocationStatus::Unknown(subject),
             Some(RevocationFailure::CheckFailed { reason, .. }) => RevocationStatus::Error(reason),
-        }
+        };
+        (status, Some(checked))
     }
 }
 
