@@ -28,11 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Cases (by id, with the mode or `*`) that cannot pass yet, and why.
-const PENDING: &[(&str, &str, &str)] = &[(
-    "ts-token-bad-tstinfo",
-    "*",
-    "pki::timestamp (tsrev) words the bad TSTInfo as `tags don't match (24 vs 16) GenTime`; Go's encoding/asn1 prints `(23 vs {class:0 tag:16 ...}) Time @89`",
-)];
+const PENDING: &[(&str, &str, &str)] = &[];
 
 const KINDS: &[&str] = &[
     "oci-layout-verify",

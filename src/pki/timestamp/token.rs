@@ -59,6 +59,83 @@ pub(super) fn expect<'a>(
     }
 }
 
+/// A mandatory field of a Go struct that `encoding/asn1` decodes, as far as its error text
+/// shows it.
+pub(super) struct GoField {
+    /// The tag Go expects: the field type's universal tag (`time.Time` expects UTCTime, 23,
+    /// even when tagged `generalized`, unless a GeneralizedTime is found).
+    expected_tag: u8,
+    /// The DER identifier byte that is accepted.
+    accepted: u8,
+    /// `reflect.Type.Name()` of the field (empty for pointer types such as `*big.Int`).
+    type_name: &'static str,
+    /// The `timeType` field parameter (24 for `asn1:"generalized"`).
+    time_type: u8,
+}
+
+const TST_VERSION: GoField = GoField {
+    expected_tag: 2,
+    accepted: TAG_INTEGER,
+    type_name: "int",
+    time_type: 0,
+};
+const TST_POLICY: GoField = GoField {
+    expected_tag: 6,
+    accepted: TAG_OID,
+    type_name: "ObjectIdentifier",
+    time_type: 0,
+};
+const TST_IMPRINT: GoField = GoField {
+    expected_tag: 16,
+    accepted: TAG_SEQUENCE,
+    type_name: "MessageImprint",
+    time_type: 0,
+};
+const TST_SERIAL: GoField = GoField {
+    expected_tag: 2,
+    accepted: TAG_INTEGER,
+    type_name: "",
+    time_type: 0,
+};
+const TST_GEN_TIME: GoField = GoField {
+    expected_tag: 23,
+    accepted: TAG_GENERALIZED_TIME,
+    type_name: "Time",
+    time_type: 24,
+};
+
+/// Reads the next mandatory field of the TSTInfo SEQUENCE whose content is `sequence`. A tag
+/// mismatch is worded as Go's `StructuralError`: expected tag, the found tag and length, the
+/// field parameters, the type name and the offset after the found header within `sequence`.
+fn expect_field<'a>(
+    reader: &mut TlvReader<'a>,
+    sequence: &[u8],
+    field: &GoField,
+) -> Result<Tlv<'a>, String> {
+    let mut probe = reader.clone();
+    match probe.read() {
+        Some(tlv) if tlv.tag != field.accepted => {
+            let offset = sequence
+                .len()
+                .saturating_sub(probe.remaining().len())
+                .saturating_sub(tlv.value.len());
+            Err(structure(format!(
+                "tags don't match ({} vs {{class:{} tag:{} length:{} isCompound:{}}}) \
+                 {{optional:false explicit:false application:false private:false defaultValue:<nil> \
+                 tag:<nil> stringType:0 timeType:{} set:false omitEmpty:false}} {} @{offset}",
+                field.expected_tag,
+                tlv.tag >> 6,
+                tlv.tag & 0x1f,
+                tlv.value.len(),
+                tlv.tag & 0x20 != 0,
+                field.time_type,
+                field.type_name,
+            )))
+        }
+        _ => expect(reader, field.accepted, field.type_name),
+    }
+}
+
 /// Reads the next element if it has `tag` (Go's `optional`).
 pub(super) fn optional<'a>(reader: &mut TlvReader<'a>, tag: u8) -> Result<Option<Tlv<'a>>, String> {
     match reader.remaining().first() {
@@ -358,9 +435,10 @@ pub(super) fn parse_tst_info(content: &[u8]) -> Result<TstInfo, String> {
         let mut top = Tlv::reader(content);
         let seq = expect(&mut top, TAG_SEQUENCE, "TSTInfo")?;
         let mut f = Tlv::reader(seq.value);
-        let version = go_int(expect(&mut f, TAG_INTEGER, "Version")?.value)?;
-        let policy = oid(expect(&mut f, TAG_OID, "Policy")?.value)?;
-        let imprint = expect(&mut f, TAG_SEQUENCE, "MessageImprint")?;
+        let fields = seq.value;
+        let version = go_int(expect_field(&mut f, fields, &TST_VERSION)?.value)?;
+        let policy = oid(expect_field(&mut f, fields, &TST_POLICY)?.value)?;
+        let imprint = expect_field(&mut f, fields, &TST_IMPRINT)?;
         let mut imprint_fields = Tlv::reader(imprint.value);
         let hash_algorithm = algorithm_oid(
             expect(&mut imprint_fields, TAG_SEQUENCE, "HashAlgorithm")?,
@@ -369,8 +447,8 @@ pub(super) fn parse_tst_info(content: &[u8]) -> Result<TstInfo, String> {
         let hashed_message = expect(&mut imprint_fields, TAG_OCTET_STRING, "HashedMessage")?
             .value
             .to_vec();
-        go_big_int(expect(&mut f, TAG_INTEGER, "SerialNumber")?.value)?;
-        let gen_time = generalized_time(expect(&mut f, TAG_GENERALIZED_TIME, "GenTime")?.value)?;
+        go_big_int(expect_field(&mut f, fields, &TST_SERIAL)?.value)?;
+        let gen_time = generalized_time(expect_field(&mut f, fields, &TST_GEN_TIME)?.value)?;
         let mut accuracy = (0, 0, 0);
         if let Some(acc) = optional(&mut f, TAG_SEQUENCE)? {
             let mut a = Tlv::reader(acc.value);
