@@ -866,17 +866,7 @@ impl Inner {
             }
             let filters_header = response.header("OCI-Filters-Applied").map(str::to_owned);
             let link = response.header("Link").map(str::to_owned);
-            // oras decodes through a 4 MiB LimitReader: a longer body is a truncated document.
-            let body = match read_capped(response.body, MAX_MANIFEST_BYTES, &line).await {
-                Ok(body) => body,
-                Err(RegistryError::BodyTooLarge { .. }) => {
-                    return Err(RegistryError::Decode {
-                        request: line,
-                        detail: "unexpected EOF".into(),
-                    })
-                }
-                Err(e) => return Err(e),
-            };
+            let body = read_prefix(response.body, MAX_MANIFEST_BYTES, &line).await?;
             let index: RawIndex =
                 decode_first_json(&body).map_err(|detail| RegistryError::Decode {
                     request: line.clone(),
@@ -1141,7 +1131,7 @@ impl Inner {
                         return Err(self.status_error(response, line).await);
                     }
                     let link = response.header("Link").map(str::to_owned);
-                    let body = read_capped(response.body, MAX_MANIFEST_BYTES, &line).await?;
+                    let body = read_prefix(response.body, MAX_MANIFEST_BYTES, &line).await?;
                     let page: TagList =
                         decode_first_json(&body).map_err(|detail| RegistryError::Decode {
                             request: line.clone(),
@@ -1294,7 +1284,53 @@ async fn read_capped(
                 limit: cap,
             });
         }
-        out.extend_from_slice(&chunk);
+        append_within(&mut out, &chunk, cap);
+    }
+    Ok(out)
+}
+
+/// Appends `chunk`, growing the buffer geometrically but never past `limit` bytes of capacity:
+/// `Vec`'s own doubling would overshoot a cap that is not a power-of-two multiple of the first
+/// chunk (a 4 MiB body in 394-byte-then-64-KiB chunks ends in a 6.2 MiB allocation).
+fn append_within(out: &mut Vec<u8>, chunk: &[u8], limit: u64) {
+    let needed = out.len().saturating_add(chunk.len());
+    if needed > out.capacity() {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let target = out
+            .capacity()
+            .saturating_mul(2)
+            .max(needed)
+            .min(limit.max(needed));
+        out.reserve_exact(target - out.len());
+    }
+    out.extend_from_slice(chunk);
+}
+
+/// Reads the first `cap` bytes of a body and drops the rest unread. oras decodes listings with
+/// `json.NewDecoder(io.LimitReader(body, 4 MiB)).Decode`: the first JSON value counts, whatever
+/// follows it is never read, and a value still open at the limit is `unexpected EOF`. Decoding
+/// this prefix with [`decode_first_json`] gives the same answers with the same memory bound.
+async fn read_prefix(
+    mut body: transport::Body,
+    cap: u64,
+    line: &RequestLine,
+) -> Result<Vec<u8>, RegistryError> {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|detail| RegistryError::Transport {
+            request: line.clone(),
+            detail,
+        })?;
+        let room = cap.saturating_sub(out.len());
+        append_within(
+            &mut out,
+            chunk.get(..room.min(chunk.len())).unwrap_or_default(),
+            cap as u64,
+        );
+        if out.len() >= cap {
+            break;
+        }
     }
     Ok(out)
 }
@@ -1320,7 +1356,7 @@ async fn read_verified(
             return Err(RegistryError::TrailingData);
         }
         hasher.update(&chunk);
-        out.extend_from_slice(&chunk);
+        append_within(&mut out, &chunk, size);
     }
     if (out.len() as u64) < size {
         return Err(RegistryError::ShortContent {
