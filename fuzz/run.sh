@@ -38,6 +38,46 @@ for path in pathlib.Path(sys.argv[1]).rglob("*.sig"):
     seed = struct.pack("<H", len(sig)) + sig + token
     (pathlib.Path(sys.argv[2]) / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
 PY
+# registry_responses seeds: for each signature in the OCI layouts, the registry's answers to
+# resolve, referrers listing, signature manifest and blob (format in the target's header), and
+# the signature manifest alone behind `MANIFEST`.
+mkdir -p corpus/registry_responses
+python3 - "$vectors" corpus/registry_responses <<'PY'
+import hashlib, json, pathlib, sys
+SUBJECT = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}'
+INDEX = "application/vnd.oci.image.index.v1+json"
+def d(b): return "sha256:" + hashlib.sha256(b).hexdigest()
+def reply(status, headers, body=b""):
+    head = "%d\n" % status + "".join("%s: %s\n" % kv for kv in headers)
+    return head.encode() + b"\n" + body
+out = pathlib.Path(sys.argv[2])
+def write(seed): (out / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
+subject = reply(200, [("Content-Type", "application/vnd.oci.image.manifest.v1+json"),
+                      ("Docker-Content-Digest", d(SUBJECT)), ("Content-Length", len(SUBJECT))])
+for blobs in pathlib.Path(sys.argv[1]).rglob("blobs/sha256"):
+    for f in sorted(blobs.iterdir())[:200]:
+        raw = f.read_bytes()
+        try:
+            m = json.loads(raw)
+        except Exception:
+            continue
+        if m.get("artifactType") != "application/vnd.cncf.notary.signature" or not m.get("layers"):
+            continue
+        mt = m.get("mediaType", "application/vnd.oci.image.manifest.v1+json")
+        desc = {"mediaType": mt, "digest": d(raw), "size": len(raw), "artifactType": m["artifactType"]}
+        page = json.dumps({"schemaVersion": 2, "mediaType": INDEX, "manifests": [desc]}).encode()
+        layer = m["layers"][0]
+        blob = (blobs / layer["digest"].split(":")[1])
+        envelope = blob.read_bytes() if blob.exists() else b""
+        manifest = reply(200, [("Content-Type", mt), ("Docker-Content-Digest", d(raw)), ("Content-Length", len(raw))], raw)
+        blob_reply = reply(200, [("Content-Length", len(envelope))], envelope)
+        write(b"\n~~~\n".join([subject, reply(200, [("Content-Type", INDEX)], page), manifest, blob_reply]))
+        # The tag-schema fallback: no referrers API, then the tag index.
+        write(b"\n~~~\n".join([subject, reply(404, []), reply(200, [("Content-Type", INDEX), ("Content-Length", len(page))], page), manifest, blob_reply]))
+        # A Basic challenge first.
+        write(b"\n~~~\n".join([reply(401, [("WWW-Authenticate", 'Basic realm="r"')]), subject, reply(200, [("Content-Type", INDEX), ("Link", '</v2/app/referrers/x?n=1>; rel="next"')], page), manifest, blob_reply]))
+        write(b"MANIFEST\n" + raw)
+PY
 mkdir -p corpus/distinguished_name
 printf 'C=US,ST=WA,O=Notary,CN=e2e' > corpus/distinguished_name/seed1
 printf 'CN=a\\,b+OU=x;O=y,ST=z,C=US' > corpus/distinguished_name/seed2

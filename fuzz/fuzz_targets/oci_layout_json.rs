@@ -9,9 +9,11 @@ use std::sync::OnceLock;
 fn layout_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("fluxverify-fuzz-layout-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("fluxverify-fuzz-layout-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("blobs/sha256")).expect("temp dir");
-        std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).expect("write");
+        std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#)
+            .expect("write");
         dir
     })
 }

@@ -38,7 +38,8 @@ fn chain() -> &'static [Certificate] {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let validator = Validator::with_transport(RevocationConfig::default(), Arc::new(Echo(data.to_vec())));
+    let validator =
+        Validator::with_transport(RevocationConfig::default(), Arc::new(Echo(data.to_vec())));
     for purpose in [Purpose::CodeSigning, Purpose::Timestamping] {
         let _ = validator.validate(chain(), purpose, None);
     }

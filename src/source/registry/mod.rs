@@ -21,7 +21,7 @@
 mod auth;
 mod digest;
 mod error;
-mod transport;
+pub mod transport;
 
 pub use auth::{CredentialSource, Credentials};
 pub use error::{RegistryError, RequestLine};
@@ -257,7 +257,9 @@ impl RegistryClient {
         Self::with_transport(registry, repository, options, Arc::new(transport))
     }
 
-    pub(crate) fn with_transport(
+    /// A client that sends its requests through `transport` (which must not follow redirects):
+    /// for tests and fuzzing, which answer from memory.
+    pub fn with_transport(
         registry: &str,
         repository: &str,
         options: RegistryOptions,

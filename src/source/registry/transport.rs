@@ -15,20 +15,24 @@ use reqwest::{Method, Url};
 use std::time::Duration;
 
 /// A response body, chunk by chunk, so that callers can stop reading at a byte cap.
-pub(crate) type Body = BoxStream<'static, Result<Vec<u8>, String>>;
+pub type Body = BoxStream<'static, Result<Vec<u8>, String>>;
 
 /// An HTTP request as the registry client builds it.
 #[derive(Debug, Clone)]
-pub(crate) struct HttpRequest {
-    pub(crate) method: Method,
-    pub(crate) url: Url,
-    pub(crate) headers: Vec<(&'static str, String)>,
+pub struct HttpRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: Url,
+    /// Request headers in the order they were added.
+    pub headers: Vec<(&'static str, String)>,
     /// `application/x-www-form-urlencoded` body (token requests only).
-    pub(crate) form: Option<Vec<(String, String)>>,
+    pub form: Option<Vec<(String, String)>>,
 }
 
 impl HttpRequest {
-    pub(crate) fn new(method: Method, url: Url) -> Self {
+    /// A request without headers or body.
+    pub fn new(method: Method, url: Url) -> Self {
         HttpRequest {
             method,
             url,
@@ -37,28 +41,33 @@ impl HttpRequest {
         }
     }
 
-    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    /// Adds a header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
     }
 }
 
 /// Status, headers and the unread body.
-pub(crate) struct HttpResponse {
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Body,
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body, not yet read.
+    pub body: Body,
 }
 
 impl HttpResponse {
     /// A header's value as text, if present and visible ASCII.
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 /// Sends one HTTP request without following redirects.
-pub(crate) trait Transport: Send + Sync {
+pub trait Transport: Send + Sync {
+    /// Sends `request`; the error is the transport failure as text (refused, reset, TLS).
     fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>>;
 }
 
