@@ -149,51 +149,24 @@ pub trait Stages {
     /// The timestamp branch of authenticTimestamp: parse the countersignature `token` over
     /// `signature`, verify it against the TSA roots (`load_tsa_roots` is called only once the
     /// token has been read, as notation-go orders it), check it against every certificate of
-    /// `signing_chain`, and check the TSA chain's revocation. The error is notation's message.
+    /// `signing_chain`, and check the TSA chain's revocation. The error is notation's message;
+    /// the TSA chain's revocation details, when that check ran, are for the report only.
     fn verify_timestamp(
         &self,
         token: Option<&[u8]>,
         signature: &[u8],
         signing_chain: &[Certificate],
         load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
-    ) -> Result<(), String>;
+    ) -> (Result<(), String>, Option<ChainRevocation>);
 
-    /// Revocation status of `chain`.
+    /// Revocation status of `chain`, with the per-certificate details for the report when the
+    /// stage has them. The status alone decides the verdict.
     fn revocation(
         &self,
         chain: &[Certificate],
         purpose: ChainPurpose,
         authentic_signing_time: Option<DateTime<Utc>>,
-    ) -> RevocationStatus;
-
-    /// [`Self::revocation`] with the per-certificate details for the report, when the stage
-    /// has them. The status alone decides the verdict.
-    fn revocation_details(
-        &self,
-        chain: &[Certificate],
-        purpose: ChainPurpose,
-        authentic_signing_time: Option<DateTime<Utc>>,
-    ) -> (RevocationStatus, Option<ChainRevocation>) {
-        (
-            self.revocation(chain, purpose, authentic_signing_time),
-            None,
-        )
-    }
-
-    /// [`Self::verify_timestamp`] with the TSA chain's revocation details for the report, when
-    /// that check ran. The result alone decides the verdict.
-    fn verify_timestamp_details(
-        &self,
-        token: Option<&[u8]>,
-        signature: &[u8],
-        signing_chain: &[Certificate],
-        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
-    ) -> (Result<(), String>, Option<ChainRevocation>) {
-        (
-            self.verify_timestamp(token, signature, signing_chain, load_tsa_roots),
-            None,
-        )
-    }
+    ) -> (RevocationStatus, Option<ChainRevocation>);
 }
 
 /// Per-verification settings of `verifier.Verify`.
@@ -379,7 +352,7 @@ fn process<S: Stages>(
             .then(|| envelope.signing_time.map(|t| t.with_timezone(&Utc)))
             .flatten();
         let (status, details) =
-            stages.revocation_details(&envelope.chain, ChainPurpose::CodeSigning, authentic_time);
+            stages.revocation(&envelope.chain, ChainPurpose::CodeSigning, authentic_time);
         // The signing chain first, as the report lists it.
         if let Some(details) = details {
             facts.revocation.insert(0, details);
@@ -575,7 +548,7 @@ fn authentic_timestamp<S: Stages>(
     }
 
     let mut load_roots = || load_stores(stages, statement, StoreKind::Tsa);
-    let (result, tsa_revocation) = stages.verify_timestamp_details(
+    let (result, tsa_revocation) = stages.verify_timestamp(
         envelope.timestamp_token.as_deref(),
         &envelope.signature,
         &envelope.chain,
@@ -705,48 +678,31 @@ mod tests {
             _s: &[u8],
             _c: &[Certificate],
             load: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
-        ) -> Result<(), String> {
+        ) -> (Result<(), String>, Option<ChainRevocation>) {
             if token.is_none() {
-                return Err(
-                    "no timestamp countersignature was found in the signature envelope".into(),
-                );
+                let missing = "no timestamp countersignature was found in the signature envelope";
+                return (Err(missing.into()), None);
             }
-            let roots = load()?;
+            let roots = match load() {
+                Ok(roots) => roots,
+                Err(e) => return (Err(e), None),
+            };
             self.calls
                 .borrow_mut()
                 .push(format!("timestamp with {} roots", roots.len()));
-            self.timestamp.clone()
+            (self.timestamp.clone(), self.tsa_details.clone())
         }
         fn revocation(
             &self,
             _c: &[Certificate],
             purpose: ChainPurpose,
             t: Option<DateTime<Utc>>,
-        ) -> RevocationStatus {
+        ) -> (RevocationStatus, Option<ChainRevocation>) {
             self.revocation_time.replace(Some(t));
             self.calls
                 .borrow_mut()
                 .push(format!("revocation {purpose:?}"));
-            self.revocation.clone()
-        }
-        fn revocation_details(
-            &self,
-            c: &[Certificate],
-            purpose: ChainPurpose,
-            t: Option<DateTime<Utc>>,
-        ) -> (RevocationStatus, Option<ChainRevocation>) {
-            (self.revocation(c, purpose, t), self.signing_details.clone())
-        }
-        fn verify_timestamp_details(
-            &self,
-            token: Option<&[u8]>,
-            s: &[u8],
-            c: &[Certificate],
-            load: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
-        ) -> (Result<(), String>, Option<ChainRevocation>) {
-            let result = self.verify_timestamp(token, s, c, load);
-            let details = token.and(self.tsa_details.clone());
-            (result, details)
+            (self.revocation.clone(), self.signing_details.clone())
         }
     }
 

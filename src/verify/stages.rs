@@ -196,17 +196,6 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         signature: &[u8],
         signing_chain: &[Certificate],
         load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
-    ) -> Result<(), String> {
-        self.verify_timestamp_details(token, signature, signing_chain, load_tsa_roots)
-            .0
-    }
-
-    fn verify_timestamp_details(
-        &self,
-        token: Option<&[u8]>,
-        signature: &[u8],
-        signing_chain: &[Certificate],
-        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
     ) -> (Result<(), String>, Option<ChainRevocation>) {
         let input = TimestampInput {
             token,
@@ -226,16 +215,6 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
     }
 
     fn revocation(
-        &self,
-        chain: &[Certificate],
-        purpose: ChainPurpose,
-        authentic_signing_time: Option<DateTime<Utc>>,
-    ) -> RevocationStatus {
-        self.revocation_details(chain, purpose, authentic_signing_time)
-            .0
-    }
-
-    fn revocation_details(
         &self,
         chain: &[Certificate],
         purpose: ChainPurpose,
