@@ -43,8 +43,10 @@ use transport::{HttpRequest, HttpResponse, HttpTransport, TlsSettings, Transport
 pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 /// notation-go's envelope blob limit.
 pub const MAX_ENVELOPE_BYTES: u64 = 32 * 1024 * 1024;
-/// Error bodies and token responses are small; anything bigger is not read.
-const MAX_SMALL_BODY: u64 = 64 * 1024;
+/// How much of an error response oras-go reads (`maxErrorBytes`).
+const MAX_ERROR_BODY: u64 = 8 * 1024;
+/// How much of a token response oras-go's auth client reads (`maxResponseBytes`).
+const MAX_TOKEN_BODY: u64 = 128 * 1024;
 /// How many redirects one request may take (Go's `http.Client` default).
 const MAX_REDIRECTS: usize = 10;
 
@@ -684,11 +686,11 @@ impl Inner {
         if response.status != 200 {
             return Err(self.status_error(response, line).await);
         }
-        let body = read_capped(response.body, MAX_SMALL_BODY, &line).await?;
+        let body = read_capped(response.body, MAX_TOKEN_BODY, Excess::Ignore, &line).await?;
         let token: auth::TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| RegistryError::Decode {
+            decode_first_json(&body).map_err(|detail| RegistryError::Decode {
                 request: line.clone(),
-                detail: e.to_string(),
+                detail,
             })?;
         token
             .into_token()
@@ -698,10 +700,10 @@ impl Inner {
     /// oras-go's `ParseErrorResponse`: the registry's `errors`, or the status text.
     async fn status_error(&self, response: HttpResponse, request: RequestLine) -> RegistryError {
         let status = response.status;
-        let body = read_capped(response.body, MAX_SMALL_BODY, &request)
+        let body = read_capped(response.body, MAX_ERROR_BODY, Excess::Ignore, &request)
             .await
             .unwrap_or_default();
-        let errors: Vec<RawError> = serde_json::from_slice::<RawErrors>(&body)
+        let errors: Vec<RawError> = decode_first_json::<RawErrors>(&body)
             .map(|e| e.errors)
             .unwrap_or_default();
         let detail = if errors.is_empty() {
@@ -868,7 +870,8 @@ impl Inner {
             }
             let filters_header = response.header("OCI-Filters-Applied").map(str::to_owned);
             let link = response.header("Link").map(str::to_owned);
-            let body = read_prefix(response.body, MAX_MANIFEST_BYTES, &line).await?;
+            let body =
+                read_capped(response.body, MAX_MANIFEST_BYTES, Excess::Ignore, &line).await?;
             let index: RawIndex =
                 decode_first_json(&body).map_err(|detail| RegistryError::Decode {
                     request: line.clone(),
@@ -1133,7 +1136,9 @@ impl Inner {
                         return Err(self.status_error(response, line).await);
                     }
                     let link = response.header("Link").map(str::to_owned);
-                    let body = read_prefix(response.body, MAX_MANIFEST_BYTES, &line).await?;
+                    let body =
+                        read_capped(response.body, MAX_MANIFEST_BYTES, Excess::Ignore, &line)
+                            .await?;
                     let page: TagList =
                         decode_first_json(&body).map_err(|detail| RegistryError::Decode {
                             request: line.clone(),
@@ -1268,23 +1273,42 @@ fn verify_digest_header(
     Ok(())
 }
 
-/// Reads at most `cap` bytes; more is an error, raised before the excess is buffered.
+/// What a body longer than its cap means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Excess {
+    /// An error, raised before the excess is buffered.
+    Refuse,
+    /// Nothing: the first `cap` bytes are kept and the rest is left unread. oras decodes
+    /// listings with `json.NewDecoder(io.LimitReader(body, 4 MiB)).Decode`: the first JSON value
+    /// counts, whatever follows it is never read, and a value still open at the limit is
+    /// `unexpected EOF`. Decoding the prefix with [`decode_first_json`] gives the same answers.
+    Ignore,
+}
+
+/// Reads a body up to `cap` bytes.
 async fn read_capped(
     mut body: transport::Body,
     cap: u64,
+    excess: Excess,
     line: &RequestLine,
 ) -> Result<Vec<u8>, RegistryError> {
+    let limit = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut out = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|detail| RegistryError::Transport {
             request: line.clone(),
             detail,
         })?;
-        if out.len() as u64 + chunk.len() as u64 > cap {
-            return Err(RegistryError::BodyTooLarge {
-                request: line.clone(),
-                limit: cap,
-            });
+        let room = limit.saturating_sub(out.len());
+        if chunk.len() > room {
+            if excess == Excess::Refuse {
+                return Err(RegistryError::BodyTooLarge {
+                    request: line.clone(),
+                    limit: cap,
+                });
+            }
+            append_within(&mut out, chunk.get(..room).unwrap_or_default(), cap);
+            break;
         }
         append_within(&mut out, &chunk, cap);
     }
@@ -1306,35 +1330,6 @@ fn append_within(out: &mut Vec<u8>, chunk: &[u8], limit: u64) {
         out.reserve_exact(target - out.len());
     }
     out.extend_from_slice(chunk);
-}
-
-/// Reads the first `cap` bytes of a body and drops the rest unread. oras decodes listings with
-/// `json.NewDecoder(io.LimitReader(body, 4 MiB)).Decode`: the first JSON value counts, whatever
-/// follows it is never read, and a value still open at the limit is `unexpected EOF`. Decoding
-/// this prefix with [`decode_first_json`] gives the same answers with the same memory bound.
-async fn read_prefix(
-    mut body: transport::Body,
-    cap: u64,
-    line: &RequestLine,
-) -> Result<Vec<u8>, RegistryError> {
-    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-    let mut out = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|detail| RegistryError::Transport {
-            request: line.clone(),
-            detail,
-        })?;
-        let room = cap.saturating_sub(out.len());
-        append_within(
-            &mut out,
-            chunk.get(..room.min(chunk.len())).unwrap_or_default(),
-            cap as u64,
-        );
-        if out.len() >= cap {
-            break;
-        }
-    }
-    Ok(out)
 }
 
 /// Reads exactly `size` bytes (hashing as they come), as `content.ReadAll` with a verifying
@@ -1380,10 +1375,12 @@ async fn read_exact_size(
     size: u64,
     line: &RequestLine,
 ) -> Result<Vec<u8>, RegistryError> {
-    let bytes = read_capped(body, size, line).await.map_err(|e| match e {
-        RegistryError::BodyTooLarge { .. } => RegistryError::TrailingData,
-        other => other,
-    })?;
+    let bytes = read_capped(body, size, Excess::Refuse, line)
+        .await
+        .map_err(|e| match e {
+            RegistryError::BodyTooLarge { .. } => RegistryError::TrailingData,
+            other => other,
+        })?;
     if (bytes.len() as u64) < size {
         return Err(RegistryError::ShortContent {
             expected: size,

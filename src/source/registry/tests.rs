@@ -336,6 +336,33 @@ async fn resolve_reports_oras_messages() {
     fake.rule(|_| Some(Reply::new(500)));
     let err = client(&fake).resolve("v1").await.unwrap_err();
     assert_eq!(err.to_string(), "HEAD \"https://reg.example:5000/v2/repo/manifests/v1\": response status code 500: Internal Server Error");
+
+    // oras reads an error body through an 8 KiB LimitReader with a JSON decoder: what follows
+    // the first value is ignored, and a document still open at 8 KiB is no document.
+    for (body, detail) in [
+        (
+            br#"{"errors":[{"code":"DENIED","message":"no"}]} and then some"#.to_vec(),
+            "denied: no",
+        ),
+        (
+            [
+                br#"{"errors":[{"code":"DENIED","message":""#.as_slice(),
+                &[b'x'; 9000],
+                br#""}]}"#,
+            ]
+            .concat(),
+            "Forbidden",
+        ),
+    ] {
+        let fake = Arc::new(Fake::default());
+        fake.rule(move |_| Some(Reply::new(403).body(body.clone())));
+        let err = client(&fake).list_tags().await.unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with(&format!("response status code 403: {detail}")),
+            "{err}"
+        );
+    }
 }
 
 #[tokio::test]
