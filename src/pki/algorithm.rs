@@ -105,9 +105,9 @@ impl HashAlgorithm {
         }
     }
 
-    fn from_oid(oid: &ObjectIdentifier) -> Option<Self> {
+    /// The SHA-2 hash `oid` names; SHA-1 is not one of them (Go refuses it inside PSS).
+    fn sha2_from_oid(oid: &ObjectIdentifier) -> Option<Self> {
         match *oid {
-            oid::SHA1 => Some(HashAlgorithm::Sha1),
             oid::SHA256 => Some(HashAlgorithm::Sha256),
             oid::SHA384 => Some(HashAlgorithm::Sha384),
             oid::SHA512 => Some(HashAlgorithm::Sha512),
@@ -695,15 +695,12 @@ fn sha1_name(alg: &AlgorithmIdentifierOwned) -> Option<&'static str> {
 fn pss_hash(alg: &AlgorithmIdentifierOwned) -> Option<HashAlgorithm> {
     let params = alg.parameters.as_ref()?;
     let params: rsa::pkcs1::RsaPssParams<'_> = params.decode_as().ok()?;
-    let hash = HashAlgorithm::from_oid(&params.hash.oid)?;
-    if hash == HashAlgorithm::Sha1 {
-        return None;
-    }
+    let hash = HashAlgorithm::sha2_from_oid(&params.hash.oid)?;
     if params.mask_gen.oid != oid::MGF1 {
         return None;
     }
     let mgf_hash = params.mask_gen.parameters.as_ref()?;
-    if HashAlgorithm::from_oid(&mgf_hash.oid)? != hash {
+    if HashAlgorithm::sha2_from_oid(&mgf_hash.oid)? != hash {
         return None;
     }
     if usize::from(params.salt_len) != hash.output_len() {
@@ -1155,6 +1152,41 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "x509: signature algorithm specifies an ECDSA public key, but have public key of type *rsa.PublicKey"
+        );
+    }
+
+    #[test]
+    fn x509_rsassa_pss_over_each_sha2_hash_but_not_sha1() {
+        let key = rsa_key("rsa3072-root");
+        let spki = rsa_spki(&key);
+        let data = b"tbs";
+        let cases = [
+            (
+                HashAlgorithm::Sha256,
+                rsa::pss::get_default_pss_signature_algo_id::<Sha256>(),
+            ),
+            (
+                HashAlgorithm::Sha384,
+                rsa::pss::get_default_pss_signature_algo_id::<Sha384>(),
+            ),
+            (
+                HashAlgorithm::Sha512,
+                rsa::pss::get_default_pss_signature_algo_id::<Sha512>(),
+            ),
+        ];
+        for (hash, alg) in cases {
+            let signature = pss_sign(&key, hash, data, hash.output_len());
+            assert_eq!(
+                verify_x509_signature(&alg.unwrap(), &spki, data, &signature),
+                Ok(()),
+                "{hash:?}"
+            );
+        }
+        let sha1 = rsa::pss::get_default_pss_signature_algo_id::<sha1::Sha1>().unwrap();
+        let signature = pss_sign(&key, HashAlgorithm::Sha1, data, 20);
+        assert_eq!(
+            verify_x509_signature(&sha1, &spki, data, &signature).unwrap_err(),
+            X509SignatureError::Unsupported
         );
     }
 
