@@ -61,7 +61,6 @@ mod oid {
         ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
     pub(super) const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
     pub(super) const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
-    pub(super) const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
     pub(super) const SHA256: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
     pub(super) const SHA384: ObjectIdentifier =
