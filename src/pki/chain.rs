@@ -352,17 +352,14 @@ fn go_key_usage(cert: &Certificate) -> u16 {
         .fold(0u16, |acc, (i, _)| acc | (1 << i))
 }
 
-/// Go's known EKUs, by `x509.ExtKeyUsage` value, and the names notation prints for them.
+/// Go's `x509.ExtKeyUsage` names of the EKUs notation refuses on a code-signing leaf, and of
+/// timeStamping. codeSigning and anyExtendedKeyUsage are accepted wherever they appear, so they
+/// need no name.
 fn eku_name(oid: &ObjectIdentifier) -> Option<&'static str> {
     const KP: &str = "1.3.6.1.5.5.7.3.";
-    let s = oid.to_string();
-    if s == "2.5.29.37.0" {
-        return Some("Any");
-    }
-    match s.strip_prefix(KP) {
+    match oid.to_string().strip_prefix(KP) {
         Some("1") => Some("ServerAuth"),
         Some("2") => Some("ClientAuth"),
-        Some("3") => Some("CodeSigning"),
         Some("4") => Some("EmailProtection"),
         Some("8") => Some("Timestamping"),
         Some("9") => Some("OCSPSigning"),
