@@ -202,6 +202,12 @@ fn ca_rule_violations() {
             format!("certificate with subject {INTER}: key usage extension must be present"),
         ),
         (
+            // A key usage extension with no bit set: Go's CheckSignatureFrom lets a parent
+            // with KeyUsage 0 sign, so only notation's CA rule catches it.
+            Box::new(|i, s| if i == 1 { s.key_usage = Some((0, true)) }),
+            format!("certificate with subject {INTER}: key usage must have the bit positions for key cert sign set"),
+        ),
+        (
             Box::new(|i, s| if i == 1 { s.key_usage = Some((ku::KEY_CERT_SIGN, false)) }),
             format!("certificate with subject {INTER}: key usage extension must be marked critical"),
         ),
@@ -1232,6 +1238,9 @@ mod own {
             (Box::new(|h| { h.insert("crit".into(), json!(["com.example.x"])); h.insert("com.example.x".into(), json!(1)); }),
              "these required headers are not marked as critical: [io.cncf.notary.signingScheme]"),
             (Box::new(|h| { h.remove("io.cncf.notary.signingTime"); }), "signing-time not present"),
+            // Go's zero time.Time is "absent", however it got there.
+            (Box::new(|h| { h.insert("io.cncf.notary.signingTime".into(), json!("0001-01-01T00:00:00Z")); }),
+             "signing-time not present"),
             (Box::new(|h| {
                 h.insert("io.cncf.notary.expiry".into(), json!("2000-01-01T00:00:00Z"));
                 h.insert("crit".into(), json!(["io.cncf.notary.signingScheme", "io.cncf.notary.expiry"]));
@@ -1245,6 +1254,18 @@ mod own {
         for (edit, want) in cases {
             assert_eq!(jws_with(edit, None).unwrap_err(), want);
         }
+        // An expiry at Go's zero time is no expiry: it need not be critical and is not reported.
+        let content = jws_with(
+            |h| {
+                h.insert(
+                    "io.cncf.notary.expiry".into(),
+                    json!("0001-01-01T00:00:00Z"),
+                );
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(content.signer_info.signed_attributes.expiry, None);
         // Unknown critical extended attributes are accepted, as notation does.
         let content = jws_with(
             |h| {

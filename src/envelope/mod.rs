@@ -55,12 +55,6 @@ impl SigningScheme {
     }
 }
 
-impl std::fmt::Display for SigningScheme {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A user-defined signed attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtendedAttribute {

@@ -242,12 +242,6 @@ impl SignatureAlgorithm {
     }
 }
 
-impl fmt::Display for SignatureAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.jws_name())
-    }
-}
-
 /// notation-core-go's `UnsupportedSigningKeyError` texts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeySpecError {
@@ -1152,6 +1146,24 @@ mod tests {
                 .to_string(),
             "x509: signature algorithm specifies an ECDSA public key, but have public key of type *rsa.PublicKey"
         );
+    }
+
+    #[test]
+    fn keys_of_other_types_are_named_by_their_go_type() {
+        let ed25519 = spki_of_pem("ed25519-leaf");
+        // DSA keys are only named, never used: an SPKI with the algorithm is enough.
+        let dsa = SubjectPublicKeyInfoOwned {
+            algorithm: alg_id(oid::DSA),
+            subject_public_key: BitString::from_bytes(&[2, 1, 1]).unwrap(),
+        };
+        for (spki, go_type) in [(ed25519, "ed25519.PublicKey"), (dsa, "*dsa.PublicKey")] {
+            let err = verify_x509_signature(&alg_id(oid::SHA256_WITH_RSA), &spki, b"tbs", b"sig")
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("x509: signature algorithm specifies an RSA public key, but have public key of type {go_type}")
+            );
+        }
     }
 
     #[test]
