@@ -967,6 +967,14 @@ mod tests {
                 );
                 let cose = verify_cose_signature(alg, &public, msg, &sig);
                 assert_eq!(cose.is_ok(), salt == h, "{name} salt {salt}");
+                // The same signature under the ECDSA algorithm of the same hash is refused.
+                let ecdsa = match alg {
+                    SignatureAlgorithm::Ps256 => SignatureAlgorithm::Es256,
+                    SignatureAlgorithm::Ps384 => SignatureAlgorithm::Es384,
+                    _ => SignatureAlgorithm::Es512,
+                };
+                assert!(verify_cose_signature(ecdsa, &public, msg, &sig).is_err());
+                assert!(verify_jws_signature(ecdsa, &public, msg, &sig).is_err());
                 let mut tampered = sig.clone();
                 tampered[10] ^= 1;
                 assert_eq!(
