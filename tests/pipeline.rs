@@ -287,10 +287,16 @@ fn overrides_change_the_verdict() {
     let (code, out) = expired.verify("flux", &[]);
     assert_eq!(code, 1, "{out:#}");
     assert_eq!(out["policy"]["level"], "custom");
+    assert_eq!(out["policy"]["scope"], SCOPE);
     assert!(out["error"]
         .as_str()
         .unwrap()
         .contains("digital signature has expired on"));
+    let mut wildcard = statement("permissive", json!({"expiry": "enforce"}), json!(["*"]));
+    wildcard["registryScopes"] = json!(["*"]);
+    expired.write_policy(wildcard);
+    let (_, out) = expired.verify("flux", &[]);
+    assert_eq!(out["policy"]["scope"], "*", "{out:#}");
 
     let untrusted = make(&Make {
         trust_other_root: true,
@@ -902,6 +908,7 @@ fn envelope_verify_condition_is_what_flux_would_write_for_that_signature() {
         own.starts_with("digital signature has expired on"),
         "{json:#}"
     );
+    assert_eq!(json["signatures"][0]["digest"], envelope_digest);
     assert_eq!(
         json["condition"]["message"],
         format!("failed to verify the signature using provider 'notation': signature verification failed\nfailed to verify signature with digest {envelope_digest}, {own}")

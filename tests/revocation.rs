@@ -1290,6 +1290,41 @@ fn timestamp_from_a_local_tsa_verifies_end_to_end() {
             .to_string(),
         "timestamping certificate with subject \"CN=tsa-revoked,O=Test,C=US\" is revoked"
     );
+
+    // Through the verification stage, the failure carries the TSA chain's details for the
+    // report.
+    use fluxverify::flux::outcome::FluxVersion;
+    use fluxverify::trust::policy::{Dialect, StoreType, TrustPolicyDocument};
+    use fluxverify::trust::store::{TrustStore, TrustStoreError};
+    use fluxverify::verify::signature::Stages;
+    use fluxverify::verify::stages::PolicyStages;
+    use fluxverify::verify::Mode;
+    struct NoCertificates;
+    impl TrustStore for NoCertificates {
+        fn certificates(&self, _: StoreType, _: &str) -> Result<Vec<Certificate>, TrustStoreError> {
+            Ok(Vec::new())
+        }
+    }
+    let policy = TrustPolicyDocument::parse(
+        br#"{"version": "1.0", "trustPolicies": [{"name": "p", "registryScopes": ["*"],
+            "signatureVerification": {"level": "strict"}, "trustStores": ["ca:c", "tsa:t"],
+            "trustedIdentities": ["*"]}]}"#,
+        Dialect::Notation,
+    )
+    .unwrap();
+    let stages =
+        PolicyStages::new(policy, NoCertificates, v, Mode::Notation, FluxVersion::V1_9).unwrap();
+    let (result, details) =
+        stages.verify_timestamp(Some(&token), &signature, &signing_chain, &mut || {
+            Ok(roots.clone())
+        });
+    assert_eq!(
+        result.unwrap_err(),
+        "timestamping certificate with subject \"CN=tsa-revoked,O=Test,C=US\" is revoked"
+    );
+    let details = details.expect("the TSA chain's revocation details reach the report");
+    assert_eq!(details.purpose, Purpose::Timestamping);
+    assert_eq!(details.certificates[0].status, RevocationStatus::Revoked);
 }
 
 // ------------------------------------------------------------------------------------------

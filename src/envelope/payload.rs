@@ -209,6 +209,11 @@ mod tests {
             Payload::parse(br#"{"targetArtifact":{"size":1.5}}"#).unwrap_err().to_string(),
             "json: cannot unmarshal number 1.5 into Go struct field Descriptor.targetArtifact.size of type int64"
         );
+        // Go names the number only where it was decoding into a number type.
+        assert_eq!(
+            Payload::parse(br#"{"targetArtifact":{"mediaType":7}}"#).unwrap_err().to_string(),
+            "json: cannot unmarshal number into Go struct field Descriptor.targetArtifact.mediaType of type string"
+        );
         assert_eq!(
             Payload::parse(b"[]").unwrap_err().to_string(),
             "json: cannot unmarshal array into Go value of type envelope.Payload"

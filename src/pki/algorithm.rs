@@ -1018,6 +1018,22 @@ mod tests {
     }
 
     #[test]
+    fn an_ecdsa_signature_offered_under_an_rsa_algorithm_is_refused() {
+        use SignatureAlgorithm::{Es256, Es384, Es512, Ps256, Ps384, Ps512};
+        let msg = b"protected.payload";
+        for (name, ecdsa, rsa) in [
+            ("p256-leaf", Es256, Ps256),
+            ("p384-leaf", Es384, Ps384),
+            ("p521-leaf", Es512, Ps512),
+        ] {
+            let (public, raw, _) = ec_sign(name, ecdsa.hash(), msg);
+            assert_eq!(verify_cose_signature(ecdsa, &public, msg, &raw), Ok(()));
+            assert!(verify_cose_signature(rsa, &public, msg, &raw).is_err());
+            assert!(verify_jws_signature(rsa, &public, msg, &raw).is_err());
+        }
+    }
+
+    #[test]
     fn jws_and_cose_ecdsa_need_exact_raw_length() {
         let cases = [
             ("p256-leaf", SignatureAlgorithm::Es256),

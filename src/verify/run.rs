@@ -167,6 +167,15 @@ pub fn verify_envelope<St: Stages>(
         .rsplit_once('@')
         .map_or(request.artifact_reference.as_str(), |(r, _)| r)
         .to_string();
+    let envelope = crate::source::Descriptor {
+        media_type: request.media_type.clone(),
+        digest: format!(
+            "sha256:{}",
+            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
+        ),
+        size: blob.len() as u64,
+        ..crate::source::Descriptor::default()
+    };
     let mut report = VerifyReport {
         mode: request.mode,
         flux_version: request.flux_version,
@@ -181,10 +190,7 @@ pub fn verify_envelope<St: Stages>(
             verdict: super::outcome::Verdict::Skipped,
         },
         warnings: request.warnings.clone(),
-        envelope_digest: Some(format!(
-            "sha256:{}",
-            hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
-        )),
+        envelope_digest: Some(envelope.digest.clone()),
     };
     let stages = match stages {
         Ok(stages) => stages,
@@ -212,15 +218,7 @@ pub fn verify_envelope<St: Stages>(
     };
     let fetched = crate::source::FetchedSignature {
         manifest: crate::source::Descriptor::default(),
-        envelope: crate::source::Descriptor {
-            media_type: request.media_type.clone(),
-            digest: format!(
-                "sha256:{}",
-                hex::encode(<sha2::Sha256 as sha2::Digest>::digest(blob))
-            ),
-            size: blob.len() as u64,
-            ..crate::source::Descriptor::default()
-        },
+        envelope,
         blob: blob.to_vec(),
     };
     let outcome = verifier.verify(&request.artifact, &fetched, &request.artifact_reference);

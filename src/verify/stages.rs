@@ -108,11 +108,6 @@ impl<T: TrustStore> PolicyStages<T> {
             legacy_messages,
         })
     }
-
-    /// The policy in force.
-    pub fn policy(&self) -> &TrustPolicyDocument {
-        &self.policy
-    }
 }
 
 /// The statement as the validations read it.
