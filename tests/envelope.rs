@@ -1238,6 +1238,9 @@ mod own {
             (Box::new(|h| { h.insert("crit".into(), json!(["com.example.x"])); h.insert("com.example.x".into(), json!(1)); }),
              "these required headers are not marked as critical: [io.cncf.notary.signingScheme]"),
             (Box::new(|h| { h.remove("io.cncf.notary.signingTime"); }), "signing-time not present"),
+            // null leaves Go's *time.Time nil: absent.
+            (Box::new(|h| { h.insert("io.cncf.notary.signingTime".into(), json!(null)); }),
+             "signing-time not present"),
             // Go's zero time.Time is "absent", however it got there.
             (Box::new(|h| { h.insert("io.cncf.notary.signingTime".into(), json!("0001-01-01T00:00:00Z")); }),
              "signing-time not present"),

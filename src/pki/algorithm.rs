@@ -557,11 +557,8 @@ fn rsa_pss_verify_auto_salt(
     let em_bits = key.n().bits().checked_sub(1).ok_or(())?;
     let em_len = em_bits.div_ceil(8);
     let mut em = m.to_bytes_be();
-    if em.len() > k {
-        return Err(());
-    }
     // Encode to the modulus size, then strip leading zero bytes down to emLen (as Go does).
-    let mut full = vec![0u8; k - em.len()];
+    let mut full = vec![0u8; k.checked_sub(em.len()).ok_or(())?];
     full.append(&mut em);
     let cut = k.checked_sub(em_len).ok_or(())?;
     let (lead, em) = full.split_at_mut(cut);
@@ -1031,6 +1028,62 @@ mod tests {
             assert!(verify_cose_signature(rsa, &public, msg, &raw).is_err());
             assert!(verify_jws_signature(rsa, &public, msg, &raw).is_err());
         }
+    }
+
+    /// `s^d mod n` over an encoded message of our choosing, padded to the key size.
+    fn raw_rsa_sign(key: &RsaPrivateKey, em: &[u8]) -> Vec<u8> {
+        use rsa::traits::PrivateKeyParts;
+        let s = BigUint::from_bytes_be(em).modpow(key.d(), key.n());
+        let mut out = s.to_bytes_be();
+        out.splice(0..0, std::iter::repeat_n(0, key.size() - out.len()));
+        out
+    }
+
+    #[test]
+    fn jws_pss_encoding_rules_as_in_go() {
+        let key = rsa_key("rsa2048-leaf");
+        let public = key.to_public_key();
+        let msg = b"protected.payload";
+        let digest = HashAlgorithm::Sha256.digest(msg);
+        let good = pss_sign(&key, HashAlgorithm::Sha256, msg, 32);
+        assert_eq!(
+            rsa_pss_verify_auto_salt(&public, HashAlgorithm::Sha256, &digest, &good),
+            Ok(())
+        );
+        // The same encoded message with a trailer other than 0xbc.
+        let mut em = BigUint::from_bytes_be(&good)
+            .modpow(public.e(), public.n())
+            .to_bytes_be();
+        if let Some(last) = em.last_mut() {
+            *last = 0xbd;
+        }
+        let bad_trailer = raw_rsa_sign(&key, &em);
+        assert_eq!(
+            rsa_pss_verify_auto_salt(&public, HashAlgorithm::Sha256, &digest, &bad_trailer),
+            Err(())
+        );
+        // A modulus too short for the hash and the trailer (e = 1, so the signature is the
+        // encoded message: a 0xbc trailer and a clear top bit).
+        let tiny = RsaPublicKey::new_unchecked(BigUint::from_bytes_be(&[0xff; 32]), 1u8.into());
+        let mut em = vec![0x01; 32];
+        em[31] = 0xbc;
+        assert_eq!(
+            rsa_pss_verify_auto_salt(&tiny, HashAlgorithm::Sha256, &digest, &em),
+            Err(())
+        );
+        // A modulus of 8n + 1 bits: the encoded message is one byte shorter than the key, and
+        // the byte in front of it must be zero.
+        let odd = RsaPrivateKey::new(&mut rand::thread_rng(), 2049).unwrap();
+        let signature = pss_sign(&odd, HashAlgorithm::Sha256, msg, 32);
+        assert_eq!(
+            rsa_pss_verify_auto_salt(
+                &odd.to_public_key(),
+                HashAlgorithm::Sha256,
+                &digest,
+                &signature
+            ),
+            Ok(())
+        );
     }
 
     #[test]
