@@ -1510,6 +1510,78 @@ mod own {
             err,
             "unable to parse the digital signature, error : cbor: invalid unprotected header: unprotected header: header parameter: crit: not allowed"
         );
+        // go-cose's types for alg, kid, IV and Partial IV; the right types decode.
+        let parse_error = |which: &str, detail: &str| {
+            format!("unable to parse the digital signature, error : cbor: invalid {which} header: {which} header: header parameter: {detail}")
+        };
+        let bytes = || ciborium::Value::Bytes(vec![1, 2]);
+        let int = || ciborium::Value::Integer(7.into());
+        let err = sign(
+            &|p| {
+                p.alg = None;
+                p.rest.push((Label::Int(1), bytes()));
+            },
+            &|_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            parse_error("protected", "alg: require int / tstr type")
+        );
+        for (label, name) in [(4, "kid"), (5, "IV"), (6, "Partial IV")] {
+            let err = sign(&|_| {}, &|u| u.rest.push((Label::Int(label), int()))).unwrap_err();
+            assert_eq!(
+                err,
+                parse_error("unprotected", &format!("{name}: require bstr type"))
+            );
+            sign(&|_| {}, &|u| u.rest.push((Label::Int(label), bytes())))
+                .unwrap_or_else(|e| panic!("{name} as bytes: {e}"));
+        }
+        // An empty x5chain is no chain; an empty timestamp countersignature is none.
+        assert_eq!(
+            sign(&|_| {}, &|u| {
+                u.rest.retain(|(l, _)| *l != x5chain);
+                u.rest
+                    .push((x5chain.clone(), ciborium::Value::Array(Vec::new())));
+            })
+            .unwrap_err(),
+            "certificate chain is not present"
+        );
+        let content = sign(&|_| {}, &|u| {
+            u.rest.push((
+                Label::Text("io.cncf.notary.timestampSignature".into()),
+                ciborium::Value::Bytes(Vec::new()),
+            ))
+        })
+        .unwrap();
+        assert_eq!(
+            content.signer_info.unsigned_attributes.timestamp_signature,
+            None
+        );
+        // Datetimes may be floats (fractional seconds kept); NaN is not a time.
+        let time = |v: ciborium::Value| {
+            move |p: &mut coset::Header| {
+                p.rest
+                    .retain(|(l, _)| *l != Label::Text("io.cncf.notary.signingTime".into()));
+                p.rest.push((
+                    Label::Text("io.cncf.notary.signingTime".into()),
+                    ciborium::Value::Tag(1, Box::new(v.clone())),
+                ));
+            }
+        };
+        let content = sign(&time(ciborium::Value::Float(1_700_000_000.25)), &|_| {}).unwrap();
+        assert_eq!(
+            content
+                .signer_info
+                .signed_attributes
+                .signing_time
+                .to_rfc3339(),
+            "2023-11-14T22:13:20.250+00:00"
+        );
+        assert_eq!(
+            sign(&time(ciborium::Value::Float(f64::NAN)), &|_| {}).unwrap_err(),
+            "invalid signingTime: invalid timeValue type"
+        );
         // Detached payload.
         let mut msg = coset::CoseSign1::from_tagged_slice(&envelope::sign(&chain, &spec)).unwrap();
         msg.payload = None;
