@@ -1071,10 +1071,17 @@ mod tests {
             rsa_pss_verify_auto_salt(&tiny, HashAlgorithm::Sha256, &digest, &em),
             Err(())
         );
-        // A modulus of 8n + 1 bits: the encoded message is one byte shorter than the key, and
-        // the byte in front of it must be zero.
+        // A modulus of 8n + 1 bits: the encoded message is one byte shorter than the key, the
+        // byte in front of it must be zero, and all 8 bits of its first byte count (pick a
+        // signature whose top bit is set; a salt is random, so half of them have it).
         let odd = RsaPrivateKey::new(&mut rand::thread_rng(), 2049).unwrap();
-        let signature = pss_sign(&odd, HashAlgorithm::Sha256, msg, 32);
+        let top_bit_set = |signature: &[u8]| {
+            let m = BigUint::from_bytes_be(signature).modpow(odd.e(), odd.n());
+            m.bits() == 2048
+        };
+        let signature = std::iter::repeat_with(|| pss_sign(&odd, HashAlgorithm::Sha256, msg, 32))
+            .find(|s| top_bit_set(s))
+            .unwrap();
         assert_eq!(
             rsa_pss_verify_auto_salt(
                 &odd.to_public_key(),
