@@ -1537,6 +1537,35 @@ mod own {
             sign(&|_| {}, &|u| u.rest.push((Label::Int(label), bytes())))
                 .unwrap_or_else(|e| panic!("{name} as bytes: {e}"));
         }
+        let err = sign(&|_| {}, &|u| {
+            u.rest.push((Label::Int(5), bytes()));
+            u.rest.push((Label::Int(6), bytes()));
+        })
+        .unwrap_err();
+        assert_eq!(
+            err,
+            parse_error(
+                "unprotected",
+                "IV and PartialIV: parameters must not both be present"
+            )
+        );
+        // A counter signature (label 7) only in the unprotected header.
+        let err = sign(&|p| p.rest.push((Label::Int(7), bytes())), &|_| {}).unwrap_err();
+        assert_eq!(
+            err,
+            parse_error("protected", "counter signature: not allowed")
+        );
+        let countersignature = || {
+            ciborium::Value::Array(vec![
+                ciborium::Value::Bytes(Vec::new()),
+                ciborium::Value::Map(Vec::new()),
+                ciborium::Value::Bytes(vec![0]),
+            ])
+        };
+        sign(&|_| {}, &|u| {
+            u.rest.push((Label::Int(7), countersignature()))
+        })
+        .expect("a counter signature in the unprotected header is not looked at");
         // An empty x5chain is no chain; an empty timestamp countersignature is none.
         assert_eq!(
             sign(&|_| {}, &|u| {
