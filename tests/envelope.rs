@@ -1566,6 +1566,32 @@ mod own {
             u.rest.push((Label::Int(7), countersignature()))
         })
         .expect("a counter signature in the unprotected header is not looked at");
+        // Content types: no leading (or trailing) space, no negative integer.
+        let err = sign(
+            &|p| p.content_type = Some(coset::ContentType::Text(" application/x".into())),
+            &|_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            parse_error(
+                "protected",
+                "content type: require no leading/trailing whitespace"
+            )
+        );
+        let err = sign(
+            &|p| {
+                p.content_type = None;
+                p.rest
+                    .push((Label::Int(3), ciborium::Value::Integer((-1).into())));
+            },
+            &|_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            parse_error("protected", "content type: require tstr / uint type")
+        );
         // An empty x5chain is no chain; an empty timestamp countersignature is none.
         assert_eq!(
             sign(&|_| {}, &|u| {

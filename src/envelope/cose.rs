@@ -496,7 +496,6 @@ fn cbor_to_json(value: &Value) -> serde_json::Value {
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
         Value::Text(t) => J::String(t.clone()),
         Value::Bool(b) => J::Bool(*b),
-        Value::Null => J::Null,
         Value::Tag(_, inner) => cbor_to_json(inner),
         Value::Array(items) => J::Array(items.iter().map(cbor_to_json).collect()),
         Value::Map(entries) => J::Object(
@@ -511,6 +510,44 @@ fn cbor_to_json(value: &Value) -> serde_json::Value {
                 })
                 .collect(),
         ),
+        // null, and CBOR's simple values JSON has no word for.
         _ => J::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn extended_attribute_values_are_shown_as_json() {
+        let value = Value::Map(vec![
+            (Value::Text("bytes".into()), Value::Bytes(vec![1, 2, 3])),
+            (Value::Text("float".into()), Value::Float(1.5)),
+            (Value::Text("nan".into()), Value::Float(f64::NAN)),
+            (Value::Text("bool".into()), Value::Bool(true)),
+            (Value::Text("null".into()), Value::Null),
+            (
+                Value::Text("tagged".into()),
+                Value::Tag(1, Box::new(Value::Integer(7.into()))),
+            ),
+            (
+                Value::Text("array".into()),
+                Value::Array(vec![Value::Integer((-1).into()), Value::Text("x".into())]),
+            ),
+            (Value::Integer(5.into()), Value::Text("integer key".into())),
+            (
+                Value::Text("huge".into()),
+                Value::Integer(ciborium::value::Integer::from(u64::MAX)),
+            ),
+        ]);
+        assert_eq!(
+            cbor_to_json(&value),
+            json!({
+                "bytes": "AQID", "float": 1.5, "nan": null, "bool": true, "null": null,
+                "tagged": 7, "array": [-1, "x"], "5": "integer key", "huge": u64::MAX,
+            })
+        );
     }
 }

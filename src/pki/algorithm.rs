@@ -1207,6 +1207,24 @@ mod tests {
                 .to_string(),
             "x509: cannot verify signature: insecure algorithm SHA1-RSA"
         );
+        // Go refuses the other SHA-1 algorithms on chain links by name, before looking at keys.
+        for (oid, name) in [
+            (oid::ECDSA_WITH_SHA1, "ECDSA-SHA1"),
+            (oid::DSA_WITH_SHA1, "DSA-SHA1"),
+        ] {
+            assert_eq!(
+                verify_x509_signature_with(
+                    &alg_id(oid),
+                    &spki,
+                    data,
+                    &sha1_sig,
+                    Sha1Policy::Reject
+                )
+                .unwrap_err()
+                .to_string(),
+                format!("x509: cannot verify signature: insecure algorithm {name}")
+            );
+        }
         assert_eq!(
             verify_x509_signature(&alg_id(oid::MD5_WITH_RSA), &spki, data, &sha1_sig)
                 .unwrap_err()
