@@ -442,6 +442,39 @@ mod tests {
             parse_certificates(&v4).unwrap_err().to_string(),
             "x509: invalid version"
         );
+        // Other version fields, spliced in with the two enclosing SEQUENCE lengths (long form,
+        // two bytes) adjusted: a multi-byte version, and trailing data after the INTEGER.
+        let with_version = |field: &[u8]| {
+            let old_len = 5;
+            let mut out = der[..at].to_vec();
+            out.extend_from_slice(field);
+            out.extend_from_slice(&der[at + old_len..]);
+            for header in [0usize, 4] {
+                assert_eq!(&out[header..header + 2], &[0x30, 0x82]);
+                let len = u16::from_be_bytes([out[header + 2], out[header + 3]]) as usize;
+                let len = (len + field.len() - old_len) as u16;
+                out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
+            }
+            out
+        };
+        assert_eq!(
+            parse_certificates(&with_version(&[0xa0, 0x04, 0x02, 0x02, 0x01, 0x02]))
+                .unwrap_err()
+                .to_string(),
+            "x509: invalid version"
+        );
+        assert_eq!(
+            parse_certificates(&with_version(&[
+                0xa0, 0x06, 0x02, 0x01, 0x02, 0x02, 0x01, 0x00
+            ]))
+            .unwrap_err()
+            .to_string(),
+            "x509: malformed version"
+        );
+        assert_eq!(
+            parse_certificates(&with_version(&[0xa0, 0x03, 0x02, 0x01, 0x02])).unwrap(),
+            parse_certificates(&der).unwrap()
+        );
         // Truncated certificate.
         assert_eq!(
             parse_certificates(&der[..der.len() - 1])
