@@ -218,11 +218,6 @@ impl Certificate {
         &self.subject
     }
 
-    /// The issuer name.
-    pub fn issuer_name(&self) -> &Name {
-        &self.issuer
-    }
-
     /// The subject in Go's `pkix.Name.String()` form.
     pub fn subject(&self) -> String {
         self.subject.go_string()
@@ -294,19 +289,6 @@ impl Certificate {
     /// Subject and issuer are byte-for-byte the same name.
     pub fn is_self_issued(&self) -> bool {
         self.raw_subject() == self.raw_issuer()
-    }
-
-    /// PEM encoding (`CERTIFICATE` block).
-    pub fn to_pem(&self) -> String {
-        use base64::Engine as _;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.der);
-        let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-        for chunk in b64.as_bytes().chunks(64) {
-            out.push_str(&String::from_utf8_lossy(chunk));
-            out.push('\n');
-        }
-        out.push_str("-----END CERTIFICATE-----\n");
-        out
     }
 
     /// Re-encodes the decoded certificate; equal to [`Certificate::der`] for DER input.
@@ -470,6 +452,33 @@ mod tests {
             .unwrap_err()
             .to_string(),
             "x509: malformed version"
+        );
+        // Serial numbers as cryptobyte reads INTEGERs: minimal, and positive (Go 1.23+).
+        let serial_len = usize::from(der[at + 6]);
+        let with_serial = |value: &[u8]| {
+            let mut field = vec![0x02, value.len() as u8];
+            field.extend_from_slice(value);
+            let mut out = der[..at + 5].to_vec();
+            out.extend_from_slice(&field);
+            out.extend_from_slice(&der[at + 7 + serial_len..]);
+            for header in [0usize, 4] {
+                let len = u16::from_be_bytes([out[header + 2], out[header + 3]]) as usize;
+                let len = (len + field.len() - (2 + serial_len)) as u16;
+                out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
+            }
+            parse_certificates(&out)
+                .map(|c| c.len())
+                .map_err(|e| e.to_string())
+        };
+        let malformed = Err("x509: malformed serial number".to_string());
+        assert_eq!(with_serial(&[]), malformed);
+        assert_eq!(with_serial(&[0x00, 0x7f]), malformed);
+        assert_eq!(with_serial(&[0xff, 0x80]), malformed);
+        assert_eq!(with_serial(&[0x00, 0x80]), Ok(1));
+        assert_eq!(with_serial(&[0x01, 0x00]), Ok(1));
+        assert_eq!(
+            with_serial(&[0xff, 0x7f]),
+            Err("x509: negative serial number".to_string())
         );
         assert_eq!(
             parse_certificates(&with_version(&[0xa0, 0x03, 0x02, 0x01, 0x02])).unwrap(),

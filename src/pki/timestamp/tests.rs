@@ -512,6 +512,27 @@ fn path_building_prefers_roots_and_checks_time_and_usage() {
         err.starts_with("x509: certificate has expired or is not yet valid: current time 2040-01-01T00:00:00Z is after"),
         "{err}"
     );
+    // A root with the right name and another key: Go names the candidate that failed.
+    let mut impostor = roots[0].der().to_vec();
+    let spki = roots[0].raw_public_key();
+    let at_key = impostor
+        .windows(spki.len())
+        .position(|w| w == spki)
+        .unwrap();
+    impostor[at_key + spki.len() - 20] ^= 0xff;
+    let impostor = Certificate::from_der(&impostor).unwrap();
+    assert_eq!(impostor.subject(), roots[0].subject());
+    let err = path::verify(
+        leaf,
+        &signed.certificates,
+        &[impostor],
+        at("2024-06-18T06:29:37Z"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority certificate \"GlobalSign\")"
+    );
     // The leaf alone as a root is trusted directly.
     let direct = path::verify(
         leaf,
