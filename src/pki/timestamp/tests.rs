@@ -577,3 +577,132 @@ fn cms_algorithms_follow_go_mapping() {
     let sha1 = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
     assert!(cms_signature_algorithm(&sha1, &ID_RSA_ENCRYPTION).is_none());
 }
+
+/// A certificate for `key` named `subject`, issued by `issuer` with `issuer_key` (fixture key
+/// names: `p256-*` or `p384-*`), valid for an hour around now. CAs get basicConstraints;
+/// leaves get the timeStamping EKU.
+fn issue(subject: &str, key: &str, issuer: &str, issuer_key: &str, ca: bool) -> Certificate {
+    use der::asn1::{BitString, OctetString};
+    use der::Encode;
+    use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    use std::str::FromStr;
+    use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
+    use x509_cert::ext::Extension;
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::time::Validity;
+    let pem = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/fixtures/keys/{name}.pem",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let spki_der = if key.starts_with("p256") {
+        p256::SecretKey::from_pkcs8_pem(&pem(key))
+            .unwrap()
+            .public_key()
+            .to_public_key_der()
+    } else {
+        p384::SecretKey::from_pkcs8_pem(&pem(key))
+            .unwrap()
+            .public_key()
+            .to_public_key_der()
+    }
+    .unwrap();
+    let (oid, hash_len) = if issuer_key.starts_with("p256") {
+        ("1.2.840.10045.4.3.2", 32)
+    } else {
+        ("1.2.840.10045.4.3.3", 48)
+    };
+    let signature_algorithm = spki::AlgorithmIdentifierOwned {
+        oid: ObjectIdentifier::new_unwrap(oid),
+        parameters: None,
+    };
+    let extension = |oid: &str, value: Vec<u8>| Extension {
+        extn_id: ObjectIdentifier::new_unwrap(oid),
+        critical: false,
+        extn_value: OctetString::new(value).unwrap(),
+    };
+    let extensions = if ca {
+        let bc = BasicConstraints {
+            ca: true,
+            path_len_constraint: None,
+        };
+        vec![extension("2.5.29.19", bc.to_der().unwrap())]
+    } else {
+        let eku = ExtendedKeyUsage(vec![ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8")]);
+        vec![extension("2.5.29.37", eku.to_der().unwrap())]
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let validity = Validity {
+        not_before: x509_cert::time::Time::try_from(
+            std::time::UNIX_EPOCH + now - std::time::Duration::from_secs(3600),
+        )
+        .unwrap(),
+        not_after: x509_cert::time::Time::try_from(
+            std::time::UNIX_EPOCH + now + std::time::Duration::from_secs(3600),
+        )
+        .unwrap(),
+    };
+    let tbs = x509_cert::TbsCertificate {
+        version: x509_cert::Version::V3,
+        serial_number: SerialNumber::new(&[1]).unwrap(),
+        signature: signature_algorithm.clone(),
+        issuer: Name::from_str(issuer).unwrap(),
+        validity,
+        subject: Name::from_str(subject).unwrap(),
+        subject_public_key_info: spki::SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes())
+            .unwrap(),
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: Some(extensions),
+    };
+    let tbs_der = tbs.to_der().unwrap();
+    let digest = if hash_len == 32 {
+        HashAlgorithm::Sha256.digest(&tbs_der)
+    } else {
+        HashAlgorithm::Sha384.digest(&tbs_der)
+    };
+    use ecdsa::signature::hazmat::PrehashSigner;
+    let signature = if issuer_key.starts_with("p256") {
+        let sk = p256::ecdsa::SigningKey::from_pkcs8_pem(&pem(issuer_key)).unwrap();
+        let sig: p256::ecdsa::Signature = sk.sign_prehash(&digest).unwrap();
+        sig.to_der().as_bytes().to_vec()
+    } else {
+        let sk = p384::ecdsa::SigningKey::from_pkcs8_pem(&pem(issuer_key)).unwrap();
+        let sig: p384::ecdsa::Signature = sk.sign_prehash(&digest).unwrap();
+        sig.to_der().as_bytes().to_vec()
+    };
+    let cert = x509_cert::Certificate {
+        tbs_certificate: tbs,
+        signature_algorithm,
+        signature: BitString::from_bytes(&signature).unwrap(),
+    };
+    Certificate::from_der(&cert.to_der().unwrap()).unwrap()
+}
+
+#[test]
+fn path_building_skips_only_what_is_already_in_the_chain() {
+    // A re-keyed CA: the leaf's issuer is "CN=CA" under a new key, certified by "CN=CA" under the
+    // old key, which the root certified. Both CA certificates share a name, so the path only
+    // exists if "already in the chain" compares keys as Go's alreadyInChain does.
+    let root = issue("CN=Root", "p256-root", "CN=Root", "p256-root", true);
+    let old_ca = issue("CN=CA", "p256-inter", "CN=Root", "p256-root", true);
+    let new_ca = issue("CN=CA", "p384-inter", "CN=CA", "p256-inter", true);
+    let leaf = issue("CN=TSA", "p256-leaf", "CN=CA", "p384-inter", false);
+    let chains = path::verify(
+        &leaf,
+        &[old_ca.clone(), new_ca.clone()],
+        std::slice::from_ref(&root),
+        Utc::now(),
+    )
+    .unwrap();
+    let subjects: Vec<Vec<u8>> = chains[0].iter().map(|c| c.der().to_vec()).collect();
+    assert_eq!(
+        subjects,
+        [leaf.der(), new_ca.der(), old_ca.der(), root.der()].map(<[u8]>::to_vec)
+    );
+}
