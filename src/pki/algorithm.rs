@@ -1071,6 +1071,20 @@ mod tests {
             rsa_pss_verify_auto_salt(&tiny, HashAlgorithm::Sha256, &digest, &em),
             Err(())
         );
+        // The shortest modulus PSS over SHA-256 fits: 34 bytes, so a one-byte DB and no salt
+        // (e = 1 again, the encoded message built by hand).
+        let mut m_prime = vec![0u8; 8];
+        m_prime.extend_from_slice(&digest);
+        let h = HashAlgorithm::Sha256.digest(&m_prime);
+        let mut em = mgf1(HashAlgorithm::Sha256, &h, 1);
+        em[0] = (em[0] ^ 0x01) & 0x7f;
+        em.extend_from_slice(&h);
+        em.push(0xbc);
+        let shortest = RsaPublicKey::new_unchecked(BigUint::from_bytes_be(&[0xff; 34]), 1u8.into());
+        assert_eq!(
+            rsa_pss_verify_auto_salt(&shortest, HashAlgorithm::Sha256, &digest, &em),
+            Ok(())
+        );
         // A modulus of 8n + 1 bits: the encoded message is one byte shorter than the key, the
         // byte in front of it must be zero, and all 8 bits of its first byte count (pick a
         // signature whose top bit is set; a salt is random, so half of them have it).
