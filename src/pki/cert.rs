@@ -386,6 +386,21 @@ mod tests {
         );
     }
 
+    /// `der` with the `old_len` bytes at `start` inside the TBS replaced by `field`, and the
+    /// certificate's and TBS's SEQUENCE lengths (long form, two bytes) adjusted to match.
+    fn splice_tbs_field(der: &[u8], start: usize, old_len: usize, field: &[u8]) -> Vec<u8> {
+        let mut out = der[..start].to_vec();
+        out.extend_from_slice(field);
+        out.extend_from_slice(&der[start + old_len..]);
+        for header in [0usize, 4] {
+            assert_eq!(&out[header..header + 2], &[0x30, 0x82]);
+            let len = u16::from_be_bytes([out[header + 2], out[header + 3]]) as usize;
+            let len = (len + field.len() - old_len) as u16;
+            out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
+        }
+        out
+    }
+
     #[test]
     fn concatenated_der_and_errors() {
         let der = read("notation-core-go/x509/testdata/der.der");
@@ -424,21 +439,8 @@ mod tests {
             parse_certificates(&v4).unwrap_err().to_string(),
             "x509: invalid version"
         );
-        // Other version fields, spliced in with the two enclosing SEQUENCE lengths (long form,
-        // two bytes) adjusted: a multi-byte version, and trailing data after the INTEGER.
-        let with_version = |field: &[u8]| {
-            let old_len = 5;
-            let mut out = der[..at].to_vec();
-            out.extend_from_slice(field);
-            out.extend_from_slice(&der[at + old_len..]);
-            for header in [0usize, 4] {
-                assert_eq!(&out[header..header + 2], &[0x30, 0x82]);
-                let len = u16::from_be_bytes([out[header + 2], out[header + 3]]) as usize;
-                let len = (len + field.len() - old_len) as u16;
-                out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
-            }
-            out
-        };
+        // Other version fields: a multi-byte version, and trailing data after the INTEGER.
+        let with_version = |field: &[u8]| splice_tbs_field(&der, at, 5, field);
         assert_eq!(
             parse_certificates(&with_version(&[0xa0, 0x04, 0x02, 0x02, 0x01, 0x02]))
                 .unwrap_err()
@@ -458,15 +460,7 @@ mod tests {
         let with_serial = |value: &[u8]| {
             let mut field = vec![0x02, value.len() as u8];
             field.extend_from_slice(value);
-            let mut out = der[..at + 5].to_vec();
-            out.extend_from_slice(&field);
-            out.extend_from_slice(&der[at + 7 + serial_len..]);
-            for header in [0usize, 4] {
-                let len = u16::from_be_bytes([out[header + 2], out[header + 3]]) as usize;
-                let len = (len + field.len() - (2 + serial_len)) as u16;
-                out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
-            }
-            parse_certificates(&out)
+            parse_certificates(&splice_tbs_field(&der, at + 5, 2 + serial_len, &field))
                 .map(|c| c.len())
                 .map_err(|e| e.to_string())
         };
