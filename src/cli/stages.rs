@@ -1,15 +1,15 @@
 //! Turns the trust and mode flags into the verifier's stages and settings.
 use crate::{ModeArgs, TrustArgs};
 use anyhow::Context as _;
-use fluxverify::flux::outcome::FluxVersion;
 use fluxverify::pki::revocation::Validator;
+use fluxverify::settings::FluxVersion;
+use fluxverify::settings::Mode;
 use fluxverify::trust::material::{Store, TrustError, TrustInput, TrustMaterial};
 use fluxverify::trust::policy::Dialect;
 use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use fluxverify::verify::Mode;
 use std::collections::BTreeMap;
 
 /// Mode-dependent settings.
@@ -53,13 +53,20 @@ impl Settings {
         })
     }
 
+    /// The settings every stage of the library reads.
+    pub fn common(&self) -> fluxverify::settings::Settings {
+        fluxverify::settings::Settings {
+            mode: self.mode,
+            flux_version: self.flux_version,
+        }
+    }
+
     pub fn signature_options(&self) -> SignatureOptions {
         SignatureOptions {
             mode: self.mode,
             user_metadata: self.user_metadata.clone(),
             plugin_dir: plugin_dir(),
-            timestamps_supported: self.mode == Mode::Notation
-                || self.flux_version.supports_timestamps(),
+            timestamps_supported: self.common().timestamps_supported(),
         }
     }
 }
@@ -120,13 +127,12 @@ pub fn build(trust: &TrustArgs, settings: &Settings) -> anyhow::Result<Built> {
         }
     };
     warnings.extend(loaded.cleanup_warnings.iter().cloned());
-    let revocation = Validator::new(revocation_config(settings.mode, settings.flux_version));
+    let revocation = Validator::new(revocation_config(settings.common()));
     let stages = PolicyStages::new(
         loaded.document,
         material.store(dialect),
         revocation,
-        settings.mode,
-        settings.flux_version,
+        settings.common(),
     );
     Ok(Built { stages, warnings })
 }

@@ -6,10 +6,10 @@ use anyhow::Context as _;
 use clap::Args;
 use fluxverify::flux::ocirepository;
 use fluxverify::report::verify::{ReportResult, VerifyReport};
+use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::RegistryClient;
 use fluxverify::verify::run::{verify, VerifyRequest};
-use fluxverify::verify::Mode;
 use std::path::PathBuf;
 
 /// Arguments of `verify`.
@@ -58,8 +58,6 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     };
     let stages = stages::build(&args.trust, &settings)?;
     let request = VerifyRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
         reference: reference.clone(),
         repository,
         wanted,
@@ -69,7 +67,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let runtime = super::runtime()?;
     let now = chrono::Utc::now();
     let options = settings.signature_options();
-    let report = match &source {
+    let outcome = match &source {
         Source::Layout(s) => {
             runtime.block_on(verify(s.source(), stages.stages, options, request, now))
         }
@@ -77,6 +75,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
             runtime.block_on(verify(s.source(), stages.stages, options, request, now))
         }
     }?;
+    let report = VerifyReport::new(settings.common(), outcome);
     Ok(emit(&report, args.output))
 }
 
@@ -136,22 +135,21 @@ fn run_ocirepository(
     }
     let stages = stages::build(&args.trust, settings)?;
     let request = VerifyRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
         reference: selected.artifact_reference.clone(),
         repository: repo.repository.repository_name(),
         wanted: selected.descriptor.digest.clone(),
         max_signatures: settings.max_signatures,
         warnings: stages.warnings.clone(),
     };
-    let mut report = runtime.block_on(verify(
+    let mut outcome = runtime.block_on(verify(
         &client,
         stages.stages,
         settings.signature_options(),
         request,
         chrono::Utc::now(),
     ))?;
-    report.revision = selected.revision;
+    outcome.revision = selected.revision;
+    let report = VerifyReport::new(settings.common(), outcome);
     let exit = emit(&report, args.output);
     if args.output == OutputFormat::Text {
         // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.

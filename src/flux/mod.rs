@@ -1,7 +1,7 @@
-//! Flux source-controller semantics: trust policy clean-up, result mapping, the
-//! `SourceVerified` condition and `OCIRepository` manifests.
+//! Flux source-controller semantics: result mapping, the `SourceVerified` condition and
+//! `OCIRepository` manifests. (Flux's trust policy clean-up is read with the trust material, in
+//! `trust::policy::clean`.)
 
-pub mod clean;
 pub mod condition;
 pub mod ocirepository;
 pub mod outcome;

@@ -321,3 +321,14 @@ impl Verification {
         }
     }
 }
+
+/// The statement that applied: its name, the scope that matched and its level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySummary {
+    /// Statement name.
+    pub name: String,
+    /// The registry scope that matched (`*` for the wildcard statement).
+    pub scope: String,
+    /// Its level and actions.
+    pub level: LevelActions,
+}

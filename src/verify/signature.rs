@@ -9,10 +9,11 @@ use super::outcome::{
     LevelActions, SignatureError, SignatureFacts, SignatureOutcome, ValidationError,
     ValidationResult,
 };
-use super::{Action, Mode, ValidationType};
+use super::{Action, ValidationType};
 use crate::golang::quote::go_quote;
 use crate::pki::cert::Certificate;
 use crate::pki::revocation::ChainRevocation;
+use crate::settings::Mode;
 use crate::source::Descriptor;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;

@@ -5,13 +5,13 @@ use super::outcome::{LevelActions, VerifyError};
 use super::signature::{
     ChainPurpose, RevocationStatus, Stages, StatementView, StoreKind, VerifiedEnvelope,
 };
-use super::{Mode, ValidationType};
-use crate::flux::outcome::FluxVersion;
+use super::ValidationType;
 use crate::pki::cert::Certificate;
 use crate::pki::revocation::{
     ChainRevocation, Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
 };
 use crate::pki::timestamp::{verify_timestamp, TimestampError, TimestampInput};
+use crate::settings::Settings;
 use crate::trust::identity::verify_identities;
 use crate::trust::policy::{
     StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
@@ -54,12 +54,11 @@ impl<T: std::fmt::Debug> std::fmt::Debug for PolicyStages<T> {
 }
 
 /// The revocation settings a mode and source-controller version use.
-pub fn revocation_config(mode: Mode, flux_version: FluxVersion) -> RevocationConfig {
-    match mode {
-        Mode::Flux if !flux_version.crl_fallback() => {
-            RevocationConfig::with_mode(RevocationMode::OcspOnly)
-        }
-        _ => RevocationConfig::default(),
+pub fn revocation_config(settings: Settings) -> RevocationConfig {
+    if settings.crl_fallback() {
+        RevocationConfig::default()
+    } else {
+        RevocationConfig::with_mode(RevocationMode::OcspOnly)
     }
 }
 
@@ -72,10 +71,9 @@ impl<T: TrustStore> PolicyStages<T> {
         policy: TrustPolicyDocument,
         store: T,
         revocation: Validator,
-        mode: Mode,
-        flux_version: FluxVersion,
+        settings: Settings,
     ) -> Result<Self, VerifyError> {
-        let legacy_messages = mode == Mode::Flux && flux_version == FluxVersion::V1_3;
+        let legacy_messages = settings.legacy_policy_messages();
         let word = |m: String| {
             if legacy_messages {
                 legacy_policy_message(&m)
@@ -86,7 +84,7 @@ impl<T: TrustStore> PolicyStages<T> {
         policy
             .validate()
             .map_err(|e| VerifyError::InvalidPolicy(word(e.to_string())))?;
-        if mode == Mode::Flux && !flux_version.supports_timestamps() {
+        if !settings.timestamps_supported() {
             for statement in &policy.trust_policies {
                 if let Some(entry) = statement
                     .trust_stores
