@@ -9,15 +9,15 @@
 //! texts must agree for at least [`MIN_EXACT_MESSAGES`] of the mutants both reject.
 
 use flate2::read::GzDecoder;
-use fluxverify::flux::outcome::FluxVersion;
 use fluxverify::pki::revocation::Validator;
+use fluxverify::report::verify::VerifyReport;
+use fluxverify::settings::{FluxVersion, Mode, Settings};
 use fluxverify::source::Descriptor;
 use fluxverify::trust::material::{TrustInput, TrustMaterial};
 use fluxverify::trust::policy::Dialect;
 use fluxverify::verify::run::{verify_envelope, EnvelopeRequest};
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use fluxverify::verify::Mode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::BufRead as _;
@@ -112,17 +112,18 @@ fn records() -> Vec<Record> {
 
 /// `result` and `error` of `envelope verify --mode flux -o json` for `blob`.
 fn verify(base: &Base, blob: &[u8]) -> (String, Option<String>) {
+    let settings = Settings {
+        mode: Mode::Flux,
+        flux_version: FluxVersion::V1_9,
+    };
     let loaded = base.material.policy(Dialect::Flux).expect("policy loads");
     let stages = PolicyStages::new(
         loaded.document,
         base.material.store(Dialect::Flux),
-        Validator::new(revocation_config(Mode::Flux, FluxVersion::V1_9)),
-        Mode::Flux,
-        FluxVersion::V1_9,
+        Validator::new(revocation_config(settings)),
+        settings,
     );
     let request = EnvelopeRequest {
-        mode: Mode::Flux,
-        flux_version: FluxVersion::V1_9,
         artifact_reference: base.entry.reference.clone(),
         artifact: base.entry.subject.clone(),
         media_type: base.entry.media_type.clone(),
@@ -134,8 +135,8 @@ fn verify(base: &Base, blob: &[u8]) -> (String, Option<String>) {
         plugin_dir: "<none>".into(),
         timestamps_supported: true,
     };
-    let report = verify_envelope(stages, options, request, blob, chrono::Utc::now());
-    let json = report.to_json();
+    let outcome = verify_envelope(stages, options, request, blob, chrono::Utc::now());
+    let json = VerifyReport::new(settings, outcome).to_json();
     (
         json["result"].as_str().unwrap_or_default().to_string(),
         json["error"].as_str().map(str::to_string),
