@@ -4,7 +4,7 @@ use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
 use fluxverify::source::layout::OciLayout;
 use fluxverify::source::reference::{Normalisation, Reference};
-use fluxverify::source::registry::{RegistryClient, RegistryOptions};
+use fluxverify::source::registry::{Provider, RegistryClient, RegistryOptions};
 use std::path::Path;
 
 /// An OCI layout and how the reference given on the command line reads inside it.
@@ -58,13 +58,19 @@ pub enum Source {
 
 /// The registry client settings the flags ask for.
 pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
-    RegistryOptions::from_flags(
+    let mut options = RegistryOptions::from_flags(
         args.plain_http,
         args.ca_file.clone(),
         args.insecure_skip_tls_verify,
         args.username.as_deref(),
         args.password.as_deref(),
-    )
+    );
+    options.provider = args
+        .provider
+        .as_deref()
+        .and_then(Provider::from_name)
+        .unwrap_or_default();
+    options
 }
 
 /// Opens `reference` (`registry/repository:tag`, `@sha256:...` or both) on its registry.

@@ -6,6 +6,8 @@
 //! - `spec.ref`: `digest`, else `semver` (with `semverFilter`) over the repository's tags,
 //!   else `tag`, else `latest`;
 //! - `spec.insecure`: plain HTTP for notation's signature calls;
+//! - `spec.provider` (`generic`, `aws`, `azure`, `gcp`): who issues the registry credentials
+//!   when no others are configured (not to be confused with `spec.verify.provider`);
 //! - `spec.verify`: `provider: notation` and `secretRef`, the Secret looked up in the same file
 //!   by name and the OCIRepository's namespace (Flux reads it from that namespace).
 //!
@@ -141,6 +143,8 @@ pub struct OciRepository {
     pub artifact: ArtifactRef,
     /// `spec.insecure`.
     pub insecure: bool,
+    /// `spec.provider` (the CRD defaults it to `generic`).
+    pub provider: crate::source::registry::Provider,
     /// `spec.verify`; `None` means Flux does not verify this source at all.
     pub verify: Option<Verification>,
 }
@@ -184,6 +188,8 @@ struct Spec {
     reference: Option<RefSpec>,
     #[serde(default)]
     insecure: Option<bool>,
+    #[serde(default)]
+    provider: Option<String>,
     #[serde(default)]
     verify: Option<VerifySpec>,
 }
@@ -287,6 +293,20 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             detail: e.to_string(),
         })?
     };
+    use crate::source::registry::Provider;
+    let provider = match non_empty(spec.provider) {
+        None => Provider::Generic,
+        Some(name) => Provider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
+            file: file.to_owned(),
+            name: qualified.clone(),
+            field: "spec.provider".into(),
+            // The API server's enum validation message.
+            detail: format!(
+                "Unsupported value: {name:?}: supported values: {}",
+                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+            ),
+        })?,
+    };
     let url = spec.url.unwrap_or_default();
     let repository = parse_url(&url)?;
     let reference = spec.reference.unwrap_or_default();
@@ -346,6 +366,7 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             repository,
             artifact,
             insecure: spec.insecure.unwrap_or(false),
+            provider,
             verify,
         },
         secret_document,
@@ -646,6 +667,24 @@ stringData:
         );
         let secret = f.secret_document.unwrap();
         assert!(secret.contains("notation-config") && secret.contains("trustpolicy.json"));
+    }
+
+    #[test]
+    fn spec_provider_is_the_auth_provider_not_the_verify_provider() {
+        use crate::source::registry::Provider;
+        let f = parse(FLUX_DOCS_EXAMPLE, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Generic);
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: azure\n");
+        assert_ne!(text, FLUX_DOCS_EXAMPLE);
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Azure);
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: ibm\n");
+        assert_eq!(
+            parse(&text, "x.yaml").unwrap_err().to_string(),
+            "x.yaml: OCIRepository source-system/podinfo: field spec.provider: Unsupported value: \"ibm\": supported values: \"generic\", \"aws\", \"azure\", \"gcp\""
+        );
     }
 
     #[test]
