@@ -507,6 +507,20 @@ async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_erro
     );
     assert_eq!(lines[1], hint.trim_end(), "{stderr}");
 
+    // `ls` too.
+    let (code, _, stderr) = run(
+        &clis,
+        vec![
+            "ls".into(),
+            format!("{host}/{REPO}@{digest}"),
+            "--plain-http".into(),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.ends_with(&hint), "{stderr}");
+
     // Credentials the registry refuses.
     let (code, stdout, _) = run(
         &clis,
@@ -592,6 +606,34 @@ async fn https_to_a_plain_http_registry_hints_at_plain_http() {
         stdout.ends_with(&format!("Hint: {host} answered the TLS handshake in plain HTTP: it serves HTTP, not HTTPS; use --plain-http\n")),
         "{stdout}"
     );
+
+    // Notation mode: under notation's own `Error:` line, on stderr.
+    let (code, stdout, stderr) = run(
+        &clis,
+        vec![
+            "verify".into(),
+            format!("{host}/{REPO}@{digest}"),
+            "--mode".into(),
+            "notation".into(),
+            "--trust-policy".into(),
+            corpus()
+                .join("cases/m-rsa2048-c2-jws--strict/trustpolicy.json")
+                .display()
+                .to_string(),
+            "--certs".into(),
+            rsa_root().display().to_string(),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("Error: ") && lines[0].contains("InvalidContentType"),
+        "{stderr}"
+    );
+    assert_eq!(lines[1], format!("Hint: {host} answered the TLS handshake in plain HTTP: it serves HTTP, not HTTPS; use --plain-http"));
+    assert!(!stdout.contains("Hint:"), "{stdout}");
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ocirepository.yaml");

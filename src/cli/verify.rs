@@ -1,5 +1,5 @@
 //! `fluxverify verify`.
-use super::source::{open_registry, registry_options};
+use super::source::{open_registry, registry_facts, registry_options};
 use super::{source_for, stages, with_hints, Exit, ExitError, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
@@ -86,18 +86,6 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     };
     let diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
     Ok(emit_with(&report, &diagnostics, args.output))
-}
-
-/// What the hints need to know about the registry client after a run.
-fn registry_facts(client: &RegistryClient, args: &RegistryArgs, origin: Origin) -> RegistryFacts {
-    RegistryFacts {
-        registry: client.registry().to_owned(),
-        repository: client.repository().to_owned(),
-        error: client.last_error(),
-        credentials: client.credential_origin(),
-        provider: registry_options(args).provider,
-        origin,
-    }
 }
 
 fn diagnostics(
