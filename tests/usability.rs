@@ -530,7 +530,7 @@ async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_erro
     .await;
     assert_eq!(code, 1);
     assert!(
-        stdout.ends_with(&format!("Hint: {host} refused the credentials (user name / password given (-u/-p)); check them, or give others with {ways}\n")),
+        stdout.ends_with(&format!("Hint: {host} refused the credentials (given with -u/-p); check them, or give others with {ways}\n")),
         "{stdout}"
     );
 
@@ -548,10 +548,10 @@ async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_erro
     assert_eq!(code, 1);
     assert!(stdout.contains("response status code 403"), "{stdout}");
     assert!(
-        stdout.ends_with(&format!("Hint: {host} does not let the credentials (user name / password given (-u/-p)) pull {REPO}; use an identity with pull access, given with {ways}\n")),
+        stdout.ends_with(&format!("Hint: {host} does not let the credentials (given with -u/-p) pull {REPO}; use an identity with pull access, given with {ways}\n")),
         "{stdout}"
     );
-    assert!(stdout.contains("Credentials: user name / password given (-u/-p)\n"));
+    assert!(stdout.contains("Credentials: given with -u/-p\n"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -101,7 +101,7 @@ impl CredentialOrigin {
 impl std::fmt::Display for CredentialOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CredentialOrigin::Explicit => f.write_str("user name / password given (-u/-p)"),
+            CredentialOrigin::Explicit => f.write_str("given with -u/-p"),
             CredentialOrigin::DockerConfig(path) => write!(f, "Docker config {}", path.display()),
             CredentialOrigin::Anonymous => f.write_str("anonymous (no credentials configured)"),
             CredentialOrigin::Provider { provider, detail } => {

@@ -48,9 +48,11 @@ pub const AWS_USER: &str = "AWS";
 /// Environment variable holding an Entra ID access token for the azure provider.
 pub const AZURE_ACCESS_TOKEN_ENV: &str = "AZURE_ACCESS_TOKEN";
 
-// Host patterns as fluxcd/pkg's providers check them.
+// Host patterns as fluxcd/pkg's providers check them. The ECR pattern (from the ECR credential
+// helper) is anchored here: Flux matches it anywhere in the host, which would hand an ECR login
+// password to `1.dkr.ecr.r.amazonaws.com.example.org`.
 const AZURE_PATTERN: &str = r"^.+\.(azurecr\.io|azurecr\.cn|azurecr\.de|azurecr\.us)$";
-const AWS_PATTERN: &str = r"([0-9+]*).dkr.ecr(?:-fips)?\.([^/.]*)\.(amazonaws\.com[.cn]*|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)";
+const AWS_PATTERN: &str = r"^([0-9+]*).dkr.ecr(?:-fips)?\.([^/.]*)\.(amazonaws\.com[.cn]*|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$";
 const GCP_PATTERN: &str = r"^(((.+\.)?gcr\.io)|(.+-docker\.pkg\.dev))$";
 const PUBLIC_ECR: &str = "public.ecr.aws";
 
@@ -408,6 +410,9 @@ mod tests {
             .is_ok());
         assert!(Provider::Aws.check_registry("public.ecr.aws").is_ok());
         assert!(Provider::Aws.check_registry("ghcr.io").is_err());
+        assert!(Provider::Aws
+            .check_registry("1.dkr.ecr.us-east-1.amazonaws.com.example.org")
+            .is_err());
         assert!(Provider::Gcp.check_registry("gcr.io").is_ok());
         assert!(Provider::Gcp.check_registry("eu.gcr.io").is_ok());
         assert!(Provider::Gcp
