@@ -1,4 +1,5 @@
 //! `fluxverify ls` and `fluxverify inspect`.
+use super::source::with_registry_hints;
 use super::{source_for, Exit, Source};
 use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
@@ -36,24 +37,21 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&args.reference, &args.layout, &args.registry)?;
-    let output = super::runtime()?
-        .block_on(async {
-            match &source {
-                Source::Layout(s) => {
-                    list(s.source(), &s.display, &s.wanted, args.max_signatures).await
+    let output = super::runtime()?.block_on(async {
+        match &source {
+            Source::Layout(s) => list(s.source(), &s.display, &s.wanted, args.max_signatures).await,
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("list", tag)
+                    );
                 }
-                Source::Registry(s) => {
-                    if let Some(tag) = &s.tag {
-                        eprintln!(
-                            "Warning: {}",
-                            fluxverify::source::registry::tag_warning("list", tag)
-                        );
-                    }
-                    list(s.source(), &s.display, &s.wanted, args.max_signatures).await
-                }
+                list(s.source(), &s.display, &s.wanted, args.max_signatures).await
             }
-        })
-        .map_err(|e| super::source::with_registry_hints(e, &source, &args.registry))?;
+        }
+    });
+    let output = output.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
     print!("{output}");
     Ok(Exit::Ok)
 }
@@ -86,45 +84,44 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&list.reference, &list.layout, &list.registry)?;
-    let (artifact, reference, result) = super::runtime()?
-        .block_on(async {
-            match &source {
-                Source::Layout(s) => {
-                    let artifact = s
-                        .source()
-                        .resolve(&s.wanted)
-                        .await
-                        .with_context(|| format!("failed to resolve {}", list.reference))?;
-                    let base = if s.scope.is_empty() {
-                        s.display.clone()
-                    } else {
-                        s.scope.clone()
-                    };
-                    let reference = super::with_digest(&base, &artifact.digest);
-                    let result = inspect(s.source(), &artifact, list.max_signatures).await;
-                    anyhow::Ok((artifact, reference, result))
-                }
-                Source::Registry(s) => {
-                    if let Some(tag) = &s.tag {
-                        eprintln!(
-                            "Warning: {}",
-                            fluxverify::source::registry::tag_warning("inspect", tag)
-                        );
-                    }
-                    let artifact = s
-                        .source()
-                        .resolve(&s.wanted)
-                        .await
-                        .with_context(|| format!("failed to resolve {}", list.reference))?;
-                    let reference = super::with_digest(&s.display, &artifact.digest);
-                    let result = inspect(s.source(), &artifact, list.max_signatures).await;
-                    anyhow::Ok((artifact, reference, result))
-                }
+    let resolved = super::runtime()?.block_on(async {
+        match &source {
+            Source::Layout(s) => {
+                let artifact = s
+                    .source()
+                    .resolve(&s.wanted)
+                    .await
+                    .with_context(|| format!("failed to resolve {}", list.reference))?;
+                let base = if s.scope.is_empty() {
+                    s.display.clone()
+                } else {
+                    s.scope.clone()
+                };
+                let reference = super::with_digest(&base, &artifact.digest);
+                let result = inspect(s.source(), &artifact, list.max_signatures).await;
+                anyhow::Ok((artifact, reference, result))
             }
-        })
-        .map_err(|e| super::source::with_registry_hints(e, &source, &list.registry))?;
-    let inspection = result
-        .map_err(|e| super::source::with_registry_hints(e.into(), &source, &list.registry))?;
+            Source::Registry(s) => {
+                if let Some(tag) = &s.tag {
+                    eprintln!(
+                        "Warning: {}",
+                        fluxverify::source::registry::tag_warning("inspect", tag)
+                    );
+                }
+                let artifact = s
+                    .source()
+                    .resolve(&s.wanted)
+                    .await
+                    .with_context(|| format!("failed to resolve {}", list.reference))?;
+                let reference = super::with_digest(&s.display, &artifact.digest);
+                let result = inspect(s.source(), &artifact, list.max_signatures).await;
+                anyhow::Ok((artifact, reference, result))
+            }
+        }
+    });
+    let hinted = |e: anyhow::Error| with_registry_hints(e, &source, &list.registry);
+    let (artifact, reference, result) = resolved.map_err(hinted)?;
+    let inspection = result.map_err(|e| hinted(e.into()))?;
     for skipped in &inspection.skipped {
         eprintln!("Warning: {skipped}");
     }
