@@ -299,13 +299,16 @@ async fn ocirepository_spec_provider_is_used_only_without_configured_credentials
         ),
     )
     .unwrap();
-    let args = vec![
-        "verify".to_string(),
-        "--ocirepository".into(),
-        file.display().to_string(),
-        "--secret".into(),
-        secret().display().to_string(),
-    ];
+    let args_for = |file: &Path| {
+        vec![
+            "verify".to_string(),
+            "--ocirepository".into(),
+            file.display().to_string(),
+            "--secret".into(),
+            secret().display().to_string(),
+        ]
+    };
+    let args = args_for(&file);
     let (code, stdout, stderr) = run(&clis, args.clone(), vec![]).await;
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("Credentials: provider azure"), "{stdout}");
@@ -340,6 +343,20 @@ async fn ocirepository_spec_provider_is_used_only_without_configured_credentials
     assert_eq!(clis.calls(), calls_before);
     assert_eq!(reg.state.exchanges.lock().unwrap().len(), 1);
     assert_no_secret(&[&stdout, &stderr]);
+
+    // A spec.secretRef for the registry: Flux does not ask the provider, neither does
+    // fluxverify (the Secret itself is not read).
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "  provider: azure\n",
+        "  provider: azure\n  secretRef:\n    name: acr-pull\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) = run(&clis, args_for(&file), vec![]).await;
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stderr.starts_with("Warning: spec.provider azure is not used: Flux takes the registry credentials from spec.secretRef \"acr-pull\""), "{stderr}");
+    assert!(stderr.contains("response status code 401"), "{stderr}");
+    assert!(stderr.contains("\nHint: "), "{stderr}");
+    assert_eq!(clis.calls(), calls_before);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,7 +8,7 @@ use fluxverify::flux::ocirepository;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
 use fluxverify::report::verify::{ReportResult, VerifyReport};
 use fluxverify::source::reference::Normalisation;
-use fluxverify::source::registry::RegistryClient;
+use fluxverify::source::registry::{Provider, RegistryClient};
 use fluxverify::trust::policy::TrustPolicyDocument;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use fluxverify::verify::Mode;
@@ -122,9 +122,15 @@ fn run_ocirepository(
     let mut registry = args.registry.clone();
     // Flux hands `insecure` to the notation client as PlainHTTP.
     registry.plain_http |= repo.insecure;
-    // `--provider` overrides the object's `spec.provider`.
-    if registry.provider.is_none() {
-        registry.provider = Some(repo.provider.name().to_owned());
+    // `--provider` overrides the object's `spec.provider`, which Flux asks only when
+    // `spec.secretRef` names no registry credentials.
+    match (&repo.registry_secret, registry.provider.is_none()) {
+        (None, true) => registry.provider = Some(repo.provider.name().to_owned()),
+        (Some(secret), true) if repo.provider != Provider::Generic => eprintln!(
+            "Warning: spec.provider {} is not used: Flux takes the registry credentials from spec.secretRef {secret:?}, which fluxverify does not read; give them with -u/-p or docker login",
+            repo.provider
+        ),
+        _ => {}
     }
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
     let runtime = super::runtime()?;

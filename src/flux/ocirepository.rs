@@ -145,6 +145,9 @@ pub struct OciRepository {
     pub insecure: bool,
     /// `spec.provider` (the CRD defaults it to `generic`).
     pub provider: crate::source::registry::Provider,
+    /// `spec.secretRef.name`: the registry credentials' Secret (not read: its credentials are
+    /// given with `-u/-p` or the Docker config). Flux asks `spec.provider` only without one.
+    pub registry_secret: Option<String>,
     /// `spec.verify`; `None` means Flux does not verify this source at all.
     pub verify: Option<Verification>,
 }
@@ -190,6 +193,8 @@ struct Spec {
     insecure: Option<bool>,
     #[serde(default)]
     provider: Option<String>,
+    #[serde(default)]
+    secret_ref: Option<SecretRef>,
     #[serde(default)]
     verify: Option<VerifySpec>,
 }
@@ -367,6 +372,7 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             artifact,
             insecure: spec.insecure.unwrap_or(false),
             provider,
+            registry_secret: spec.secret_ref.and_then(|s| non_empty(s.name)),
             verify,
         },
         secret_document,
@@ -679,6 +685,13 @@ stringData:
         assert_ne!(text, FLUX_DOCS_EXAMPLE);
         let f = parse(&text, "x.yaml").unwrap();
         assert_eq!(f.repository.provider, Provider::Azure);
+        assert_eq!(f.repository.registry_secret, None);
+        let text = text.replace(
+            "  interval: 5m\n",
+            "  interval: 5m\n  secretRef:\n    name: acr-pull\n",
+        );
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.registry_secret.as_deref(), Some("acr-pull"));
         let text =
             FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: ibm\n");
         assert_eq!(
