@@ -560,7 +560,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__inspect)
-            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --output --help --version"
+            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -584,6 +584,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -614,7 +618,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --help --version"
+            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,6 +642,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -918,7 +926,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --output --help --version"
+            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -982,6 +990,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)

@@ -6,6 +6,8 @@
 //! - `spec.ref`: `digest`, else `semver` (with `semverFilter`) over the repository's tags,
 //!   else `tag`, else `latest`;
 //! - `spec.insecure`: plain HTTP for notation's signature calls;
+//! - `spec.provider` (`generic`, `aws`, `azure`, `gcp`): who issues the registry credentials
+//!   when no others are configured (not to be confused with `spec.verify.provider`);
 //! - `spec.verify`: `provider: notation` and `secretRef`, the Secret looked up in the same file
 //!   by name and the OCIRepository's namespace (Flux reads it from that namespace).
 //!
@@ -141,6 +143,11 @@ pub struct OciRepository {
     pub artifact: ArtifactRef,
     /// `spec.insecure`.
     pub insecure: bool,
+    /// `spec.provider` (the CRD defaults it to `generic`).
+    pub provider: crate::source::registry::Provider,
+    /// `spec.secretRef.name`: the registry credentials' Secret (not read: its credentials are
+    /// given with `-u/-p` or the Docker config). Flux asks `spec.provider` only without one.
+    pub registry_secret: Option<String>,
     /// `spec.verify`; `None` means Flux does not verify this source at all.
     pub verify: Option<Verification>,
 }
@@ -184,6 +191,10 @@ struct Spec {
     reference: Option<RefSpec>,
     #[serde(default)]
     insecure: Option<bool>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    secret_ref: Option<SecretRef>,
     #[serde(default)]
     verify: Option<VerifySpec>,
 }
@@ -287,6 +298,20 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             detail: e.to_string(),
         })?
     };
+    use crate::source::registry::Provider;
+    let provider = match non_empty(spec.provider) {
+        None => Provider::Generic,
+        Some(name) => Provider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
+            file: file.to_owned(),
+            name: qualified.clone(),
+            field: "spec.provider".into(),
+            // The API server's enum validation message.
+            detail: format!(
+                "Unsupported value: {name:?}: supported values: {}",
+                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+            ),
+        })?,
+    };
     let url = spec.url.unwrap_or_default();
     let repository = parse_url(&url)?;
     let reference = spec.reference.unwrap_or_default();
@@ -346,6 +371,8 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             repository,
             artifact,
             insecure: spec.insecure.unwrap_or(false),
+            provider,
+            registry_secret: spec.secret_ref.and_then(|s| non_empty(s.name)),
             verify,
         },
         secret_document,
@@ -646,6 +673,31 @@ stringData:
         );
         let secret = f.secret_document.unwrap();
         assert!(secret.contains("notation-config") && secret.contains("trustpolicy.json"));
+    }
+
+    #[test]
+    fn spec_provider_is_the_auth_provider_not_the_verify_provider() {
+        use crate::source::registry::Provider;
+        let f = parse(FLUX_DOCS_EXAMPLE, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Generic);
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: azure\n");
+        assert_ne!(text, FLUX_DOCS_EXAMPLE);
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Azure);
+        assert_eq!(f.repository.registry_secret, None);
+        let text = text.replace(
+            "  interval: 5m\n",
+            "  interval: 5m\n  secretRef:\n    name: acr-pull\n",
+        );
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.registry_secret.as_deref(), Some("acr-pull"));
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: ibm\n");
+        assert_eq!(
+            parse(&text, "x.yaml").unwrap_err().to_string(),
+            "x.yaml: OCIRepository source-system/podinfo: field spec.provider: Unsupported value: \"ibm\": supported values: \"generic\", \"aws\", \"azure\", \"gcp\""
+        );
     }
 
     #[test]

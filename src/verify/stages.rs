@@ -108,6 +108,13 @@ impl<T: TrustStore> PolicyStages<T> {
     }
 }
 
+impl<T> PolicyStages<T> {
+    /// The trust policy document the stages apply (for hints that name its scopes).
+    pub fn policy(&self) -> &TrustPolicyDocument {
+        &self.policy
+    }
+}
+
 /// The statement as the validations read it.
 pub fn statement_view(statement: &TrustPolicyStatement) -> Result<StatementView, String> {
     let level = statement.verification_level().map_err(|e| e.to_string())?;
