@@ -1,0 +1,518 @@
+//! The JSON output against its published schemas (`docs/schema/*.schema.json`, JSON Schema
+//! draft 2020-12): the real binary's `-o json` output for verified, failed, ignored and skipped
+//! cases validates, and the schemas are strict enough to refuse that same output with a field
+//! missing, mistyped, added or given a value outside its enum.
+
+mod support;
+
+use assert_cmd::Command;
+use jsonschema::{Draft, Registry, Validator};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use support::envelope::{self as env, EnvelopeSpec, Format};
+use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
+use support::pki::{self, KeyKind};
+
+/// The `$id` base the schemas share; `ls` and `scan` refer to definitions of the verify schema
+/// through it. Nothing is fetched: every schema is registered from the repository.
+const SCHEMA_BASE: &str = "https://fluxverify.invalid/schema/";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_schema(name: &str) -> Value {
+    let path = root().join("docs/schema").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A validator for `docs/schema/<name>`, with the other schemas registered for its `$ref`s.
+fn validator(name: &str) -> Validator {
+    let names = ["verify.schema.json", "ls.schema.json", "scan.schema.json"];
+    let mut registry = Registry::new();
+    for other in names {
+        registry = registry
+            .add(format!("{SCHEMA_BASE}{other}"), read_schema(other))
+            .unwrap_or_else(|e| panic!("{other}: {e}"));
+    }
+    let registry = registry.prepare().expect("schema registry");
+    let schema = read_schema(name);
+    assert_eq!(
+        schema["$id"],
+        format!("{SCHEMA_BASE}{name}"),
+        "{name}: $id and file name disagree"
+    );
+    assert_eq!(
+        schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+        "{name}: not draft 2020-12"
+    );
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .with_registry(&registry)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("{name} does not compile: {e}"))
+}
+
+/// Panics with every schema error when `value` does not validate.
+fn assert_valid(validator: &Validator, value: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: output does not match the schema:\n{}\n{value:#}",
+        errors.join("\n")
+    );
+}
+
+/// Runs the binary from the repository root; returns (exit code, stdout as JSON).
+fn run(args: &[&str]) -> (i32, Value) {
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stdout is not one JSON value ({e}):\n{}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), json)
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+const EXAMPLE_LAYOUT: &str = "fixtures/example/layout";
+const EXAMPLE_SECRET: &str = "fixtures/example/secret.yaml";
+const EXAMPLE_SCOPE: &str = "registry.example/app";
+const E2E: &str = "tests/vectors/upstream/notation/test/e2e/testdata";
+const FLUX_DOCS_SECRET: &str = "fixtures/trust/flux-docs-notation-config.yaml";
+
+/// The shipped example's root certificate, cut out of its Secret (`example-root.crt`).
+fn example_root_pem() -> String {
+    let secret = std::fs::read_to_string(root().join(EXAMPLE_SECRET)).unwrap();
+    let begin = secret.find("-----BEGIN CERTIFICATE-----").unwrap();
+    let end = secret.find("-----END CERTIFICATE-----").unwrap() + "-----END CERTIFICATE-----".len();
+    secret[begin..end]
+        .lines()
+        .map(|l| format!("{}\n", l.trim()))
+        .collect()
+}
+
+/// Trust material in a temporary directory: a one-statement policy and a root certificate.
+struct Trust {
+    dir: tempfile::TempDir,
+}
+
+impl Trust {
+    fn new(level: &str, scope: &str, root_pem: &str) -> Trust {
+        let dir = tempfile::tempdir().unwrap();
+        let mut statement = json!({
+            "name": "schema",
+            "registryScopes": [scope],
+            "signatureVerification": {"level": level},
+            "trustStores": ["ca:example"],
+            "trustedIdentities": ["*"],
+        });
+        if level == "skip" {
+            let object = statement.as_object_mut().unwrap();
+            object.remove("trustStores");
+            object.remove("trustedIdentities");
+        }
+        let doc = json!({"version": "1.0", "trustPolicies": [statement]});
+        std::fs::write(dir.path().join("trustpolicy.json"), doc.to_string()).unwrap();
+        std::fs::write(dir.path().join("root.crt"), root_pem).unwrap();
+        Trust { dir }
+    }
+
+    fn policy(&self) -> PathBuf {
+        self.dir.path().join("trustpolicy.json")
+    }
+
+    fn cert(&self) -> PathBuf {
+        self.dir.path().join("root.crt")
+    }
+
+    /// `verify -o json` of the shipped example's artifact under this trust material.
+    fn verify_example(&self, mode: &str, extra: &[&str]) -> (i32, Value) {
+        let policy = self.policy();
+        let cert = self.cert();
+        let certs = if mode == "notation" {
+            format!("ca:example={}", path_str(&cert))
+        } else {
+            path_str(&cert).to_string()
+        };
+        let mut args = vec![
+            "verify",
+            "--oci-layout",
+            EXAMPLE_LAYOUT,
+            "--scope",
+            EXAMPLE_SCOPE,
+            "--trust-policy",
+            path_str(&policy),
+            "--certs",
+            &certs,
+            "--mode",
+            mode,
+            "-o",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        args.push("v1");
+        run(&args)
+    }
+}
+
+/// A layout whose one signature has a tampered JWS signature (integrity fails), and the root
+/// that signed it.
+fn tampered_layout() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let subject = Subject::new(b"fluxverify schema fixture\n");
+    let chain = pki::chain(KeyKind::P256, 2);
+    let mut parts =
+        env::sign_jws_parts(&chain, &EnvelopeSpec::new(Format::Jws, &subject.descriptor));
+    let mut signature = parts.signature.into_bytes();
+    signature[5] = if signature[5] == b'A' { b'B' } else { b'A' };
+    parts.signature = String::from_utf8(signature).unwrap();
+    write_layout(
+        &dir.path().join("layout"),
+        &subject,
+        "v1",
+        &[SignatureEntry {
+            envelope: parts.to_bytes(),
+            media_type: Format::Jws.media_type().to_string(),
+            form: ManifestForm::ArtifactType,
+            thumbprints: env::thumbprints(&chain),
+        }],
+    )
+    .unwrap();
+    let root_pem = chain.last().unwrap().pem();
+    (dir, subject.descriptor.digest.clone(), root_pem)
+}
+
+/// Every verify case: (what, exit code, JSON).
+fn verify_cases() -> Vec<(String, i32, Value)> {
+    let mut cases = Vec::new();
+    let mut add =
+        |what: &str, (code, json): (i32, Value)| cases.push((what.to_string(), code, json));
+
+    // The README's set-up command: the shipped example and its Secret.
+    add(
+        "shipped example, flux",
+        run(&[
+            "verify",
+            "--oci-layout",
+            EXAMPLE_LAYOUT,
+            "--scope",
+            EXAMPLE_SCOPE,
+            "--secret",
+            EXAMPLE_SECRET,
+            "-o",
+            "json",
+            "v1",
+        ]),
+    );
+    // A scope no statement covers: Flux fails it, no policy applies, hints name the scope.
+    add(
+        "scope mismatch",
+        run(&[
+            "verify",
+            "--oci-layout",
+            EXAMPLE_LAYOUT,
+            "--scope",
+            "registry.example/other",
+            "--secret",
+            EXAMPLE_SECRET,
+            "-o",
+            "json",
+            "v1",
+        ]),
+    );
+    let example_root = example_root_pem();
+    let other_root = pki::chain(KeyKind::Rsa2048, 2).pop().unwrap().pem();
+    for mode in ["flux", "notation"] {
+        let trusted = Trust::new("strict", EXAMPLE_SCOPE, &example_root);
+        add(
+            &format!("strict, {mode}"),
+            trusted.verify_example(mode, &[]),
+        );
+        let untrusted = Trust::new("strict", EXAMPLE_SCOPE, &other_root);
+        add(
+            &format!("untrusted root, strict, {mode}"),
+            untrusted.verify_example(mode, &[]),
+        );
+        let audit = Trust::new("audit", EXAMPLE_SCOPE, &other_root);
+        add(
+            &format!("untrusted root, audit, {mode}"),
+            audit.verify_example(mode, &[]),
+        );
+        let skip = Trust::new("skip", EXAMPLE_SCOPE, &example_root);
+        add(&format!("skip, {mode}"), skip.verify_example(mode, &[]));
+    }
+    let trusted = Trust::new("strict", EXAMPLE_SCOPE, &example_root);
+    add(
+        "source-controller 1.3",
+        trusted.verify_example("flux", &["--flux-version", "1.3"]),
+    );
+
+    // A tampered signature.
+    let (dir, digest, root_pem) = tampered_layout();
+    let trust = Trust::new("strict", EXAMPLE_SCOPE, &root_pem);
+    let layout = dir.path().join("layout");
+    let reference = format!("@{digest}");
+    add(
+        "tampered signature",
+        run(&[
+            "verify",
+            "--oci-layout",
+            path_str(&layout),
+            "--scope",
+            EXAMPLE_SCOPE,
+            "--trust-policy",
+            path_str(&trust.policy()),
+            "--certs",
+            path_str(&trust.cert()),
+            "-o",
+            "json",
+            &reference,
+        ]),
+    );
+
+    // Upstream layouts under the Secret written as the Flux docs write it: two signatures (the
+    // second is never tried), an expired signature, an invalid one.
+    for (layout, what) in [
+        ("e2e-valid-multiple-signatures", "two signatures"),
+        ("e2e-expired-signature", "expired signature"),
+        ("e2e-invalid-signature", "invalid signature"),
+    ] {
+        let layout = format!("{E2E}/registry/oci_layout/{layout}");
+        add(
+            what,
+            run(&[
+                "verify",
+                "--oci-layout",
+                &layout,
+                "--scope",
+                "ghcr.io/stefanprodan/podinfo-deploy",
+                "--secret",
+                FLUX_DOCS_SECRET,
+                "-o",
+                "json",
+                "v1",
+            ]),
+        );
+    }
+
+    // `envelope verify` prints the same object.
+    let vectors = "tests/vectors/upstream";
+    let envelope = format!("{vectors}/notation-go/internal/mock/testdata/ca_valid_sig_env.json");
+    let store = format!(
+        "{vectors}/notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/NotationTestRoot.pem"
+    );
+    let policy_dir = tempfile::tempdir().unwrap();
+    let policy = policy_dir.path().join("trustpolicy.json");
+    let doc = json!({"version": "1.0", "trustPolicies": [{"name": "t", "registryScopes": ["*"],
+        "signatureVerification": {"level": "strict"}, "trustStores": ["ca:valid-trust-store"],
+        "trustedIdentities": ["*"]}]});
+    std::fs::write(&policy, doc.to_string()).unwrap();
+    add(
+        "envelope verify",
+        run(&[
+            "envelope",
+            "verify",
+            &envelope,
+            "--reference",
+            "registry.acme-rockets.io/software/net-monitor@sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e",
+            "--subject",
+            r#"{"mediaType":"application/vnd.docker.distribution.manifest.v2+json","digest":"sha256:60043cf45eaebc4c0867fea485a039b598f52fd09fd5b07b0b2d2f88fad9d74e","size":528}"#,
+            "--trust-policy",
+            path_str(&policy),
+            "--certs",
+            &store,
+            "-o",
+            "json",
+        ]),
+    );
+    cases
+}
+
+fn case<'a>(cases: &'a [(String, i32, Value)], what: &str) -> &'a (String, i32, Value) {
+    cases
+        .iter()
+        .find(|(w, _, _)| w == what)
+        .unwrap_or_else(|| panic!("no case {what}"))
+}
+
+#[test]
+fn verify_output_matches_the_schema() {
+    let validator = validator("verify.schema.json");
+    let cases = verify_cases();
+    for (what, _, json) in &cases {
+        assert_valid(&validator, json, what);
+    }
+    // The cases are what their names say: every result and exit code the schema allows for a
+    // finished verification is among them.
+    let outcome = |what: &str| {
+        let (_, code, json) = case(&cases, what);
+        (*code, json["result"].as_str().unwrap_or("?").to_string())
+    };
+    let expect = [
+        ("shipped example, flux", 0, "verified"),
+        ("scope mismatch", 1, "failed"),
+        ("strict, flux", 0, "verified"),
+        ("strict, notation", 0, "verified"),
+        ("untrusted root, strict, flux", 1, "failed"),
+        ("untrusted root, strict, notation", 1, "failed"),
+        ("untrusted root, audit, flux", 3, "ignored"),
+        ("untrusted root, audit, notation", 0, "verified"),
+        ("skip, flux", 3, "ignored"),
+        ("skip, notation", 0, "skipped"),
+        ("source-controller 1.3", 0, "verified"),
+        ("tampered signature", 1, "failed"),
+        ("two signatures", 0, "verified"),
+        ("expired signature", 1, "failed"),
+        ("invalid signature", 1, "failed"),
+        ("envelope verify", 0, "verified"),
+    ];
+    for (what, code, result) in expect {
+        assert_eq!(outcome(what), (code, result.to_string()), "{what}");
+    }
+    let (_, _, mismatch) = case(&cases, "scope mismatch");
+    assert!(mismatch["policy"].is_null(), "{mismatch:#}");
+    assert!(
+        !mismatch["hints"].as_array().unwrap().is_empty(),
+        "{mismatch:#}"
+    );
+    let (_, _, two) = case(&cases, "two signatures");
+    let results: Vec<&str> = two["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["verified", "notTried"], "{two:#}");
+    let (_, _, old) = case(&cases, "source-controller 1.3");
+    assert_eq!(old["signatures"][0]["revocationMode"], "OCSP");
+    let (_, _, tampered) = case(&cases, "tampered signature");
+    assert_eq!(
+        tampered["signatures"][0]["validations"][0]["status"], "failed",
+        "{tampered:#}"
+    );
+}
+
+/// The schema refuses the real output once one thing about it is wrong.
+#[test]
+fn verify_schema_refuses_broken_output() {
+    let validator = validator("verify.schema.json");
+    let (code, good) = run(&[
+        "verify",
+        "--oci-layout",
+        EXAMPLE_LAYOUT,
+        "--scope",
+        EXAMPLE_SCOPE,
+        "--secret",
+        EXAMPLE_SECRET,
+        "-o",
+        "json",
+        "v1",
+    ]);
+    assert_eq!(code, 0, "{good:#}");
+    assert_valid(&validator, &good, "shipped example");
+    assert!(
+        !good["signatures"][0]["validations"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{good:#}"
+    );
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: &[Breakage] = &[
+        ("result missing", |v| {
+            v.as_object_mut().unwrap().remove("result");
+        }),
+        ("hints missing", |v| {
+            v.as_object_mut().unwrap().remove("hints");
+        }),
+        ("unknown top-level field", |v| {
+            v["verdict"] = json!("verified")
+        }),
+        ("result outside its enum", |v| v["result"] = json!("passed")),
+        ("mode outside its enum", |v| v["mode"] = json!("cosign")),
+        ("fluxVersion a number", |v| v["fluxVersion"] = json!(1.9)),
+        ("artifact size a string", |v| {
+            v["artifact"]["size"] = json!("528")
+        }),
+        ("artifact digest not a digest", |v| {
+            v["artifact"]["digest"] = json!("f576")
+        }),
+        ("policy level outside its enum", |v| {
+            v["policy"]["level"] = json!("lenient")
+        }),
+        ("policy action outside its enum", |v| {
+            v["policy"]["actions"]["integrity"] = json!("warn")
+        }),
+        ("policy action missing", |v| {
+            v["policy"]["actions"]
+                .as_object_mut()
+                .unwrap()
+                .remove("revocation");
+        }),
+        ("policy action for an unknown validation", |v| {
+            v["policy"]["actions"]["signature"] = json!("enforce")
+        }),
+        ("signature result outside its enum", |v| {
+            v["signatures"][0]["result"] = json!("ok")
+        }),
+        ("signature error missing", |v| {
+            v["signatures"][0].as_object_mut().unwrap().remove("error");
+        }),
+        ("validation status outside its enum", |v| {
+            v["signatures"][0]["validations"][0]["status"] = json!("ok")
+        }),
+        ("validation type outside its enum", |v| {
+            v["signatures"][0]["validations"][0]["type"] = json!("payload")
+        }),
+        ("validation error a boolean", |v| {
+            v["signatures"][0]["validations"][0]["error"] = json!(false)
+        }),
+        ("revocation mode outside its enum", |v| {
+            v["signatures"][0]["revocationMode"] = json!("CRL")
+        }),
+        ("condition status outside its enum", |v| {
+            v["condition"]["status"] = json!("Unknown")
+        }),
+        ("condition of another type", |v| {
+            v["condition"]["type"] = json!("Ready")
+        }),
+        ("verified with a False condition", |v| {
+            v["condition"]["status"] = json!("False");
+            v["condition"]["reason"] = json!("VerificationError");
+        }),
+        ("verified with an error", |v| {
+            v["error"] = json!("signature verification failed")
+        }),
+        ("flux mode skipped", |v| {
+            v["result"] = json!("skipped");
+            v["condition"] = Value::Null;
+        }),
+        ("warnings not strings", |v| v["warnings"] = json!([1])),
+        ("credentials source outside its enum", |v| {
+            v["credentials"] = json!({"source": "keychain", "provider": null, "detail": "x"})
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut broken = good.clone();
+        breakage(&mut broken);
+        assert!(
+            !validator.is_valid(&broken),
+            "the schema accepts output with {what}:\n{broken:#}"
+        );
+    }
+}
