@@ -4,6 +4,8 @@
 //! missing, mistyped, added or given a value outside its enum.
 
 mod support;
+#[path = "registry/testreg.rs"]
+mod testreg;
 
 use assert_cmd::Command;
 use jsonschema::{Draft, Registry, Validator};
@@ -12,6 +14,7 @@ use std::path::{Path, PathBuf};
 use support::envelope::{self as env, EnvelopeSpec, Format};
 use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
 use support::pki::{self, KeyKind};
+use testreg::{TestRegistry, TokenAuth};
 
 /// The `$id` base the schemas share; `ls` and `scan` refer to definitions of the verify schema
 /// through it. Nothing is fetched: every schema is registered from the repository.
@@ -515,4 +518,145 @@ fn verify_schema_refuses_broken_output() {
             "the schema accepts output with {what}:\n{broken:#}"
         );
     }
+}
+
+/// Serves the OCI layout `dir` as `repo` of the in-process registry (the referrers API lists
+/// its signature manifests); returns the subject's digest.
+fn serve_layout(reg: &TestRegistry, dir: &Path, repo: &str) -> String {
+    for entry in std::fs::read_dir(dir.join("blobs/sha256")).unwrap() {
+        reg.put_blob(&std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let mut subject = None;
+    for d in index["manifests"].as_array().unwrap() {
+        let digest = d["digest"].as_str().unwrap();
+        let bytes = std::fs::read(
+            dir.join("blobs/sha256")
+                .join(digest.trim_start_matches("sha256:")),
+        )
+        .unwrap();
+        let tag = d["annotations"]["org.opencontainers.image.ref.name"].as_str();
+        reg.put_manifest(repo, d["mediaType"].as_str().unwrap(), &bytes, tag);
+        let manifest: Value = serde_json::from_slice(&bytes).unwrap();
+        match manifest["subject"]["digest"].as_str() {
+            Some(of) => reg.add_referrer(repo, of, d.clone()),
+            None => subject = Some(digest.to_string()),
+        }
+    }
+    subject.unwrap()
+}
+
+/// Runs the binary with an empty Docker config and no credentials in the environment, off the
+/// runtime's threads (the registry answers on them).
+async fn run_isolated(args: Vec<String>) -> (i32, Value) {
+    tokio::task::spawn_blocking(move || {
+        let home = tempfile::tempdir().unwrap();
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .current_dir(root())
+            .args(&args)
+            .env("HOME", home.path())
+            .env("DOCKER_CONFIG", home.path().join("docker"))
+            .env_remove("FLUXVERIFY_USERNAME")
+            .env_remove("FLUXVERIFY_PASSWORD")
+            .output()
+            .unwrap();
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: stdout is not one JSON value ({e}):\n{}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.code().unwrap_or(-1), json)
+    })
+    .await
+    .unwrap()
+}
+
+/// The exit code the CLI contract gives a verify result.
+fn exit_of(result: &str) -> i32 {
+    match result {
+        "verified" | "skipped" => 0,
+        "failed" => 1,
+        "error" => 2,
+        "ignored" => 3,
+        other => panic!("result {other:?}"),
+    }
+}
+
+/// Through a registry: the credential source, and the hints of a refused login and of a TLS
+/// handshake answered in plain HTTP.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_output_from_a_registry_matches_the_schema() {
+    let validator = validator("verify.schema.json");
+    let reg = TestRegistry::start().await;
+    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let trust = Trust::new("strict", "*", &example_root_pem());
+    let reference = format!("{}/example/app@{digest}", reg.host());
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = vec![
+            "verify".into(),
+            reference.clone(),
+            "--trust-policy".into(),
+            path_str(&trust.policy()).into(),
+            "--certs".into(),
+            path_str(&trust.cert()).into(),
+            "-o".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+
+    let (code, anonymous) = run_isolated(args(&["--plain-http"])).await;
+    assert_valid(&validator, &anonymous, "anonymous registry");
+    assert_eq!(
+        (code, anonymous["result"].as_str()),
+        (0, Some("verified")),
+        "{anonymous:#}"
+    );
+
+    // Plain HTTP answering a TLS handshake.
+    let (code, tls) = run_isolated(args(&[])).await;
+    assert_valid(&validator, &tls, "TLS to a plain-HTTP registry");
+    assert_eq!(code, exit_of(tls["result"].as_str().unwrap()), "{tls:#}");
+    assert_ne!(code, 0, "{tls:#}");
+    assert!(
+        tls["hints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h.as_str().unwrap().contains("--plain-http")),
+        "{tls:#}"
+    );
+
+    reg.require_token(TokenAuth {
+        token_path: "/v2/token".into(),
+        user: "ci".into(),
+        password: "right".into(),
+        access_token: "registry-access".into(),
+        exchange: None,
+    });
+    let (code, explicit) = run_isolated(args(&["--plain-http", "-u", "ci", "-p", "right"])).await;
+    assert_valid(&validator, &explicit, "explicit credentials");
+    assert_eq!(code, 0, "{explicit:#}");
+    assert_eq!(
+        explicit["credentials"]["source"], "explicit",
+        "{explicit:#}"
+    );
+
+    let (code, refused) = run_isolated(args(&["--plain-http", "-u", "ci", "-p", "wrong"])).await;
+    assert_valid(&validator, &refused, "refused credentials");
+    assert_eq!(
+        code,
+        exit_of(refused["result"].as_str().unwrap()),
+        "{refused:#}"
+    );
+    assert_ne!(code, 0, "{refused:#}");
+    assert!(
+        !refused["hints"].as_array().unwrap().is_empty(),
+        "{refused:#}"
+    );
 }
