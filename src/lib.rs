@@ -21,6 +21,9 @@
 //!    the `SourceVerified` condition).
 //! 6. [`report`]: text and JSON renderings of all of the above.
 //!
+//! Flux's other provider, cosign with static keys, is its own stage: [`cosign`] (source in,
+//! [`cosign::CosignOutcome`] out), mapped by [`flux::cosign`] and rendered by [`report::cosign`].
+//!
 //! The first stage on its own, as `fluxverify policy explain` uses it:
 //!
 //! ```
@@ -51,6 +54,7 @@
     )
 )]
 
+pub mod cosign;
 pub mod envelope;
 pub mod flux;
 mod golang;

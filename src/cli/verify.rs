@@ -29,9 +29,29 @@ pub struct VerifyArgs {
     pub registry: RegistryArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    /// The Flux verification provider to reproduce (with --ocirepository: the object's
+    /// `verify.provider`).
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+    /// A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose
+    /// data keys ending in `.pub` are the keys).
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// Refuse what Flux accepts laxly: a cosign signature whose payload names another digest.
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
+}
+
+/// `--provider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProviderArg {
+    /// Notary Project signatures.
+    Notation,
+    /// cosign signatures with static public keys.
+    Cosign,
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
@@ -42,6 +62,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let Some(reference) = args.reference.clone() else {
         anyhow::bail!("missing REFERENCE (or --ocirepository FILE)");
     };
+    if args.provider == Some(ProviderArg::Cosign) {
+        if settings.mode != Mode::Flux {
+            anyhow::bail!("--provider cosign reproduces Flux: it takes no --mode notation");
+        }
+        return super::cosign::run(&args, &reference);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to --provider cosign");
+    }
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?
     } else {
@@ -104,6 +133,25 @@ fn run_ocirepository(
     // Flux hands `insecure` to the notation client as PlainHTTP.
     registry.plain_http |= repo.insecure;
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
+    let wanted = match verification.provider {
+        ocirepository::Provider::Notation => ProviderArg::Notation,
+        ocirepository::Provider::Cosign => ProviderArg::Cosign,
+    };
+    if args.provider.is_some_and(|p| p != wanted) {
+        anyhow::bail!(
+            "{}: OCIRepository {}/{} sets verify.provider {:?}, not the --provider given",
+            file.display(),
+            repo.namespace,
+            repo.name,
+            format!("{wanted:?}").to_lowercase()
+        );
+    }
+    if wanted == ProviderArg::Cosign {
+        return super::cosign::run_ocirepository(&args, file, &parsed, &client);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to the cosign provider");
+    }
     let runtime = super::runtime()?;
     let selected = runtime.block_on(ocirepository::select_artifact(repo, &client))?;
     let verification_failed = |message: String| ExitError {

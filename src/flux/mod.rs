@@ -3,5 +3,6 @@
 
 pub mod clean;
 pub mod condition;
+pub mod cosign;
 pub mod ocirepository;
 pub mod outcome;
