@@ -10,9 +10,12 @@ mod distribution;
 #[path = "../registry/testreg.rs"]
 mod testreg;
 
+mod fixtures;
+
 use assert_cmd::Command;
 use distribution::{Distribution, Layout, Pusher};
-use serde_json::Value;
+use serde_json::{json, Value};
+use sha2::Digest as _;
 use std::path::{Path, PathBuf};
 use testreg::TestRegistry;
 
@@ -313,4 +316,526 @@ async fn mixed_artifact_bundle_hides_the_classic_signature() {
             assert!(outcome.lax.is_none() && outcome.warnings.is_empty());
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated fixtures
+// ---------------------------------------------------------------------------------------------
+
+use fixtures::{
+    artifact, attach_bundle, bundle_json, classic, simple_signing, statement, Layer, Signer,
+};
+use fluxverify::cosign::{
+    verify_source, CosignFailure, CosignOutcome, CosignRequest, CosignVerdict, KeyError, KeyStatus,
+    Keys, NamedKey,
+};
+
+fn named(name: &str, signer: &Signer) -> NamedKey {
+    NamedKey {
+        name: name.into(),
+        pem: signer.public_pem().into_bytes(),
+    }
+}
+
+async fn verify_with(
+    reg: &TestRegistry,
+    repo: &str,
+    subject: &Value,
+    keys: Vec<NamedKey>,
+) -> CosignOutcome {
+    let client = library_client(reg, repo);
+    let artifact: fluxverify::source::Descriptor = serde_json::from_value(subject.clone()).unwrap();
+    let request = CosignRequest {
+        artifact_reference: format!("{}/{repo}@{}", reg.host(), artifact.digest),
+        artifact,
+        keys: Keys::Static(keys),
+    };
+    verify_source(&client, &request).await
+}
+
+fn no_match(reg: &TestRegistry, repo: &str, subject: &Value) -> CosignVerdict {
+    CosignVerdict::Failed(CosignFailure::NoMatch {
+        reference: format!(
+            "{}/{repo}@{}",
+            reg.host(),
+            subject["digest"].as_str().unwrap()
+        ),
+    })
+}
+
+/// Every key type cosign signs with, in both formats: P-256, RSA and Ed25519 verify; P-384 as
+/// cosign signs it (SHA-384) never does, because Flux loads every key with SHA-256, while a
+/// P-384 signature over the SHA-256 digest does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_types_in_both_formats() {
+    let reg = TestRegistry::start().await;
+    let cases: Vec<(&str, Signer, bool)> = vec![
+        ("p256", Signer::p256(1), true),
+        ("rsa", Signer::rsa(2), true),
+        ("ed25519", Signer::ed25519(3), true),
+        ("p384-sha384", Signer::p384(4, true), false),
+        ("p384-sha256", Signer::p384(5, false), true),
+    ];
+    for (name, signer, verifies) in &cases {
+        for format in ["classic", "bundle"] {
+            let repo = format!("fx/{name}-{format}");
+            let subject = artifact(&reg, &repo, "v1", name.as_bytes());
+            let digest = subject["digest"].as_str().unwrap();
+            if format == "classic" {
+                classic(
+                    &reg,
+                    &repo,
+                    digest,
+                    vec![Layer::signed(signer, simple_signing(&repo, digest))],
+                );
+            } else {
+                attach_bundle(
+                    &reg,
+                    &repo,
+                    &subject,
+                    &bundle_json(signer, &statement(digest)),
+                );
+            }
+            let outcome =
+                verify_with(&reg, &repo, &subject, vec![named("cosign.pub", signer)]).await;
+            let key = &outcome.keys[0];
+            assert_eq!(key.signatures.len(), 1, "{repo}");
+            if *verifies {
+                assert_eq!(key.status, KeyStatus::Verified, "{repo}: {key:?}");
+                assert_eq!(
+                    outcome.verdict,
+                    CosignVerdict::Verified {
+                        key: "cosign.pub".into()
+                    },
+                    "{repo}"
+                );
+                assert!(outcome.warnings.is_empty(), "{repo}");
+            } else {
+                assert_eq!(outcome.verdict, no_match(&reg, &repo, &subject), "{repo}");
+                assert!(
+                    key.signatures[0]
+                        .error
+                        .as_deref()
+                        .unwrap()
+                        .contains("invalid signature when validating ASN.1 encoded signature"),
+                    "{repo}: {key:?}"
+                );
+            }
+        }
+    }
+    // The wrong key's texts, per key type (what Flux discards, the report shows).
+    let repo = "fx/p256-classic";
+    let subject = artifact(&reg, repo, "v1", b"p256");
+    for (other, text) in [
+        (
+            Signer::p256(9),
+            "no matching signatures: invalid signature when validating ASN.1 encoded signature",
+        ),
+        (
+            Signer::rsa(9),
+            "no matching signatures: crypto/rsa: verification error",
+        ),
+        (
+            Signer::ed25519(9),
+            "no matching signatures: failed to verify signature",
+        ),
+    ] {
+        let outcome = verify_with(&reg, repo, &subject, vec![named("other.pub", &other)]).await;
+        assert_eq!(outcome.keys[0].status, KeyStatus::Failed(text.into()));
+        assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    }
+}
+
+/// Two classic signatures by different keys: either key verifies; a third key fails both, with
+/// cosign's joined per-signature errors. The Secret's keys are tried in name order and each
+/// key's reasons are kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_signatures_by_different_keys() {
+    let reg = TestRegistry::start().await;
+    let (a, b, c) = (Signer::p256(11), Signer::ed25519(12), Signer::rsa(13));
+    let repo = "fx/two";
+    let subject = artifact(&reg, repo, "v1", b"two");
+    let digest = subject["digest"].as_str().unwrap();
+    classic(
+        &reg,
+        repo,
+        digest,
+        vec![
+            Layer::signed(&a, simple_signing(repo, digest)),
+            Layer::signed(&b, simple_signing(repo, digest)),
+        ],
+    );
+    let outcome = verify_with(
+        &reg,
+        repo,
+        &subject,
+        vec![named("c.pub", &c), named("z.pub", &b)],
+    )
+    .await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Verified {
+            key: "z.pub".into()
+        }
+    );
+    assert_eq!(
+        outcome.keys[0].status,
+        KeyStatus::Failed("no matching signatures: crypto/rsa: verification error\n crypto/rsa: verification error".into())
+    );
+    let z = &outcome.keys[1];
+    assert_eq!(
+        z.signatures[0].error.as_deref(),
+        Some("failed to verify signature")
+    );
+    assert_eq!(z.signatures[1].error, None);
+    let only_c = verify_with(&reg, repo, &subject, vec![named("c.pub", &c)]).await;
+    assert_eq!(only_c.verdict, no_match(&reg, repo, &subject));
+}
+
+/// A payload altered after signing (its layer digest updated, so the registry serves it
+/// consistently), an unsigned artifact, a signature layer without its annotation and a
+/// timestamped signature all fail; none is verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_unsigned_and_unannotated() {
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(21);
+    let repo = "fx/tampered";
+    let subject = artifact(&reg, repo, "v1", b"tampered");
+    let digest = subject["digest"].as_str().unwrap();
+    let mut layer = Layer::signed(&key, simple_signing(repo, digest));
+    layer.payload = simple_signing("evil.example/other", digest);
+    classic(&reg, repo, digest, vec![layer]);
+    let outcome = verify_with(&reg, repo, &subject, vec![named("cosign.pub", &key)]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    assert_eq!(
+        outcome.keys[0].signatures[0].error.as_deref(),
+        Some("invalid signature when validating ASN.1 encoded signature")
+    );
+
+    let repo = "fx/unsigned";
+    let subject = artifact(&reg, repo, "v1", b"unsigned");
+    let outcome = verify_with(&reg, repo, &subject, vec![named("cosign.pub", &key)]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    assert_eq!(
+        outcome.keys[0].status,
+        KeyStatus::Failed("no signatures found".into())
+    );
+    assert!(outcome.discovery.classic_looked_up && outcome.discovery.classic.is_none());
+
+    let repo = "fx/unannotated";
+    let subject = artifact(&reg, repo, "v1", b"unannotated");
+    let digest = subject["digest"].as_str().unwrap();
+    let mut stamped = Layer::signed(&key, simple_signing(repo, digest));
+    stamped.annotations["dev.sigstore.cosign/rfc3161timestamp"] = "{}".into();
+    let bad_base64 = Layer {
+        payload: simple_signing(repo, digest),
+        annotations: json!({"dev.cosignproject.cosign/signature": "MEUC!"}),
+    };
+    let bare = Layer {
+        payload: simple_signing(repo, digest),
+        annotations: json!({}),
+    };
+    classic(&reg, repo, digest, vec![bare, bad_base64, stamped]);
+    let outcome = verify_with(&reg, repo, &subject, vec![named("cosign.pub", &key)]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    let errors: Vec<_> = outcome.keys[0]
+        .signatures
+        .iter()
+        .map(|s| s.error.clone().unwrap())
+        .collect();
+    assert_eq!(errors, [
+        "invalid signature when validating ASN.1 encoded signature",
+        "illegal base64 data at input byte 4",
+        "unable to verify RFC3161 timestamp bundle: no TSA root certificate(s) provided to verify timestamp",
+    ]);
+}
+
+/// A signature copied from another artifact: Flux sets no claim verifier, so a classic
+/// signature whose payload names another digest verifies (with a warning naming that digest);
+/// a bundle's statement subject is checked, so a copied bundle does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signature_copied_from_another_digest() {
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(31);
+    let repo = "fx/copied";
+    let original = artifact(&reg, repo, "v1", b"original");
+    let other = artifact(&reg, repo, "v2", b"other");
+    let original_digest = original["digest"].as_str().unwrap();
+    let other_digest = other["digest"].as_str().unwrap();
+    classic(
+        &reg,
+        repo,
+        other_digest,
+        vec![Layer::signed(&key, simple_signing(repo, original_digest))],
+    );
+    let outcome = verify_with(&reg, repo, &other, vec![named("cosign.pub", &key)]).await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Verified {
+            key: "cosign.pub".into()
+        }
+    );
+    let lax = outcome.lax.as_ref().unwrap();
+    assert_eq!(lax.claimed_digest.as_deref(), Some(original_digest));
+    assert_eq!(outcome.warnings.len(), 1);
+    assert!(
+        outcome.warnings[0].contains(&format!(
+            "naming {original_digest} instead of {other_digest}"
+        )),
+        "{:?}",
+        outcome.warnings
+    );
+
+    let repo = "fx/copied-bundle";
+    let original = artifact(&reg, repo, "v1", b"original");
+    let other = artifact(&reg, repo, "v2", b"other");
+    let original_digest = original["digest"].as_str().unwrap();
+    attach_bundle(
+        &reg,
+        repo,
+        &other,
+        &bundle_json(&key, &statement(original_digest)),
+    );
+    let outcome = verify_with(&reg, repo, &other, vec![named("cosign.pub", &key)]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &other));
+    assert!(outcome.keys[0].signatures[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .starts_with("provided artifact digest does not match any digest in statement"));
+}
+
+/// Keys that do not load: a malformed `.pub` ends Flux's loop with its error, even when another
+/// key would verify (reported as order-dependent, since Go's map order is random); a Secret
+/// without `.pub` keys looks at nothing; an empty `.pub` value means keyless for Flux.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_missing_and_empty_keys() {
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(41);
+    let repo = "fx/keys";
+    let subject = artifact(&reg, repo, "v1", b"keys");
+    let digest = subject["digest"].as_str().unwrap();
+    classic(
+        &reg,
+        repo,
+        digest,
+        vec![Layer::signed(&key, simple_signing(repo, digest))],
+    );
+    let bad = NamedKey {
+        name: "a.pub".into(),
+        pem: b"not a key".to_vec(),
+    };
+    let outcome = verify_with(
+        &reg,
+        repo,
+        &subject,
+        vec![bad.clone(), named("b.pub", &key)],
+    )
+    .await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Failed(CosignFailure::Key(KeyError::PemDecoding))
+    );
+    assert_eq!(outcome.keys[1].status, KeyStatus::Verified);
+    assert!(!outcome.keys[1].tried_by_flux);
+    assert_eq!(outcome.warnings.len(), 1);
+    assert!(
+        outcome.warnings[0].contains("random map order"),
+        "{:?}",
+        outcome.warnings
+    );
+    let after = verify_with(
+        &reg,
+        repo,
+        &subject,
+        vec![
+            named("a.pub", &key),
+            NamedKey {
+                name: "b.pub".into(),
+                ..bad
+            },
+        ],
+    )
+    .await;
+    assert_eq!(
+        after.verdict,
+        CosignVerdict::Verified {
+            key: "a.pub".into()
+        }
+    );
+
+    let der_garbage = NamedKey {
+        name: "x.pub".into(),
+        pem: b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".to_vec(),
+    };
+    let outcome = verify_with(&reg, repo, &subject, vec![der_garbage]).await;
+    assert!(matches!(
+        outcome.verdict,
+        CosignVerdict::Failed(CosignFailure::Key(KeyError::X509(_)))
+    ));
+
+    let before = reg.requests().len();
+    let outcome = verify_with(&reg, repo, &subject, vec![]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    assert_eq!(reg.requests().len(), before, "no key, no signature lookup");
+
+    let empty = NamedKey {
+        name: "empty.pub".into(),
+        pem: Vec::new(),
+    };
+    let outcome = verify_with(&reg, repo, &subject, vec![empty]).await;
+    assert!(
+        matches!(&outcome.verdict, CosignVerdict::NotChecked(r) if r.starts_with("cosign keyless is not checked"))
+    );
+}
+
+fn cli(args: &[&str]) -> (i32, Value, String) {
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap(),
+        json,
+        format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)),
+    )
+}
+
+/// The command line: `--key` (repeatable), `--strict` refusing the lax acceptance while the
+/// condition stays Flux's, a Secret without `.pub` keys, and keyless OCIRepositories skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_line_keys_strict_and_keyless() {
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(51);
+    let repo = "fx/cli";
+    let original = artifact(&reg, repo, "v1", b"original");
+    let other = artifact(&reg, repo, "v2", b"other");
+    let original_digest = original["digest"].as_str().unwrap().to_owned();
+    let other_digest = other["digest"].as_str().unwrap().to_owned();
+    classic(
+        &reg,
+        repo,
+        &original_digest,
+        vec![Layer::signed(&key, simple_signing(repo, &original_digest))],
+    );
+    classic(
+        &reg,
+        repo,
+        &other_digest,
+        vec![Layer::signed(&key, simple_signing(repo, &original_digest))],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pub_file = dir.path().join("cosign.pub");
+    std::fs::write(&pub_file, key.public_pem()).unwrap();
+    let wrong_file = dir.path().join("wrong.pub");
+    std::fs::write(&wrong_file, Signer::p256(52).public_pem()).unwrap();
+    let no_pub = dir.path().join("secret.yaml");
+    std::fs::write(
+        &no_pub,
+        fixtures::secret_yaml(&[("cosign.key", b"private")]),
+    )
+    .unwrap();
+    let host = reg.host();
+    let (pubf, wrongf, nopub) = (
+        pub_file.display().to_string(),
+        wrong_file.display().to_string(),
+        no_pub.display().to_string(),
+    );
+    let dirp = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let v1 = format!("{host}/{repo}:v1");
+        let v2 = format!("{host}/{repo}:v2");
+        let base = ["verify", "--provider", "cosign", "--plain-http", "-o", "json"];
+        let with = |extra: &[&str]| -> Vec<String> { base.iter().chain(extra).map(|s| s.to_string()).collect() };
+        let run = |args: Vec<String>| cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+        let (code, json, all) = run(with(&[&v1, "--key", &wrongf, "--key", &pubf]));
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["result"], "verified");
+        assert_eq!(json["keys"][0]["result"], "failed");
+        assert_eq!(json["keys"][1]["result"], "verified");
+        assert_eq!(json["condition"]["message"], format!("verified signature of revision v1@{original_digest}"));
+
+        let (code, json, all) = run(with(&[&v2, "--key", &pubf]));
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["result"], "verified");
+        assert!(json["warnings"][0].as_str().unwrap().contains(&original_digest), "{all}");
+        let (code, json, all) = run(with(&[&v2, "--key", &pubf, "--strict"]));
+        assert_eq!(code, 1, "{all}");
+        assert_eq!(json["result"], "failed");
+        assert!(json["error"].as_str().unwrap().contains(&format!("naming {original_digest} instead of {other_digest}")), "{all}");
+        assert_eq!(json["condition"]["status"], "True", "the condition stays what Flux writes");
+
+        let (code, json, all) = run(with(&[&v1, "--secret", &nopub]));
+        assert_eq!(code, 1, "{all}");
+        assert_eq!(json["error"], format!("no matching signatures were found for '{host}/{repo}@{original_digest}'"));
+        assert_eq!(json["keys"], json!([]));
+
+        // Text output names every key's reason.
+        let out = Command::cargo_bin("fluxverify").unwrap()
+            .args(["verify", "--provider", "cosign", "--plain-http", &v1, "--key", &wrongf]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text.contains("invalid signature when validating ASN.1 encoded signature"), "{text}");
+        assert!(text.contains("Reason:   VerificationError"), "{text}");
+
+        for (name, verify) in [
+            ("keyless", "{provider: cosign, matchOIDCIdentity: [{issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/org/.*$'}]}"),
+            ("nosecret", "{provider: cosign}"),
+        ] {
+            let file = dirp.join(format!("{name}.yaml"));
+            std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v1}}\n  verify: {verify}\n")).unwrap();
+            let (code, json, all) = cli(&["verify", "--ocirepository", file.to_str().unwrap(), "-o", "json"]);
+            assert_eq!(code, 2, "{name}: {all}");
+            assert_eq!(json["result"], "skipped", "{name}");
+            assert_eq!(json["error"], "cosign keyless is not checked", "{name}");
+            assert_eq!(json["condition"], Value::Null, "{name}");
+        }
+    })
+    .await
+    .unwrap();
+}
+
+/// The P-384 sample signature is a valid SHA-384 signature: Flux's failure comes from its
+/// SHA-256 verifier, not from a bad signature.
+#[test]
+fn p384_sample_verifies_with_sha384_only() {
+    use ecdsa::signature::hazmat::PrehashVerifier as _;
+    let layout = Layout::open(&sample().join("layouts/p384-legacy"));
+    let tag = layout
+        .manifests()
+        .into_iter()
+        .find(|d| {
+            d["annotations"]["org.opencontainers.image.ref.name"]
+                .as_str()
+                .is_some_and(|t| t.ends_with(".sig"))
+        })
+        .unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&layout.blob(tag["digest"].as_str().unwrap())).unwrap();
+    let layer = &manifest["layers"][0];
+    let payload = layout.blob(layer["digest"].as_str().unwrap());
+    let sig = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        layer["annotations"]["dev.cosignproject.cosign/signature"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let pem = &sample_keys("p384-legacy")[0].pem;
+    let key = fluxverify::cosign::load_verifier(pem).unwrap();
+    assert_eq!(key.describe(), "ECDSA P-384");
+    assert_eq!(
+        key.verify(&payload, &sig),
+        Err(fluxverify::cosign::key::ECDSA_INVALID)
+    );
+    let fluxverify::cosign::VerifierKey::P384(p384) = key else {
+        unreachable!()
+    };
+    let parsed = p384::ecdsa::Signature::from_der(&sig).unwrap();
+    p384.verify_prehash(&sha2::Sha384::digest(&payload), &parsed)
+        .unwrap();
 }
