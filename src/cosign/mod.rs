@@ -70,6 +70,20 @@ pub struct FoundBundle {
     pub bundle: Result<Bundle, String>,
 }
 
+impl FoundBundle {
+    /// Whether this referrer is a Sigstore bundle at all (it loads, or its artifact type says
+    /// so): other referrers (notation signatures, SBOMs) are skipped silently, and reports
+    /// leave them out.
+    pub fn is_sigstore(&self) -> bool {
+        self.bundle.is_ok()
+            || self
+                .manifest
+                .artifact_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("application/vnd.dev.sigstore.bundle"))
+    }
+}
+
 /// One layer of a classic signature image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassicSignature {

@@ -73,7 +73,7 @@ impl CosignReport {
         let o = &self.outcome;
         let flux = self.flux();
         let mut signatures = Vec::new();
-        for b in &o.discovery.bundles {
+        for b in o.discovery.bundles.iter().filter(|b| b.is_sigstore()) {
             signatures.push(json!({
                 "format": "bundle",
                 "digest": b.manifest.digest,
@@ -177,7 +177,7 @@ impl CosignReport {
                 "Signatures: {loaded} bundle(s), {classic_text} ({used})"
             );
         }
-        for b in &d.bundles {
+        for b in d.bundles.iter().filter(|b| b.is_sigstore()) {
             match &b.bundle {
                 Ok(_) => {
                     let _ = writeln!(out, "  bundle  {}", b.manifest.digest);
@@ -256,5 +256,125 @@ impl CosignReport {
             None => out.push_str("Conditions: not reproduced (cosign keyless is not checked)\n"),
         }
         out
+    }
+}
+
+/// What `ls` shows after notation's tree: the cosign signatures attached to `reference`, both
+/// formats, in the same tree style; `None` when there are none (notation's output then stands
+/// alone, unchanged).
+pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Option<String> {
+    use super::tree::Node;
+    let mut children = Vec::new();
+    let bundles: Vec<Node> = discovery
+        .bundles
+        .iter()
+        .filter(|b| b.is_sigstore())
+        .map(|b| match &b.bundle {
+            Ok(_) => Node::leaf(b.manifest.digest.clone()),
+            Err(e) => Node::leaf(format!("{} (not a usable bundle: {e})", b.manifest.digest)),
+        })
+        .collect();
+    if !bundles.is_empty() {
+        children.push(Node::branch(
+            crate::cosign::bundle::BUNDLE_ARTIFACT_TYPE,
+            bundles,
+        ));
+    }
+    if let Some(c) = &discovery.classic {
+        let digest = reference
+            .rsplit_once('@')
+            .map(|(_, d)| d)
+            .unwrap_or_default();
+        let layers = c
+            .signatures
+            .iter()
+            .map(|s| {
+                let claim = match &s.claimed_digest {
+                    Some(claimed) if claimed == digest => String::new(),
+                    Some(claimed) => format!(" (payload names {claimed})"),
+                    None => " (payload names no digest)".into(),
+                };
+                Node::leaf(format!("{}{claim}", s.layer.digest))
+            })
+            .collect();
+        children.push(Node::branch(format!("{} (classic)", c.tag), layers));
+    }
+    let mut out = String::new();
+    if !children.is_empty() {
+        out = Node::branch(format!("cosign signatures of {reference}"), children).render();
+    }
+    for (what, error) in [
+        ("referrers", &discovery.referrers_error),
+        ("classic signatures", &discovery.classic_error),
+    ] {
+        if let Some(e) = error {
+            out.push_str(&format!("Warning: cosign {what} lookup failed: {e}\n"));
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cosign::{ClassicImage, ClassicSignature, Discovery, FoundBundle};
+    use crate::source::Descriptor;
+
+    fn d(digest: &str) -> Descriptor {
+        Descriptor {
+            digest: digest.into(),
+            ..Descriptor::default()
+        }
+    }
+
+    #[test]
+    fn listing_shows_both_formats_and_foreign_claims() {
+        assert_eq!(list_text("r/a@sha256:aa", &Discovery::default()), None);
+        let discovery = Discovery {
+            bundles: vec![
+                FoundBundle {
+                    manifest: Descriptor {
+                        artifact_type: Some(crate::cosign::bundle::BUNDLE_ARTIFACT_TYPE.into()),
+                        ..d("sha256:b1")
+                    },
+                    bundle: Err("expected bundle layer".into()),
+                },
+                FoundBundle {
+                    manifest: d("sha256:notation"),
+                    bundle: Err("expected bundle layer".into()),
+                },
+            ],
+            classic: Some(ClassicImage {
+                tag: "sha256-aa.sig".into(),
+                manifest: d("sha256:m"),
+                signatures: vec![
+                    ClassicSignature {
+                        layer: d("sha256:l1"),
+                        payload: Ok(Vec::new()),
+                        signature: String::new(),
+                        claimed_digest: Some("sha256:aa".into()),
+                        timestamped: false,
+                    },
+                    ClassicSignature {
+                        layer: d("sha256:l2"),
+                        payload: Ok(Vec::new()),
+                        signature: String::new(),
+                        claimed_digest: Some("sha256:bb".into()),
+                        timestamped: false,
+                    },
+                ],
+            }),
+            classic_looked_up: true,
+            ..Discovery::default()
+        };
+        assert_eq!(
+            list_text("r/a@sha256:aa", &discovery).unwrap(),
+            "cosign signatures of r/a@sha256:aa\n\
+             ├── application/vnd.dev.sigstore.bundle.v0.3+json\n\
+             │   └── sha256:b1 (not a usable bundle: expected bundle layer)\n\
+             └── sha256-aa.sig (classic)\n    \
+                 ├── sha256:l1\n    \
+                 └── sha256:l2 (payload names sha256:bb)\n"
+        );
     }
 }

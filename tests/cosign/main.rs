@@ -839,3 +839,60 @@ fn p384_sample_verifies_with_sha384_only() {
     p384.verify_prehash(&sha2::Sha384::digest(&payload), &parsed)
         .unwrap();
 }
+
+/// `ls` keeps notation's tree and adds what cosign attached, both formats.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_shows_cosign_signatures() {
+    let reg = TestRegistry::start().await;
+    for (repo, layout) in layouts() {
+        push_to_testreg(&reg, &repo, &layout);
+    }
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let digest = "sha256:6aa9442e86864b15ad89cb81d723d0d1a590a70e79778f2075206a49b82760ea";
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &format!("{host}/cosign/mixed@{digest}")])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!(
+                "{host}/cosign/mixed@{digest} has no associated signature\n\
+                 cosign signatures of {host}/cosign/mixed@{digest}\n\
+                 ├── application/vnd.dev.sigstore.bundle.v0.3+json\n\
+                 │   └── sha256:e68dc8e5a8d49ee75f0d2d0fa6d028611ee095c01b8b1c95084d97911e7868ba\n\
+                 └── sha256-6aa9442e86864b15ad89cb81d723d0d1a590a70e79778f2075206a49b82760ea.sig (classic)\n    \
+                     └── {}\n",
+                classic_layer("mixed")
+            )
+        );
+        let unsigned = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &format!("{host}/cosign/app:2.0.0")])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&unsigned.stdout);
+        assert!(text.ends_with("has no associated signature\n"), "{text}");
+    })
+    .await
+    .unwrap();
+}
+
+/// The payload layer digest of the classic signature in `layouts/<name>`.
+fn classic_layer(name: &str) -> String {
+    let layout = Layout::open(&sample().join(format!("layouts/{name}")));
+    let tag = layout
+        .manifests()
+        .into_iter()
+        .find(|d| {
+            d["annotations"]["org.opencontainers.image.ref.name"]
+                .as_str()
+                .is_some_and(|t| t.ends_with(".sig"))
+        })
+        .unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&layout.blob(tag["digest"].as_str().unwrap())).unwrap();
+    manifest["layers"][0]["digest"].as_str().unwrap().to_owned()
+}
