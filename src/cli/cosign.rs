@@ -5,7 +5,7 @@ use crate::cli::verify::VerifyArgs;
 use crate::OutputFormat;
 use anyhow::Context as _;
 use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, NamedKey};
-use fluxverify::flux::cosign::{CosignResult, COSIGN_ERROR_PREFIX};
+use fluxverify::flux::cosign::{keys_for, CosignResult, COSIGN_ERROR_PREFIX};
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
 use fluxverify::source::reference::Normalisation;
@@ -87,23 +87,19 @@ pub fn run_ocirepository(
     let selected = runtime.block_on(ocirepository::select_artifact(repo, client))?;
     let keys = match keys_from_flags(args)? {
         Some(keys) => Keys::Static(keys),
-        None => match (&verification.secret_name, &parsed.secret_document) {
-            // source-controller: no secretRef → keyless (with or without matchOIDCIdentity).
-            (None, _) => Keys::Keyless,
-            (Some(name), None) => {
-                return Err(ExitError {
-                    exit: Exit::Failed,
-                    error: anyhow::anyhow!(
-                        "{COSIGN_ERROR_PREFIX}secrets \"{name}\" not found (not in {} and no --secret given)",
-                        file.display()
-                    ),
-                }
-                .into())
-            }
-            (Some(name), Some(_)) => {
-                Keys::Static(keys_from_secret(&load_secret(file, Some(name))?))
-            }
-        },
+        None => {
+            let secret = match (&verification.secret_name, &parsed.secret_document) {
+                (Some(name), Some(_)) => Some(load_secret(file, Some(name))?),
+                _ => None,
+            };
+            keys_for(verification, secret.as_ref()).map_err(|error| ExitError {
+                exit: Exit::Failed,
+                error: anyhow::anyhow!(
+                    "{COSIGN_ERROR_PREFIX}{error} (not in {} and no --secret given)",
+                    file.display()
+                ),
+            })?
+        }
     };
     let request = CosignRequest {
         artifact_reference: selected.artifact_reference.clone(),

@@ -3,8 +3,11 @@
 //! with the transparency log ignored: the DSSE signature over the PAE, then the statement's
 //! subject against the artifact digest.
 //!
-//! Written by hand because the `sigstore` crate brings its own registry client, TUF and HTTP
-//! stack into the binary while only these few checks are needed offline.
+//! Written by hand rather than with the `sigstore` crate: with its `cosign` feature, sigstore
+//! 0.15 resolves to 395 packages, 119 of them not otherwise in fluxverify's lock (aws-lc's FIPS
+//! build with bindgen, openidconnect, TUF, a second `der` generation), for the keyless
+//! machinery; it also does not look bundles up through the referrers API the way cosign's
+//! `GetBundles` does. Offline with a static key, only the checks below are needed.
 
 use super::key::VerifierKey;
 use base64::Engine as _;

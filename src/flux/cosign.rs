@@ -42,6 +42,23 @@ pub struct CosignFlux {
     pub condition: Option<Condition>,
 }
 
+/// The keys source-controller verifies an `OCIRepository`'s cosign signatures with: no
+/// `secretRef` means keyless (matchOIDCIdentity or not); otherwise every `.pub` key of the
+/// Secret, which the caller found (`None`: not found, Flux's `secrets "<name>" not found`,
+/// returned as the error Flux wraps).
+pub fn keys_for(
+    verification: &super::ocirepository::Verification,
+    secret: Option<&crate::trust::secret::Secret>,
+) -> Result<crate::cosign::Keys, String> {
+    match (&verification.secret_name, secret) {
+        (None, _) => Ok(crate::cosign::Keys::Keyless),
+        (Some(name), None) => Err(format!("secrets \"{name}\" not found")),
+        (Some(_), Some(secret)) => Ok(crate::cosign::Keys::Static(
+            crate::cosign::keys_from_secret(secret),
+        )),
+    }
+}
+
 /// Maps `outcome` to Flux's result and condition for `revision` (`<tag>@sha256:...` or the
 /// digest). `strict` refuses a verdict that rests on classic payloads naming another digest.
 pub fn cosign_result(outcome: &CosignOutcome, revision: &str, strict: bool) -> CosignFlux {

@@ -794,6 +794,17 @@ async fn command_line_keys_strict_and_keyless() {
             assert_eq!(json["error"], "cosign keyless is not checked", "{name}");
             assert_eq!(json["condition"], Value::Null, "{name}");
         }
+        let file = dirp.join("missing.yaml");
+        std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v1}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
+        let (code, _, all) = cli(&["verify", "--ocirepository", file.to_str().unwrap()]);
+        assert_eq!(code, 1, "{all}");
+        assert!(all.contains("Error: failed to verify the signature using provider 'cosign': secrets \"cosign-keys\" not found"), "{all}");
+        // The same manifest with the Secret beside it in the file.
+        let with_secret = format!("{}---\n{}", std::fs::read_to_string(&file).unwrap(), fixtures::secret_yaml(&[("cosign.pub", std::fs::read(&pubf).unwrap().as_slice())]));
+        std::fs::write(&file, with_secret).unwrap();
+        let (code, json, all) = cli(&["verify", "--ocirepository", file.to_str().unwrap(), "-o", "json"]);
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["condition"]["message"], format!("verified signature of revision v1@{original_digest}"));
     })
     .await
     .unwrap();
