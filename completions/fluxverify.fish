@@ -53,10 +53,14 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l us
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d 'The Flux verification provider to reproduce (with --ocirepository: the object\'s `verify.provider`)' -r -f -a "notation\t'Notary Project signatures'
+cosign\t'cosign signatures with static public keys'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F

@@ -48,12 +48,16 @@ notation\:"The notation CLI"))' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--provider=[The Flux verification provider to reproduce (with --ocirepository\: the object'\''s \`verify.provider\`)]:PROVIDER:((notation\:"Notary Project signatures"
+cosign\:"cosign signatures with static public keys"))' \
+'*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
