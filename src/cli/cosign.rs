@@ -1,5 +1,5 @@
 //! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
-use super::source::open_registry;
+use super::source::{open_layout, open_registry};
 use super::{Exit, ExitError};
 use crate::cli::verify::VerifyArgs;
 use crate::OutputFormat;
@@ -39,27 +39,42 @@ fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
 
 /// `verify REFERENCE --provider cosign`.
 pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
-    if args.layout.oci_layout.is_some() {
-        anyhow::bail!(
-            "--oci-layout is not supported with --provider cosign (give a registry reference)"
-        );
-    }
     let Some(keys) = keys_from_flags(args)? else {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
-    let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
     let runtime = super::runtime()?;
-    let client = source.source();
-    let artifact = runtime
-        .block_on(client.resolve(&source.wanted))
-        .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
-    let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
-    let request = CosignRequest {
-        artifact_reference: format!("{}@{}", source.scope, artifact.digest),
-        artifact,
-        keys: Keys::Static(keys),
+    let (outcome, revision) = if let Some(dir) = &args.layout.oci_layout {
+        // Offline: the layout stands for the registry, --scope for its repository name.
+        let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
+        let artifact = source
+            .source()
+            .resolve_now(&source.wanted)
+            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+        let tag = (!source.wanted.contains(':')).then_some(source.wanted.as_str());
+        let revision = ocirepository::revision(tag, &artifact.digest);
+        let request = CosignRequest {
+            artifact_reference: format!("{}@{}", source.scope, artifact.digest),
+            artifact,
+            keys: Keys::Static(keys),
+        };
+        (
+            runtime.block_on(verify_source(source.source(), &request)),
+            revision,
+        )
+    } else {
+        let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
+        let client = source.source();
+        let artifact = runtime
+            .block_on(client.resolve(&source.wanted))
+            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+        let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
+        let request = CosignRequest {
+            artifact_reference: format!("{}@{}", source.scope, artifact.digest),
+            artifact,
+            keys: Keys::Static(keys),
+        };
+        (runtime.block_on(verify_source(client, &request)), revision)
     };
-    let outcome = runtime.block_on(verify_source(client, &request));
     let report = CosignReport {
         reference: reference.to_owned(),
         revision,

@@ -907,3 +907,52 @@ fn classic_layer(name: &str) -> String {
         serde_json::from_slice(&layout.blob(tag["digest"].as_str().unwrap())).unwrap();
     manifest["layers"][0]["digest"].as_str().unwrap().to_owned()
 }
+
+/// The sample's reference cases offline, from the OCI layouts (`--oci-layout`, `--scope`
+/// standing for the repository): the same results, errors and conditions.
+#[test]
+fn sample_cases_from_the_layouts() {
+    let registry = "registry.example";
+    let mut checked = 0;
+    for case in cases().iter().filter(|c| c["kind"] == "ref") {
+        let id = case["id"].as_str().unwrap();
+        let artifact = case["artifact"].as_str().unwrap();
+        let tag = case["ref"].as_str().unwrap().rsplit_once(':').unwrap().1;
+        let layout = sample().join(case["oci_layout"].as_str().unwrap());
+        let secret = sample().join(case["secret"].as_str().unwrap());
+        let scope = format!("{registry}/cosign/{artifact}");
+        let (code, report, all) = cli(&[
+            "verify",
+            "--provider",
+            "cosign",
+            "--oci-layout",
+            layout.to_str().unwrap(),
+            "--scope",
+            &scope,
+            tag,
+            "--secret",
+            secret.to_str().unwrap(),
+            "-o",
+            "json",
+        ]);
+        let fill = |v: &Value| -> Value {
+            serde_json::from_str(&v.to_string().replace("${REGISTRY}", registry)).unwrap()
+        };
+        let expected = &case["expected"];
+        assert_eq!(report["result"], expected["result"], "{id}: {all}");
+        assert_eq!(report["error"], fill(&expected["error"]), "{id}");
+        assert_eq!(report["condition"], fill(&expected["condition"]), "{id}");
+        assert_eq!(report["revision"], fill(&expected["revision"]), "{id}");
+        assert_eq!(
+            code,
+            if expected["result"] == "verified" {
+                0
+            } else {
+                1
+            },
+            "{id}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
