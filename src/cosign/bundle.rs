@@ -38,8 +38,13 @@ pub struct Bundle {
 pub enum BundleContent {
     /// A DSSE envelope.
     Dsse(DsseEnvelope),
-    /// A plain message signature (what `cosign sign-blob` makes; not used for images).
-    MessageSignature,
+    /// A plain message signature over a digest (what `cosign sign-blob` makes).
+    MessageSignature {
+        /// `messageDigest.digest`.
+        digest: Vec<u8>,
+        /// `signature`.
+        signature: Vec<u8>,
+    },
 }
 
 /// A DSSE envelope with its base64 fields decoded.
@@ -70,8 +75,11 @@ pub enum BundleError {
     Base64(&'static str),
 }
 
+// protojson refuses unknown fields, and sigstore-go's `UnmarshalJSON` with it: such a bundle
+// does not load (cosign skips it), so unknown fields are refused here too. Nested messages
+// fluxverify does not use (certificates, log entries, timestamps) are taken as they come.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawBundle {
     #[serde(default, alias = "media_type")]
     media_type: String,
@@ -80,11 +88,11 @@ struct RawBundle {
     #[serde(default, alias = "dsse_envelope")]
     dsse_envelope: Option<RawEnvelope>,
     #[serde(default, alias = "message_signature")]
-    message_signature: Option<serde_json::Value>,
+    message_signature: Option<RawMessageSignature>,
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawMaterial {
     #[serde(default, alias = "public_key")]
     public_key: Option<RawHint>,
@@ -94,16 +102,20 @@ struct RawMaterial {
     certificate: Option<serde_json::Value>,
     #[serde(default, alias = "tlog_entries")]
     tlog_entries: Option<Vec<serde_json::Value>>,
+    #[serde(default, alias = "timestamp_verification_data")]
+    #[allow(dead_code)] // timestamps are ignored with the transparency log
+    timestamp_verification_data: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawHint {
     #[serde(default)]
     hint: Option<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawEnvelope {
     #[serde(default)]
     payload: String,
@@ -114,9 +126,32 @@ struct RawEnvelope {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawSignature {
     #[serde(default)]
     sig: String,
+    #[serde(default)]
+    #[allow(dead_code)] // part of the schema; the key is given, not looked up
+    keyid: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawMessageSignature {
+    #[serde(default, alias = "message_digest")]
+    message_digest: Option<RawMessageDigest>,
+    #[serde(default)]
+    signature: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessageDigest {
+    #[serde(default)]
+    #[allow(dead_code)] // sigstore-go compares the digest bytes only
+    algorithm: Option<String>,
+    #[serde(default)]
+    digest: String,
 }
 
 /// protojson's `bytes`: standard or URL-safe alphabet, padding optional.
@@ -171,7 +206,13 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
                 .map(|s| proto_bytes(&s.sig, "dsseEnvelope.signatures.sig"))
                 .collect::<Result<_, _>>()?,
         }),
-        (None, Some(_)) => BundleContent::MessageSignature,
+        (None, Some(msg)) => BundleContent::MessageSignature {
+            digest: proto_bytes(
+                &msg.message_digest.map(|d| d.digest).unwrap_or_default(),
+                "messageSignature.messageDigest.digest",
+            )?,
+            signature: proto_bytes(&msg.signature, "messageSignature.signature")?,
+        },
         (None, None) => return Err(BundleError::Missing("content")),
     };
     Ok(Bundle {
@@ -217,64 +258,60 @@ pub fn statement_subjects(payload: &[u8]) -> Result<Vec<(String, String)>, Strin
         .collect())
 }
 
-/// sigstore-go's key-based verification of a DSSE bundle against the artifact digest
-/// `algorithm:hex`, tlog and timestamps ignored. The error says which step failed.
+/// sigstore-go's `VerifySignatureWithArtifactDigest` with a static key, for the artifact digest
+/// `algorithm:hex`; tlog and timestamps ignored. Errors are sigstore-go's texts.
 pub fn verify(bundle: &Bundle, key: &VerifierKey, artifact_digest: &str) -> Result<(), String> {
     if bundle.has_certificate {
+        // cosign's key policy: the bundle must be signed by the key, not by a certificate.
         return Err("expected key signature, not certificate".into());
     }
-    let BundleContent::Dsse(envelope) = &bundle.content else {
-        return Err(
-            "message-signature bundles are not reproduced (cosign signs images with DSSE)".into(),
-        );
-    };
-    if envelope.signatures.is_empty() {
-        return Err("no signatures found".into());
-    }
-    let message = pae(&envelope.payload_type, &envelope.payload);
-    let mut last = None;
-    let verified = envelope
-        .signatures
-        .iter()
-        .any(|sig| match key.verify(&message, sig) {
-            Ok(()) => true,
-            Err(e) => {
-                last = Some(e);
-                false
+    let (algorithm, hex_digest) = artifact_digest
+        .split_once(':')
+        .ok_or_else(|| format!("invalid artifact digest {artifact_digest}"))?;
+    let digest = hex::decode(hex_digest).map_err(|e| format!("invalid artifact digest: {e}"))?;
+    let envelope = match &bundle.content {
+        BundleContent::Dsse(envelope) => envelope,
+        BundleContent::MessageSignature {
+            digest: signed,
+            signature,
+        } => {
+            if signed != &digest {
+                return Err("artifact does not match digest".into());
             }
-        });
-    if !verified {
-        return Err(format!(
-            "could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1 ({})",
-            last.unwrap_or_default()
-        ));
-    }
+            return key
+                .verify_digest(&digest, signature)
+                .map_err(|e| format!("could not verify message: {e}"));
+        }
+    };
+    // A DSSE envelope in a Sigstore bundle carries exactly one signature.
+    let [signature] = envelope.signatures.as_slice() else {
+        return Err("exactly one signature is required".into());
+    };
+    key.verify(&pae(&envelope.payload_type, &envelope.payload), signature)
+        .map_err(|e| {
+            format!("could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1 ({e})")
+        })?;
     if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
         return Err(format!(
-            "DSSE payload type {:?} is not an in-toto statement",
+            "could not verify artifact: unable to extract statement from envelope: payload type {:?} is not {IN_TOTO_PAYLOAD_TYPE}",
             envelope.payload_type
         ));
     }
-    let (algorithm, hex) = artifact_digest
-        .split_once(':')
-        .ok_or_else(|| format!("invalid artifact digest {artifact_digest}"))?;
-    let subjects = statement_subjects(&envelope.payload)?;
-    if subjects.iter().any(|(a, h)| a == algorithm && h == hex) {
-        Ok(())
-    } else {
-        Err(format!(
-            "provided artifact digest does not match any digest in statement (statement names {})",
-            if subjects.is_empty() {
-                "no subject".to_owned()
-            } else {
-                subjects
-                    .iter()
-                    .map(|(a, h)| format!("{a}:{h}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+    let subjects = statement_subjects(&envelope.payload).map_err(|e| {
+        format!("could not verify artifact: unable to extract statement from envelope: {e}")
+    })?;
+    for (alg, subject_hex) in &subjects {
+        if alg == algorithm {
+            // hex.DecodeString: either case matches.
+            let subject = hex::decode(subject_hex).map_err(|e| {
+                format!("could not verify artifact: unable to decode subject digest: {e}")
+            })?;
+            if subject == digest {
+                return Ok(());
             }
-        ))
+        }
     }
+    Err("provided artifact digest does not match any digest in statement".into())
 }
 
 #[cfg(test)]
@@ -287,6 +324,12 @@ mod tests {
             pae("application/vnd.in-toto+json", b"{}"),
             b"DSSEv1 28 application/vnd.in-toto+json 2 {}".to_vec()
         );
+    }
+
+    #[test]
+    fn unknown_fields_make_a_bundle_unloadable() {
+        let extra = br#"{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{"hint":"x"}},"dsseEnvelope":{"payload":"e30","payloadType":"t","signatures":[{"sig":"AA=="}]},"note":"unsigned"}"#;
+        assert!(matches!(parse(extra), Err(BundleError::Json(_))));
     }
 
     #[test]

@@ -105,47 +105,100 @@ impl VerifierKey {
         }
     }
 
-    /// sigstore's `VerifySignature(signature, message)` for a verifier loaded with SHA-256.
-    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), &'static str> {
-        let digest = Sha256::digest(message);
+    /// sigstore's `VerifySignature` with `options.WithDigest(digest)`: the signature over a
+    /// SHA-256 digest given as is (Ed25519 cannot verify a bare digest).
+    pub fn verify_digest(&self, digest: &[u8], signature: &[u8]) -> Result<(), String> {
+        use ecdsa::signature::hazmat::PrehashVerifier as _;
         match self {
-            VerifierKey::Rsa(key) => key
-                .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, signature)
-                .map_err(|_| RSA_INVALID),
+            VerifierKey::Rsa(key) => rsa_size_check(key)?
+                .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), digest, signature)
+                .map_err(|_| RSA_INVALID.to_owned()),
             VerifierKey::P256(key) => {
-                use ecdsa::signature::hazmat::PrehashVerifier as _;
-                let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID)?;
-                key.verify_prehash(&digest, &sig).map_err(|_| ECDSA_INVALID)
+                let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID.to_owned())?;
+                key.verify_prehash(digest, &sig).map_err(|_| ECDSA_INVALID.to_owned())
             }
             VerifierKey::P384(key) => {
-                use ecdsa::signature::hazmat::PrehashVerifier as _;
-                let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID)?;
-                // Go reads a digest shorter than the order as the integer it spells; the
-                // ecdsa crate left-pads it to the field size, which is the same integer.
-                key.verify_prehash(&digest, &sig).map_err(|_| ECDSA_INVALID)
+                let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID.to_owned())?;
+                key.verify_prehash(digest, &sig).map_err(|_| ECDSA_INVALID.to_owned())
             }
             VerifierKey::P521(key) => {
-                use ecdsa::signature::hazmat::PrehashVerifier as _;
-                let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID)?;
-                // The ecdsa crate refuses digests shorter than half the field; padded to the
-                // field size with zero bytes the integer is unchanged (Go does not shift a
-                // digest shorter than the order).
-                let mut padded = [0u8; 66];
-                if let Some(tail) = padded.get_mut(66 - digest.len()..) {
-                    tail.copy_from_slice(&digest);
-                }
-                key.verify_prehash(&padded, &sig).map_err(|_| ECDSA_INVALID)
+                let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| ECDSA_INVALID.to_owned())?;
+                key.verify_prehash(&pad_to_p521(digest), &sig)
+                    .map_err(|_| ECDSA_INVALID.to_owned())
             }
-            VerifierKey::Ed25519(key) => {
-                let sig =
-                    ed25519_dalek::Signature::from_slice(signature).map_err(|_| ED25519_INVALID)?;
-                // Go's ed25519.Verify: canonical S, cofactorless, small-order points allowed —
-                // dalek's `verify`, not `verify_strict`.
-                use ed25519_dalek::Verifier as _;
-                key.verify(message, &sig).map_err(|_| ED25519_INVALID)
+            VerifierKey::Ed25519(_) => {
+                Err("message signatures with ed25519 signatures can only be verified with artifacts, and not just their digest".into())
             }
         }
     }
+
+    /// sigstore's `VerifySignature(signature, message)` for a verifier loaded with SHA-256.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), String> {
+        let digest = Sha256::digest(message);
+        match self {
+            VerifierKey::Rsa(key) => rsa_size_check(key)?
+                .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, signature)
+                .map_err(|_| RSA_INVALID.to_owned()),
+            VerifierKey::P256(key) => {
+                use ecdsa::signature::hazmat::PrehashVerifier as _;
+                let sig = p256::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| ECDSA_INVALID.to_owned())?;
+                key.verify_prehash(&digest, &sig)
+                    .map_err(|_| ECDSA_INVALID.to_owned())
+            }
+            VerifierKey::P384(key) => {
+                use ecdsa::signature::hazmat::PrehashVerifier as _;
+                let sig = p384::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| ECDSA_INVALID.to_owned())?;
+                // Go reads a digest shorter than the order as the integer it spells; the
+                // ecdsa crate left-pads it to the field size, which is the same integer.
+                key.verify_prehash(&digest, &sig)
+                    .map_err(|_| ECDSA_INVALID.to_owned())
+            }
+            VerifierKey::P521(key) => {
+                use ecdsa::signature::hazmat::PrehashVerifier as _;
+                let sig = p521::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| ECDSA_INVALID.to_owned())?;
+                // The ecdsa crate refuses digests shorter than half the field; padded to the
+                // field size with zero bytes the integer is unchanged (Go does not shift a
+                // digest shorter than the order).
+                key.verify_prehash(&pad_to_p521(&digest), &sig)
+                    .map_err(|_| ECDSA_INVALID.to_owned())
+            }
+            VerifierKey::Ed25519(key) => {
+                let sig = ed25519_dalek::Signature::from_slice(signature)
+                    .map_err(|_| ED25519_INVALID.to_owned())?;
+                // Go's ed25519.Verify: canonical S, cofactorless, small-order points allowed —
+                // dalek's `verify`, not `verify_strict`.
+                use ed25519_dalek::Verifier as _;
+                key.verify(message, &sig)
+                    .map_err(|_| ED25519_INVALID.to_owned())
+            }
+        }
+    }
+}
+
+/// Go (1.24 on) refuses RSA keys under 1024 bits when verifying, with this text.
+fn rsa_size_check(key: &rsa::RsaPublicKey) -> Result<&rsa::RsaPublicKey, String> {
+    use rsa::traits::PublicKeyParts as _;
+    let bits = key.n().bits();
+    if bits < 1024 {
+        return Err(format!(
+            "crypto/rsa: {bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)"
+        ));
+    }
+    Ok(key)
+}
+
+/// A digest left-padded with zero bytes to P-521's 66-byte field (digests longer than that are
+/// cut to it, as `bits2field` does).
+fn pad_to_p521(digest: &[u8]) -> [u8; 66] {
+    let mut padded = [0u8; 66];
+    let take = digest.len().min(66);
+    if let (Some(tail), Some(head)) = (padded.get_mut(66 - take..), digest.get(..take)) {
+        tail.copy_from_slice(head);
+    }
+    padded
 }
 
 /// `cryptoutils.UnmarshalPEMToPublicKey` + `signature.LoadVerifier(key, crypto.SHA256)`.

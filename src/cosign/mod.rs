@@ -414,7 +414,7 @@ fn check_classic(key: &VerifierKey, sig: &ClassicSignature) -> Result<(), String
     }
     let signature = crate::golang::base64::decode(sig.signature.as_bytes(), false, true)?;
     let payload = sig.payload.as_ref().map_err(Clone::clone)?;
-    key.verify(payload, &signature).map_err(str::to_owned)
+    key.verify(payload, &signature)
 }
 
 /// One key against what was discovered.

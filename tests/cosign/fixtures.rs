@@ -36,9 +36,12 @@ impl Signer {
         )
     }
     pub fn rsa(seed: u64) -> Signer {
+        Self::rsa_bits(seed, 2048)
+    }
+    pub fn rsa_bits(seed: u64, bits: usize) -> Signer {
         use rand::SeedableRng as _;
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        Signer::Rsa(Box::new(rsa::RsaPrivateKey::new(&mut rng, 2048).unwrap()))
+        Signer::Rsa(Box::new(rsa::RsaPrivateKey::new(&mut rng, bits).unwrap()))
     }
     pub fn ed25519(seed: u8) -> Signer {
         Signer::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[seed; 32]))
@@ -97,6 +100,21 @@ impl Signer {
             }
         }
     }
+}
+
+/// A v0.3 bundle with a message signature over `digest` (`sha256:<hex>`) by a P-256 key, as
+/// `cosign sign-blob --new-bundle-format` makes them.
+pub fn message_bundle_json(key: &p256::ecdsa::SigningKey, digest: &str) -> Vec<u8> {
+    use ecdsa::signature::hazmat::PrehashSigner as _;
+    let bytes = hex::decode(digest.strip_prefix("sha256:").unwrap()).unwrap();
+    let sig: p256::ecdsa::Signature = key.sign_prehash(&bytes).unwrap();
+    json!({
+        "mediaType": BUNDLE,
+        "verificationMaterial": {"publicKey": {"hint": "fixture"}},
+        "messageSignature": {"messageDigest": {"algorithm": "SHA2_256", "digest": b64(&bytes)}, "signature": b64(sig.to_der().as_bytes())}
+    })
+    .to_string()
+    .into_bytes()
 }
 
 /// A Flux-style artifact tagged `tag`; returns its descriptor.

@@ -841,7 +841,7 @@ fn p384_sample_verifies_with_sha384_only() {
     assert_eq!(key.describe(), "ECDSA P-384");
     assert_eq!(
         key.verify(&payload, &sig),
-        Err(fluxverify::cosign::key::ECDSA_INVALID)
+        Err(fluxverify::cosign::key::ECDSA_INVALID.to_owned())
     );
     let fluxverify::cosign::VerifierKey::P384(p384) = key else {
         unreachable!()
@@ -955,4 +955,134 @@ fn sample_cases_from_the_layouts() {
         checked += 1;
     }
     assert_eq!(checked, 5);
+}
+
+/// sigstore-go's bundle rules: exactly one DSSE signature; subject digests compared as bytes
+/// (upper-case hex matches); message-signature bundles verified against the digest; a bundle
+/// with a field protojson does not know does not load, so the classic signature is used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bundle_rules_of_sigstore_go() {
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(61);
+    let pubkey = || vec![named("cosign.pub", &key)];
+
+    let repo = "fx/two-dsse-signatures";
+    let subject = artifact(&reg, repo, "v1", b"two dsse");
+    let digest = subject["digest"].as_str().unwrap();
+    let mut bundle: Value = serde_json::from_slice(&bundle_json(&key, &statement(digest))).unwrap();
+    let sig = bundle["dsseEnvelope"]["signatures"][0].clone();
+    bundle["dsseEnvelope"]["signatures"] = json!([sig.clone(), sig]);
+    attach_bundle(&reg, repo, &subject, bundle.to_string().as_bytes());
+    let outcome = verify_with(&reg, repo, &subject, pubkey()).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    assert_eq!(
+        outcome.keys[0].signatures[0].error.as_deref(),
+        Some("exactly one signature is required")
+    );
+
+    let repo = "fx/upper-hex";
+    let subject = artifact(&reg, repo, "v1", b"upper");
+    let digest = subject["digest"].as_str().unwrap();
+    let upper = String::from_utf8(statement(digest))
+        .unwrap()
+        .replace(&digest[7..], &digest[7..].to_uppercase());
+    attach_bundle(&reg, repo, &subject, &bundle_json(&key, upper.as_bytes()));
+    let outcome = verify_with(&reg, repo, &subject, pubkey()).await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Verified {
+            key: "cosign.pub".into()
+        }
+    );
+
+    let repo = "fx/message-signature";
+    let subject = artifact(&reg, repo, "v1", b"message");
+    let other = artifact(&reg, repo, "v2", b"message other");
+    let Signer::P256(signing) = &key else {
+        unreachable!()
+    };
+    attach_bundle(
+        &reg,
+        repo,
+        &subject,
+        &fixtures::message_bundle_json(signing, subject["digest"].as_str().unwrap()),
+    );
+    attach_bundle(
+        &reg,
+        repo,
+        &other,
+        &fixtures::message_bundle_json(signing, subject["digest"].as_str().unwrap()),
+    );
+    let outcome = verify_with(&reg, repo, &subject, pubkey()).await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Verified {
+            key: "cosign.pub".into()
+        }
+    );
+    let outcome = verify_with(&reg, repo, &other, pubkey()).await;
+    assert_eq!(
+        outcome.keys[0].signatures[0].error.as_deref(),
+        Some("artifact does not match digest")
+    );
+    let outcome = verify_with(
+        &reg,
+        repo,
+        &subject,
+        vec![named("ed.pub", &Signer::ed25519(62))],
+    )
+    .await;
+    assert!(outcome.keys[0].signatures[0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("ed25519 signatures can only be verified with artifacts"));
+
+    let repo = "fx/unknown-field";
+    let subject = artifact(&reg, repo, "v1", b"unknown field");
+    let digest = subject["digest"].as_str().unwrap();
+    let mut bundle: Value = serde_json::from_slice(&bundle_json(&key, &statement(digest))).unwrap();
+    bundle["comment"] = "not in the schema".into();
+    attach_bundle(&reg, repo, &subject, bundle.to_string().as_bytes());
+    let outcome = verify_with(&reg, repo, &subject, pubkey()).await;
+    assert!(!outcome.discovery.uses_bundles() && outcome.discovery.classic_looked_up);
+    assert_eq!(
+        outcome.keys[0].status,
+        KeyStatus::Failed("no signatures found".into())
+    );
+    classic(
+        &reg,
+        repo,
+        digest,
+        vec![Layer::signed(&key, simple_signing(repo, digest))],
+    );
+    let outcome = verify_with(&reg, repo, &subject, pubkey()).await;
+    assert_eq!(
+        outcome.verdict,
+        CosignVerdict::Verified {
+            key: "cosign.pub".into()
+        }
+    );
+}
+
+/// Go refuses RSA keys under 1024 bits at verification, whatever the signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_rsa_keys_never_verify() {
+    let reg = TestRegistry::start().await;
+    let small = Signer::rsa_bits(71, 768);
+    let repo = "fx/rsa768";
+    let subject = artifact(&reg, repo, "v1", b"rsa768");
+    let digest = subject["digest"].as_str().unwrap();
+    classic(
+        &reg,
+        repo,
+        digest,
+        vec![Layer::signed(&small, simple_signing(repo, digest))],
+    );
+    let outcome = verify_with(&reg, repo, &subject, vec![named("small.pub", &small)]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
+    assert_eq!(
+        outcome.keys[0].signatures[0].error.as_deref(),
+        Some("crypto/rsa: 768-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)")
+    );
 }
