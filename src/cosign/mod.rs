@@ -34,6 +34,8 @@ use std::fmt;
 
 /// The layer annotation holding a classic signature (base64).
 pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
+/// The layer annotation holding the signer's certificate (keyless signatures).
+pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
 /// The layer annotation holding an RFC 3161 timestamp of a classic signature.
 pub const RFC3161_ANNOTATION: &str = "dev.sigstore.cosign/rfc3161timestamp";
 /// The media type of a classic signature's payload layer.
@@ -97,6 +99,8 @@ pub struct ClassicSignature {
     pub claimed_digest: Option<String>,
     /// Whether an RFC 3161 timestamp is attached.
     pub timestamped: bool,
+    /// The certificate annotation (PEM), when present.
+    pub certificate: Option<String>,
 }
 
 /// The classic signature image `sha256-<hex>.sig`.
@@ -384,6 +388,7 @@ pub async fn discover<S: CosignSource>(
                             .cloned()
                             .unwrap_or_default(),
                         timestamped: layer.annotations.contains_key(RFC3161_ANNOTATION),
+                        certificate: layer.annotations.get(CERTIFICATE_ANNOTATION).cloned(),
                     });
                 }
                 discovery.classic = Some(ClassicImage {
@@ -414,7 +419,29 @@ fn check_classic(key: &VerifierKey, sig: &ClassicSignature) -> Result<(), String
     }
     let signature = crate::golang::base64::decode(sig.signature.as_bytes(), false, true)?;
     let payload = sig.payload.as_ref().map_err(Clone::clone)?;
-    key.verify(payload, &signature)
+    key.verify(payload, &signature)?;
+    // verifyInternal checks an attached certificate's validity even with a static key, at the
+    // current time since neither a log entry nor a timestamp is accepted.
+    if let Some(pem) = &sig.certificate {
+        let certificate = first_certificate(pem.as_bytes())?;
+        let now = chrono::Utc::now();
+        if certificate.not_after() < now || certificate.not_before() > now {
+            return Err("expected a signed timestamp to verify an expired certificate".into());
+        }
+    }
+    Ok(())
+}
+
+/// cosign's `Cert()`: the first certificate of the annotation's PEM.
+fn first_certificate(mut pem: &[u8]) -> Result<crate::pki::cert::Certificate, String> {
+    while let Some((block, rest)) = crate::trust::pem::decode(pem) {
+        if block.kind == "CERTIFICATE" {
+            return crate::pki::cert::Certificate::from_der(&block.bytes)
+                .map_err(|e| e.to_string());
+        }
+        pem = rest;
+    }
+    Err("no certificates in the certificate annotation".into())
 }
 
 /// One key against what was discovered.

@@ -354,6 +354,7 @@ mod tests {
                         signature: String::new(),
                         claimed_digest: Some("sha256:aa".into()),
                         timestamped: false,
+                        certificate: None,
                     },
                     ClassicSignature {
                         layer: d("sha256:l2"),
@@ -361,6 +362,7 @@ mod tests {
                         signature: String::new(),
                         claimed_digest: Some("sha256:bb".into()),
                         timestamped: false,
+                        certificate: None,
                     },
                 ],
             }),

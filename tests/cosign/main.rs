@@ -11,6 +11,9 @@ mod distribution;
 mod testreg;
 
 mod fixtures;
+// The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
+#[path = "../support/mod.rs"]
+mod support;
 
 use assert_cmd::Command;
 use distribution::{Distribution, Layout, Pusher};
@@ -1085,4 +1088,48 @@ async fn small_rsa_keys_never_verify() {
         outcome.keys[0].signatures[0].error.as_deref(),
         Some("crypto/rsa: 768-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)")
     );
+}
+
+/// A classic signature carrying a certificate: with a static key cosign still checks the
+/// certificate's validity, now, and an expired one fails the signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn classic_signature_with_an_expired_certificate() {
+    use support::pki::{days_from_now, CertSpec, KeyKind, PrivateKey, TestCert};
+    let reg = TestRegistry::start().await;
+    let key = Signer::p256(81);
+    let cert = |from: i64, to: i64| {
+        let mut spec = CertSpec::leaf("CN=signer");
+        spec.not_before = days_from_now(from);
+        spec.not_after = days_from_now(to);
+        TestCert::issue(spec, PrivateKey::load(KeyKind::P256, "leaf"), None).pem()
+    };
+    for (name, pem, verifies) in [
+        ("valid", cert(-10, 10), true),
+        ("expired", cert(-10, -1), false),
+        ("future", cert(1, 10), false),
+    ] {
+        let repo = format!("fx/cert-{name}");
+        let subject = artifact(&reg, &repo, "v1", name.as_bytes());
+        let digest = subject["digest"].as_str().unwrap();
+        let mut layer = Layer::signed(&key, simple_signing(&repo, digest));
+        layer.annotations["dev.sigstore.cosign/certificate"] = pem.into();
+        classic(&reg, &repo, digest, vec![layer]);
+        let outcome = verify_with(&reg, &repo, &subject, vec![named("cosign.pub", &key)]).await;
+        if verifies {
+            assert_eq!(
+                outcome.verdict,
+                CosignVerdict::Verified {
+                    key: "cosign.pub".into()
+                },
+                "{name}"
+            );
+        } else {
+            assert_eq!(outcome.verdict, no_match(&reg, &repo, &subject), "{name}");
+            assert_eq!(
+                outcome.keys[0].signatures[0].error.as_deref(),
+                Some("expected a signed timestamp to verify an expired certificate"),
+                "{name}"
+            );
+        }
+    }
 }
