@@ -586,7 +586,7 @@ fn decide(
     kinds.dedup();
     if kinds.len() > 1 {
         warnings.push(format!(
-            "Flux ranges over the Secret's keys in Go's random map order, and with these keys its outcome depends on that order ({}); fluxverify reports the outcome for the keys in name order",
+            "Flux ranges over the Secret's keys in Go's random map order, and with these keys its outcome depends on that order ({}); fluxverify reports the outcome for the keys in the order given (a Secret's by name)",
             outcomes
                 .iter()
                 .filter(|o| !matches!(o.status, KeyStatus::Failed(_)))

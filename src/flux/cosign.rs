@@ -59,6 +59,67 @@ pub fn keys_for(
     }
 }
 
+/// An `OCIRepository` with `verify.provider: cosign`, verified end to end.
+#[derive(Debug, Clone)]
+pub struct CosignSourceResult {
+    /// What `spec.ref` selected (tag, descriptor, revision, digest reference).
+    pub selected: super::ocirepository::SelectedArtifact,
+    /// The cosign stage's outcome (`None` when the Secret is missing: Flux fails before).
+    pub outcome: Option<CosignOutcome>,
+    /// Flux's verdict and condition, and fluxverify's result.
+    pub flux: CosignFlux,
+}
+
+/// What source-controller does for `repository` (whose `verify.provider` is cosign): select the
+/// artifact through `client`, take the keys from `secret` (the one `secretRef` names, `None`
+/// when it is not found; ignored without `secretRef`, which means keyless), verify, and map.
+/// The entry point for callers that walk many sources (`scan`). `Err` is Flux's selection
+/// failure (no `SourceVerified` condition is written then).
+pub async fn verify_ocirepository(
+    repository: &super::ocirepository::OciRepository,
+    secret: Option<&crate::trust::secret::Secret>,
+    client: &crate::source::registry::RegistryClient,
+    strict: bool,
+) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
+    let selected = super::ocirepository::select_artifact(repository, client).await?;
+    let keys = match repository.verify.as_ref() {
+        Some(verification) => keys_for(verification, secret),
+        None => Ok(crate::cosign::Keys::Static(Vec::new())),
+    };
+    let keys = match keys {
+        Ok(keys) => keys,
+        Err(error) => {
+            let flux = CosignFlux {
+                result: CosignResult::Failed,
+                condition: Some(Condition {
+                    kind: "SourceVerified".into(),
+                    status: "False".into(),
+                    reason: "VerificationError".into(),
+                    message: format!("{COSIGN_ERROR_PREFIX}{error}"),
+                }),
+                error: Some(error),
+            };
+            return Ok(CosignSourceResult {
+                selected,
+                outcome: None,
+                flux,
+            });
+        }
+    };
+    let request = crate::cosign::CosignRequest {
+        artifact_reference: selected.artifact_reference.clone(),
+        artifact: selected.descriptor.clone(),
+        keys,
+    };
+    let outcome = crate::cosign::verify_source(client, &request).await;
+    let flux = cosign_result(&outcome, &selected.revision, strict);
+    Ok(CosignSourceResult {
+        selected,
+        outcome: Some(outcome),
+        flux,
+    })
+}
+
 /// Maps `outcome` to Flux's result and condition for `revision` (`<tag>@sha256:...` or the
 /// digest). `strict` refuses a verdict that rests on classic payloads naming another digest.
 pub fn cosign_result(outcome: &CosignOutcome, revision: &str, strict: bool) -> CosignFlux {

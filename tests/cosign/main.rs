@@ -1133,3 +1133,77 @@ async fn classic_signature_with_an_expired_certificate() {
         }
     }
 }
+
+/// The library entry point `scan` uses: the sample's OCIRepository case, a missing Secret and a
+/// keyless object, without the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn library_entry_point_for_ocirepositories() {
+    use fluxverify::flux::cosign::{verify_ocirepository, CosignResult};
+    use fluxverify::flux::ocirepository;
+    use fluxverify::source::registry::RegistryClient;
+    let reg = TestRegistry::start().await;
+    for (repo, layout) in layouts() {
+        push_to_testreg(&reg, &repo, &layout);
+    }
+    let case = cases()
+        .into_iter()
+        .find(|c| c["kind"] == "ocirepository")
+        .unwrap();
+    let text = std::fs::read_to_string(sample().join(case["ocirepository"].as_str().unwrap()))
+        .unwrap()
+        .replace("${REGISTRY}", &reg.host());
+    let parsed = ocirepository::parse(&text, "ocirepository.yaml").unwrap();
+    let repo = &parsed.repository;
+    let client = RegistryClient::for_reference(
+        &repo.repository,
+        fluxverify::source::registry::RegistryOptions {
+            plain_http: repo.insecure,
+            credentials: fluxverify::source::registry::CredentialSource::Anonymous,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let secret = fluxverify::trust::secret::load_secret(
+        &sample().join(case["secret"].as_str().unwrap()),
+        None,
+    )
+    .unwrap();
+    let result = verify_ocirepository(repo, Some(&secret), &client, true)
+        .await
+        .unwrap();
+    assert_eq!(result.flux.result, CosignResult::Verified);
+    let expected = case["expected"]["condition"]["message"]
+        .as_str()
+        .unwrap()
+        .replace("${REGISTRY}", &reg.host());
+    assert_eq!(result.flux.condition.unwrap().message, expected);
+    assert_eq!(result.selected.tag.as_deref(), Some("1.1.0"));
+
+    let missing = verify_ocirepository(repo, None, &client, false)
+        .await
+        .unwrap();
+    assert_eq!(missing.flux.result, CosignResult::Failed);
+    assert!(missing.outcome.is_none());
+    assert_eq!(
+        missing.flux.condition.unwrap().message,
+        "failed to verify the signature using provider 'cosign': secrets \"cosign-keys\" not found"
+    );
+
+    let keyless = ocirepository::parse(
+        &text.replace(
+            "secretRef:\n      name: cosign-keys",
+            "matchOIDCIdentity:\n    - {issuer: x, subject: y}",
+        ),
+        "f",
+    )
+    .unwrap();
+    let result = verify_ocirepository(&keyless.repository, Some(&secret), &client, false)
+        .await
+        .unwrap();
+    assert_eq!(result.flux.result, CosignResult::Skipped);
+    assert_eq!(
+        result.flux.error.as_deref(),
+        Some("cosign keyless is not checked")
+    );
+    assert!(result.flux.condition.is_none());
+}
