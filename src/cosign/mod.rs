@@ -387,8 +387,16 @@ pub async fn discover<S: CosignSource>(
                             .get(SIGNATURE_ANNOTATION)
                             .cloned()
                             .unwrap_or_default(),
-                        timestamped: layer.annotations.contains_key(RFC3161_ANNOTATION),
-                        certificate: layer.annotations.get(CERTIFICATE_ANNOTATION).cloned(),
+                        // cosign reads an empty annotation as none.
+                        timestamped: layer
+                            .annotations
+                            .get(RFC3161_ANNOTATION)
+                            .is_some_and(|v| !v.is_empty()),
+                        certificate: layer
+                            .annotations
+                            .get(CERTIFICATE_ANNOTATION)
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
                     });
                 }
                 discovery.classic = Some(ClassicImage {
