@@ -17,6 +17,7 @@ const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
 const SECP224R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
 const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
@@ -75,6 +76,9 @@ pub enum VerifierKey {
     P521(p521::ecdsa::VerifyingKey),
     /// Ed25519 over the whole message.
     Ed25519(ed25519_dalek::VerifyingKey),
+    /// 32 bytes that are no curve point: Go loads them as an Ed25519 key (the type is just
+    /// bytes) and no signature ever verifies with it.
+    Ed25519NotOnCurve,
 }
 
 impl std::fmt::Debug for VerifierKey {
@@ -101,7 +105,7 @@ impl VerifierKey {
             VerifierKey::P256(_) => "ECDSA P-256".into(),
             VerifierKey::P384(_) => "ECDSA P-384".into(),
             VerifierKey::P521(_) => "ECDSA P-521".into(),
-            VerifierKey::Ed25519(_) => "Ed25519".into(),
+            VerifierKey::Ed25519(_) | VerifierKey::Ed25519NotOnCurve => "Ed25519".into(),
         }
     }
 
@@ -126,7 +130,7 @@ impl VerifierKey {
                 key.verify_prehash(&pad_to_p521(digest), &sig)
                     .map_err(|_| ECDSA_INVALID.to_owned())
             }
-            VerifierKey::Ed25519(_) => {
+            VerifierKey::Ed25519(_) | VerifierKey::Ed25519NotOnCurve => {
                 Err("message signatures with ed25519 signatures can only be verified with artifacts, and not just their digest".into())
             }
         }
@@ -174,6 +178,7 @@ impl VerifierKey {
                 key.verify(message, &sig)
                     .map_err(|_| ED25519_INVALID.to_owned())
             }
+            VerifierKey::Ed25519NotOnCurve => Err(ED25519_INVALID.to_owned()),
         }
     }
 }
@@ -268,12 +273,18 @@ fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
             let bytes: [u8; 32] = key_bytes
                 .try_into()
                 .map_err(|_| KeyError::X509("x509: wrong Ed25519 public key size".into()))?;
-            ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-                .map(VerifierKey::Ed25519)
-                // Go accepts any 32 bytes here and fails at verification time instead.
-                .map_err(|_| KeyError::Unsupported)
+            // Go accepts any 32 bytes here and fails at verification time instead.
+            Ok(ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                .map_or(VerifierKey::Ed25519NotOnCurve, VerifierKey::Ed25519))
         }
+        // Go parses these (*dsa.PublicKey, *ecdh.PublicKey); sigstore has no verifier for them.
         DSA => Err(KeyError::Unsupported),
+        X25519 => {
+            if key_bytes.len() != 32 {
+                return Err(KeyError::X509("x509: wrong X25519 public key size".into()));
+            }
+            Err(KeyError::Unsupported)
+        }
         _ => Err(KeyError::X509("x509: unknown public key algorithm".into())),
     }
 }
@@ -306,6 +317,80 @@ mod tests {
         // UnmarshalPEMToPublicKey ignores the block type.
         let pem = b"-----BEGIN CERTIFICATE-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEjxJcAR7hR4boG47BAsMU+EoXVZn9\nJUNVUVbL7eF1uXNkRrVRiaHp2utz7csNXqTKBQpZw2PWGkukbU89bOG8Qw==\n-----END CERTIFICATE-----\n";
         assert_eq!(load_verifier(pem).unwrap().describe(), "ECDSA P-256");
+    }
+
+    fn pem(der: &[u8]) -> Vec<u8> {
+        use base64::Engine as _;
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            base64::engine::general_purpose::STANDARD.encode(der)
+        )
+        .into_bytes()
+    }
+
+    fn spki(oid: &str, key: &[u8]) -> Vec<u8> {
+        // SEQUENCE { SEQUENCE { OID }, BIT STRING { 0, key } } for short keys.
+        let oid = ObjectIdentifier::new_unwrap(oid);
+        let oid_der = oid.to_der().unwrap();
+        let mut alg = vec![0x30, oid_der.len() as u8];
+        alg.extend_from_slice(&oid_der);
+        let mut bits = vec![0x03, key.len() as u8 + 1, 0];
+        bits.extend_from_slice(key);
+        let mut out = vec![0x30, (alg.len() + bits.len()) as u8];
+        out.extend(alg);
+        out.extend(bits);
+        out
+    }
+
+    #[test]
+    fn key_types_as_go_and_sigstore_take_them() {
+        let point = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]).verifying_key();
+        assert!(matches!(
+            load_verifier(&pem(&spki("1.3.101.112", point.as_bytes()))),
+            Ok(VerifierKey::Ed25519(_))
+        ));
+        // Not a point: loads (as in Go), never verifies.
+        let not_point = (0u8..=255)
+            .map(|b| [b; 32])
+            .find(|bytes| ed25519_dalek::VerifyingKey::from_bytes(bytes).is_err())
+            .unwrap();
+        let key = load_verifier(&pem(&spki("1.3.101.112", &not_point))).unwrap();
+        assert_eq!(key.describe(), "Ed25519");
+        assert_eq!(
+            key.verify(b"m", &[0u8; 64]),
+            Err(ED25519_INVALID.to_owned())
+        );
+        assert_eq!(
+            load_verifier(&pem(&spki("1.3.101.112", &[7u8; 31]))).unwrap_err(),
+            KeyError::X509("x509: wrong Ed25519 public key size".into())
+        );
+        assert_eq!(
+            load_verifier(&pem(&spki("1.3.101.110", &[9u8; 32]))).unwrap_err(),
+            KeyError::Unsupported
+        );
+        assert_eq!(
+            load_verifier(&pem(&spki("1.2.3.4", &[1u8; 8]))).unwrap_err(),
+            KeyError::X509("x509: unknown public key algorithm".into())
+        );
+        assert_eq!(
+            KeyError::Unsupported.to_string(),
+            "unsupported public key type"
+        );
+    }
+
+    #[test]
+    fn pkcs1_rsa_keys_get_gos_hint() {
+        use rsa::pkcs1::EncodeRsaPublicKey as _;
+        let n = rsa::BigUint::from_bytes_be(&[0xc5; 64]);
+        let key = rsa::RsaPublicKey::new(n, rsa::BigUint::from(65537u32)).unwrap();
+        let der = key.to_pkcs1_der().unwrap();
+        assert_eq!(
+            load_verifier(&pem(der.as_bytes())).unwrap_err(),
+            KeyError::X509(
+                "x509: failed to parse public key (use ParsePKCS1PublicKey instead for this key format)"
+                    .into()
+            )
+        );
     }
 
     #[test]
