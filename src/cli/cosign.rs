@@ -37,8 +37,20 @@ fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
     Ok(Some(keys))
 }
 
+/// Earlier source-controllers used cosign v2 (no bundles): not reproduced.
+fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
+    if args.mode.flux_version != "1.9" {
+        anyhow::bail!(
+            "the cosign provider is reproduced as source-controller 1.9 verifies it (cosign v3, bundles first); --flux-version {} is not",
+            args.mode.flux_version
+        );
+    }
+    Ok(())
+}
+
 /// `verify REFERENCE --provider cosign`.
 pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
+    check_flux_version(args)?;
     let Some(keys) = keys_from_flags(args)? else {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
@@ -93,6 +105,7 @@ pub fn run_ocirepository(
     parsed: &OciRepositoryFile,
     client: &RegistryClient,
 ) -> anyhow::Result<Exit> {
+    check_flux_version(args)?;
     let repo = &parsed.repository;
     let verification = repo
         .verify

@@ -762,6 +762,10 @@ async fn command_line_keys_strict_and_keyless() {
         assert_eq!(json["keys"][1]["result"], "verified");
         assert_eq!(json["condition"]["message"], format!("verified signature of revision v1@{original_digest}"));
 
+        let (code, _, all) = run(with(&[&v1, "--key", &pubf, "--flux-version", "1.6"]));
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains("--flux-version 1.6 is not"), "{all}");
+
         let (code, json, all) = run(with(&[&v2, "--key", &pubf]));
         assert_eq!(code, 0, "{all}");
         assert_eq!(json["result"], "verified");
