@@ -587,7 +587,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -645,7 +645,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -926,7 +926,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --output --help --version"
+            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --key --strict --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -993,7 +993,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -1001,6 +1001,10 @@ _fluxverify() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

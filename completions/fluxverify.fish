@@ -51,25 +51,31 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s m -l us
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
@@ -80,10 +86,12 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l versio
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r

@@ -46,15 +46,17 @@ notation\:"The notation CLI"))' \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -69,7 +71,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
@@ -89,7 +91,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \

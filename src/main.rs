@@ -134,11 +134,44 @@ pub struct RegistryArgs {
         hide_env_values = true
     )]
     pub password: Option<String>,
-    /// Get registry credentials from this cloud provider's CLI when none are configured
-    /// (flags, Docker config), as Flux's `spec.provider` does [default: generic; with
-    /// --ocirepository: its spec.provider].
-    #[arg(long, value_name = "PROVIDER", value_parser = ["generic", "aws", "azure", "gcp"])]
-    pub provider: Option<String>,
+    /// `aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider's
+    /// CLI when none are configured (flags, Docker config), as Flux's `spec.provider` does
+    /// [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign`
+    /// (verify only): the verification provider, Flux's `spec.verify.provider` [default:
+    /// notation; with --ocirepository: its verify.provider]. Give the flag twice to set both.
+    #[arg(
+        long = "provider",
+        value_name = "PROVIDER",
+        value_parser = ["generic", "aws", "azure", "gcp", "notation", "cosign"],
+        action = clap::ArgAction::Append
+    )]
+    pub providers: Vec<String>,
+}
+
+/// `--provider` values naming Flux's `spec.provider` (registry credentials); the flag's
+/// `value_parser` lists these and [`VERIFICATION_PROVIDERS`].
+const REGISTRY_PROVIDERS: [&str; 4] = ["generic", "aws", "azure", "gcp"];
+/// `--provider` values naming Flux's `spec.verify.provider`.
+const VERIFICATION_PROVIDERS: [&str; 2] = ["notation", "cosign"];
+
+impl RegistryArgs {
+    /// The registry credentials provider given with `--provider` (the last one wins).
+    pub fn registry_provider(&self) -> Option<&str> {
+        self.providers
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .find(|p| REGISTRY_PROVIDERS.contains(p))
+    }
+
+    /// The verification provider given with `--provider` (the last one wins).
+    pub fn verification_provider(&self) -> Option<&str> {
+        self.providers
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .find(|p| VERIFICATION_PROVIDERS.contains(p))
+    }
 }
 
 /// Reading the artifact from an OCI image layout instead of a registry.
@@ -167,4 +200,31 @@ fn main() -> ExitCode {
         Command::Completions { shell } => cli::completions::run(shell),
     };
     cli::finish(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry_args(args: &[&str]) -> RegistryArgs {
+        let mut argv = vec!["fluxverify", "verify"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).expect("flags parse").command {
+            Command::Verify(v) => v.registry,
+            _ => unreachable!("verify parses as verify"),
+        }
+    }
+
+    #[test]
+    fn provider_flag_sets_the_registry_and_the_verification_provider_apart() {
+        let both = registry_args(&["--provider", "cosign", "--provider", "aws", "x"]);
+        assert_eq!(both.registry_provider(), Some("aws"));
+        assert_eq!(both.verification_provider(), Some("cosign"));
+        let one = registry_args(&["--provider", "azure", "x"]);
+        assert_eq!(one.registry_provider(), Some("azure"));
+        assert_eq!(one.verification_provider(), None);
+        let last = registry_args(&["--provider", "notation", "--provider", "cosign", "x"]);
+        assert_eq!(last.verification_provider(), Some("cosign"));
+        assert!(Cli::try_parse_from(["fluxverify", "verify", "--provider", "oci", "x"]).is_err());
+    }
 }

@@ -313,6 +313,46 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
         );
     }
 
+    // The cosign provider, on the cosign sample's layouts: a bundle verified, a classic
+    // signature by another key, a bundle hiding a classic signature, SHA-384 signatures Flux
+    // checks with SHA-256, a key that is not PEM.
+    let cosign = "tests/vectors/cosign";
+    for (layout, case, what) in [
+        ("ecdsa-bundle", "ecdsa-bundle--tag", "cosign bundle"),
+        (
+            "ecdsa-legacy",
+            "ecdsa-legacy--wrong-key",
+            "cosign wrong key",
+        ),
+        ("mixed", "mixed--legacy-key", "cosign bundle first"),
+        ("p384-legacy", "p384-legacy", "cosign P-384"),
+        (
+            "ecdsa-legacy",
+            "secret--malformed-not-pem",
+            "cosign malformed key",
+        ),
+    ] {
+        let layout = format!("{cosign}/layouts/{layout}");
+        let secret = format!("{cosign}/cases/{case}/secret.yaml");
+        add(
+            what,
+            run(&[
+                "verify",
+                "--provider",
+                "cosign",
+                "--oci-layout",
+                &layout,
+                "--scope",
+                "registry.example/cosign/app",
+                "--secret",
+                &secret,
+                "-o",
+                "json",
+                "v1",
+            ]),
+        );
+    }
+
     // `envelope verify` prints the same object.
     let vectors = "tests/vectors/upstream";
     let envelope = format!("{vectors}/notation-go/internal/mock/testdata/ca_valid_sig_env.json");
@@ -383,6 +423,11 @@ fn verify_output_matches_the_schema() {
         ("expired signature", 1, "failed"),
         ("invalid signature", 1, "failed"),
         ("envelope verify", 0, "verified"),
+        ("cosign bundle", 0, "verified"),
+        ("cosign wrong key", 1, "failed"),
+        ("cosign bundle first", 1, "failed"),
+        ("cosign P-384", 1, "failed"),
+        ("cosign malformed key", 1, "failed"),
     ];
     for (what, code, result) in expect {
         assert_eq!(outcome(what), (code, result.to_string()), "{what}");
@@ -403,6 +448,10 @@ fn verify_output_matches_the_schema() {
     assert_eq!(results, ["verified", "notTried"], "{two:#}");
     let (_, _, old) = case(&cases, "source-controller 1.3");
     assert_eq!(old["signatures"][0]["revocationMode"], "OCSP");
+    let (_, _, malformed) = case(&cases, "cosign malformed key");
+    assert_eq!(malformed["keys"][0]["result"], "invalid", "{malformed:#}");
+    let (_, _, classic) = case(&cases, "cosign wrong key");
+    assert_eq!(classic["signatures"][0]["format"], "classic", "{classic:#}");
     let (_, _, tampered) = case(&cases, "tampered signature");
     assert_eq!(
         tampered["signatures"][0]["validations"][0]["status"], "failed",
@@ -583,6 +632,65 @@ fn exit_of(result: &str) -> i32 {
         "error" => 2,
         "ignored" => 3,
         other => panic!("result {other:?}"),
+    }
+}
+
+/// The cosign report is held to its own fields.
+#[test]
+fn verify_schema_refuses_broken_cosign_output() {
+    let validator = validator("verify.schema.json");
+    let (code, good) = run(&[
+        "verify",
+        "--provider",
+        "cosign",
+        "--oci-layout",
+        "tests/vectors/cosign/layouts/ecdsa-bundle",
+        "--scope",
+        "registry.example/cosign/app",
+        "--secret",
+        "tests/vectors/cosign/cases/ecdsa-bundle--tag/secret.yaml",
+        "-o",
+        "json",
+        "v1",
+    ]);
+    assert_eq!(code, 0, "{good:#}");
+    assert_valid(&validator, &good, "cosign bundle");
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: &[Breakage] = &[
+        ("keys missing", |v| {
+            v.as_object_mut().unwrap().remove("keys");
+        }),
+        ("strict a string", |v| v["strict"] = json!("false")),
+        (
+            "a notation policy",
+            |v| v["policy"] = json!({"name": "x", "level": "strict", "scope": "*", "actions": {}}),
+        ),
+        ("ignored, which cosign never is", |v| {
+            v["result"] = json!("ignored")
+        }),
+        ("a key result outside its enum", |v| {
+            v["keys"][0]["result"] = json!("trusted")
+        }),
+        ("triedByFlux missing", |v| {
+            v["keys"][0].as_object_mut().unwrap().remove("triedByFlux");
+        }),
+        ("a signature format outside its enum", |v| {
+            v["signatures"][0]["format"] = json!("dsse")
+        }),
+        ("a bundle with a classic signature's tag", |v| {
+            v["signatures"][0]["tag"] = json!("sha256-00.sig")
+        }),
+        ("a key's signature result notTried", |v| {
+            v["keys"][0]["signatures"][0]["result"] = json!("notTried")
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut broken = good.clone();
+        breakage(&mut broken);
+        assert!(
+            !validator.is_valid(&broken),
+            "the schema accepts cosign output with {what}:\n{broken:#}"
+        );
     }
 }
 

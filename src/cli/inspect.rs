@@ -47,7 +47,21 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
                         fluxverify::source::registry::tag_warning("list", tag)
                     );
                 }
-                list(s.source(), &s.display, &s.wanted, args.max_signatures).await
+                let mut output =
+                    list(s.source(), &s.display, &s.wanted, args.max_signatures).await?;
+                // cosign's signatures too, both formats, after notation's unchanged tree.
+                let artifact = s.source().resolve(&s.wanted).await?;
+                let discovery = fluxverify::cosign::discover(
+                    s.source(),
+                    &artifact.digest,
+                    fluxverify::cosign::ClassicLookup::Always,
+                )
+                .await;
+                let reference = super::with_digest(&s.display, &artifact.digest);
+                if let Some(text) = fluxverify::report::cosign::list_text(&reference, &discovery) {
+                    output.push_str(&text);
+                }
+                Ok(output)
             }
         }
     });

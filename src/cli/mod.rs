@@ -3,6 +3,7 @@
 
 pub mod certs;
 pub mod completions;
+pub mod cosign;
 pub mod envelope;
 pub mod inspect;
 pub mod policy;

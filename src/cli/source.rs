@@ -67,8 +67,7 @@ pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
         args.password.as_deref(),
     );
     options.provider = args
-        .provider
-        .as_deref()
+        .registry_provider()
         .and_then(Provider::from_name)
         .unwrap_or_default();
     options

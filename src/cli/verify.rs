@@ -31,9 +31,35 @@ pub struct VerifyArgs {
     pub registry: RegistryArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    /// A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose
+    /// data keys ending in `.pub` are the keys).
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// Refuse what Flux accepts laxly: a cosign signature whose payload names another digest.
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
+}
+
+/// The verification provider `--provider` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderArg {
+    /// Notary Project signatures.
+    Notation,
+    /// cosign signatures with static public keys.
+    Cosign,
+}
+
+impl VerifyArgs {
+    /// `--provider notation|cosign`, if given.
+    fn verification_provider(&self) -> Option<ProviderArg> {
+        match self.registry.verification_provider()? {
+            "cosign" => Some(ProviderArg::Cosign),
+            _ => Some(ProviderArg::Notation),
+        }
+    }
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
@@ -44,6 +70,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let Some(reference) = args.reference.clone() else {
         anyhow::bail!("missing REFERENCE (or --ocirepository FILE)");
     };
+    if args.verification_provider() == Some(ProviderArg::Cosign) {
+        if settings.mode != Mode::Flux {
+            anyhow::bail!("--provider cosign reproduces Flux: it takes no --mode notation");
+        }
+        return super::cosign::run(&args, &reference);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to --provider cosign");
+    }
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?
     } else {
@@ -123,8 +158,8 @@ fn run_ocirepository(
     registry.plain_http |= repo.insecure;
     // `--provider` overrides the object's `spec.provider`, which Flux asks only when
     // `spec.secretRef` names no registry credentials.
-    match (&repo.registry_secret, registry.provider.is_none()) {
-        (None, true) => registry.provider = Some(repo.provider.name().to_owned()),
+    match (&repo.registry_secret, registry.registry_provider().is_none()) {
+        (None, true) => registry.providers.push(repo.provider.name().to_owned()),
         (Some(secret), true) if repo.provider != Provider::Generic => eprintln!(
             "Warning: spec.provider {} is not used: Flux takes the registry credentials from spec.secretRef {secret:?}, which fluxverify does not read; give them with -u/-p or docker login",
             repo.provider
@@ -132,6 +167,25 @@ fn run_ocirepository(
         _ => {}
     }
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
+    let wanted = match verification.provider {
+        ocirepository::Provider::Notation => ProviderArg::Notation,
+        ocirepository::Provider::Cosign => ProviderArg::Cosign,
+    };
+    if args.verification_provider().is_some_and(|p| p != wanted) {
+        anyhow::bail!(
+            "{}: OCIRepository {}/{} sets verify.provider {:?}, not the --provider given",
+            file.display(),
+            repo.namespace,
+            repo.name,
+            format!("{wanted:?}").to_lowercase()
+        );
+    }
+    if wanted == ProviderArg::Cosign {
+        return super::cosign::run_ocirepository(&args, file, &parsed, &client);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to the cosign provider");
+    }
     let runtime = super::runtime()?;
     let selected = runtime
         .block_on(ocirepository::select_artifact(repo, &client))

@@ -3,5 +3,6 @@
 //! `trust::policy::clean`.)
 
 pub mod condition;
+pub mod cosign;
 pub mod ocirepository;
 pub mod outcome;

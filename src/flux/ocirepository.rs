@@ -71,8 +71,8 @@ pub enum OciRepositoryError {
         /// Flux's message.
         detail: String,
     },
-    /// `spec.verify.provider` is not notation.
-    #[error("OCIRepository {name}: spec.verify.provider is {provider:?}; fluxverify reproduces the notation provider only")]
+    /// `spec.verify.provider` is neither notation nor cosign.
+    #[error("OCIRepository {name}: spec.verify.provider is {provider:?}; Flux knows the providers \"cosign\" and \"notation\"")]
     Provider {
         /// `namespace/name`.
         name: String,
@@ -119,11 +119,24 @@ pub enum ArtifactRef {
     Tag(String),
 }
 
+/// `spec.verify.provider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// `notation`.
+    Notation,
+    /// `cosign` (the CRD's default).
+    Cosign,
+}
+
 /// `spec.verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// The provider.
+    pub provider: Provider,
     /// `spec.verify.secretRef.name`, if set.
     pub secret_name: Option<String>,
+    /// Whether `spec.verify.matchOIDCIdentity` lists any identity (cosign keyless).
+    pub match_oidc_identity: bool,
 }
 
 /// An `OCIRepository` as far as verification is concerned.
@@ -219,6 +232,8 @@ struct VerifySpec {
     provider: Option<String>,
     #[serde(default)]
     secret_ref: Option<SecretRef>,
+    #[serde(default, rename = "matchOIDCIdentity")]
+    match_oidc_identity: Option<Vec<serde_norway::Value>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -298,17 +313,17 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             detail: e.to_string(),
         })?
     };
-    use crate::source::registry::Provider;
+    use crate::source::registry::Provider as AuthProvider;
     let provider = match non_empty(spec.provider) {
-        None => Provider::Generic,
-        Some(name) => Provider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
+        None => AuthProvider::Generic,
+        Some(name) => AuthProvider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
             file: file.to_owned(),
             name: qualified.clone(),
             field: "spec.provider".into(),
             // The API server's enum validation message.
             detail: format!(
                 "Unsupported value: {name:?}: supported values: {}",
-                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+                AuthProvider::NAMES.map(|n| format!("{n:?}")).join(", ")
             ),
         })?,
     };
@@ -332,14 +347,20 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
         Some(v) => {
             // The CRD defaults the provider to cosign.
             let provider = non_empty(v.provider).unwrap_or_else(|| "cosign".into());
-            if provider != "notation" {
-                return Err(OciRepositoryError::Provider {
-                    name: qualified,
-                    provider,
-                });
-            }
+            let provider = match provider.as_str() {
+                "notation" => Provider::Notation,
+                "cosign" => Provider::Cosign,
+                _ => {
+                    return Err(OciRepositoryError::Provider {
+                        name: qualified,
+                        provider,
+                    })
+                }
+            };
             Some(Verification {
+                provider,
                 secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
+                match_oidc_identity: v.match_oidc_identity.is_some_and(|m| !m.is_empty()),
             })
         }
     };
@@ -768,11 +789,18 @@ stringData:
     }
 
     #[test]
-    fn provider_must_be_notation() {
+    fn provider_defaults_to_cosign_and_must_be_known() {
         let text = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: n}\nspec: {url: 'oci://r.example/app', verify: {secretRef: {name: s}}}\n";
+        let v = parse(text, "f").unwrap().repository.verify.unwrap();
+        assert_eq!(v.provider, Provider::Cosign);
+        assert!(!v.match_oidc_identity);
+        let keyless = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: n}\nspec: {url: 'oci://r.example/app', verify: {provider: cosign, matchOIDCIdentity: [{issuer: x, subject: y}]}}\n";
+        let v = parse(keyless, "f").unwrap().repository.verify.unwrap();
+        assert!(v.match_oidc_identity && v.secret_name.is_none());
+        let other = text.replace("verify: {", "verify: {provider: gpg, ");
         assert_eq!(
-            parse(text, "f").unwrap_err().to_string(),
-            "OCIRepository n/a: spec.verify.provider is \"cosign\"; fluxverify reproduces the notation provider only"
+            parse(&other, "f").unwrap_err().to_string(),
+            "OCIRepository n/a: spec.verify.provider is \"gpg\"; Flux knows the providers \"cosign\" and \"notation\""
         );
         assert!(matches!(
             parse("kind: Secret\n", "f"),
