@@ -420,6 +420,50 @@ mod tests {
     }
 
     #[test]
+    fn times_as_go_parses_and_reformats_them() {
+        fn utc(text: &str) -> Option<String> {
+            let mut der = vec![tag::UTC_TIME, text.len() as u8];
+            der.extend_from_slice(text.as_bytes());
+            Input::new(&der).read_utc_time().map(|t| t.to_rfc3339())
+        }
+        fn generalized(text: &str) -> Option<String> {
+            let mut der = vec![tag::GENERALIZED_TIME, text.len() as u8];
+            der.extend_from_slice(text.as_bytes());
+            Input::new(&der)
+                .read_generalized_time()
+                .map(|t| t.to_rfc3339())
+        }
+        assert_eq!(utc("491231235959Z").unwrap(), "2049-12-31T23:59:59+00:00");
+        assert_eq!(utc("500101000000Z").unwrap(), "1950-01-01T00:00:00+00:00");
+        // Minute precision and offsets are read; what does not format back is not.
+        assert_eq!(utc("2601021504Z").unwrap(), "2026-01-02T15:04:00+00:00");
+        assert_eq!(
+            utc("260102150405+0130").unwrap(),
+            "2026-01-02T13:34:05+00:00"
+        );
+        for bad in [
+            "260102150405+0000",
+            "260102150405-0000",
+            "260102150405.5Z",
+            "260230150405Z",
+            "260102240405Z",
+            "260102150460Z",
+            "26010215040Z",
+            "260102150405",
+            "260102150405z",
+            "260102150405+0160",
+        ] {
+            assert_eq!(utc(bad), None, "{bad}");
+        }
+        assert_eq!(
+            generalized("20500101000000Z").unwrap(),
+            "2050-01-01T00:00:00+00:00"
+        );
+        assert_eq!(generalized("20500101000000.1Z"), None);
+        assert_eq!(generalized("500101000000Z"), None);
+    }
+
+    #[test]
     fn lengths_integers_booleans_oids() {
         // Non-minimal long-form lengths and high tag numbers.
         assert_eq!(Input::new(&[0x04, 0x81, 0x01, 0x00]).read(0x04), None);

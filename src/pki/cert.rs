@@ -417,6 +417,60 @@ mod tests {
         );
     }
 
+    /// One byte of the corpus root changed, and the text Go's parser fails with (offsets from
+    /// `openssl asn1parse`: validity at 138, the RSA exponent at 550, extensions at 555).
+    #[test]
+    fn single_byte_changes_fail_with_gos_texts() {
+        let der = corpus_root();
+        assert_eq!(&der[555..559], &[0xa3, 0x63, 0x30, 0x61]);
+        let cases: [(usize, u8, &str); 17] = [
+            (138, 0x18, "x509: malformed GeneralizedTime"),
+            (138, 0x19, "x509: unsupported time format"),
+            (152, b'X', "x509: malformed UTCTime"),
+            (140, b'a', "x509: malformed UTCTime"),
+            (552, 0x00, "x509: invalid RSA public exponent"),
+            (557, 0x31, "x509: malformed extensions"),
+            (559, 0x31, "x509: malformed extension"),
+            (561, 0x07, "x509: malformed extension OID field"),
+            (568, 0x01, "x509: malformed extension critical field"),
+            (569, 0x05, "x509: malformed extension value field"),
+            (575, 0x01, "x509: invalid basic constraints"),
+            (588, 0x04, "x509: invalid key usage"),
+            (590, 0x07, "x509: invalid key usage"),
+            (601, 0x05, "x509: invalid subject key identifier"),
+            (632, 0x31, "x509: invalid authority key identifier"),
+            (
+                629,
+                0x0e,
+                "x509: certificate contains duplicate extension with OID \"2.5.29.14\"",
+            ),
+            (629, 0x24, "x509: invalid policy constraints extension"),
+        ];
+        for (at, byte, text) in cases {
+            let mut mutant = der.clone();
+            mutant[at] = byte;
+            assert_eq!(
+                Certificate::from_der(&mutant)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(text.to_string()),
+                "byte {at} = {byte:#04x}"
+            );
+        }
+        // Go reads what it understands of the extensions and leaves the rest.
+        let cert = Certificate::from_der(&der).unwrap();
+        assert_eq!(cert.key_usage(), Some(1 << 5 | 1 << 6));
+        assert_eq!(
+            cert.basic_constraints(),
+            Some(BasicConstraints {
+                ca: true,
+                path_len_constraint: None
+            })
+        );
+        assert!(!cert.has_unhandled_critical_extension());
+        assert_eq!(cert.not_before().to_rfc3339(), "2026-11-27T20:57:27+00:00");
+    }
+
     #[test]
     fn concatenated_der_and_errors() {
         let der = read("notation-core-go/x509/testdata/der.der");
