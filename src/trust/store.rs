@@ -281,7 +281,7 @@ pub fn validate_trust_store_certificates(certs: &[Certificate]) -> Result<(), St
     for cert in certs {
         if !cert.is_ca() {
             let self_signed = verify_x509_signature(
-                &cert.x509().signature_algorithm,
+                cert.signature_algorithm(),
                 cert.public_key(),
                 cert.raw_tbs(),
                 cert.signature(),
