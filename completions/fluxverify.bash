@@ -614,7 +614,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --help --version"
+            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -650,6 +650,14 @@ _fluxverify() {
                     ;;
                 --max-signatures)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

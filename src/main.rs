@@ -140,15 +140,34 @@ pub struct RegistryArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct LayoutArgs {
     /// OCI image layout directory holding the artifact and its signatures.
-    #[arg(long, value_name = "DIR", requires = "scope")]
+    #[arg(long, value_name = "DIR")]
     pub oci_layout: Option<PathBuf>,
-    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout).
+    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout;
+    /// not needed when REFERENCE is a full `registry/repository@sha256:...`).
     #[arg(long, value_name = "REGISTRY/REPOSITORY", requires = "oci_layout")]
     pub scope: Option<String>,
 }
 
+impl Command {
+    /// The `-o` format the command was given (text for commands without one).
+    fn output(&self) -> OutputFormat {
+        match self {
+            Command::Verify(args) => args.output,
+            Command::Ls(args) => args.output,
+            Command::Inspect(args) => args.list.output,
+            Command::Policy(PolicyCommand::Check(args) | PolicyCommand::Show(args)) => args.output,
+            Command::Policy(PolicyCommand::Explain(args)) => args.policy.output,
+            Command::Certs(args) => args.output,
+            Command::Envelope(EnvelopeCommand::Verify(args)) => args.output,
+            Command::Envelope(EnvelopeCommand::Inspect(args)) => args.output,
+            Command::Completions { .. } => OutputFormat::Text,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let output = cli.command.output();
     let result = match cli.command {
         Command::Verify(args) => cli::verify::run(args),
         Command::Ls(args) => cli::inspect::run_ls(args),
@@ -161,5 +180,5 @@ fn main() -> ExitCode {
         Command::Envelope(EnvelopeCommand::Inspect(args)) => cli::envelope::run_inspect(args),
         Command::Completions { shell } => cli::completions::run(shell),
     };
-    cli::finish(result)
+    cli::finish(result, output)
 }

@@ -70,6 +70,7 @@ fn flux_result(report: &VerifyReport) -> &'static str {
         FluxResult::Verified => "Success",
         FluxResult::Ignored => "Ignored",
         FluxResult::Failed => "Failed",
+        FluxResult::FetchFailed => "FetchFailed",
     }
 }
 
@@ -281,8 +282,7 @@ fn run_layout(
         options(mode, user_metadata),
         request,
         Utc::now(),
-    ))
-    .unwrap();
+    ));
     actual_of(&VerifyReport::new(settings_for(mode), report))
 }
 

@@ -27,14 +27,15 @@ pub fn with_digest(base: &str, digest: &str) -> String {
 use std::process::ExitCode;
 
 /// The exit codes of the CLI contract.
-#[allow(dead_code)] // the failing codes arrive with the verification commands
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Verified, or the command did its job and found nothing wrong.
     Ok = 0,
-    /// Verification failed, or `policy check` found the policy invalid.
+    /// Flux (or notation) would fail it because of the signatures, the policy or the trust
+    /// material; or `policy check` found the policy invalid.
     Failed = 1,
-    /// The command could not run.
+    /// Could not decide: bad flags or input, or the registry could not be read (DNS, connect,
+    /// TLS, 401/403, 429, 5xx, timeout) whichever step it happened in.
     Usage = 2,
     /// Flux would accept the artifact without setting `SourceVerified`.
     Ignored = 3,
@@ -47,6 +48,9 @@ pub struct ExitError {
     pub exit: Exit,
     /// What went wrong.
     pub error: anyhow::Error,
+    /// The command already printed its output (a JSON object must then not be followed by a
+    /// second one).
+    pub reported: bool,
 }
 
 impl std::fmt::Display for ExitError {
@@ -59,15 +63,30 @@ impl std::error::Error for ExitError {}
 
 /// Prints the error (if any) as `Error: <message>` on stderr and turns the outcome into the
 /// process exit code. Errors without an explicit [`Exit`] mean the command could not run (2).
-pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
+/// With `-o json` the error is also the one JSON object on stdout: `"result": "error"` when the
+/// command could not decide, `"failed"` when it decided against the artifact.
+pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(error) => {
-            let exit = error
+            let (exit, reported) = error
                 .downcast_ref::<ExitError>()
-                .map_or(Exit::Usage, |e| e.exit);
+                .map_or((Exit::Usage, false), |e| (e.exit, e.reported));
             eprintln!("Error: {error:#}");
+            if output == crate::OutputFormat::Json && !reported {
+                println!("{}", error_json(exit, &format!("{error:#}")));
+            }
             ExitCode::from(exit as u8)
         }
     }
+}
+
+/// The JSON object of a command that stopped with `error`.
+pub fn error_json(exit: Exit, error: &str) -> String {
+    let result = match exit {
+        Exit::Failed => "failed",
+        _ => "error",
+    };
+    serde_json::to_string_pretty(&serde_json::json!({"result": result, "error": error}))
+        .unwrap_or_default()
 }

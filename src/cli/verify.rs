@@ -1,6 +1,6 @@
 //! `fluxverify verify`.
 use super::source::{open_registry, registry_options};
-use super::{source_for, stages, Exit, ExitError, Source};
+use super::{source_for, stages, Exit, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
 use clap::Args;
@@ -9,6 +9,7 @@ use fluxverify::report::verify::{ReportResult, VerifyReport};
 use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::RegistryClient;
+use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use std::path::PathBuf;
 
@@ -74,7 +75,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         Source::Registry(s) => {
             runtime.block_on(verify(s.source(), stages.stages, options, request, now))
         }
-    }?;
+    };
     let report = VerifyReport::new(settings.common(), outcome);
     Ok(emit(&report, args.output))
 }
@@ -105,27 +106,21 @@ fn run_ocirepository(
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
     let runtime = super::runtime()?;
     let selected = runtime.block_on(ocirepository::select_artifact(repo, &client))?;
-    let verification_failed = |message: String| ExitError {
-        exit: Exit::Failed,
-        error: anyhow::anyhow!(
-            "failed to verify the signature using provider 'notation': {message}"
-        ),
-    };
+    // Flux fails verification (SourceVerified=False) when it cannot get the Secret.
+    let mut missing_secret = None;
     if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {
         match (&verification.secret_name, &parsed.secret_document) {
             (None, _) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "verification secret cannot be empty: '{}'",
                     selected.artifact_reference
                 ))
-                .into())
             }
             (Some(name), None) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "secrets \"{name}\" not found (not in {} and no --secret given)",
                     file.display()
                 ))
-                .into())
             }
             (Some(name), Some(_)) => {
                 args.trust.secret = Some(file.to_path_buf());
@@ -133,7 +128,13 @@ fn run_ocirepository(
             }
         }
     }
-    let stages = stages::build(&args.trust, settings)?;
+    let stages = match missing_secret {
+        Some(message) => stages::Built {
+            stages: Err(VerifyError::TrustMaterial(message)),
+            warnings: Vec::new(),
+        },
+        None => stages::build(&args.trust, settings)?,
+    };
     let request = VerifyRequest {
         reference: selected.artifact_reference.clone(),
         repository: repo.repository.repository_name(),
@@ -147,7 +148,7 @@ fn run_ocirepository(
         settings.signature_options(),
         request,
         chrono::Utc::now(),
-    ))?;
+    ));
     outcome.revision = selected.revision;
     let report = VerifyReport::new(settings.common(), outcome);
     let exit = emit(&report, args.output);
@@ -189,11 +190,12 @@ pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
     exit_code(report)
 }
 
-/// 0 verified (or skipped in notation mode), 1 failed, 3 ignored (flux mode).
+/// 0 verified (or skipped in notation mode), 1 failed, 2 could not decide, 3 ignored (flux mode).
 pub fn exit_code(report: &VerifyReport) -> Exit {
     match report.result() {
         ReportResult::Verified | ReportResult::Skipped => Exit::Ok,
         ReportResult::Failed => Exit::Failed,
         ReportResult::Ignored => Exit::Ignored,
+        ReportResult::Error => Exit::Usage,
     }
 }

@@ -25,6 +25,9 @@ pub enum ReportResult {
     Ignored,
     /// Level `skip` (notation mode).
     Skipped,
+    /// Could not decide: the artifact could not be resolved, or the registry (or layout) could
+    /// not be read, so no signature could be judged.
+    Error,
 }
 
 impl ReportResult {
@@ -35,6 +38,7 @@ impl ReportResult {
             Self::Failed => "failed",
             Self::Ignored => "ignored",
             Self::Skipped => "skipped",
+            Self::Error => "error",
         }
     }
 }
@@ -107,11 +111,18 @@ impl VerifyReport {
 
     /// The overall result in this mode.
     pub fn result(&self) -> ReportResult {
+        if self
+            .verification
+            .error()
+            .is_some_and(VerifyError::is_undecided)
+        {
+            return ReportResult::Error;
+        }
         match self.mode {
             Mode::Flux => match self.flux().result {
                 FluxResult::Verified => ReportResult::Verified,
                 FluxResult::Ignored => ReportResult::Ignored,
-                FluxResult::Failed => ReportResult::Failed,
+                FluxResult::Failed | FluxResult::FetchFailed => ReportResult::Failed,
             },
             Mode::Notation => match self.verification.verdict {
                 Verdict::Verified(_) => ReportResult::Verified,
@@ -211,7 +222,9 @@ impl VerifyReport {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for warning in &self.warnings {
-            let _ = writeln!(out, "Warning: {warning}");
+            // Flux's clean-up log line starts with its own "warning: ".
+            let text = warning.strip_prefix("warning: ").unwrap_or(warning);
+            let _ = writeln!(out, "Warning: {text}");
         }
         let v = &self.verification;
         let _ = writeln!(out, "Artifact:   {}", v.artifact_reference);
@@ -239,6 +252,12 @@ impl VerifyReport {
                     .collect();
                 let _ = writeln!(out, "            {}", actions.join(", "));
             }
+            None if matches!(v.verdict, Verdict::Failed(VerifyError::Resolve(_))) => {
+                let _ = writeln!(
+                    out,
+                    "Policy:     not evaluated (the artifact could not be resolved)"
+                );
+            }
             None => {
                 let _ = writeln!(out, "Policy:     no statement applies");
             }
@@ -263,6 +282,9 @@ impl VerifyReport {
                 "Result:     ignored (Flux accepts the artifact without setting SourceVerified)"
                     .to_string()
             }
+            (_, ReportResult::Error) => {
+                "Result:     error (could not decide: no signature could be judged)".to_string()
+            }
             (_, r) => format!("Result:     {}", r.name()),
         };
         let _ = writeln!(out, "{verdict_line}");
@@ -281,6 +303,9 @@ impl VerifyReport {
                 out.push('\n');
                 match self.condition() {
                     Some(c) => out.push_str(&c.describe()),
+                    None if self.flux().result == FluxResult::FetchFailed => out.push_str(
+                        "Conditions: SourceVerified is not set (Flux stops before verification: FetchFailed, failed to determine artifact digest)\n",
+                    ),
                     None => out.push_str("Conditions: SourceVerified is not set (ignored)\n"),
                 }
             }
@@ -373,7 +398,8 @@ fn revocation_json(chains: &[ChainRevocation]) -> Vec<Value> {
                 "status": cert.status.to_string(),
                 "method": cert.method.to_string(),
                 "durationMs": millis(cert.duration),
-                "servers": cert.servers.iter().map(|s| json!({
+                // A server entry without a URL means none was asked (the text says so too).
+                "servers": cert.servers.iter().filter(|s| !s.server.is_empty()).map(|s| json!({
                     "url": s.server,
                     "method": s.method.to_string(),
                     "result": s.status.to_string(),
@@ -702,6 +728,73 @@ mod tests {
         );
     }
 
+    #[test]
+    fn registry_failures_are_undecided_and_keep_the_condition_flux_would_set() {
+        use crate::verify::outcome::SourceFailure;
+        let unreachable = SourceFailure {
+            message: "connection refused".into(),
+            unavailable: true,
+        };
+        // Listing failed on the registry: Flux writes SourceVerified=False; undecided here.
+        let listed = report(
+            Mode::Flux,
+            Verdict::Failed(VerifyError::List(unreachable.clone())),
+            None,
+        );
+        assert_eq!(listed.result(), ReportResult::Error);
+        let j = listed.to_json();
+        assert_eq!(j["result"], "error");
+        assert_eq!(j["error"], "connection refused");
+        assert_eq!(j["condition"]["status"], "False");
+        assert!(listed.to_text().contains("Result:     error"));
+        // The same step answering with content that is wrong decides: failed.
+        let wrong = report(
+            Mode::Flux,
+            Verdict::Failed(VerifyError::List(SourceFailure {
+                message: "mismatched digest".into(),
+                unavailable: false,
+            })),
+            None,
+        );
+        assert_eq!(wrong.result(), ReportResult::Failed);
+        // No resolution: Flux stops in getRevision and writes no SourceVerified, whatever the cause.
+        for unavailable in [true, false] {
+            let resolve = VerifyError::Resolve(SourceFailure {
+                unavailable,
+                ..unreachable.clone()
+            });
+            for mode in [Mode::Flux, Mode::Notation] {
+                let r = report(mode, Verdict::Failed(resolve.clone()), None);
+                assert_eq!(r.result(), ReportResult::Error);
+                assert_eq!(r.to_json()["condition"], Value::Null);
+            }
+            let mut r = report(Mode::Flux, Verdict::Failed(resolve), None);
+            r.policy = None;
+            let text = r.to_text();
+            assert!(
+                text.contains("SourceVerified is not set (Flux stops before verification"),
+                "{text}"
+            );
+            assert!(text.contains("Policy:     not evaluated"), "{text}");
+        }
+    }
+
+    #[test]
+    fn flux_clean_up_warnings_are_not_prefixed_twice() {
+        let mut r = report(Mode::Flux, Verdict::Skipped, None);
+        r.warnings = vec!["warning: trust policy statement 's' is set to skip".into()];
+        let text = r.to_text();
+        assert!(
+            text.starts_with("Warning: trust policy statement 's' is set to skip\n"),
+            "{text}"
+        );
+        // JSON keeps Flux's log line as Flux writes it.
+        assert_eq!(
+            r.to_json()["warnings"][0],
+            "warning: trust policy statement 's' is set to skip"
+        );
+    }
+
     fn revocation_details() -> Vec<ChainRevocation> {
         use crate::pki::revocation::{
             CertResult, RevocationMethod, RevocationStatus, ServerResult,
@@ -729,11 +822,19 @@ mod tests {
             ],
             duration: Duration::from_millis(42),
         };
+        // As the validator records a certificate without revocation information: one entry
+        // with no server.
         let root = CertResult {
             subject: "CN=root".into(),
             status: RevocationStatus::NonRevokable,
             method: RevocationMethod::Unknown,
-            servers: Vec::new(),
+            servers: vec![ServerResult {
+                server: String::new(),
+                method: RevocationMethod::Unknown,
+                status: RevocationStatus::NonRevokable,
+                error: None,
+                duration: Duration::ZERO,
+            }],
             duration: Duration::ZERO,
         };
         vec![
@@ -797,6 +898,8 @@ mod tests {
         );
         assert_eq!(entries[0]["servers"][1]["durationMs"], 30);
         assert_eq!(entries[1]["status"], "NonRevokable");
+        // "no server asked" in the text is an empty list here, not an entry without a URL.
+        assert_eq!(entries[1]["servers"], json!([]));
         assert_eq!(entries[2]["chain"], "timestamping");
         assert_eq!(entries[2]["error"], "invalid chain");
         // Untried signatures carry an empty list.

@@ -2,7 +2,11 @@
 //! no referrers API, so the tag-schema fallback) and an in-process registry with the referrers
 //! API that can also play hostile.
 
+mod contract;
 mod distribution;
+#[path = "../support/external.rs"]
+#[allow(dead_code)]
+mod external;
 mod testreg;
 
 use distribution::{Distribution, Layout, Pusher};
@@ -684,6 +688,9 @@ async fn tls_by_default_with_ca_file_or_skip_verify() {
     let Some(bin) = distribution::binary() else {
         return;
     };
+    if external::OPENSSL.require().is_none() {
+        return;
+    }
     let certs = tempfile::tempdir().unwrap();
     let (ca, cert, key) = distribution::tls_material(certs.path());
     let reg = Distribution::start_with(&bin, false, Some((&cert, &key)));
