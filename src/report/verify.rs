@@ -315,12 +315,20 @@ impl VerifyReport {
     }
 }
 
-/// notation CLI's `checkVerificationFailure` and policy-load error texts.
+/// notation CLI's `checkVerificationFailure` (v1.3.2 `cmd/notation/verify.go`) and its
+/// policy-load error texts. The same for every source: registry and OCI layout alike.
 fn notation_cli_error(
     report: &VerifyReport,
     error: &crate::verify::outcome::VerifyError,
 ) -> String {
     use crate::verify::outcome::VerifyError;
+    // `errors.Join(VerificationFailedError{}, e1, e2, ...)` wraps every signature's error, so
+    // `errors.As` finds a trust store error there before the generic line applies.
+    if matches!(error, VerifyError::AllFailed(_) | VerifyError::Signature(_)) {
+        if let Some(line) = trust_store_error_line(&report.verification.signatures) {
+            return line;
+        }
+    }
     match error {
         e if e.is_verification_failed() => format!(
             "signature verification failed for all the signatures associated with {}",
@@ -329,6 +337,40 @@ fn notation_cli_error(
         VerifyError::InvalidPolicy(text) | VerifyError::TrustMaterial(text) => text.clone(),
         other => format!("signature verification failed: {other}"),
     }
+}
+
+/// The line for the trust store error in the failed signatures' errors, when there is one:
+/// `errors.As` a `TrustStoreError` first, then a `CertificateError`, in signature order; the
+/// hint to add certificates when anything in the chain `errors.Is` `fs.ErrNotExist`, else the
+/// inner error after the message (Go prints a nil one as `%!w(<nil>)`).
+fn trust_store_error_line(signatures: &[SignatureEntry]) -> Option<String> {
+    use crate::trust::store::NotationStoreErrorType;
+    let errors: Vec<_> = signatures
+        .iter()
+        .filter_map(|s| s.outcome.as_ref())
+        .filter(|o| o.error.is_some())
+        .filter_map(|o| o.facts.trust_store_error.as_ref())
+        .collect();
+    let found = errors
+        .iter()
+        .find(|e| e.error_type == NotationStoreErrorType::TrustStore)
+        .or_else(|| {
+            errors
+                .iter()
+                .find(|e| e.error_type == NotationStoreErrorType::Certificate)
+        })?;
+    Some(if errors.iter().any(|e| e.not_exist) {
+        format!(
+            "{}. Use command 'notation cert add' to create and add trusted certificates to the trust store",
+            found.message
+        )
+    } else {
+        format!(
+            "{}. {}",
+            found.message,
+            found.inner.as_deref().unwrap_or("%!w(<nil>)")
+        )
+    })
 }
 
 fn actions_json(level: &LevelActions) -> Value {
@@ -777,6 +819,75 @@ mod tests {
             );
             assert!(text.contains("Policy:     not evaluated"), "{text}");
         }
+    }
+
+    #[test]
+    fn notation_prints_the_trust_store_error_a_failed_signature_carries() {
+        use crate::trust::store::{NotationStoreError, NotationStoreErrorType};
+        let store_error =
+            |error_type, message: &str, inner: Option<&str>, not_exist| NotationStoreError {
+                error_type,
+                message: message.into(),
+                inner: inner.map(Into::into),
+                not_exist,
+            };
+        let failed = |e: Option<NotationStoreError>| {
+            let mut o = outcome(
+                level("strict", Action::Enforce),
+                Some((ValidationType::Authenticity, "x")),
+            );
+            o.facts.trust_store_error = e;
+            SignatureEntry {
+                manifest: Descriptor::default(),
+                envelope_media_type: None,
+                outcome: Some(o),
+            }
+        };
+        let all_failed = Verdict::Failed(VerifyError::AllFailed(vec!["x".into()]));
+        let mut r = report(Mode::Notation, all_failed, None);
+        // A certificate error in the first signature, a store error in the second: the CLI
+        // looks for a TrustStoreError first.
+        r.verification.signatures = vec![
+            failed(Some(store_error(
+                NotationStoreErrorType::Certificate,
+                "failed to read the trusted certificate a.crt in trust store s of type ca",
+                Some("x509: malformed certificate"),
+                false,
+            ))),
+            failed(Some(store_error(
+                NotationStoreErrorType::TrustStore,
+                "the trust store s of type tsa with path /p is not a regular directory (symlinks are not supported)",
+                None,
+                false,
+            ))),
+        ];
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: the trust store s of type tsa with path /p is not a regular directory (symlinks are not supported). %!w(<nil>)"]
+        );
+        r.verification.signatures.truncate(1);
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: failed to read the trusted certificate a.crt in trust store s of type ca. x509: malformed certificate"]
+        );
+        r.verification.signatures = vec![failed(Some(store_error(
+            NotationStoreErrorType::TrustStore,
+            "the trust store \"t\" of type \"tsa\" does not exist",
+            None,
+            true,
+        )))];
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: the trust store \"t\" of type \"tsa\" does not exist. Use command 'notation cert add' to create and add trusted certificates to the trust store"]
+        );
+        // Without a store error, the generic line.
+        r.verification.signatures = vec![failed(None)];
+        assert_eq!(
+            r.notation_cli_lines(),
+            [format!(
+                "Error: signature verification failed for all the signatures associated with {REF}"
+            )]
+        );
     }
 
     #[test]

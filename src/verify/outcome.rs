@@ -125,6 +125,10 @@ pub struct SignatureFacts {
     /// The revocation checks that ran, per chain (signing chain first, then the TSA chain of a
     /// verified countersignature), with each certificate's deciding method and servers asked.
     pub revocation: Vec<crate::pki::revocation::ChainRevocation>,
+    /// The trust store error that failed this signature (enforced authenticity or authentic
+    /// timestamp), as notation-go's error value carries it: the notation CLI prints it instead
+    /// of its generic line.
+    pub trust_store_error: Option<crate::trust::store::NotationStoreError>,
 }
 
 /// What happened to one signature (notation-go `VerificationOutcome`).

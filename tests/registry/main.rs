@@ -8,6 +8,7 @@ mod distribution;
 #[allow(dead_code)]
 mod external;
 mod testreg;
+mod trust_store_errors;
 
 use distribution::{Distribution, Layout, Pusher};
 use fluxverify::source::registry::{
