@@ -37,7 +37,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -131,7 +131,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -153,7 +153,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -175,7 +175,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -272,7 +272,7 @@ application/cose\:"\`application/cose\`"))' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -341,6 +341,15 @@ _arguments "${_arguments_options[@]}" : \
 '-V[Print version]' \
 '--version[Print version]' \
 ':shell -- The shell to generate the script for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--dir=[Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory]:DIR:_files' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
 && ret=0
 ;;
 (help)
@@ -427,6 +436,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -450,6 +463,7 @@ _fluxverify_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'fluxverify commands' commands "$@"
@@ -517,6 +531,7 @@ _fluxverify__subcmd__help_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'fluxverify help commands' commands "$@"
@@ -564,6 +579,11 @@ _fluxverify__subcmd__help__subcmd__ls_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify help ls commands' commands "$@"
 }
+(( $+functions[_fluxverify__subcmd__help__subcmd__man_commands] )) ||
+_fluxverify__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help man commands' commands "$@"
+}
 (( $+functions[_fluxverify__subcmd__help__subcmd__policy_commands] )) ||
 _fluxverify__subcmd__help__subcmd__policy_commands() {
     local commands; commands=(
@@ -602,6 +622,11 @@ _fluxverify__subcmd__inspect_commands() {
 _fluxverify__subcmd__ls_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify ls commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__man_commands] )) ||
+_fluxverify__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify man commands' commands "$@"
 }
 (( $+functions[_fluxverify__subcmd__policy_commands] )) ||
 _fluxverify__subcmd__policy_commands() {

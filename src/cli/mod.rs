@@ -5,6 +5,7 @@ pub mod certs;
 pub mod completions;
 pub mod envelope;
 pub mod inspect;
+pub mod man;
 pub mod policy;
 pub mod source;
 pub mod stages;
