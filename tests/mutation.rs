@@ -52,7 +52,7 @@ struct Memory {
 }
 
 impl SignatureSource for Memory {
-    type Error = std::io::Error;
+    type Error = std::convert::Infallible;
 
     async fn resolve(&self, _reference: &str) -> Result<Descriptor, Self::Error> {
         Ok(self.artifact.clone())
@@ -189,8 +189,7 @@ fn verifies<S: SignatureSource>(subject: &Subject, source: &S, digest: &str) -> 
         options(),
         request,
         chrono::Utc::now(),
-    ))
-    .expect("verification runs");
+    ));
     matches!(report.verification.verdict, Verdict::Verified(_))
 }
 
