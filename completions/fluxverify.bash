@@ -34,6 +34,9 @@ _fluxverify() {
             fluxverify,ls)
                 cmd="fluxverify__subcmd__ls"
                 ;;
+            fluxverify,man)
+                cmd="fluxverify__subcmd__man"
+                ;;
             fluxverify,policy)
                 cmd="fluxverify__subcmd__policy"
                 ;;
@@ -75,6 +78,9 @@ _fluxverify() {
                 ;;
             fluxverify__subcmd__help,ls)
                 cmd="fluxverify__subcmd__help__subcmd__ls"
+                ;;
+            fluxverify__subcmd__help,man)
+                cmd="fluxverify__subcmd__help__subcmd__man"
                 ;;
             fluxverify__subcmd__help,policy)
                 cmd="fluxverify__subcmd__help__subcmd__policy"
@@ -128,7 +134,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-h -V --help --version verify ls inspect policy certs envelope completions help"
+            opts="-h -V --help --version verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,7 +339,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -364,7 +370,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="verify ls inspect policy certs envelope completions help"
+            opts="verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -476,6 +482,20 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -618,7 +638,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --help --version"
+            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +677,32 @@ _fluxverify() {
                     return 0
                     ;;
                 --max-signatures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__man)
+            opts="-h -V --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -709,7 +755,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -767,7 +813,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -895,7 +941,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -957,7 +1003,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)

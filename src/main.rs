@@ -36,6 +36,12 @@ enum Command {
         /// The shell to generate the script for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (fluxverify.1), or write every page (one per command) into DIR.
+    Man {
+        /// Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,8 +105,14 @@ pub struct ModeArgs {
     /// Reproduce Flux source-controller (default) or the notation CLI.
     #[arg(long, value_enum, default_value_t = Mode::Flux)]
     pub mode: Mode,
-    /// source-controller version whose behaviour to reproduce (flux mode).
-    #[arg(long, value_name = "VERSION", default_value = "1.9", value_parser = ["1.3", "1.4", "1.5", "1.6", "1.9"])]
+    /// source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9.
+    #[arg(
+        long,
+        value_name = "VERSION",
+        default_value = "1.9",
+        value_parser = parse_flux_version,
+        long_help = fluxverify::settings::FLUX_VERSION_HELP
+    )]
     pub flux_version: String,
     /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -108,6 +120,15 @@ pub struct ModeArgs {
     /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
     #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
     pub user_metadata: Vec<String>,
+}
+
+/// `--flux-version`: checked here so that a bad value is a usage error naming what is accepted.
+fn parse_flux_version(text: &str) -> Result<String, String> {
+    fluxverify::settings::FluxVersion::parse(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| {
+            "expected a source-controller release 1.3 ... 1.9 (x.y or x.y.z) or a Flux release 2.3 ... 2.9; see --help".to_string()
+        })
 }
 
 /// Registry connection settings.
@@ -178,15 +199,34 @@ impl RegistryArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct LayoutArgs {
     /// OCI image layout directory holding the artifact and its signatures.
-    #[arg(long, value_name = "DIR", requires = "scope")]
+    #[arg(long, value_name = "DIR")]
     pub oci_layout: Option<PathBuf>,
-    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout).
+    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout;
+    /// not needed when REFERENCE is a full `registry/repository@sha256:...`).
     #[arg(long, value_name = "REGISTRY/REPOSITORY", requires = "oci_layout")]
     pub scope: Option<String>,
 }
 
+impl Command {
+    /// The `-o` format the command was given (text for commands without one).
+    fn output(&self) -> OutputFormat {
+        match self {
+            Command::Verify(args) => args.output,
+            Command::Ls(args) => args.output,
+            Command::Inspect(args) => args.list.output,
+            Command::Policy(PolicyCommand::Check(args) | PolicyCommand::Show(args)) => args.output,
+            Command::Policy(PolicyCommand::Explain(args)) => args.policy.output,
+            Command::Certs(args) => args.output,
+            Command::Envelope(EnvelopeCommand::Verify(args)) => args.output,
+            Command::Envelope(EnvelopeCommand::Inspect(args)) => args.output,
+            Command::Completions { .. } | Command::Man { .. } => OutputFormat::Text,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let output = cli.command.output();
     let result = match cli.command {
         Command::Verify(args) => cli::verify::run(args),
         Command::Ls(args) => cli::inspect::run_ls(args),
@@ -198,8 +238,9 @@ fn main() -> ExitCode {
         Command::Envelope(EnvelopeCommand::Verify(args)) => cli::envelope::run_verify(*args),
         Command::Envelope(EnvelopeCommand::Inspect(args)) => cli::envelope::run_inspect(args),
         Command::Completions { shell } => cli::completions::run(shell),
+        Command::Man { dir } => cli::man::run(dir.as_deref()),
     };
-    cli::finish(result)
+    cli::finish(result, output)
 }
 
 #[cfg(test)]

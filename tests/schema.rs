@@ -353,6 +353,38 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
         );
     }
 
+    // Stopped before any verification: an OCI layout that is not there, a Secret that is not.
+    add(
+        "no such layout",
+        run(&[
+            "verify",
+            "--oci-layout",
+            "fixtures/none",
+            "--scope",
+            EXAMPLE_SCOPE,
+            "--secret",
+            EXAMPLE_SECRET,
+            "-o",
+            "json",
+            "v1",
+        ]),
+    );
+    add(
+        "no such Secret",
+        run(&[
+            "verify",
+            "--oci-layout",
+            EXAMPLE_LAYOUT,
+            "--scope",
+            EXAMPLE_SCOPE,
+            "--secret",
+            "fixtures/none.yaml",
+            "-o",
+            "json",
+            "v1",
+        ]),
+    );
+
     // `envelope verify` prints the same object.
     let vectors = "tests/vectors/upstream";
     let envelope = format!("{vectors}/notation-go/internal/mock/testdata/ca_valid_sig_env.json");
@@ -428,6 +460,8 @@ fn verify_output_matches_the_schema() {
         ("cosign bundle first", 1, "failed"),
         ("cosign P-384", 1, "failed"),
         ("cosign malformed key", 1, "failed"),
+        ("no such layout", 2, "error"),
+        ("no such Secret", 2, "error"),
     ];
     for (what, code, result) in expect {
         assert_eq!(outcome(what), (code, result.to_string()), "{what}");
@@ -448,6 +482,10 @@ fn verify_output_matches_the_schema() {
     assert_eq!(results, ["verified", "notTried"], "{two:#}");
     let (_, _, old) = case(&cases, "source-controller 1.3");
     assert_eq!(old["signatures"][0]["revocationMode"], "OCSP");
+    for stopped in ["no such layout", "no such Secret"] {
+        let (_, _, json) = case(&cases, stopped);
+        assert_eq!(json.as_object().unwrap().len(), 3, "{stopped}: {json:#}");
+    }
     let (_, _, malformed) = case(&cases, "cosign malformed key");
     assert_eq!(malformed["keys"][0]["result"], "invalid", "{malformed:#}");
     let (_, _, classic) = case(&cases, "cosign wrong key");
@@ -767,4 +805,151 @@ async fn verify_output_from_a_registry_matches_the_schema() {
         !refused["hints"].as_array().unwrap().is_empty(),
         "{refused:#}"
     );
+}
+
+/// `ls -o json` on layouts and through the registry, and the object of an `ls` that stopped.
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_output_matches_the_schema() {
+    let validator = validator("ls.schema.json");
+    let e2e_multiple = format!("{E2E}/registry/oci_layout/e2e-valid-multiple-signatures");
+    let mut cases = vec![
+        (
+            "shipped example",
+            run(&[
+                "ls",
+                "--oci-layout",
+                EXAMPLE_LAYOUT,
+                "--scope",
+                EXAMPLE_SCOPE,
+                "-o",
+                "json",
+                "v1",
+            ]),
+        ),
+        (
+            "two signatures",
+            run(&[
+                "ls",
+                "--oci-layout",
+                &e2e_multiple,
+                "--scope",
+                "localhost:5000/e2e",
+                "-o",
+                "json",
+                "v1",
+            ]),
+        ),
+        (
+            "over the limit",
+            run(&[
+                "ls",
+                "--oci-layout",
+                &e2e_multiple,
+                "--scope",
+                "localhost:5000/e2e",
+                "--max-signatures",
+                "1",
+                "-o",
+                "json",
+                "v1",
+            ]),
+        ),
+        (
+            "no such layout",
+            run(&[
+                "ls",
+                "--oci-layout",
+                "fixtures/none",
+                "--scope",
+                EXAMPLE_SCOPE,
+                "-o",
+                "json",
+                "v1",
+            ]),
+        ),
+    ];
+    let reg = TestRegistry::start().await;
+    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let reference = format!("{}/example/app@{digest}", reg.host());
+    cases.push((
+        "registry",
+        run_isolated(vec![
+            "ls".into(),
+            reference,
+            "--plain-http".into(),
+            "-o".into(),
+            "json".into(),
+        ])
+        .await,
+    ));
+    for (what, (_, json)) in &cases {
+        assert_valid(&validator, json, what);
+    }
+    let get = |what: &str| &cases.iter().find(|(w, _)| *w == what).unwrap().1;
+    assert_eq!(get("shipped example").0, 0);
+    assert_eq!(
+        get("shipped example").1["signatures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get("two signatures").1["signatures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(get("two signatures").1["limitExceeded"], false);
+    assert_eq!(
+        get("over the limit").1["signatures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(get("over the limit").1["limitExceeded"], true);
+    assert_eq!(get("no such layout").0, 2);
+    assert_eq!(get("no such layout").1["result"], "error");
+    let registry = &get("registry").1;
+    assert_eq!(
+        registry["signatures"][0]["artifactType"], "application/vnd.cncf.notary.signature",
+        "{registry:#}"
+    );
+
+    let good = &get("shipped example").1;
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: &[Breakage] = &[
+        ("limitExceeded missing", |v| {
+            v.as_object_mut().unwrap().remove("limitExceeded");
+        }),
+        ("limitExceeded a string", |v| {
+            v["limitExceeded"] = json!("false")
+        }),
+        ("another artifact type", |v| {
+            v["signatureArtifactType"] = json!("application/vnd.dev.cosign.artifact.sig.v1+json")
+        }),
+        ("signature digest not a digest", |v| {
+            v["signatures"][0]["digest"] = json!("594c")
+        }),
+        ("signature size negative", |v| {
+            v["signatures"][0]["size"] = json!(-1)
+        }),
+        ("unknown descriptor field", |v| {
+            v["signatures"][0]["urls"] = json!([])
+        }),
+        ("reference without a digest", |v| {
+            v["reference"] = json!("registry.example/app:v1")
+        }),
+        ("unknown top-level field", |v| v["count"] = json!(1)),
+    ];
+    for (what, breakage) in breakages {
+        let mut broken = good.clone();
+        breakage(&mut broken);
+        assert!(
+            !validator.is_valid(&broken),
+            "the schema accepts ls output with {what}:\n{broken:#}"
+        );
+    }
 }

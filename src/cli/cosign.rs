@@ -126,6 +126,7 @@ pub fn run_ocirepository(
                     "{COSIGN_ERROR_PREFIX}{error} (not in {} and no --secret given)",
                     file.display()
                 ),
+                reported: false,
             })?
         }
     };

@@ -69,6 +69,7 @@ pub fn trust_exit(error: TrustError) -> anyhow::Error {
     ExitError {
         exit,
         error: anyhow::Error::new(error),
+        reported: false,
     }
     .into()
 }
@@ -262,6 +263,7 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
     let reference = Reference::parse(&args.reference, normalisation).map_err(|e| ExitError {
         exit: Exit::Usage,
         error: anyhow::anyhow!("invalid reference {:?}: {e}", args.reference),
+        reported: false,
     })?;
     let material = load(&args.policy)?;
     let LoadedPolicy {

@@ -1,6 +1,6 @@
 //! `fluxverify verify`.
 use super::source::{open_registry, registry_facts, registry_options};
-use super::{source_for, stages, with_hints, Exit, ExitError, Source};
+use super::{source_for, stages, with_hints, Exit, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
 use clap::Args;
@@ -11,6 +11,7 @@ use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::{Provider, RegistryClient};
 use fluxverify::trust::policy::TrustPolicyDocument;
+use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use std::path::PathBuf;
 
@@ -107,13 +108,13 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let options = settings.signature_options();
     let (outcome, facts) = match &source {
         Source::Layout(s) => (
-            runtime.block_on(verify(s.source(), stages.stages, options, request, now))?,
+            runtime.block_on(verify(s.source(), stages.stages, options, request, now)),
             None,
         ),
         Source::Registry(s) => {
-            let result = runtime.block_on(verify(s.source(), stages.stages, options, request, now));
+            let outcome =
+                runtime.block_on(verify(s.source(), stages.stages, options, request, now));
             let facts = registry_facts(s.source(), &args.registry, Origin::Flags);
-            let outcome = result.map_err(|e| with_hints(e.into(), hints::for_registry(&facts)))?;
             (outcome, Some(facts))
         }
     };
@@ -193,27 +194,21 @@ fn run_ocirepository(
             let facts = registry_facts(&client, &registry, Origin::OciRepository);
             with_hints(e.into(), hints::for_registry(&facts))
         })?;
-    let verification_failed = |message: String| ExitError {
-        exit: Exit::Failed,
-        error: anyhow::anyhow!(
-            "failed to verify the signature using provider 'notation': {message}"
-        ),
-    };
+    // Flux fails verification (SourceVerified=False) when it cannot get the Secret.
+    let mut missing_secret = None;
     if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {
         match (&verification.secret_name, &parsed.secret_document) {
             (None, _) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "verification secret cannot be empty: '{}'",
                     selected.artifact_reference
                 ))
-                .into())
             }
             (Some(name), None) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "secrets \"{name}\" not found (not in {} and no --secret given)",
                     file.display()
                 ))
-                .into())
             }
             (Some(name), Some(_)) => {
                 args.trust.secret = Some(file.to_path_buf());
@@ -221,7 +216,13 @@ fn run_ocirepository(
             }
         }
     }
-    let stages = stages::build(&args.trust, settings)?;
+    let stages = match missing_secret {
+        Some(message) => stages::Built {
+            stages: Err(VerifyError::TrustMaterial(message)),
+            warnings: Vec::new(),
+        },
+        None => stages::build(&args.trust, settings)?,
+    };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
     let request = VerifyRequest {
         reference: selected.artifact_reference.clone(),
@@ -236,7 +237,7 @@ fn run_ocirepository(
         settings.signature_options(),
         request,
         chrono::Utc::now(),
-    ))?;
+    ));
     outcome.revision = selected.revision;
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
@@ -296,11 +297,12 @@ pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: Outpu
     exit_code(report)
 }
 
-/// 0 verified (or skipped in notation mode), 1 failed, 3 ignored (flux mode).
+/// 0 verified (or skipped in notation mode), 1 failed, 2 could not decide, 3 ignored (flux mode).
 pub fn exit_code(report: &VerifyReport) -> Exit {
     match report.result() {
         ReportResult::Verified | ReportResult::Skipped => Exit::Ok,
         ReportResult::Failed => Exit::Failed,
         ReportResult::Ignored => Exit::Ignored,
+        ReportResult::Error => Exit::Usage,
     }
 }

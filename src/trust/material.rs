@@ -140,7 +140,7 @@ impl TrustMaterial {
                 let origin = format!(
                     "secret '{}' in {}",
                     secret.namespaced_name(),
-                    path.display()
+                    secret::input_name(path)
                 );
                 let policy_bytes = secret.trust_policy().ok().map(<[u8]>::to_vec);
                 let cert_entries = secret.certificate_entries().unwrap_or_default();
@@ -163,7 +163,7 @@ impl TrustMaterial {
                 }
             }
             (None, Some(path)) => Self {
-                origin: path.display().to_string(),
+                origin: secret::input_name(path),
                 secret: None,
                 policy_bytes: Some(secret::read_input(path)?),
                 cert_entries: Vec::new(),

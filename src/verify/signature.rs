@@ -15,6 +15,7 @@ use crate::pki::cert::Certificate;
 use crate::pki::revocation::ChainRevocation;
 use crate::settings::Mode;
 use crate::source::Descriptor;
+use crate::trust::store::NotationStoreError;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;
 
@@ -136,9 +137,13 @@ pub trait Stages {
     /// The error is notation's integrity message, already prefixed where notation prefixes it.
     fn open_envelope(&self, media_type: &str, blob: &[u8]) -> Result<VerifiedEnvelope, String>;
 
-    /// The certificates of one named store; the error is the store's message.
-    fn trusted_certificates(&self, kind: StoreKind, name: &str)
-        -> Result<Vec<Certificate>, String>;
+    /// The certificates of one named store; the error is notation-go's error for it (its
+    /// message is what the validation result says).
+    fn trusted_certificates(
+        &self,
+        kind: StoreKind,
+        name: &str,
+    ) -> Result<Vec<Certificate>, NotationStoreError>;
 
     /// notation-go `verifyX509TrustedIdentities` for the leaf.
     fn check_trusted_identities(
@@ -310,7 +315,14 @@ fn process<S: Stages>(
             "error while loading the trust store, unrecognized signing scheme {other:?}"
         )),
     };
-    let trusted = store_kind.and_then(|kind| load_stores(stages, statement, kind));
+    let mut store_failure = None;
+    let trusted = store_kind.and_then(|kind| {
+        load_stores(stages, statement, kind).map_err(|e| {
+            let message = e.message.clone();
+            store_failure = Some(e);
+            message
+        })
+    });
     let mut authenticity = trusted
         .as_ref()
         .map_err(Clone::clone)
@@ -328,6 +340,7 @@ fn process<S: Stages>(
     }
     let authenticity_action = statement.level.action(ValidationType::Authenticity);
     if authenticity.is_some() && authenticity_action == Action::Enforce {
+        facts.trust_store_error = store_failure;
         return run.record(ValidationType::Authenticity, authenticity);
     }
     let identities = match envelope.chain.first() {
@@ -474,7 +487,7 @@ fn load_stores<S: Stages>(
     stages: &S,
     statement: &StatementView,
     kind: StoreKind,
-) -> Result<Vec<Certificate>, String> {
+) -> Result<Vec<Certificate>, NotationStoreError> {
     let mut seen: Vec<&str> = Vec::new();
     let mut certificates = Vec::new();
     for entry in &statement.trust_stores {
@@ -559,7 +572,14 @@ fn authentic_timestamp<S: Stages>(
         return None;
     }
 
-    let mut load_roots = || load_stores(stages, statement, StoreKind::Tsa);
+    let mut store_failure = None;
+    let mut load_roots = || {
+        load_stores(stages, statement, StoreKind::Tsa).map_err(|e| {
+            let message = e.message.clone();
+            store_failure = Some(e);
+            message
+        })
+    };
     let (result, tsa_revocation) = stages.verify_timestamp(
         envelope.timestamp_token.as_deref(),
         &envelope.signature,
@@ -567,6 +587,12 @@ fn authentic_timestamp<S: Stages>(
         &mut load_roots,
     );
     facts.revocation.extend(tsa_revocation);
+    // A failed store load ends the timestamp check with that error (`pki::timestamp`).
+    if result.is_err()
+        && statement.level.action(ValidationType::AuthenticTimestamp) == Action::Enforce
+    {
+        facts.trust_store_error = store_failure;
+    }
     result.err().map(ValidationError::AuthenticTimestamp)
 }
 
@@ -670,7 +696,7 @@ mod tests {
             &self,
             kind: StoreKind,
             name: &str,
-        ) -> Result<Vec<Certificate>, String> {
+        ) -> Result<Vec<Certificate>, NotationStoreError> {
             self.calls
                 .borrow_mut()
                 .push(format!("store {}:{name}", kind.prefix()));

@@ -14,6 +14,7 @@ mod fixtures;
 // The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
 #[path = "../support/mod.rs"]
 mod support;
+use support::external;
 
 use assert_cmd::Command;
 use distribution::{Distribution, Layout, Pusher};
