@@ -21,6 +21,7 @@
 mod auth;
 mod digest;
 mod error;
+pub mod tls;
 pub mod transport;
 
 pub use auth::{CredentialSource, Credentials};
