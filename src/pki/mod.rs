@@ -8,3 +8,4 @@ pub mod chain;
 pub mod name;
 pub mod revocation;
 pub mod timestamp;
+mod verify_backend;
