@@ -15,6 +15,7 @@
 //! Written by hand rather than with `x509-verify`: that crate has no RSASSA-PSS, and notation
 //! needs one table spanning JWS names, COSE ids and OIDs plus its key-size rules anyway.
 
+use super::verify_backend::{self as backend, EcdsaEncoding, RsaPadding};
 use const_oid::ObjectIdentifier;
 use der::Decode;
 use ecdsa::signature::hazmat::PrehashVerifier;
@@ -281,12 +282,22 @@ pub fn verify_jws_signature(
     signing_input: &[u8],
     signature: &[u8],
 ) -> Result<(), JwsSignatureError> {
-    let digest = alg.hash().digest(signing_input);
     if alg.is_rsa() {
         let PublicKey::Rsa(rsa) = key else {
             return Err(JwsSignatureError::InvalidKey);
         };
         go_rsa_key_check(rsa).map_err(JwsSignatureError::RsaKey)?;
+        // Salt = hash length first (what notation signs with), on AWS-LC; see verify_backend.
+        if let Some(true) = backend::rsa_verify(
+            rsa,
+            RsaPadding::PssSaltHashLength,
+            alg.hash(),
+            signing_input,
+            signature,
+        ) {
+            return Ok(());
+        }
+        let digest = alg.hash().digest(signing_input);
         return rsa_pss_verify_auto_salt(rsa, alg.hash(), &digest, signature)
             .map_err(|()| JwsSignatureError::Rsa);
     }
@@ -301,6 +312,18 @@ pub fn verify_jws_signature(
     if signature.len() != 2 * half {
         return Err(JwsSignatureError::Ecdsa);
     }
+    match backend::ecdsa_verify(
+        key,
+        alg.hash(),
+        EcdsaEncoding::Fixed,
+        signing_input,
+        signature,
+    ) {
+        Some(true) => return Ok(()),
+        Some(false) => return Err(JwsSignatureError::Ecdsa),
+        None => {}
+    }
+    let digest = alg.hash().digest(signing_input);
     let (r, s) = signature.split_at(half);
     if ecdsa_verify_raw(key, &digest, r, s) {
         Ok(())
@@ -326,21 +349,34 @@ pub fn verify_cose_signature(
     to_be_signed: &[u8],
     signature: &[u8],
 ) -> Result<(), CoseSignatureError> {
-    let digest = alg.hash().digest(to_be_signed);
+    let digest = || alg.hash().digest(to_be_signed);
     let ok = match key {
-        PublicKey::Rsa(rsa) if alg.is_rsa() => {
-            rsa_pss_verify_strict(rsa, alg.hash(), &digest, signature)
-        }
+        PublicKey::Rsa(rsa) if alg.is_rsa() => backend::rsa_verify(
+            rsa,
+            RsaPadding::PssSaltHashLength,
+            alg.hash(),
+            to_be_signed,
+            signature,
+        )
+        .unwrap_or_else(|| rsa_pss_verify_strict(rsa, alg.hash(), &digest(), signature)),
         PublicKey::P256(_) | PublicKey::P384(_) | PublicKey::P521(_) if !alg.is_rsa() => {
             let half = match key {
                 PublicKey::P256(_) => 32,
                 PublicKey::P384(_) => 48,
                 _ => 66,
             };
-            signature.len() == 2 * half && {
-                let (r, s) = signature.split_at(half);
-                ecdsa_verify_raw(key, &digest, r, s)
-            }
+            signature.len() == 2 * half
+                && backend::ecdsa_verify(
+                    key,
+                    alg.hash(),
+                    EcdsaEncoding::Fixed,
+                    to_be_signed,
+                    signature,
+                )
+                .unwrap_or_else(|| {
+                    let (r, s) = signature.split_at(half);
+                    ecdsa_verify_raw(key, &digest(), r, s)
+                })
         }
         _ => false,
     };
@@ -636,19 +672,26 @@ pub fn verify_x509_signature_with(
                 });
             };
             go_rsa_key_check(rsa).map_err(X509SignatureError::RsaKey)?;
-            let digest = hash.digest(signed);
-            let ok = match scheme {
-                X509Scheme::RsaPss(_) => rsa_pss_verify_strict(rsa, hash, &digest, signature),
-                _ => {
-                    let padding = match hash {
-                        HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
-                        HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<Sha256>(),
-                        HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<Sha384>(),
-                        HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<Sha512>(),
-                    };
-                    rsa.verify(padding, &digest, signature).is_ok()
-                }
+            let padding = match scheme {
+                X509Scheme::RsaPss(_) => RsaPadding::PssSaltHashLength,
+                _ => RsaPadding::Pkcs1v15,
             };
+            let ok = backend::rsa_verify(rsa, padding, hash, signed, signature);
+            let ok = ok.unwrap_or_else(|| {
+                let digest = hash.digest(signed);
+                match scheme {
+                    X509Scheme::RsaPss(_) => rsa_pss_verify_strict(rsa, hash, &digest, signature),
+                    _ => {
+                        let padding = match hash {
+                            HashAlgorithm::Sha1 => rsa::Pkcs1v15Sign::new::<sha1::Sha1>(),
+                            HashAlgorithm::Sha256 => rsa::Pkcs1v15Sign::new::<Sha256>(),
+                            HashAlgorithm::Sha384 => rsa::Pkcs1v15Sign::new::<Sha384>(),
+                            HashAlgorithm::Sha512 => rsa::Pkcs1v15Sign::new::<Sha512>(),
+                        };
+                        rsa.verify(padding, &digest, signature).is_ok()
+                    }
+                }
+            });
             ok.then_some(()).ok_or(X509SignatureError::Rsa)
         }
         X509Scheme::Ecdsa(hash) => {
@@ -658,9 +701,10 @@ pub fn verify_x509_signature_with(
                     actual: key.go_type(),
                 });
             }
-            let digest = hash.digest(signed);
             let (r, s) = parse_der_ecdsa_signature(signature).ok_or(X509SignatureError::Ecdsa)?;
-            ecdsa_verify_raw(&key, &digest, &r, &s)
+            // Only a signature Go's parser accepted reaches AWS-LC.
+            backend::ecdsa_verify(&key, hash, EcdsaEncoding::Der, signed, signature)
+                .unwrap_or_else(|| ecdsa_verify_raw(&key, &hash.digest(signed), &r, &s))
                 .then_some(())
                 .ok_or(X509SignatureError::Ecdsa)
         }

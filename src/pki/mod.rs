@@ -9,4 +9,5 @@ pub mod key;
 pub mod name;
 pub mod revocation;
 pub mod timestamp;
+mod verify_backend;
 mod x509;

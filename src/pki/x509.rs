@@ -48,7 +48,6 @@ pub(crate) struct AlgorithmId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Extension {
     pub(crate) arcs: Vec<u64>,
-    pub(crate) oid_der: Vec<u8>,
     pub(crate) critical: bool,
     pub(crate) value: Vec<u8>,
 }
@@ -84,7 +83,7 @@ pub(crate) struct Parsed {
     pub(crate) not_before: DateTime<Utc>,
     pub(crate) not_after: DateTime<Utc>,
     pub(crate) key_algorithm: AlgorithmId,
-    /// The subject public key, right-aligned, and its padding-bit count.
+    /// The subject public key bits, right-aligned (Go's `RightAlign()`).
     pub(crate) key_bits: Vec<u8>,
     /// Go's `PublicKey`: `None` for algorithms Go does not parse keys of.
     pub(crate) key: Option<PublicKey>,
@@ -315,7 +314,6 @@ fn parse_extension(der: &[u8]) -> Result<Extension, ParseError> {
     };
     Ok(Extension {
         arcs: oid.arcs.clone(),
-        oid_der: oid.der.to_vec(),
         critical,
         value: value.to_vec(),
     })

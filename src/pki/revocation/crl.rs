@@ -23,7 +23,7 @@ use crate::pki::cert::Certificate;
 use crate::pki::name::{Tlv, TAG_SEQUENCE};
 use chrono::{DateTime, Utc};
 use const_oid::ObjectIdentifier;
-use der::asn1::{AnyRef, BitStringRef, GeneralizedTime};
+use der::asn1::{AnyRef, GeneralizedTime};
 use der::{Decode, Encode, Sequence};
 use spki::AlgorithmIdentifierOwned;
 use std::time::{Duration, Instant};
@@ -86,7 +86,8 @@ pub fn parse_crl_distribution_points(value: &[u8]) -> Result<Vec<String>, &'stat
 struct RawCrl<'a> {
     tbs_cert_list: AnyRef<'a>,
     signature_algorithm: AlgorithmIdentifierOwned,
-    signature: BitStringRef<'a>,
+    /// Read as Go reads it (cryptobyte's BIT STRING rules), not by `der`'s.
+    signature: AnyRef<'a>,
 }
 
 /// The parts of a CRL the checks use.
@@ -108,7 +109,10 @@ impl Crl {
             TbsCertList::from_der(&tbs_der).map_err(|_| "x509: malformed tbs crl".to_string())?;
         // Go's ParseRevocationList reads the signature with cryptobyte's BIT STRING rules
         // (padding bits zero) and uses it right-aligned.
-        let signature = BitString::checked(raw.signature.unused_bits(), raw.signature.raw_bytes())
+        let signature = (der::Tagged::tag(&raw.signature) == der::Tag::BitString)
+            .then(|| raw.signature.value().split_first())
+            .flatten()
+            .and_then(|(padding, bytes)| BitString::checked(*padding, bytes))
             .ok_or_else(|| "x509: malformed signature".to_string())?
             .right_align();
         Ok(Self {
@@ -473,6 +477,35 @@ mod tests {
         assert_eq!(cmp_unsigned(&[0, 5], &[5]), Equal);
         assert_eq!(cmp_unsigned(&[1, 0], &[0xff]), Greater);
         assert_eq!(cmp_unsigned(&[], &[1]), Less);
+    }
+
+    #[test]
+    fn crl_signature_bit_string_read_as_go_reads_it() {
+        let der = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/vectors/upstream/notation/test/e2e/testdata/config/crl/leaf.crl"
+        ))
+        .unwrap();
+        let original = Crl::parse(&der).unwrap();
+        // The signature is the last element: 03 82 01 01 00 <256 octets>.
+        let padding_at = der.len() - 257;
+        assert_eq!(
+            &der[padding_at - 4..padding_at + 1],
+            &[0x03, 0x82, 0x01, 0x01, 0x00]
+        );
+        let with = |padding: u8, last: u8| {
+            let mut mutant = der.clone();
+            mutant[padding_at] = padding;
+            *mutant.last_mut().unwrap() = last;
+            Crl::parse(&mutant).map(|crl| crl.signature)
+        };
+        let last = *der.last().unwrap();
+        let shifted = with(0x01, last & 0xfe).unwrap();
+        assert_eq!(shifted.len(), 256);
+        assert_ne!(shifted, original.signature);
+        let malformed = Err("x509: malformed signature".to_string());
+        assert_eq!(with(0x01, last | 0x01), malformed);
+        assert_eq!(with(0x10, last), malformed);
     }
 
     #[test]

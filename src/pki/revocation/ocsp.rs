@@ -17,7 +17,7 @@ use crate::pki::cert::Certificate;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use const_oid::ObjectIdentifier;
-use der::asn1::{AnyRef, BitStringRef, GeneralizedTime, Null, OctetString};
+use der::asn1::{AnyRef, GeneralizedTime, Null, OctetString};
 use der::{Decode, Encode, Sequence};
 use sha1::{Digest, Sha1};
 use spki::AlgorithmIdentifierOwned;
@@ -272,7 +272,8 @@ fn join_path(server: &str, elem: &str) -> String {
 struct RawBasicResponse<'a> {
     tbs_response_data: AnyRef<'a>,
     signature_algorithm: AlgorithmIdentifierOwned,
-    signature: BitStringRef<'a>,
+    /// Read as encoding/asn1 reads it, not by `der`'s BIT STRING rules.
+    signature: AnyRef<'a>,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
     certs: Option<Vec<AnyRef<'a>>>,
 }
@@ -328,6 +329,17 @@ fn parse_response_for_cert(
     }
     let raw = RawBasicResponse::from_der(bytes.response.as_bytes())
         .map_err(|e| format!("asn1: structure error: {e}"))?;
+    // x/crypto/ocsp unmarshals with encoding/asn1, whose BIT STRING rules are cryptobyte's
+    // (with its own texts), and verifies the right-aligned value.
+    if der::Tagged::tag(&raw.signature) != der::Tag::BitString {
+        return Err("asn1: structure error: tags don't match".to_string());
+    }
+    let signature = match raw.signature.value().split_first() {
+        None => return Err("asn1: syntax error: zero length BIT STRING".to_string()),
+        Some((padding, bytes)) => BitString::checked(*padding, bytes)
+            .ok_or("asn1: syntax error: invalid padding bits in BIT STRING".to_string())?
+            .right_align(),
+    };
     let tbs_der = raw
         .tbs_response_data
         .to_der()
@@ -342,11 +354,6 @@ fn parse_response_for_cert(
         .iter()
         .find(|r| serial_eq(r.cert_id.serial_number.as_bytes(), cert.serial_number()))
         .ok_or("no response matching the supplied certificate".to_string())?;
-    // x/crypto/ocsp unmarshals with encoding/asn1, whose BIT STRING rules are cryptobyte's, and
-    // verifies the right-aligned value.
-    let signature = BitString::checked(raw.signature.unused_bits(), raw.signature.raw_bytes())
-        .ok_or("asn1: syntax error: invalid padding bits in BIT STRING".to_string())?
-        .right_align();
     let signature = signature.as_slice();
     let embedded = raw.certs.as_deref().and_then(|c| c.first());
     if let Some(embedded) = embedded {

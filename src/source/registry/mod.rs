@@ -22,6 +22,7 @@ mod auth;
 pub mod cloud;
 mod digest;
 mod error;
+pub mod tls;
 pub mod transport;
 
 pub use auth::{CredentialOrigin, CredentialSource, Credentials};

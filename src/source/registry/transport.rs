@@ -14,6 +14,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
 use std::time::Duration;
 
+pub use super::tls::TlsSettings;
+
 /// A response body, chunk by chunk, so that callers can stop reading at a byte cap.
 pub type Body = BoxStream<'static, Result<Vec<u8>, String>>;
 
@@ -71,18 +73,10 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>>;
 }
 
-/// TLS and connection settings of the real transport.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct TlsSettings {
-    /// Extra trusted roots, PEM.
-    pub(crate) ca_pem: Option<Vec<u8>>,
-    /// Accept any server certificate.
-    pub(crate) insecure_skip_verify: bool,
-}
-
 /// reqwest with redirects switched off (the client follows them itself, deciding per hop whether
 /// credentials may go along) and no automatic proxy-less surprises: proxies come from the
-/// environment as reqwest reads them.
+/// environment as reqwest reads them. The TLS configuration is the process-wide one for these
+/// settings ([`super::tls::client_config`]), so building a client reads no root certificates.
 pub(crate) struct HttpTransport {
     client: reqwest::Client,
 }
@@ -93,20 +87,12 @@ impl HttpTransport {
         connect_timeout: Duration,
         user_agent: &str,
     ) -> Result<Self, String> {
-        let mut builder = reqwest::Client::builder()
+        let config = super::tls::client_config(tls)?;
+        let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .user_agent(user_agent.to_owned())
-            .tls_danger_accept_invalid_certs(tls.insecure_skip_verify);
-        if let Some(pem) = &tls.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("invalid CA certificate file: {}", error_chain(&e)))?;
-            if certs.is_empty() {
-                return Err("invalid CA certificate file: no PEM certificate found".into());
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        let client = builder
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&config))
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {}", error_chain(&e)))?;
         Ok(HttpTransport { client })
