@@ -21,6 +21,7 @@
 mod auth;
 mod digest;
 mod error;
+pub mod pool;
 pub mod transport;
 
 pub use auth::{CredentialSource, Credentials};
@@ -154,15 +155,18 @@ struct Inner {
     repository: String,
     base: Url,
     options: RegistryOptions,
-    credentials: OnceCell<Result<Credentials, String>>,
-    /// Authorization that worked (or was issued) per scope; Basic is stored under "".
-    authorization: Mutex<HashMap<String, String>>,
+    /// Shared by every repository client of one registry (see [`RegistryClient::for_repository`]).
+    credentials: Arc<OnceCell<Result<Credentials, String>>>,
+    /// Authorization that worked (or was issued) per scope; Basic is stored under "". Shared
+    /// like `credentials`, so a scope's token is requested once per registry.
+    authorization: Arc<Mutex<HashMap<String, String>>>,
     /// Whether the referrers API answered (Some(true)) or is unsupported (Some(false)).
     referrers_supported: Mutex<Option<bool>>,
     first_pages: Mutex<HashMap<String, Shared<Page>>>,
     fetched: Mutex<HashMap<String, Shared<FetchedSignature>>>,
     prefetch_slots: Arc<Semaphore>,
-    requests: std::sync::atomic::AtomicUsize,
+    /// Requests sent, counted over every repository client of the registry.
+    requests: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// One page of a signature listing.
@@ -289,13 +293,43 @@ impl RegistryClient {
                 repository: repository.to_owned(),
                 base,
                 options,
-                credentials: OnceCell::new(),
-                authorization: Mutex::new(HashMap::new()),
+                credentials: Arc::new(OnceCell::new()),
+                authorization: Arc::new(Mutex::new(HashMap::new())),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
                 fetched: Mutex::new(HashMap::new()),
                 prefetch_slots: Arc::new(Semaphore::new(slots)),
-                requests: std::sync::atomic::AtomicUsize::new(0),
+                requests: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            }),
+        })
+    }
+
+    /// A client for another repository of the same registry that shares this one's connection
+    /// pool, credentials and issued tokens (one token per scope), but none of its per-repository
+    /// state (referrers support, listings, fetched signatures). What a scan of many sources on
+    /// one registry uses instead of a fresh client per source.
+    pub fn for_repository(&self, repository: &str) -> Result<RegistryClient, RegistryError> {
+        if repository.is_empty() {
+            return Err(RegistryError::InvalidReference(format!(
+                "invalid repository {}/{repository}",
+                self.inner.registry
+            )));
+        }
+        let inner = &self.inner;
+        Ok(RegistryClient {
+            inner: Arc::new(Inner {
+                transport: Arc::clone(&inner.transport),
+                registry: inner.registry.clone(),
+                repository: repository.to_owned(),
+                base: inner.base.clone(),
+                options: inner.options.clone(),
+                credentials: Arc::clone(&inner.credentials),
+                authorization: Arc::clone(&inner.authorization),
+                referrers_supported: Mutex::new(None),
+                first_pages: Mutex::new(HashMap::new()),
+                fetched: Mutex::new(HashMap::new()),
+                prefetch_slots: Arc::new(Semaphore::new(inner.options.max_concurrency.max(1))),
+                requests: Arc::clone(&inner.requests),
             }),
         })
     }
