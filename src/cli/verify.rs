@@ -135,23 +135,15 @@ fn run_ocirepository(
         }
     }
     let stages = stages::build(&args.trust, settings)?;
-    let request = VerifyRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
-        reference: selected.artifact_reference.clone(),
-        repository: repo.repository.repository_name(),
-        wanted: selected.descriptor.digest.clone(),
-        max_signatures: settings.max_signatures,
-        warnings: stages.warnings.clone(),
-    };
-    let mut report = runtime.block_on(verify(
+    let report = runtime.block_on(ocirepository::verify_selected(
         &client,
+        repo,
+        &selected,
         stages.stages,
-        settings.signature_options(),
-        request,
+        stages.warnings,
+        &settings.run_settings(),
         chrono::Utc::now(),
     ))?;
-    report.revision = selected.revision;
     let exit = emit(&report, args.output);
     if args.output == OutputFormat::Text {
         // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.

@@ -120,9 +120,15 @@ pub enum ArtifactRef {
 /// `spec.verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// `spec.verify.provider` (the CRD defaults it to `cosign`).
+    pub provider: String,
     /// `spec.verify.secretRef.name`, if set.
     pub secret_name: Option<String>,
 }
+
+/// `spec.timeout` when absent: the CRD default, which bounds the whole reconcile (and so the
+/// verification) of the object.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// An `OCIRepository` as far as verification is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +147,8 @@ pub struct OciRepository {
     pub artifact: ArtifactRef,
     /// `spec.insecure`.
     pub insecure: bool,
+    /// `spec.timeout` ([`DEFAULT_TIMEOUT`] when absent).
+    pub timeout: std::time::Duration,
     /// `spec.verify`; `None` means Flux does not verify this source at all.
     pub verify: Option<Verification>,
 }
@@ -184,6 +192,8 @@ struct Spec {
     reference: Option<RefSpec>,
     #[serde(default)]
     insecure: Option<bool>,
+    #[serde(default)]
+    timeout: Option<String>,
     #[serde(default)]
     verify: Option<VerifySpec>,
 }
@@ -252,7 +262,7 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
                     .is_some_and(|a| API_VERSIONS.contains(&a))
         })
         .collect();
-    let (index, header) = match repositories.as_slice() {
+    let (index, _) = match repositories.as_slice() {
         [] => {
             return Err(OciRepositoryError::NotFound {
                 file: file.to_owned(),
@@ -266,21 +276,78 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             })
         }
     };
+    let document = documents.get(*index).cloned().unwrap_or_default();
+    let json = serde_json::to_value(&document).map_err(|e| OciRepositoryError::Syntax {
+        file: file.to_owned(),
+        document: index + 1,
+        detail: e.to_string(),
+    })?;
+    let repository = from_document(&json, file)?;
+    if let Some(v) = &repository.verify {
+        if v.provider != "notation" {
+            return Err(OciRepositoryError::Provider {
+                name: format!("{}/{}", repository.namespace, repository.name),
+                provider: v.provider.clone(),
+            });
+        }
+    }
+    let namespace = repository.namespace.clone();
+    let secret_document = match repository
+        .verify
+        .as_ref()
+        .and_then(|v| v.secret_name.as_deref())
+    {
+        Some(secret) => documents
+            .iter()
+            .zip(0..)
+            .find(|(_, i)| {
+                headers.iter().any(|(j, h)| {
+                    j == i
+                        && h.kind.as_deref() == Some("Secret")
+                        && h.metadata.as_ref().and_then(|m| m.name.as_deref()) == Some(secret)
+                        && h.metadata
+                            .as_ref()
+                            .and_then(|m| non_empty(m.namespace.clone()))
+                            .unwrap_or_else(|| "default".into())
+                            == namespace
+                })
+            })
+            .and_then(|(doc, _)| serde_norway::to_string(doc).ok()),
+        None => None,
+    };
+    Ok(OciRepositoryFile {
+        repository,
+        secret_document,
+    })
+}
+
+/// Reads one `OCIRepository` document (already parsed; `file` names it in errors). Unlike
+/// [`parse`] this accepts any `spec.verify.provider`: a scan reports a cosign source as one it
+/// does not check rather than refusing the whole tree. The namespace is `metadata.namespace`,
+/// `default` when absent (a scan resolves kustomize namespaces before calling this).
+pub fn from_document(
+    document: &serde_json::Value,
+    file: &str,
+) -> Result<OciRepository, OciRepositoryError> {
+    let header: Header = serde_json::from_value(document.clone()).unwrap_or(Header {
+        api_version: None,
+        kind: None,
+        metadata: None,
+    });
     let meta = header.metadata.as_ref();
     let name = meta.and_then(|m| m.name.clone()).unwrap_or_default();
     let namespace = meta
         .and_then(|m| non_empty(m.namespace.clone()))
         .unwrap_or_else(|| "default".to_owned());
     let qualified = format!("{namespace}/{name}");
-    let document = documents.get(*index).cloned().unwrap_or_default();
     let spec_value = document
         .get("spec")
         .cloned()
-        .unwrap_or(serde_norway::Value::Null);
+        .unwrap_or(serde_json::Value::Null);
     let spec: Spec = if spec_value.is_null() {
         Spec::default()
     } else {
-        serde_norway::from_value(spec_value).map_err(|e| OciRepositoryError::Field {
+        serde_json::from_value(spec_value).map_err(|e| OciRepositoryError::Field {
             file: file.to_owned(),
             name: qualified.clone(),
             field: "spec".into(),
@@ -302,53 +369,32 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
     } else {
         ArtifactRef::Tag("latest".into())
     };
-    let verify = match spec.verify {
-        None => None,
-        Some(v) => {
-            // The CRD defaults the provider to cosign.
-            let provider = non_empty(v.provider).unwrap_or_else(|| "cosign".into());
-            if provider != "notation" {
-                return Err(OciRepositoryError::Provider {
-                    name: qualified,
-                    provider,
-                });
+    let timeout = match non_empty(spec.timeout) {
+        None => DEFAULT_TIMEOUT,
+        Some(text) => crate::golang::time::parse_crd_duration(&text).map_err(|detail| {
+            OciRepositoryError::Field {
+                file: file.to_owned(),
+                name: qualified.clone(),
+                field: "spec.timeout".into(),
+                detail,
             }
-            Some(Verification {
-                secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
-            })
-        }
+        })?,
     };
-    let secret_document = match verify.as_ref().and_then(|v| v.secret_name.as_deref()) {
-        Some(secret) => documents
-            .iter()
-            .zip(0..)
-            .find(|(_, i)| {
-                headers.iter().any(|(j, h)| {
-                    j == i
-                        && h.kind.as_deref() == Some("Secret")
-                        && h.metadata.as_ref().and_then(|m| m.name.as_deref()) == Some(secret)
-                        && h.metadata
-                            .as_ref()
-                            .and_then(|m| non_empty(m.namespace.clone()))
-                            .unwrap_or_else(|| "default".into())
-                            == namespace
-                })
-            })
-            .and_then(|(doc, _)| serde_norway::to_string(doc).ok()),
-        None => None,
-    };
-    Ok(OciRepositoryFile {
-        repository: OciRepository {
-            name,
-            namespace,
-            api_version: header.api_version.clone().unwrap_or_default(),
-            url,
-            repository,
-            artifact,
-            insecure: spec.insecure.unwrap_or(false),
-            verify,
-        },
-        secret_document,
+    let verify = spec.verify.map(|v| Verification {
+        // The CRD defaults the provider to cosign.
+        provider: non_empty(v.provider).unwrap_or_else(|| "cosign".into()),
+        secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
+    });
+    Ok(OciRepository {
+        name,
+        namespace,
+        api_version: header.api_version.clone().unwrap_or_default(),
+        url,
+        repository,
+        artifact,
+        insecure: spec.insecure.unwrap_or(false),
+        timeout,
+        verify,
     })
 }
 
@@ -512,15 +558,55 @@ pub async fn select_artifact(
     })
 }
 
+/// The semantics and signature options a verification runs with (what `verify`'s flags say).
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Flux or notation.
+    pub mode: crate::verify::Mode,
+    /// source-controller version (flux mode).
+    pub flux_version: crate::flux::outcome::FluxVersion,
+    /// `MaxSignatureAttempts`.
+    pub max_signatures: usize,
+    /// Per-signature options.
+    pub options: crate::verify::signature::SignatureOptions,
+}
+
+/// Verifies the artifact [`select_artifact`] chose, as source-controller ≥ 1.9 hands it to
+/// notation-go: by digest, the revision `<tag>@<digest>` in the condition. `verify
+/// --ocirepository` and `scan` both end here.
+pub async fn verify_selected<St: crate::verify::signature::Stages>(
+    client: &crate::source::registry::RegistryClient,
+    repository: &OciRepository,
+    selected: &SelectedArtifact,
+    stages: Result<St, crate::verify::outcome::VerifyError>,
+    warnings: Vec<String>,
+    settings: &RunSettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<crate::report::verify::VerifyReport, crate::verify::run::RunError> {
+    let request = crate::verify::run::VerifyRequest {
+        mode: settings.mode,
+        flux_version: settings.flux_version,
+        reference: selected.artifact_reference.clone(),
+        repository: repository.repository.repository_name(),
+        wanted: selected.descriptor.digest.clone(),
+        max_signatures: settings.max_signatures,
+        warnings,
+    };
+    let mut report =
+        crate::verify::run::verify(client, stages, settings.options.clone(), request, now).await?;
+    report.revision = selected.revision.clone();
+    Ok(report)
+}
+
 /// A Masterminds/semver v3 constraint: `||`-separated groups of comparators separated by spaces
 /// or commas; hyphen ranges `a - b`; a bare version (partial or with `x`) is an exact match of
 /// what it names, unlike Cargo's caret default, so bare versions are given `=` explicitly.
-struct Constraint {
+pub(crate) struct Constraint {
     groups: Vec<semver::VersionReq>,
 }
 
 impl Constraint {
-    fn parse(expr: &str) -> Result<Constraint, String> {
+    pub(crate) fn parse(expr: &str) -> Result<Constraint, String> {
         let mut groups = Vec::new();
         for group in expr.split("||") {
             let group = group.trim();
@@ -578,7 +664,7 @@ impl Constraint {
         Ok(Constraint { groups })
     }
 
-    fn matches(&self, version: &semver::Version) -> bool {
+    pub(crate) fn matches(&self, version: &semver::Version) -> bool {
         self.groups.iter().any(|g| g.matches(version))
     }
 }
