@@ -53,6 +53,7 @@
 
 pub mod envelope;
 pub mod flux;
+pub mod gitops;
 mod golang;
 pub mod pki;
 pub mod report;
