@@ -17,6 +17,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart,
+    /// HelmRelease): one CI gate.
+    Scan(Box<cli::scan::ScanArgs>),
     /// Verify an artifact's signatures the way Flux (or notation) would.
     Verify(cli::verify::VerifyArgs),
     /// List the signature manifests of an artifact (notation ls).
@@ -150,6 +153,7 @@ pub struct LayoutArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Scan(args) => cli::scan::run(*args),
         Command::Verify(args) => cli::verify::run(args),
         Command::Ls(args) => cli::inspect::run_ls(args),
         Command::Inspect(args) => cli::inspect::run_inspect(args),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod envelope;
 pub mod inspect;
 pub mod policy;
+pub mod scan;
 pub mod source;
 pub mod stages;
 pub mod verify;

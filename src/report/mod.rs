@@ -1,4 +1,5 @@
 //! Text and JSON renderings of verification results.
 
+pub mod scan;
 pub mod tree;
 pub mod verify;
