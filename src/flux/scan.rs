@@ -516,7 +516,10 @@ fn report_reason(report: &VerifyReport) -> String {
             .condition()
             .map(|c| c.message)
             .unwrap_or_else(|| "verified".into()),
-        ReportResult::Failed => first_line(&report.flux().error.unwrap_or_default()),
+        ReportResult::Failed => match report.condition() {
+            Some(c) => first_line(&c.message),
+            None => first_line(&report.flux().error.unwrap_or_default()),
+        },
         ReportResult::Ignored => match report.flux().log_lines.first() {
             Some(line) => format!("accepted without SourceVerified: {line}"),
             None => "level skip: Flux accepts the artifact without verifying it".into(),
