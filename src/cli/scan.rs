@@ -120,9 +120,20 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
     };
-    let pool = ClientPool::new(registry_options(&args.registry));
+    let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
     let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(tree.objects.len() as u64);
+        // An estimate: a HelmRelease with chartRef makes no row.
+        let sources = tree
+            .objects
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.kind.as_str(),
+                    "OCIRepository" | "HelmChart" | "HelmRelease"
+                )
+            })
+            .count();
+        let bar = indicatif::ProgressBar::new((sources + tree.problems.len()) as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),

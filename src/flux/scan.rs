@@ -769,7 +769,7 @@ pub fn apply_strict(rows: &mut [ScanRow]) {
 /// tree's order. `done` is called as each row is finished (for a progress bar).
 pub async fn scan(
     tree: &Tree,
-    pool: &ClientPool,
+    pool: &Arc<ClientPool>,
     settings: &ScanSettings,
     done: &(dyn Fn(&ScanRow) + Sync),
 ) -> Vec<ScanRow> {
@@ -810,26 +810,51 @@ pub async fn scan(
     for (_, row) in &rows {
         done(row);
     }
+    // Each verification is its own task: the registry waits overlap, and the verifiers' CPU
+    // work (envelopes, chains) runs on every worker thread rather than on one.
     let finished: Vec<(usize, ScanRow)> = futures::stream::iter(jobs)
-        .map(|(i, job)| async move {
-            let row = match job {
-                Job::Done(row) => *row,
-                Job::Oci {
-                    row,
-                    repository,
-                    trust,
-                } => run_oci(*row, *repository, trust, pool, settings).await,
-                Job::Chart {
-                    row,
-                    chart,
-                    repository,
-                    trust,
-                } => run_chart(*row, *chart, *repository, trust, pool, settings).await,
-            };
+        .map(|(i, job)| {
+            let pool = Arc::clone(pool);
+            let settings = settings.clone();
+            let task = tokio::spawn(async move {
+                match job {
+                    Job::Done(row) => *row,
+                    Job::Oci {
+                        row,
+                        repository,
+                        trust,
+                    } => run_oci(*row, *repository, trust, &pool, &settings).await,
+                    Job::Chart {
+                        row,
+                        chart,
+                        repository,
+                        trust,
+                    } => run_chart(*row, *chart, *repository, trust, &pool, &settings).await,
+                }
+            });
+            async move { (i, task.await) }
+        })
+        .buffer_unordered(settings.jobs.max(1))
+        .map(|(i, joined)| {
+            let row = joined.unwrap_or_else(|e| ScanRow {
+                kind: "Scan".into(),
+                api_version: String::new(),
+                namespace: String::new(),
+                name: format!("task {i}"),
+                file: String::new(),
+                line: 0,
+                provider: None,
+                url: None,
+                reference: None,
+                result: RowResult::Error,
+                reason: format!("the verification task ended abnormally: {e}"),
+                condition: None,
+                verification: None,
+                warnings: Vec::new(),
+            });
             done(&row);
             (i, row)
         })
-        .buffer_unordered(settings.jobs.max(1))
         .collect()
         .await;
     rows.extend(finished);
