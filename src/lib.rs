@@ -21,6 +21,11 @@
 //!    the `SourceVerified` condition).
 //! 6. [`report`]: text and JSON renderings of all of the above.
 //!
+//! `fluxverify scan` puts a stage in front: [`gitops`] reads a tree of manifests (files,
+//! kustomizations, Secrets and secretGenerators) into objects with their files, lines and
+//! namespaces; [`flux::scan`] decides what Flux verifies for each and runs those verifications
+//! through the same stages, concurrently.
+//!
 //! The first stage on its own, as `fluxverify policy explain` uses it:
 //!
 //! ```
