@@ -37,6 +37,9 @@ _fluxverify() {
             fluxverify,policy)
                 cmd="fluxverify__subcmd__policy"
                 ;;
+            fluxverify,scan)
+                cmd="fluxverify__subcmd__scan"
+                ;;
             fluxverify,verify)
                 cmd="fluxverify__subcmd__verify"
                 ;;
@@ -78,6 +81,9 @@ _fluxverify() {
                 ;;
             fluxverify__subcmd__help,policy)
                 cmd="fluxverify__subcmd__help__subcmd__policy"
+                ;;
+            fluxverify__subcmd__help,scan)
+                cmd="fluxverify__subcmd__help__subcmd__scan"
                 ;;
             fluxverify__subcmd__help,verify)
                 cmd="fluxverify__subcmd__help__subcmd__verify"
@@ -128,7 +134,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-h -V --help --version verify ls inspect policy certs envelope completions help"
+            opts="-h -V --help --version scan verify ls inspect policy certs envelope completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,7 +370,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="verify ls inspect policy certs envelope completions help"
+            opts="scan verify ls inspect policy certs envelope completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +540,20 @@ _fluxverify() {
         fluxverify__subcmd__help__subcmd__policy__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -908,6 +928,64 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__scan)
+            opts="-j -u -p -o -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --output --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flux-version)
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
                     ;;
                 *)

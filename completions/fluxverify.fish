@@ -26,6 +26,7 @@ end
 
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
@@ -34,6 +35,26 @@ complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "certs" -d 'Sh
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l secret -d 'A Secret manifest searched first for the sources\' `verify.secretRef`; repeatable' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller version whose behaviour to reproduce' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs -d 'Verifications in flight at most' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
+json\t'One JSON object: `resources` and `summary`'
+junit\t'JUnit XML (GitLab / GitHub test reports)'
+github\t'GitHub Actions workflow commands, then the table'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ocirepository -d 'An OCIRepository manifest to take url, ref, insecure and verify.secretRef from' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
@@ -189,14 +210,15 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "policy" -d 'Check, show or explain a trust policy'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print the decoded trust policy'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'
