@@ -694,7 +694,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__check)
-            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --help --version"
+            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -742,6 +742,10 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --ocirepository)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

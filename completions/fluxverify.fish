@@ -123,6 +123,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l ocirepository -d 'An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F

@@ -165,6 +165,7 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'--ocirepository=[An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)]:FILE:_files' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \

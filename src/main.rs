@@ -44,7 +44,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
     /// Validate the trust policy; report Flux clean-up warnings and lint hints.
-    Check(cli::policy::PolicyArgs),
+    Check(cli::policy::CheckArgs),
     /// Print the decoded trust policy.
     Show(cli::policy::PolicyArgs),
     /// Explain which statement applies to REFERENCE, its effective actions and certificates.

@@ -25,7 +25,7 @@ use crate::trust::material::TrustMaterial;
 use crate::trust::policy::Action;
 use crate::verify::outcome::VerifyError;
 use crate::verify::run::{verify, VerifyRequest};
-use crate::verify::signature::{Stages as _, StoreKind};
+use crate::verify::signature::StoreKind;
 use crate::verify::stages::{stages_from_material, PolicyStages};
 use crate::verify::ValidationType;
 use chrono::{DateTime, Utc};
@@ -464,10 +464,24 @@ fn offline_verdict(
     digest: Option<&str>,
     unresolved: &str,
 ) -> Result<Option<(RowResult, String)>, String> {
-    let stages = match stages {
-        Ok(s) => s,
-        Err(e) => return Err(e.to_string()),
-    };
+    match stages {
+        Ok(s) => offline_check(s.as_ref(), repository, digest, unresolved),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What trust stages alone decide for artifacts of `repository` (matched as
+/// `repository@digest`; `unresolved` stands for the digest in messages when it is not known):
+/// `Err(message)` when no statement applies (notation-go's message), `Some((result, reason))`
+/// when Flux fails or ignores every artifact whatever the registry holds (no usable
+/// certificate under an enforced authenticity check; a `skip` statement), `None` when only the
+/// registry can tell. `scan --offline` and `policy check --ocirepository` decide with this.
+pub fn offline_check<S: crate::verify::signature::Stages + ?Sized>(
+    stages: &S,
+    repository: &str,
+    digest: Option<&str>,
+    unresolved: &str,
+) -> Result<Option<(RowResult, String)>, String> {
     let reference = format!("{repository}@{}", digest.unwrap_or(UNRESOLVED_DIGEST));
     match stages.applicable_statement(&reference) {
         Err(message) => Err(message.replace(UNRESOLVED_DIGEST, unresolved)),
