@@ -20,9 +20,10 @@
 #[allow(unused_imports)]
 mod testreg;
 
-use fluxverify::flux::outcome::FluxVersion;
 use fluxverify::pki::revocation::Validator;
-use fluxverify::report::verify::ReportResult;
+use fluxverify::report::verify::{ReportResult, VerifyReport};
+use fluxverify::settings::Mode;
+use fluxverify::settings::{FluxVersion, Settings};
 use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
 use fluxverify::trust::material::{TrustInput, TrustMaterial};
 use fluxverify::trust::policy::Dialect;
@@ -30,7 +31,6 @@ use fluxverify::verify::run::{verify, VerifyRequest};
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use fluxverify::verify::Mode;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use testreg::{Hostile, TestRegistry};
@@ -98,9 +98,14 @@ fn stages() -> Result<
     PolicyStages::new(
         loaded.document,
         material.store(Dialect::Flux),
-        Validator::new(revocation_config(Mode::Flux, FluxVersion::V1_9)),
-        Mode::Flux,
-        FluxVersion::V1_9,
+        Validator::new(revocation_config(Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        })),
+        Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        },
     )
 }
 
@@ -115,8 +120,6 @@ async fn verify_once(reg: &TestRegistry, digest: &str, prefetch: usize) -> (Dura
     let start = Instant::now();
     let client = RegistryClient::new(&reg.host(), REPO, options).unwrap();
     let request = VerifyRequest {
-        mode: Mode::Flux,
-        flux_version: FluxVersion::V1_9,
         reference: format!("{}/{REPO}@{digest}", reg.host()),
         repository: format!("{}/{REPO}", reg.host()),
         wanted: digest.to_owned(),
@@ -129,9 +132,14 @@ async fn verify_once(reg: &TestRegistry, digest: &str, prefetch: usize) -> (Dura
         plugin_dir: String::new(),
         timestamps_supported: true,
     };
-    let report = verify(&client, stages, options, request, chrono::Utc::now())
+    let outcome = verify(&client, stages, options, request, chrono::Utc::now())
         .await
         .unwrap();
+    let settings = Settings {
+        mode: Mode::Flux,
+        flux_version: FluxVersion::V1_9,
+    };
+    let report = VerifyReport::new(settings, outcome);
     let elapsed = start.elapsed();
     (
         elapsed,

@@ -17,16 +17,16 @@
 mod testreg;
 
 use fluxverify::flux::ocirepository::{self, RunSettings};
-use fluxverify::flux::outcome::FluxVersion;
+use fluxverify::flux::outcome::{check_outcome, FluxResult};
 use fluxverify::flux::scan::{scan, RowResult, ScanSettings};
 use fluxverify::gitops::{self, LoadOptions, SecretContent};
+use fluxverify::settings::{FluxVersion, Mode, Settings};
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
 use fluxverify::trust::material::TrustMaterial;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::stages_from_material;
-use fluxverify::verify::Mode;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use testreg::{Hostile, TestRegistry};
@@ -93,8 +93,10 @@ fn stream(host: &str, digest: &str, n: usize) -> String {
 
 fn run_settings() -> RunSettings {
     RunSettings {
-        mode: Mode::Flux,
-        flux_version: FluxVersion::V1_9,
+        settings: Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        },
         max_signatures: FLUX_MAX_SIGNATURES,
         options: SignatureOptions {
             mode: Mode::Flux,
@@ -175,8 +177,7 @@ async fn baseline_once(n: usize, d: Duration) -> (Duration, usize, usize) {
             .unwrap();
         let built = stages_from_material(
             Ok(TrustMaterial::from_secret(secret, "bench".into())),
-            Mode::Flux,
-            FluxVersion::V1_9,
+            settings.settings,
         )
         .unwrap();
         let client = RegistryClient::for_reference(&repository.repository, options()).unwrap();
@@ -195,7 +196,8 @@ async fn baseline_once(n: usize, d: Duration) -> (Duration, usize, usize) {
         .await
         .unwrap();
         requests += client.requests_sent();
-        verified += usize::from(report.condition().is_some_and(|c| c.status == "True"));
+        let verdict = check_outcome(&report.verification);
+        verified += usize::from(verdict.result == FluxResult::Verified);
     }
     (start.elapsed(), requests, verified)
 }

@@ -580,7 +580,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__inspect)
-            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --output --help --version"
+            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,6 +604,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -634,7 +638,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --max-signatures --help --version"
+            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -658,6 +662,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -942,7 +950,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --output --help --version"
+            opts="-j -u -p -o -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +992,10 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
@@ -1000,7 +1012,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --output --help --version"
+            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,6 +1076,10 @@ _fluxverify() {
                     ;;
                 -p)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)

@@ -45,6 +45,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
@@ -72,6 +76,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s m -l us
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -83,6 +91,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l ve
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
@@ -93,6 +105,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l versio
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r

@@ -39,6 +39,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
+'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
@@ -76,6 +77,7 @@ notation\:"The notation CLI"))' \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
+'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -98,6 +100,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
+'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
@@ -117,6 +120,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
+'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \

@@ -17,7 +17,7 @@
 //! 4. [`verify`]: the validations in notation-go's order (integrity, authenticity, expiry,
 //!    authentic timestamp, revocation) under the statement's verification level, and the
 //!    signature loop of `notation.Verify`.
-//! 5. [`flux`]: what Flux makes of the outcome (policy clean-up, verified / ignored / failed,
+//! 5. [`flux`]: what Flux makes of the outcome (verified / ignored / failed,
 //!    the `SourceVerified` condition).
 //! 6. [`report`]: text and JSON renderings of all of the above.
 //!
@@ -25,6 +25,9 @@
 //! kustomizations, Secrets and secretGenerators) into objects with their files, lines and
 //! namespaces; [`flux::scan`] decides what Flux verifies for each and runs those verifications
 //! through the same stages, concurrently.
+//!
+//! Below them all, [`settings`] holds what every stage reads: the mode (Flux or notation) and the
+//! source-controller version, with the behaviour switches that follow from them.
 //!
 //! The first stage on its own, as `fluxverify policy explain` uses it:
 //!
@@ -62,6 +65,7 @@ pub mod gitops;
 mod golang;
 pub mod pki;
 pub mod report;
+pub mod settings;
 pub mod source;
 pub mod trust;
 pub mod verify;

@@ -137,6 +137,11 @@ pub struct RegistryArgs {
         hide_env_values = true
     )]
     pub password: Option<String>,
+    /// Get registry credentials from this cloud provider's CLI when none are configured
+    /// (flags, Docker config), as Flux's `spec.provider` does [default: generic; with
+    /// --ocirepository: its spec.provider].
+    #[arg(long, value_name = "PROVIDER", value_parser = ["generic", "aws", "azure", "gcp"])]
+    pub provider: Option<String>,
 }
 
 /// Reading the artifact from an OCI image layout instead of a registry.

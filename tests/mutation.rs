@@ -8,8 +8,9 @@
 //! reader, re-digested, so the manifest parser sees every mutant.
 
 use fluxverify::envelope::{Envelope, EnvelopeContent};
-use fluxverify::flux::outcome::FluxVersion;
 use fluxverify::pki::revocation::Validator;
+use fluxverify::settings::Mode;
+use fluxverify::settings::{FluxVersion, Settings};
 use fluxverify::source::layout::OciLayout;
 use fluxverify::source::{Descriptor, FetchedSignature, SignatureSource};
 use fluxverify::trust::material::{Store, TrustInput, TrustMaterial};
@@ -18,7 +19,6 @@ use fluxverify::verify::outcome::{Verdict, VerifyError};
 use fluxverify::verify::run::{verify, VerifyRequest};
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use fluxverify::verify::Mode;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
@@ -136,9 +136,14 @@ fn stages(trust: &TrustInput) -> Result<PolicyStages<Store>, VerifyError> {
     PolicyStages::new(
         loaded.document,
         material.store(Dialect::Flux),
-        Validator::new(revocation_config(Mode::Flux, FluxVersion::V1_9)),
-        Mode::Flux,
-        FluxVersion::V1_9,
+        Validator::new(revocation_config(Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        })),
+        Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        },
     )
 }
 
@@ -162,8 +167,6 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 /// Whether `source` verifies for `subject` in flux mode.
 fn verifies<S: SignatureSource>(subject: &Subject, source: &S, digest: &str) -> bool {
     let request = VerifyRequest {
-        mode: Mode::Flux,
-        flux_version: FluxVersion::V1_9,
         reference: format!("{}@{digest}", subject.scope),
         repository: subject.scope.to_string(),
         wanted: digest.to_string(),

@@ -441,7 +441,10 @@ fn json_has_the_contract_fields() {
             "error",
             "signatures",
             "condition",
-            "warnings"
+            "warnings",
+            // Additive: where registry credentials came from, and hints under the error.
+            "credentials",
+            "hints"
         ]
     );
     assert_eq!(out["fluxVersion"], "1.6");

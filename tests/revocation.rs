@@ -1293,12 +1293,12 @@ fn timestamp_from_a_local_tsa_verifies_end_to_end() {
 
     // Through the verification stage, the failure carries the TSA chain's details for the
     // report.
-    use fluxverify::flux::outcome::FluxVersion;
+    use fluxverify::settings::Mode;
+    use fluxverify::settings::{FluxVersion, Settings};
     use fluxverify::trust::policy::{Dialect, StoreType, TrustPolicyDocument};
     use fluxverify::trust::store::{TrustStore, TrustStoreError};
     use fluxverify::verify::signature::Stages;
     use fluxverify::verify::stages::PolicyStages;
-    use fluxverify::verify::Mode;
     struct NoCertificates;
     impl TrustStore for NoCertificates {
         fn certificates(&self, _: StoreType, _: &str) -> Result<Vec<Certificate>, TrustStoreError> {
@@ -1312,8 +1312,16 @@ fn timestamp_from_a_local_tsa_verifies_end_to_end() {
         Dialect::Notation,
     )
     .unwrap();
-    let stages =
-        PolicyStages::new(policy, NoCertificates, v, Mode::Notation, FluxVersion::V1_9).unwrap();
+    let stages = PolicyStages::new(
+        policy,
+        NoCertificates,
+        v,
+        Settings {
+            mode: Mode::Notation,
+            flux_version: FluxVersion::V1_9,
+        },
+    )
+    .unwrap();
     let (result, details) =
         stages.verify_timestamp(Some(&token), &signature, &signing_chain, &mut || {
             Ok(roots.clone())

@@ -3,8 +3,8 @@
 //! the oci-layout-verify cases that fail on the trust policy or trust store), plus the
 //! `policy`, `certs` and `completions` commands driven through the binary.
 
-use fluxverify::flux::clean::clean_trust_policy;
 use fluxverify::trust::identity::verify_identities;
+use fluxverify::trust::policy::clean::clean_trust_policy;
 use fluxverify::trust::policy::{Dialect, StoreType, TrustPolicyDocument};
 use fluxverify::trust::secret::Secret;
 use fluxverify::trust::store::{

@@ -9,20 +9,21 @@
 
 use base64::Engine as _;
 use chrono::Utc;
-use fluxverify::flux::clean::clean_trust_policy;
-use fluxverify::flux::outcome::{FluxResult, FluxVersion};
+use fluxverify::flux::outcome::FluxResult;
 use fluxverify::pki::revocation::Validator;
 use fluxverify::report::tree;
 use fluxverify::report::verify::VerifyReport;
+use fluxverify::settings::Mode;
+use fluxverify::settings::{FluxVersion, Settings};
 use fluxverify::source::layout::OciLayout;
 use fluxverify::source::{Descriptor, SignatureSource};
+use fluxverify::trust::policy::clean::clean_trust_policy;
 use fluxverify::trust::policy::{Dialect, StoreType, TrustPolicyDocument};
 use fluxverify::trust::store::{CertEntry, FluxTrustStore, NotationTrustStore, TrustStore};
 use fluxverify::verify::outcome::{SignatureOutcome, VerifyError};
 use fluxverify::verify::run::{verify, verify_envelope, EnvelopeRequest, VerifyRequest};
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use fluxverify::verify::Mode;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -169,13 +170,18 @@ fn stages_for(
     if mode == Mode::Flux {
         clean_trust_policy(&mut doc);
     }
-    let revocation = Validator::new(revocation_config(mode, FluxVersion::V1_9));
+    let revocation = Validator::new(revocation_config(Settings {
+        mode,
+        flux_version: FluxVersion::V1_9,
+    }));
     PolicyStages::new(
         doc,
         store_for(base, stores, mode),
         revocation,
-        mode,
-        FluxVersion::V1_9,
+        Settings {
+            mode,
+            flux_version: FluxVersion::V1_9,
+        },
     )
 }
 
@@ -195,13 +201,18 @@ fn stages_from_secret(secret: &Path) -> Result<PolicyStages<Store>, VerifyError>
         fluxverify::trust::material::Store::Flux(s) => Store::Flux(s),
         fluxverify::trust::material::Store::Notation(s) => Store::Notation(s),
     };
-    let revocation = Validator::new(revocation_config(Mode::Flux, FluxVersion::V1_9));
+    let revocation = Validator::new(revocation_config(Settings {
+        mode: Mode::Flux,
+        flux_version: FluxVersion::V1_9,
+    }));
     PolicyStages::new(
         loaded.document,
         store,
         revocation,
-        Mode::Flux,
-        FluxVersion::V1_9,
+        Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        },
     )
 }
 
@@ -215,6 +226,13 @@ fn options(mode: Mode, user_metadata: BTreeMap<String, String>) -> SignatureOpti
         },
         plugin_dir: "<notation-plugin-dir>".into(),
         timestamps_supported: true,
+    }
+}
+
+fn settings_for(mode: Mode) -> Settings {
+    Settings {
+        mode,
+        flux_version: FluxVersion::V1_9,
     }
 }
 
@@ -247,8 +265,6 @@ fn run_layout(
     let layout = OciLayout::open(layout_dir).unwrap();
     let (repository, digest) = reference.rsplit_once('@').unwrap();
     let request = VerifyRequest {
-        mode,
-        flux_version: FluxVersion::V1_9,
         reference: reference.to_string(),
         repository: repository.to_string(),
         wanted: digest.to_string(),
@@ -267,7 +283,7 @@ fn run_layout(
         Utc::now(),
     ))
     .unwrap();
-    actual_of(&report)
+    actual_of(&VerifyReport::new(settings_for(mode), report))
 }
 
 fn trust_stores(case: &Value, base: &Path) -> Vec<(String, String, PathBuf)> {
@@ -329,8 +345,6 @@ fn run_upstream(case: &Value, mode: Mode) -> Actual {
                 mode,
             );
             let request = EnvelopeRequest {
-                mode,
-                flux_version: FluxVersion::V1_9,
                 artifact_reference: v["artifact_reference"].as_str().unwrap().to_string(),
                 artifact: target,
                 media_type: v["media_type"].as_str().unwrap().to_string(),
@@ -343,7 +357,7 @@ fn run_upstream(case: &Value, mode: Mode) -> Actual {
                 &blob,
                 Utc::now(),
             );
-            actual_of(&report)
+            actual_of(&VerifyReport::new(settings_for(mode), report))
         }
         "list" => {
             let layout = OciLayout::open(base.join(v["oci_layout"].as_str().unwrap())).unwrap();

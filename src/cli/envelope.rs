@@ -4,6 +4,7 @@ use crate::{ModeArgs, TrustArgs};
 use anyhow::Context as _;
 use clap::Args;
 use fluxverify::report::tree;
+use fluxverify::report::verify::VerifyReport;
 use fluxverify::source::Descriptor;
 use fluxverify::verify::run::{verify_envelope, EnvelopeRequest};
 use std::path::{Path, PathBuf};
@@ -121,20 +122,19 @@ pub fn run_verify(args: EnvelopeVerifyArgs) -> anyhow::Result<Exit> {
     }
     let built = stages::build(&args.trust, &settings)?;
     let request = EnvelopeRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
         artifact_reference: args.reference.clone(),
         artifact: subject,
         media_type: media_type.to_string(),
         warnings: built.warnings,
     };
-    let report = verify_envelope(
+    let outcome = verify_envelope(
         built.stages,
         settings.signature_options(),
         request,
         &blob,
         chrono::Utc::now(),
     );
+    let report = VerifyReport::new(settings.common(), outcome);
     Ok(super::verify::emit(&report, args.output))
 }
 

@@ -1,4 +1,5 @@
 //! `fluxverify ls` and `fluxverify inspect`.
+use super::source::with_registry_hints;
 use super::{source_for, Exit, Source};
 use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
@@ -49,7 +50,8 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
                 list(s.source(), &s.display, &s.wanted, args.max_signatures).await
             }
         }
-    })?;
+    });
+    let output = output.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
     print!("{output}");
     Ok(Exit::Ok)
 }
@@ -82,7 +84,7 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&list.reference, &list.layout, &list.registry)?;
-    let (artifact, reference, result) = super::runtime()?.block_on(async {
+    let resolved = super::runtime()?.block_on(async {
         match &source {
             Source::Layout(s) => {
                 let artifact = s
@@ -116,8 +118,10 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
                 anyhow::Ok((artifact, reference, result))
             }
         }
-    })?;
-    let inspection = result?;
+    });
+    let hinted = |e: anyhow::Error| with_registry_hints(e, &source, &list.registry);
+    let (artifact, reference, result) = resolved.map_err(hinted)?;
+    let inspection = result.map_err(|e| hinted(e.into()))?;
     for skipped in &inspection.skipped {
         eprintln!("Warning: {skipped}");
     }

@@ -58,16 +58,56 @@ impl std::fmt::Display for ExitError {
 
 impl std::error::Error for ExitError {}
 
-/// Prints the error (if any) as `Error: <message>` on stderr and turns the outcome into the
-/// process exit code. Errors without an explicit [`Exit`] mean the command could not run (2).
+/// An error and the hints to print under it (the error's text is unchanged).
+#[derive(Debug)]
+pub struct Hinted {
+    /// What went wrong.
+    pub error: anyhow::Error,
+    /// What to do about it.
+    pub hints: Vec<String>,
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for Hinted {}
+
+/// `error` with `hints` attached, unless there are none.
+pub fn with_hints(error: anyhow::Error, hints: Vec<String>) -> anyhow::Error {
+    if hints.is_empty() {
+        error
+    } else {
+        anyhow::Error::new(Hinted { error, hints })
+    }
+}
+
+/// Prints the error (if any) as `Error: <message>` on stderr, `Hint: ` lines under it, and
+/// turns the outcome into the process exit code. Errors without an explicit [`Exit`] mean the
+/// command could not run (2).
 pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(error) => {
-            let exit = error
+            let (inner, mut hints) = match error.downcast_ref::<Hinted>() {
+                Some(hinted) => (&hinted.error, hinted.hints.clone()),
+                None => (&error, Vec::new()),
+            };
+            let exit = inner
                 .downcast_ref::<ExitError>()
                 .map_or(Exit::Usage, |e| e.exit);
+            if let Some(trust) = inner
+                .chain()
+                .find_map(|e| e.downcast_ref::<fluxverify::trust::material::TrustError>())
+            {
+                hints.extend(fluxverify::report::hints::for_trust_error(trust));
+            }
             eprintln!("Error: {error:#}");
+            for hint in hints {
+                eprintln!("Hint: {hint}");
+            }
             ExitCode::from(exit as u8)
         }
     }

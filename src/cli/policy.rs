@@ -180,8 +180,7 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
         let settings = stages::Settings::from_args(&args.mode)?;
         let built = fluxverify::verify::stages::stages_from_material(
             Ok(material.clone()),
-            settings.mode,
-            settings.flux_version,
+            settings.common(),
         )
         .map_err(trust_exit)?;
         match &built.stages {

@@ -5,13 +5,13 @@ use crate::RegistryArgs;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use fluxverify::flux::ocirepository::RunSettings;
-use fluxverify::flux::outcome::FluxVersion;
 use fluxverify::flux::scan::{scan, RowResult, ScanRow, ScanSettings};
 use fluxverify::gitops::{self, LoadOptions};
 use fluxverify::report::scan as render;
+use fluxverify::settings::FluxVersion;
+use fluxverify::settings::Mode;
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
-use fluxverify::verify::Mode;
 use std::io::{IsTerminal as _, Read as _};
 use std::path::PathBuf;
 
@@ -103,8 +103,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
     };
     let settings = ScanSettings {
         run: RunSettings {
-            mode: Mode::Flux,
-            flux_version,
+            settings: fluxverify::settings::Settings {
+                mode: Mode::Flux,
+                flux_version,
+            },
             max_signatures: FLUX_MAX_SIGNATURES,
             options: super::stages::Settings {
                 mode: Mode::Flux,
@@ -159,7 +161,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         ScanFormat::Text => print!("{}", render::to_text(&rows)),
         ScanFormat::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&render::to_json(&rows)).unwrap_or_default()
+            serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings))
+                .unwrap_or_default()
         ),
         ScanFormat::Junit => print!("{}", render::to_junit(&rows)),
         ScanFormat::Github => print!("{}", render::to_github(&rows)),

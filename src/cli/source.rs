@@ -2,9 +2,10 @@
 //! Commands are generic over `SignatureSource`; this picks one.
 use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
+use fluxverify::report::hints::{self, Origin, RegistryFacts};
 use fluxverify::source::layout::OciLayout;
 use fluxverify::source::reference::{Normalisation, Reference};
-use fluxverify::source::registry::{RegistryClient, RegistryOptions};
+use fluxverify::source::registry::{Provider, RegistryClient, RegistryOptions};
 use std::path::Path;
 
 /// An OCI layout and how the reference given on the command line reads inside it.
@@ -58,13 +59,50 @@ pub enum Source {
 
 /// The registry client settings the flags ask for.
 pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
-    RegistryOptions::from_flags(
+    let mut options = RegistryOptions::from_flags(
         args.plain_http,
         args.ca_file.clone(),
         args.insecure_skip_tls_verify,
         args.username.as_deref(),
         args.password.as_deref(),
-    )
+    );
+    options.provider = args
+        .provider
+        .as_deref()
+        .and_then(Provider::from_name)
+        .unwrap_or_default();
+    options
+}
+
+/// What the hints need to know about the registry client after a run.
+pub fn registry_facts(
+    client: &RegistryClient,
+    args: &RegistryArgs,
+    origin: Origin,
+) -> RegistryFacts {
+    RegistryFacts {
+        registry: client.registry().to_owned(),
+        repository: client.repository().to_owned(),
+        error: client.last_error(),
+        credentials: client.credential_origin(),
+        provider: registry_options(args).provider,
+        origin,
+    }
+}
+
+/// `error` of a command that read `source`, with the registry's hints attached.
+pub fn with_registry_hints(
+    error: anyhow::Error,
+    source: &Source,
+    args: &RegistryArgs,
+) -> anyhow::Error {
+    match source {
+        Source::Registry(s) => {
+            let facts = registry_facts(s.source(), args, Origin::Flags);
+            super::with_hints(error, hints::for_registry(&facts))
+        }
+        Source::Layout(_) => error,
+    }
 }
 
 /// Opens `reference` (`registry/repository:tag`, `@sha256:...` or both) on its registry.

@@ -1,13 +1,13 @@
 //! Turns the trust and mode flags into the verifier's stages and settings.
 use crate::{ModeArgs, TrustArgs};
 use anyhow::Context as _;
-use fluxverify::flux::outcome::FluxVersion;
+use fluxverify::settings::FluxVersion;
+use fluxverify::settings::Mode;
 use fluxverify::trust::material::{TrustInput, TrustMaterial};
 use fluxverify::trust::policy::Dialect;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::stages_from_material;
-use fluxverify::verify::Mode;
 use std::collections::BTreeMap;
 
 /// Mode-dependent settings.
@@ -54,10 +54,17 @@ impl Settings {
     /// The settings the library's verification entry points take.
     pub fn run_settings(&self) -> fluxverify::flux::ocirepository::RunSettings {
         fluxverify::flux::ocirepository::RunSettings {
-            mode: self.mode,
-            flux_version: self.flux_version,
+            settings: self.common(),
             max_signatures: self.max_signatures,
             options: self.signature_options(),
+        }
+    }
+
+    /// The settings every stage of the library reads.
+    pub fn common(&self) -> fluxverify::settings::Settings {
+        fluxverify::settings::Settings {
+            mode: self.mode,
+            flux_version: self.flux_version,
         }
     }
 
@@ -66,8 +73,7 @@ impl Settings {
             mode: self.mode,
             user_metadata: self.user_metadata.clone(),
             plugin_dir: plugin_dir(),
-            timestamps_supported: self.mode == Mode::Notation
-                || self.flux_version.supports_timestamps(),
+            timestamps_supported: self.common().timestamps_supported(),
         }
     }
 }
@@ -100,7 +106,6 @@ pub fn build(trust: &TrustArgs, settings: &Settings) -> anyhow::Result<Built> {
     };
     Ok(stages_from_material(
         TrustMaterial::read(&input, dialect),
-        settings.mode,
-        settings.flux_version,
+        settings.common(),
     )?)
 }

@@ -1,15 +1,17 @@
 //! `fluxverify verify`.
-use super::source::{open_registry, registry_options};
-use super::{source_for, stages, Exit, ExitError, Source};
+use super::source::{open_registry, registry_facts, registry_options};
+use super::{source_for, stages, with_hints, Exit, ExitError, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
 use clap::Args;
 use fluxverify::flux::ocirepository;
+use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
 use fluxverify::report::verify::{ReportResult, VerifyReport};
+use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
-use fluxverify::source::registry::RegistryClient;
+use fluxverify::source::registry::{Provider, RegistryClient};
+use fluxverify::trust::policy::TrustPolicyDocument;
 use fluxverify::verify::run::{verify, VerifyRequest};
-use fluxverify::verify::Mode;
 use std::path::PathBuf;
 
 /// Arguments of `verify`.
@@ -57,9 +59,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         Source::Registry(s) => (s.scope.clone(), s.wanted.clone()),
     };
     let stages = stages::build(&args.trust, &settings)?;
+    let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
     let request = VerifyRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
         reference: reference.clone(),
         repository,
         wanted,
@@ -69,15 +70,32 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let runtime = super::runtime()?;
     let now = chrono::Utc::now();
     let options = settings.signature_options();
-    let report = match &source {
-        Source::Layout(s) => {
-            runtime.block_on(verify(s.source(), stages.stages, options, request, now))
-        }
+    let (outcome, facts) = match &source {
+        Source::Layout(s) => (
+            runtime.block_on(verify(s.source(), stages.stages, options, request, now))?,
+            None,
+        ),
         Source::Registry(s) => {
-            runtime.block_on(verify(s.source(), stages.stages, options, request, now))
+            let result = runtime.block_on(verify(s.source(), stages.stages, options, request, now));
+            let facts = registry_facts(s.source(), &args.registry, Origin::Flags);
+            let outcome = result.map_err(|e| with_hints(e.into(), hints::for_registry(&facts)))?;
+            (outcome, Some(facts))
         }
-    }?;
-    Ok(emit(&report, args.output))
+    };
+    let report = VerifyReport::new(settings.common(), outcome);
+    let diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
+    Ok(emit_with(&report, &diagnostics, args.output))
+}
+
+fn diagnostics(
+    report: &VerifyReport,
+    registry: Option<&RegistryFacts>,
+    policy: Option<&TrustPolicyDocument>,
+) -> Diagnostics {
+    Diagnostics {
+        credentials: registry.and_then(|r| r.credentials.clone()),
+        hints: hints::for_report(report, registry, policy),
+    }
 }
 
 /// `verify --ocirepository FILE`: what source-controller does for that object. The URL, ref
@@ -103,9 +121,24 @@ fn run_ocirepository(
     let mut registry = args.registry.clone();
     // Flux hands `insecure` to the notation client as PlainHTTP.
     registry.plain_http |= repo.insecure;
+    // `--provider` overrides the object's `spec.provider`, which Flux asks only when
+    // `spec.secretRef` names no registry credentials.
+    match (&repo.registry_secret, registry.provider.is_none()) {
+        (None, true) => registry.provider = Some(repo.provider.name().to_owned()),
+        (Some(secret), true) if repo.provider != Provider::Generic => eprintln!(
+            "Warning: spec.provider {} is not used: Flux takes the registry credentials from spec.secretRef {secret:?}, which fluxverify does not read; give them with -u/-p or docker login",
+            repo.provider
+        ),
+        _ => {}
+    }
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
     let runtime = super::runtime()?;
-    let selected = runtime.block_on(ocirepository::select_artifact(repo, &client))?;
+    let selected = runtime
+        .block_on(ocirepository::select_artifact(repo, &client))
+        .map_err(|e| {
+            let facts = registry_facts(&client, &registry, Origin::OciRepository);
+            with_hints(e.into(), hints::for_registry(&facts))
+        })?;
     let verification_failed = |message: String| ExitError {
         exit: Exit::Failed,
         error: anyhow::anyhow!(
@@ -135,7 +168,8 @@ fn run_ocirepository(
         }
     }
     let stages = stages::build(&args.trust, settings)?;
-    let report = runtime.block_on(ocirepository::verify_selected(
+    let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
+    let outcome = runtime.block_on(ocirepository::verify_selected(
         &client,
         repo,
         &selected,
@@ -144,7 +178,10 @@ fn run_ocirepository(
         &settings.run_settings(),
         chrono::Utc::now(),
     ))?;
-    let exit = emit(&report, args.output);
+    let report = VerifyReport::new(settings.common(), outcome);
+    let facts = registry_facts(&client, &registry, Origin::OciRepository);
+    let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
+    let exit = emit_with(&report, &diagnostics, args.output);
     if args.output == OutputFormat::Text {
         // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
         if let Some(c) = report.condition() {
@@ -160,14 +197,28 @@ fn run_ocirepository(
 
 /// Prints the report and returns the exit code of the CLI contract.
 pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
+    emit_with(report, &Diagnostics::default(), format)
+}
+
+/// [`emit`] with the credential source and hints.
+pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: OutputFormat) -> Exit {
     match format {
         OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+            let mut json = report.to_json();
+            diagnostics.add_to_json(&mut json);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             println!("{text}");
         }
         OutputFormat::Text => {
             print!("{}", report.to_text());
-            if report.mode == Mode::Notation {
+            let mut under = String::new();
+            diagnostics.write_text(&mut under);
+            if report.mode == Mode::Flux {
+                if !under.is_empty() {
+                    println!();
+                }
+                print!("{under}");
+            } else {
                 let _ = std::io::Write::flush(&mut std::io::stdout());
                 // notation prints warnings and errors on stderr, the success line on stdout.
                 for line in report.notation_cli_lines() {
@@ -177,6 +228,8 @@ pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
                         println!("{line}");
                     }
                 }
+                // Under notation's own last lines, on stderr beside its `Error:` line.
+                eprint!("{under}");
             }
         }
     }

@@ -101,6 +101,8 @@ pub struct HelmRepository {
     pub insecure: bool,
     /// `spec.timeout` (default 60s).
     pub timeout: Duration,
+    /// `spec.provider` (`generic` when absent): who issues the registry credentials.
+    pub provider: crate::source::registry::Provider,
 }
 
 /// Where a HelmChart came from.
@@ -171,7 +173,21 @@ pub fn helm_repository(value: &Value, namespace: &str) -> Result<HelmRepository,
             })?
         }
     };
+    use crate::source::registry::Provider;
+    let provider = match str_at(&spec, &["provider"]) {
+        None => Provider::Generic,
+        Some(p) => Provider::from_name(p).ok_or_else(|| HelmChartError::Field {
+            kind: "HelmRepository".into(),
+            name: format!("{namespace}/{name}"),
+            field: "spec.provider".into(),
+            detail: format!(
+                "Unsupported value: {p:?}: supported values: {}",
+                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+            ),
+        })?,
+    };
     Ok(HelmRepository {
+        provider,
         url: str_at(&spec, &["url"]).unwrap_or_default().to_owned(),
         oci: str_at(&spec, &["type"]) == Some("oci"),
         insecure: spec
@@ -469,6 +485,7 @@ mod tests {
             oci: true,
             insecure: false,
             timeout: DEFAULT_TIMEOUT,
+            provider: crate::source::registry::Provider::Generic,
         };
         let url = chart_url(&repo, "app", "1.2.1+build.5");
         assert_eq!(url, "oci://r.example/charts/app:1.2.1+build.5");

@@ -6,6 +6,8 @@
 //! - `spec.ref`: `digest`, else `semver` (with `semverFilter`) over the repository's tags,
 //!   else `tag`, else `latest`;
 //! - `spec.insecure`: plain HTTP for notation's signature calls;
+//! - `spec.provider` (`generic`, `aws`, `azure`, `gcp`): who issues the registry credentials
+//!   when no others are configured (not to be confused with `spec.verify.provider`);
 //! - `spec.verify`: `provider: notation` and `secretRef`, the Secret looked up in the same file
 //!   by name and the OCIRepository's namespace (Flux reads it from that namespace).
 //!
@@ -149,6 +151,11 @@ pub struct OciRepository {
     pub insecure: bool,
     /// `spec.timeout` ([`DEFAULT_TIMEOUT`] when absent).
     pub timeout: std::time::Duration,
+    /// `spec.provider` (the CRD defaults it to `generic`).
+    pub provider: crate::source::registry::Provider,
+    /// `spec.secretRef.name`: the registry credentials' Secret (not read: its credentials are
+    /// given with `-u/-p` or the Docker config). Flux asks `spec.provider` only without one.
+    pub registry_secret: Option<String>,
     /// `spec.verify`; `None` means Flux does not verify this source at all.
     pub verify: Option<Verification>,
 }
@@ -194,6 +201,10 @@ struct Spec {
     insecure: Option<bool>,
     #[serde(default)]
     timeout: Option<String>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    secret_ref: Option<SecretRef>,
     #[serde(default)]
     verify: Option<VerifySpec>,
 }
@@ -354,6 +365,20 @@ pub fn from_document(
             detail: e.to_string(),
         })?
     };
+    use crate::source::registry::Provider;
+    let provider = match non_empty(spec.provider) {
+        None => Provider::Generic,
+        Some(name) => Provider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
+            file: file.to_owned(),
+            name: qualified.clone(),
+            field: "spec.provider".into(),
+            // The API server's enum validation message.
+            detail: format!(
+                "Unsupported value: {name:?}: supported values: {}",
+                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+            ),
+        })?,
+    };
     let url = spec.url.unwrap_or_default();
     let repository = parse_url(&url)?;
     let reference = spec.reference.unwrap_or_default();
@@ -394,6 +419,8 @@ pub fn from_document(
         artifact,
         insecure: spec.insecure.unwrap_or(false),
         timeout,
+        provider,
+        registry_secret: spec.secret_ref.and_then(|s| non_empty(s.name)),
         verify,
     })
 }
@@ -580,10 +607,8 @@ pub async fn select_artifact(
 /// The semantics and signature options a verification runs with (what `verify`'s flags say).
 #[derive(Debug, Clone)]
 pub struct RunSettings {
-    /// Flux or notation.
-    pub mode: crate::verify::Mode,
-    /// source-controller version (flux mode).
-    pub flux_version: crate::flux::outcome::FluxVersion,
+    /// Flux or notation, and the source-controller version.
+    pub settings: crate::settings::Settings,
     /// `MaxSignatureAttempts`.
     pub max_signatures: usize,
     /// Per-signature options.
@@ -601,20 +626,18 @@ pub async fn verify_selected<St: crate::verify::signature::Stages>(
     warnings: Vec<String>,
     settings: &RunSettings,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<crate::report::verify::VerifyReport, crate::verify::run::RunError> {
+) -> Result<crate::verify::run::RunOutcome, crate::verify::run::RunError> {
     let request = crate::verify::run::VerifyRequest {
-        mode: settings.mode,
-        flux_version: settings.flux_version,
         reference: selected.artifact_reference.clone(),
         repository: repository.repository.repository_name(),
         wanted: selected.descriptor.digest.clone(),
         max_signatures: settings.max_signatures,
         warnings,
     };
-    let mut report =
+    let mut outcome =
         crate::verify::run::verify(client, stages, settings.options.clone(), request, now).await?;
-    report.revision = selected.revision.clone();
-    Ok(report)
+    outcome.revision = selected.revision.clone();
+    Ok(outcome)
 }
 
 /// A Masterminds/semver v3 constraint: `||`-separated groups of comparators separated by spaces
@@ -751,6 +774,31 @@ stringData:
         );
         let secret = f.secret_document.unwrap();
         assert!(secret.contains("notation-config") && secret.contains("trustpolicy.json"));
+    }
+
+    #[test]
+    fn spec_provider_is_the_auth_provider_not_the_verify_provider() {
+        use crate::source::registry::Provider;
+        let f = parse(FLUX_DOCS_EXAMPLE, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Generic);
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: azure\n");
+        assert_ne!(text, FLUX_DOCS_EXAMPLE);
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.provider, Provider::Azure);
+        assert_eq!(f.repository.registry_secret, None);
+        let text = text.replace(
+            "  interval: 5m\n",
+            "  interval: 5m\n  secretRef:\n    name: acr-pull\n",
+        );
+        let f = parse(&text, "x.yaml").unwrap();
+        assert_eq!(f.repository.registry_secret.as_deref(), Some("acr-pull"));
+        let text =
+            FLUX_DOCS_EXAMPLE.replace("  interval: 5m\n", "  interval: 5m\n  provider: ibm\n");
+        assert_eq!(
+            parse(&text, "x.yaml").unwrap_err().to_string(),
+            "x.yaml: OCIRepository source-system/podinfo: field spec.provider: Unsupported value: \"ibm\": supported values: \"generic\", \"aws\", \"azure\", \"gcp\""
+        );
     }
 
     #[test]

@@ -16,14 +16,16 @@
 use super::condition::{Condition, PROVIDER_ERROR_PREFIX};
 use super::helmchart::{self, ChartVerdict, HelmChart, HelmRepository};
 use super::ocirepository::{self, ArtifactRef, OciRepository, RunSettings};
+use super::outcome::{check_outcome, FluxResult};
 use crate::gitops::{FoundSecret, Object, SecretContent, SecretLookup, Tree};
-use crate::report::verify::{ReportResult, VerifyReport};
 use crate::source::registry::pool::ClientPool;
+use crate::source::registry::Provider;
 use crate::source::SignatureSource as _;
 use crate::trust::material::Store;
 use crate::trust::material::TrustMaterial;
 use crate::trust::policy::Action;
 use crate::verify::outcome::VerifyError;
+use crate::verify::run::RunOutcome;
 use crate::verify::run::{verify, VerifyRequest};
 use crate::verify::signature::StoreKind;
 use crate::verify::stages::{stages_from_material, PolicyStages};
@@ -88,8 +90,9 @@ pub struct ScanRow {
     pub reason: String,
     /// The `SourceVerified` condition Flux would set (none when it sets none).
     pub condition: Option<Condition>,
-    /// The full verification report, when anything was fetched.
-    pub verification: Option<VerifyReport>,
+    /// What the verification found, when anything was fetched (`report` renders it as
+    /// `verify -o json` does).
+    pub verification: Option<RunOutcome>,
     /// Warnings (Flux's policy clean-up, keys it ignores, ...).
     pub warnings: Vec<String>,
 }
@@ -258,8 +261,7 @@ impl Planner<'_> {
                 let material = TrustMaterial::from_secret(secret, origin);
                 match stages_from_material(
                     Ok(material),
-                    self.settings.run.mode,
-                    self.settings.run.flux_version,
+                    self.settings.run.settings,
                 ) {
                     Ok(built) => Trust::Ready {
                         stages: built.stages.map(Arc::new),
@@ -524,31 +526,34 @@ pub fn offline_check<S: crate::verify::signature::Stages + ?Sized>(
     }
 }
 
-fn report_reason(report: &VerifyReport) -> String {
-    match report.result() {
-        ReportResult::Verified => report
-            .condition()
-            .map(|c| c.message)
-            .unwrap_or_else(|| "verified".into()),
-        ReportResult::Failed => match report.condition() {
-            Some(c) => first_line(&c.message),
-            None => first_line(&report.flux().error.unwrap_or_default()),
-        },
-        ReportResult::Ignored => match report.flux().log_lines.first() {
-            Some(line) => format!("accepted without SourceVerified: {line}"),
-            None => "level skip: Flux accepts the artifact without verifying it".into(),
-        },
-        ReportResult::Skipped => "level skip".into(),
-    }
-}
-
-fn report_result(report: &VerifyReport) -> RowResult {
-    match report.result() {
-        ReportResult::Verified => RowResult::Verified,
-        ReportResult::Failed => RowResult::Failed,
-        ReportResult::Ignored => RowResult::Ignored,
-        ReportResult::Skipped => RowResult::Skipped,
-    }
+/// Flux's result for an outcome, its condition, and the row's result and short reason.
+fn judge(outcome: &RunOutcome) -> (FluxResult, Option<Condition>, RowResult, String) {
+    let verdict = check_outcome(&outcome.verification);
+    let condition = super::condition::source_verified(&verdict, &outcome.revision);
+    let (result, reason) = match verdict.result {
+        FluxResult::Verified => (
+            RowResult::Verified,
+            condition
+                .as_ref()
+                .map(|c| c.message.clone())
+                .unwrap_or_else(|| "verified".into()),
+        ),
+        FluxResult::Failed => (
+            RowResult::Failed,
+            condition
+                .as_ref()
+                .map(|c| first_line(&c.message))
+                .unwrap_or_default(),
+        ),
+        FluxResult::Ignored => (
+            RowResult::Ignored,
+            match verdict.log_lines.first() {
+                Some(line) => format!("accepted without SourceVerified: {line}"),
+                None => "level skip: Flux accepts the artifact without verifying it".into(),
+            },
+        ),
+    };
+    (verdict.result, condition, result, reason)
 }
 
 async fn run_oci(
@@ -584,9 +589,15 @@ async fn run_oci(
             Ok(None) => row.with(RowResult::Skipped, "offline"),
         };
     }
+    // Flux asks spec.provider for credentials only when spec.secretRef names none.
+    let provider = match repository.registry_secret {
+        None => repository.provider,
+        Some(_) => Provider::Generic,
+    };
     let client = match pool.client(
         &repository.repository,
         repository.insecure || settings.plain_http,
+        provider,
     ) {
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
@@ -622,12 +633,13 @@ async fn run_oci(
         ),
         Ok(Err(e)) => row.with(RowResult::Error, e),
         Ok(Ok(Err(message))) => failed_with_condition(row, message),
-        Ok(Ok(Ok(report))) => {
-            row.reference = Some(report.verification.artifact_reference.clone());
-            row.condition = report.condition();
-            row.result = report_result(&report);
-            row.reason = report_reason(&report);
-            row.verification = Some(report);
+        Ok(Ok(Ok(outcome))) => {
+            row.reference = Some(outcome.verification.artifact_reference.clone());
+            let (_, condition, result, reason) = judge(&outcome);
+            row.condition = condition;
+            row.result = result;
+            row.reason = reason;
+            row.verification = Some(outcome);
             row
         }
     }
@@ -689,6 +701,7 @@ async fn run_chart(
     let client = match pool.client(
         &chart_repository,
         repository.insecure || settings.plain_http,
+        repository.provider,
     ) {
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
@@ -713,8 +726,6 @@ async fn run_chart(
         // notation's own tag resolution (`repoUrlWithDigest`) before matching the policy.
         let artifact = client.resolve(&tag).await.map_err(|e| e.to_string())?;
         let request = VerifyRequest {
-            mode: settings.run.mode,
-            flux_version: settings.run.flux_version,
             reference: url.clone(),
             repository: repo_name.clone(),
             wanted: artifact.digest.clone(),
@@ -742,24 +753,27 @@ async fn run_chart(
         ),
         Ok(Err(e)) => row.with(RowResult::Error, e),
         Ok(Ok((_, _, Err(invalid)))) => chart_failure(row, &ChartVerdict::Failed(invalid)),
-        Ok(Ok((version, url, Ok(report)))) => {
-            row.reference = Some(report.verification.artifact_reference.clone());
-            let verdict = match report.result() {
-                ReportResult::Verified => ChartVerdict::Verified,
-                ReportResult::Ignored | ReportResult::Skipped => ChartVerdict::Ignored,
-                ReportResult::Failed => ChartVerdict::Failed(helmchart::verify_failure(
+        Ok(Ok((version, url, Ok(outcome)))) => {
+            row.reference = Some(outcome.verification.artifact_reference.clone());
+            let (flux, _, result, reason) = judge(&outcome);
+            let verdict = match flux {
+                FluxResult::Verified => ChartVerdict::Verified,
+                FluxResult::Ignored => ChartVerdict::Ignored,
+                FluxResult::Failed => ChartVerdict::Failed(helmchart::verify_failure(
                     &url,
-                    &report.flux().error.unwrap_or_default(),
+                    &check_outcome(&outcome.verification)
+                        .error
+                        .unwrap_or_default(),
                 )),
             };
             row.condition = helmchart::condition(&verdict, &version);
-            row.result = report_result(&report);
+            row.result = result;
             row.reason = match (&verdict, &row.condition) {
-                (ChartVerdict::Ignored, _) => report_reason(&report),
+                (ChartVerdict::Ignored, _) => reason,
                 (_, Some(c)) => first_line(&c.message),
                 _ => String::new(),
             };
-            row.verification = Some(report);
+            row.verification = Some(outcome);
             row
         }
     }

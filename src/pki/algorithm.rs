@@ -298,6 +298,9 @@ pub enum PublicKeyError {
     /// Malformed RSA key.
     #[error("x509: invalid RSA public key: {0}")]
     Rsa(String),
+    /// The `subjectPublicKey` BIT STRING breaks cryptobyte's rules.
+    #[error("x509: malformed subjectPublicKey")]
+    Malformed,
     /// Malformed EC point or unknown curve.
     #[error("x509: {0}")]
     Ecdsa(String),
@@ -310,7 +313,14 @@ const RSA_MAX_BITS: usize = 16384;
 impl PublicKey {
     /// Parse a SubjectPublicKeyInfo.
     pub fn from_spki(spki: &SubjectPublicKeyInfoOwned) -> Result<Self, PublicKeyError> {
-        let key_bytes = spki.subject_public_key.raw_bytes();
+        // Go reads the key with cryptobyte's BIT STRING rules and parses it right-aligned.
+        let key_bytes = crate::golang::cryptobyte::BitString::checked(
+            spki.subject_public_key.unused_bits(),
+            spki.subject_public_key.raw_bytes(),
+        )
+        .ok_or(PublicKeyError::Malformed)?
+        .right_align();
+        let key_bytes = key_bytes.as_slice();
         match spki.algorithm.oid {
             oid::RSA_ENCRYPTION => {
                 let parsed = pkcs1::RsaPublicKey::from_der(key_bytes)

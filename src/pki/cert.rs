@@ -7,6 +7,7 @@
 //! over as a certificate.
 
 use super::name::{Name, NameError, Tlv, TAG_SEQUENCE};
+use crate::golang::cryptobyte::{tag, Input};
 use chrono::{DateTime, Utc};
 use const_oid::db::rfc5280::{ID_CE_BASIC_CONSTRAINTS, ID_CE_KEY_USAGE};
 use der::{Decode, Encode};
@@ -43,6 +44,7 @@ pub struct Certificate {
     subject: Name,
     issuer: Name,
     spans: Spans,
+    signature: Vec<u8>,
 }
 
 /// Byte ranges inside `der`.
@@ -152,7 +154,20 @@ impl Certificate {
         let spki = tbs_fields
             .read_expect(TAG_SEQUENCE)
             .ok_or(malformed("x509: malformed spki"))?;
+        let mut spki_fields = Input::new(spki.value);
+        spki_fields
+            .read(tag::SEQUENCE)
+            .ok_or(malformed("x509: malformed public key algorithm identifier"))?;
+        spki_fields
+            .read_bit_string()
+            .ok_or(malformed("x509: malformed subjectPublicKey"))?;
 
+        // Go reads the signature with cryptobyte's BIT STRING rules and uses it right-aligned;
+        // x509-cert accepts non-zero padding bits and hands out the bytes unshifted.
+        let signature = Input::new(fields.remaining())
+            .read_bit_string()
+            .ok_or(malformed("x509: malformed signature"))?
+            .right_align();
         let x509 = x509_cert::Certificate::from_der(raw).map_err(|e| CertificateError::Decode {
             detail: e.to_string(),
         })?;
@@ -169,6 +184,7 @@ impl Certificate {
                 subject: subject_name,
                 issuer: issuer_name,
                 spans,
+                signature,
             },
             rest,
         ))
@@ -186,6 +202,11 @@ impl Certificate {
     /// The decoded certificate.
     pub fn x509(&self) -> &x509_cert::Certificate {
         &self.x509
+    }
+
+    /// The issuer's signature as Go uses it: the `signatureValue` BIT STRING right-aligned.
+    pub fn signature(&self) -> &[u8] {
+        &self.signature
     }
 
     /// The DER of `tbsCertificate` exactly as encoded (what the issuer's signature covers).
@@ -399,6 +420,66 @@ mod tests {
             out[header + 2..header + 4].copy_from_slice(&len.to_be_bytes());
         }
         out
+    }
+
+    /// The corpus root: self-signed RSA, its signature's last octet known from the file.
+    fn corpus_root() -> Vec<u8> {
+        pem_body(
+            &std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/vectors/corpus/cases/m-rsa2048-c2-jws--strict/truststore/x509/ca/corpus/root-rsa2048.crt"
+            ))
+            .unwrap(),
+        )
+    }
+
+    #[test]
+    fn signature_bit_string_read_as_go_reads_it() {
+        use crate::pki::algorithm::verify_x509_signature;
+        let der = corpus_root();
+        let verify = |cert: &Certificate| {
+            verify_x509_signature(
+                &cert.x509().signature_algorithm,
+                cert.public_key(),
+                cert.raw_tbs(),
+                cert.signature(),
+            )
+        };
+        let cert = Certificate::from_der(&der).unwrap();
+        assert_eq!(verify(&cert), Ok(()));
+        // The signature is the last element: 03 82 01 01 00 <256 octets>.
+        let padding_at = der.len() - 257;
+        assert_eq!(&der[padding_at - 4..padding_at], &[0x03, 0x82, 0x01, 0x01]);
+        let last = der[der.len() - 1];
+        let with_padding = |padding: u8, last: u8| {
+            let mut mutant = der.clone();
+            mutant[padding_at] = padding;
+            *mutant.last_mut().unwrap() = last;
+            Certificate::from_der(&mutant)
+        };
+        // One padding bit, and the last bit zero: Go parses it, right-aligns the value and the
+        // signature no longer verifies.
+        let even = with_padding(0x01, last & 0xfe).unwrap();
+        assert_eq!(even.signature().len(), 256);
+        assert_ne!(even.signature(), cert.signature());
+        assert!(verify(&even).is_err());
+        // Padding bits that are not zero, and more than seven of them: not a BIT STRING.
+        let malformed = Err(CertificateError::Go("x509: malformed signature"));
+        assert_eq!(with_padding(0x01, last | 0x01), malformed);
+        assert_eq!(with_padding(0x10, last), malformed);
+        assert_eq!(with_padding(0x80, last), malformed);
+        // The same rules for the subject public key.
+        let key_at = der
+            .windows(5)
+            .position(|w| w == [0x03, 0x82, 0x01, 0x0f, 0x00])
+            .unwrap()
+            + 4;
+        let mut key_mutant = der.clone();
+        key_mutant[key_at] = 0x08;
+        assert_eq!(
+            Certificate::from_der(&key_mutant),
+            Err(CertificateError::Go("x509: malformed subjectPublicKey"))
+        );
     }
 
     #[test]

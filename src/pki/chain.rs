@@ -215,7 +215,7 @@ fn validate_chain(chain: &[Certificate], purpose: Purpose) -> Result<(), ChainEr
             &cert.x509().signature_algorithm,
             cert.public_key(),
             cert.raw_tbs(),
-            cert.x509().signature.raw_bytes(),
+            cert.signature(),
             Sha1Policy::Allow,
         )
         .map_err(|source| ChainError::SelfSignedSignature {
@@ -314,7 +314,7 @@ pub fn check_signature_from(
         &child.x509().signature_algorithm,
         parent.public_key(),
         child.raw_tbs(),
-        child.x509().signature.raw_bytes(),
+        child.signature(),
         Sha1Policy::Reject,
     )
     .map_err(SignatureFromError::Signature)

@@ -3,6 +3,8 @@
 
 use crate::flux::condition::Condition;
 use crate::flux::scan::{RowResult, ScanRow, Summary};
+use crate::report::verify::VerifyReport;
+use crate::settings::Settings;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -22,8 +24,9 @@ pub fn summary_json(summary: &Summary) -> Value {
     })
 }
 
-/// One row as JSON.
-pub fn row_json(row: &ScanRow) -> Value {
+/// One row as JSON; `settings` are the scan's (the `verification` object is what `verify -o
+/// json` prints under them).
+pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
     json!({
         "kind": row.kind,
         "apiVersion": row.api_version,
@@ -37,15 +40,18 @@ pub fn row_json(row: &ScanRow) -> Value {
         "result": row.result.name(),
         "reason": row.reason,
         "condition": row.condition.as_ref().map(condition_json),
-        "verification": row.verification.as_ref().map(|r| r.to_json()),
+        "verification": row
+            .verification
+            .as_ref()
+            .map(|r| VerifyReport::new(settings, r.clone()).to_json()),
         "warnings": row.warnings,
     })
 }
 
 /// `{"resources": [...], "summary": {...}}`.
-pub fn to_json(rows: &[ScanRow]) -> Value {
+pub fn to_json(rows: &[ScanRow], settings: Settings) -> Value {
     json!({
-        "resources": rows.iter().map(row_json).collect::<Vec<_>>(),
+        "resources": rows.iter().map(|r| row_json(r, settings)).collect::<Vec<_>>(),
         "summary": summary_json(&Summary::of(rows)),
     })
 }

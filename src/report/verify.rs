@@ -2,26 +2,17 @@
 //! and Flux's condition (flux mode) or notation's own last lines (notation mode).
 
 use crate::flux::condition::{source_verified, Condition};
-use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict, FluxVersion};
+use crate::flux::outcome::{check_outcome, FluxResult, FluxVerdict};
 use crate::pki::revocation::{ChainRevocation, Purpose, RevocationMode};
+use crate::settings::Mode;
+use crate::settings::{FluxVersion, Settings};
 use crate::verify::outcome::{
-    LevelActions, SignatureEntry, SignatureStatus, ValidationResult, Verdict, Verification,
-    VerifyError,
+    LevelActions, PolicySummary, SignatureEntry, SignatureStatus, ValidationResult, Verdict,
+    Verification, VerifyError,
 };
-use crate::verify::Mode;
+use crate::verify::run::RunOutcome;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
-
-/// The statement that applied, for reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicySummary {
-    /// Statement name.
-    pub name: String,
-    /// The registry scope that matched (`*` for the wildcard statement).
-    pub scope: String,
-    /// Its level and actions.
-    pub level: LevelActions,
-}
 
 /// The overall result as reports and exit codes use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +62,28 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
+    /// The report of a verification run under `settings`.
+    pub fn new(settings: Settings, run: RunOutcome) -> Self {
+        Self {
+            mode: settings.mode,
+            flux_version: settings.flux_version,
+            reference: run.reference,
+            revision: run.revision,
+            policy: run.policy,
+            verification: run.verification,
+            warnings: run.warnings,
+            envelope_digest: run.envelope_digest,
+        }
+    }
+
+    /// The mode and source-controller version the report was made under.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            mode: self.mode,
+            flux_version: self.flux_version,
+        }
+    }
+
     /// Flux's verdict.
     pub fn flux(&self) -> FluxVerdict {
         let mut verdict = check_outcome(&self.verification);
@@ -191,7 +204,7 @@ impl VerifyReport {
 
     /// The revocation methods in force for this mode and source-controller version.
     pub fn revocation_mode(&self) -> RevocationMode {
-        crate::verify::stages::revocation_config(self.mode, self.flux_version).mode
+        crate::verify::stages::revocation_config(self.settings()).mode
     }
 
     /// The text report. In notation mode the CLI prints [`Self::notation_cli_lines`] after it.

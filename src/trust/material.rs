@@ -2,10 +2,10 @@
 //! certificate paths, turned into a validated trust policy and a trust store, in the order and
 //! with the errors of Flux (or the notation CLI).
 
+use super::policy::clean::clean_trust_policy;
 use super::policy::{Dialect, ParseError, PolicyError, StoreType, TrustPolicyDocument};
 use super::secret::{self, FluxSecretError, InputError, Secret};
 use super::store::{CertEntry, FluxTrustStore, NotationTrustStore, TrustStore, TrustStoreError};
-use crate::flux::clean::clean_trust_policy;
 use crate::pki::cert::Certificate;
 use std::path::{Path, PathBuf};
 

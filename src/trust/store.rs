@@ -284,7 +284,7 @@ pub fn validate_trust_store_certificates(certs: &[Certificate]) -> Result<(), St
                 &cert.x509().signature_algorithm,
                 cert.public_key(),
                 cert.raw_tbs(),
-                cert.x509().signature.raw_bytes(),
+                cert.signature(),
             );
             if self_signed.is_err() {
                 return Err(format!(

@@ -1,10 +1,10 @@
 //! Adapters from the envelope and timestamp modules to what the validations and `inspect` read.
+use super::inspect::{InspectedCertificate, InspectedSignature, InspectedTimestamp};
 use super::signature::{ExtendedAttribute, VerifiedEnvelope};
 use crate::envelope::payload::Payload;
 use crate::envelope::{verify_integrity, Envelope, EnvelopeContent};
 use crate::pki::cert::Certificate;
 use crate::pki::timestamp::{read_token, TimestampError};
-use crate::report::tree::{InspectedCertificate, InspectedSignature, InspectedTimestamp};
 use crate::source::Descriptor;
 
 fn from_content(content: EnvelopeContent) -> VerifiedEnvelope {

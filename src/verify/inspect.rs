@@ -1,7 +1,67 @@
 //! `notation inspect`: every signature of an artifact, its envelope read without verifying.
 
-use crate::report::tree::InspectedSignature;
 use crate::source::{Descriptor, SignatureSource};
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// A certificate as inspect shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectedCertificate {
+    /// Lower-hex SHA-256 of the DER.
+    pub sha256_fingerprint: String,
+    /// Subject, Go `pkix.Name.String()`.
+    pub issued_to: String,
+    /// Issuer, Go `pkix.Name.String()`.
+    pub issued_by: String,
+    /// NotAfter.
+    pub expiry: DateTime<Utc>,
+}
+
+/// The timestamp countersignature as inspect shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InspectedTimestamp {
+    /// The token parsed: the time range `[genTime - accuracy, genTime + accuracy]` and its certificates.
+    Parsed {
+        /// Earliest time.
+        earliest: DateTime<Utc>,
+        /// Latest time.
+        latest: DateTime<Utc>,
+        /// Certificates in the token.
+        certificates: Vec<InspectedCertificate>,
+    },
+    /// The token could not be read.
+    Error(String),
+}
+
+/// One signature as `notation inspect` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectedSignature {
+    /// Digest of the signature manifest.
+    pub digest: String,
+    /// e.g. `RSASSA-PSS-SHA-256`.
+    pub signature_algorithm: String,
+    /// `application/jose+json` or `application/cose`.
+    pub envelope_type: String,
+    /// Payload content type.
+    pub content_type: String,
+    /// Signing scheme.
+    pub signing_scheme: String,
+    /// Signing time (or authentic signing time), in the offset it was encoded with.
+    pub signing_time: Option<DateTime<FixedOffset>>,
+    /// Expiry, when set.
+    pub expiry: Option<DateTime<FixedOffset>>,
+    /// Other signed attributes: key and value text, sorted by key.
+    pub extended_attributes: Vec<(String, String)>,
+    /// The payload's target artifact annotations, sorted by key.
+    pub user_defined: Vec<(String, String)>,
+    /// Signing agent, when present.
+    pub signing_agent: Option<String>,
+    /// The timestamp countersignature, when present.
+    pub timestamp: Option<InspectedTimestamp>,
+    /// The signing chain.
+    pub certificates: Vec<InspectedCertificate>,
+    /// The payload's target artifact.
+    pub signed_artifact: Descriptor,
+}
 
 /// Why a signature could not be shown (notation skips it with a warning and fails at the end).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -18,23 +18,3 @@ pub const VALIDATION_ORDER: [ValidationType; 5] = [
     ValidationType::AuthenticTimestamp,
     ValidationType::Revocation,
 ];
-
-/// Whose behaviour to reproduce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Flux source-controller: any-name trust store, nil plugin manager, 3 signatures.
-    #[default]
-    Flux,
-    /// The notation CLI v1.3.2: named trust stores, plugin manager, user metadata.
-    Notation,
-}
-
-impl Mode {
-    /// `flux` or `notation`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Flux => "flux",
-            Self::Notation => "notation",
-        }
-    }
-}

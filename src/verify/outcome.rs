@@ -125,6 +125,19 @@ pub struct SignatureFacts {
     /// The revocation checks that ran, per chain (signing chain first, then the TSA chain of a
     /// verified countersignature), with each certificate's deciding method and servers asked.
     pub revocation: Vec<crate::pki::revocation::ChainRevocation>,
+    /// Set when authenticity found none of the trusted certificates in the signing chain.
+    pub untrusted_chain: Option<UntrustedChain>,
+}
+
+/// A signing chain without a trusted certificate, and what the trust store held instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UntrustedChain {
+    /// Subject of the chain's last certificate (its root, when the chain is complete).
+    pub root_subject: String,
+    /// SHA-256 fingerprint of that certificate's DER, lower-case hex.
+    pub root_sha256: String,
+    /// Subjects of the trusted certificates that were compared, in store order.
+    pub trusted_subjects: Vec<String>,
 }
 
 /// What happened to one signature (notation-go `VerificationOutcome`).
@@ -320,4 +333,15 @@ impl Verification {
             _ => None,
         }
     }
+}
+
+/// The statement that applied: its name, the scope that matched and its level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySummary {
+    /// Statement name.
+    pub name: String,
+    /// The registry scope that matched (`*` for the wildcard statement).
+    pub scope: String,
+    /// Its level and actions.
+    pub level: LevelActions,
 }

@@ -1,22 +1,16 @@
 //! One verification end to end over any source: tag resolution (as Flux's `getRevision` and
-//! notation's CLI do), the signature loop, and the report.
+//! notation's CLI do), the signature loop, and what it found ([`RunOutcome`], which `report`
+//! renders).
 
-use super::outcome::{Verification, VerifyError};
+use super::outcome::{PolicySummary, Verification, VerifyError};
 use super::signature::{SignatureOptions, Stages, StatementView, Verifier};
 use super::signatures::{verify_artifact, LoopOptions};
-use super::Mode;
-use crate::flux::outcome::FluxVersion;
-use crate::report::verify::{PolicySummary, VerifyReport};
 use crate::source::SignatureSource;
 use chrono::{DateTime, Utc};
 
 /// What to verify and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyRequest {
-    /// Flux or notation.
-    pub mode: Mode,
-    /// source-controller version (flux mode).
-    pub flux_version: FluxVersion,
     /// The reference as the user gave it (for reports).
     pub reference: String,
     /// `registry/repository` (normalised as the mode requires), without tag or digest.
@@ -27,6 +21,24 @@ pub struct VerifyRequest {
     pub max_signatures: usize,
     /// Warnings gathered before verification (policy clean-up, normalisation, ...).
     pub warnings: Vec<String>,
+}
+
+/// What one verification found, before any rendering.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// The reference as the user gave it.
+    pub reference: String,
+    /// Flux's revision string (`<tag>@sha256:...` or `sha256:...`).
+    pub revision: String,
+    /// The statement that applied, when one did.
+    pub policy: Option<PolicySummary>,
+    /// What verification found.
+    pub verification: Verification,
+    /// Warnings to show (tag resolved to digest, policy clean-up, ...).
+    pub warnings: Vec<String>,
+    /// For `envelope verify`: the envelope's digest. Flux would report a failure of this
+    /// signature as one of the joined per-signature errors under that digest.
+    pub envelope_digest: Option<String>,
 }
 
 /// Why verification could not start (the CLI's exit code 2).
@@ -56,7 +68,7 @@ pub fn policy_summary(statement: &StatementView, repository: &str) -> PolicySumm
     }
 }
 
-/// Runs one verification and builds its report. `stages` is the error instead when the trust
+/// Runs one verification. `stages` is the error instead when the trust
 /// material or policy was rejected; the report then carries that error as Flux would.
 pub async fn verify<S, St>(
     source: &S,
@@ -64,7 +76,7 @@ pub async fn verify<S, St>(
     options: SignatureOptions,
     request: VerifyRequest,
     now: DateTime<Utc>,
-) -> Result<VerifyReport, RunError>
+) -> Result<RunOutcome, RunError>
 where
     S: SignatureSource,
     St: Stages,
@@ -94,9 +106,7 @@ where
     let stages = match stages {
         Ok(stages) => stages,
         Err(error) => {
-            return Ok(VerifyReport {
-                mode: request.mode,
-                flux_version: request.flux_version,
+            return Ok(RunOutcome {
                 reference: request.reference,
                 revision,
                 policy: None,
@@ -120,9 +130,7 @@ where
         max_signatures: request.max_signatures,
     };
     let verification = verify_artifact(source, &verifier, &loop_options).await;
-    Ok(VerifyReport {
-        mode: request.mode,
-        flux_version: request.flux_version,
+    Ok(RunOutcome {
         reference: request.reference,
         revision,
         policy,
@@ -135,10 +143,6 @@ where
 /// What `envelope verify` checks: one envelope file against the artifact it should sign.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvelopeRequest {
-    /// Flux or notation.
-    pub mode: Mode,
-    /// source-controller version (flux mode).
-    pub flux_version: FluxVersion,
     /// `registry/repository@sha256:...`, matched against registry scopes.
     pub artifact_reference: String,
     /// The signed artifact's descriptor.
@@ -158,7 +162,7 @@ pub fn verify_envelope<St: Stages>(
     request: EnvelopeRequest,
     blob: &[u8],
     now: DateTime<Utc>,
-) -> VerifyReport {
+) -> RunOutcome {
     use super::outcome::{SignatureEntry, Verdict};
     use super::signatures::SignatureVerifier as _;
     let digest = request.artifact.digest.clone();
@@ -176,9 +180,7 @@ pub fn verify_envelope<St: Stages>(
         size: blob.len() as u64,
         ..crate::source::Descriptor::default()
     };
-    let mut report = VerifyReport {
-        mode: request.mode,
-        flux_version: request.flux_version,
+    let mut report = RunOutcome {
         reference: request.artifact_reference.clone(),
         revision: digest.clone(),
         policy: None,

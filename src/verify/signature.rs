@@ -6,13 +6,14 @@
 //! logic here are one piece of code whatever provides them.
 
 use super::outcome::{
-    LevelActions, SignatureError, SignatureFacts, SignatureOutcome, ValidationError,
-    ValidationResult,
+    LevelActions, SignatureError, SignatureFacts, SignatureOutcome, UntrustedChain,
+    ValidationError, ValidationResult,
 };
-use super::{Action, Mode, ValidationType};
+use super::{Action, ValidationType};
 use crate::golang::quote::go_quote;
 use crate::pki::cert::Certificate;
 use crate::pki::revocation::ChainRevocation;
+use crate::settings::Mode;
 use crate::source::Descriptor;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::collections::BTreeMap;
@@ -356,11 +357,22 @@ fn process<S: Stages>(
             "error while loading the trust store, unrecognized signing scheme {other:?}"
         )),
     };
-    let mut authenticity = store_kind
-        .and_then(|kind| load_stores(stages, statement, kind))
-        .and_then(|trusted| chain_contains_trusted(&envelope.chain, &trusted))
+    let trusted = store_kind.and_then(|kind| load_stores(stages, statement, kind));
+    let mut authenticity = trusted
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|trusted| chain_contains_trusted(&envelope.chain, trusted))
         .err()
         .map(ValidationError::Authenticity);
+    if let (Ok(trusted), Some(_), Some(root)) = (&trusted, &authenticity, envelope.chain.last()) {
+        if !trusted.is_empty() {
+            facts.untrusted_chain = Some(UntrustedChain {
+                root_subject: root.subject(),
+                root_sha256: root.sha256_fingerprint(),
+                trusted_subjects: trusted.iter().map(Certificate::subject).collect(),
+            });
+        }
+    }
     let authenticity_action = statement.level.action(ValidationType::Authenticity);
     if authenticity.is_some() && authenticity_action == Action::Enforce {
         return run.record(ValidationType::Authenticity, authenticity);

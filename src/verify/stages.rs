@@ -5,13 +5,13 @@ use super::outcome::{LevelActions, VerifyError};
 use super::signature::{
     ChainPurpose, RevocationStatus, Stages, StatementView, StoreKind, VerifiedEnvelope,
 };
-use super::{Mode, ValidationType};
-use crate::flux::outcome::FluxVersion;
+use super::ValidationType;
 use crate::pki::cert::Certificate;
 use crate::pki::revocation::{
     ChainRevocation, Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
 };
 use crate::pki::timestamp::{verify_timestamp, TimestampError, TimestampInput};
+use crate::settings::{Mode, Settings};
 use crate::trust::identity::verify_identities;
 use crate::trust::material::{Store, TrustError, TrustMaterial};
 use crate::trust::policy::Dialect;
@@ -56,12 +56,11 @@ impl<T: std::fmt::Debug> std::fmt::Debug for PolicyStages<T> {
 }
 
 /// The revocation settings a mode and source-controller version use.
-pub fn revocation_config(mode: Mode, flux_version: FluxVersion) -> RevocationConfig {
-    match mode {
-        Mode::Flux if !flux_version.crl_fallback() => {
-            RevocationConfig::with_mode(RevocationMode::OcspOnly)
-        }
-        _ => RevocationConfig::default(),
+pub fn revocation_config(settings: Settings) -> RevocationConfig {
+    if settings.crl_fallback() {
+        RevocationConfig::default()
+    } else {
+        RevocationConfig::with_mode(RevocationMode::OcspOnly)
     }
 }
 
@@ -74,10 +73,9 @@ impl<T: TrustStore> PolicyStages<T> {
         policy: TrustPolicyDocument,
         store: T,
         revocation: Validator,
-        mode: Mode,
-        flux_version: FluxVersion,
+        settings: Settings,
     ) -> Result<Self, VerifyError> {
-        let legacy_messages = mode == Mode::Flux && flux_version == FluxVersion::V1_3;
+        let legacy_messages = settings.legacy_policy_messages();
         let word = |m: String| {
             if legacy_messages {
                 legacy_policy_message(&m)
@@ -88,7 +86,7 @@ impl<T: TrustStore> PolicyStages<T> {
         policy
             .validate()
             .map_err(|e| VerifyError::InvalidPolicy(word(e.to_string())))?;
-        if mode == Mode::Flux && !flux_version.supports_timestamps() {
+        if !settings.timestamps_supported() {
             for statement in &policy.trust_policies {
                 if let Some(entry) = statement
                     .trust_stores
@@ -112,6 +110,13 @@ impl<T: TrustStore> PolicyStages<T> {
     }
 }
 
+impl<T> PolicyStages<T> {
+    /// The trust policy document the stages apply (for hints that name its scopes).
+    pub fn policy(&self) -> &TrustPolicyDocument {
+        &self.policy
+    }
+}
+
 /// The stages built from trust material, or the error Flux / notation would report for it,
 /// with the warnings gathered on the way (keys Flux ignores, Flux's policy clean-up).
 #[derive(Debug)]
@@ -129,10 +134,9 @@ pub struct BuiltStages {
 /// build their stages here.
 pub fn stages_from_material(
     material: Result<TrustMaterial, TrustError>,
-    mode: Mode,
-    flux_version: FluxVersion,
+    settings: Settings,
 ) -> Result<BuiltStages, TrustError> {
-    let dialect = match mode {
+    let dialect = match settings.mode {
         Mode::Flux => Dialect::Flux,
         Mode::Notation => Dialect::Notation,
     };
@@ -159,13 +163,12 @@ pub fn stages_from_material(
         Err(e) => return rejected(e, warnings),
     };
     warnings.extend(loaded.cleanup_warnings.iter().cloned());
-    let revocation = Validator::new(revocation_config(mode, flux_version));
+    let revocation = Validator::new(revocation_config(settings));
     let stages = PolicyStages::new(
         loaded.document,
         material.store(dialect),
         revocation,
-        mode,
-        flux_version,
+        settings,
     );
     Ok(BuiltStages { stages, warnings })
 }

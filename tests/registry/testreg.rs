@@ -1,5 +1,14 @@
 //! An in-process OCI registry for tests: manifests, blobs, the referrers API with pagination,
-//! optional Basic auth, and switches that make it lie in the ways a hostile registry can.
+//! optional Basic auth, optional bearer-token auth with a token service, and switches that make
+//! it lie in the ways a hostile registry can.
+//!
+//! The token service ([`TokenAuth`]) is a fake of the cloud registries' own: with `exchange`
+//! set it answers Azure Container Registry's `POST /oauth2/exchange` (an Entra ID access token
+//! for an ACR refresh token) and `/oauth2/token` (that refresh token, as the password of user
+//! `00000000-0000-0000-0000-000000000000` or as `grant_type=refresh_token`, for an access token)
+//! with ACR's form fields and JSON; without, it is Google Artifact Registry's `/v2/token` with
+//! user `oauth2accesstoken`. It exists because the real services are on the internet, which
+//! tests never reach.
 
 #![allow(dead_code)] // each test binary uses a different part
 
@@ -46,6 +55,8 @@ pub struct Hostile {
     pub blob_body: Option<Generated>,
     /// Referrers API pages are padded with whitespace to this many bytes, honestly announced.
     pub referrers_padded_to: Option<u64>,
+    /// Every repository request is refused with `403 DENIED`, whoever asks.
+    pub forbid: bool,
 }
 
 /// A body of `bytes` filler bytes, made as it is sent so that the server holds none of it, with
@@ -54,6 +65,21 @@ pub struct Hostile {
 pub struct Generated {
     pub bytes: u64,
     pub content_length: Option<u64>,
+}
+
+/// A token service in front of the registry (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct TokenAuth {
+    /// Path of the token endpoint: `/oauth2/token` (ACR) or `/v2/token` (Artifact Registry).
+    pub token_path: String,
+    /// User name the token endpoint accepts in Basic auth.
+    pub user: String,
+    /// The password it accepts (an ACR refresh token, a `gcloud` access token).
+    pub password: String,
+    /// The registry access token it issues.
+    pub access_token: String,
+    /// ACR's exchange: the Entra ID access token it accepts, and the refresh token it returns.
+    pub exchange: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +102,10 @@ pub struct State {
     pub hostile: Mutex<Hostile>,
     pub log: Mutex<Vec<Logged>>,
     pub basic: Mutex<Option<String>>,
+    /// Bearer-token auth in front of `/v2/`, with its token service.
+    pub token_auth: Mutex<Option<TokenAuth>>,
+    /// The form fields of every `POST /oauth2/exchange`, in order.
+    pub exchanges: Mutex<Vec<Vec<(String, String)>>>,
     /// Requests being answered right now, and the most there ever were at once.
     in_flight: std::sync::atomic::AtomicUsize,
     pub max_in_flight: std::sync::atomic::AtomicUsize,
@@ -145,6 +175,11 @@ impl TestRegistry {
 
     pub fn host(&self) -> String {
         self.addr.to_string()
+    }
+
+    /// Requires a bearer token from `auth`'s token service for every `/v2/` request.
+    pub fn require_token(&self, auth: TokenAuth) {
+        *self.state.token_auth.lock().unwrap() = Some(auth);
     }
 
     pub fn hostile(&self, h: Hostile) {
@@ -294,10 +329,103 @@ fn endless(prefix: Vec<u8>) -> Body {
     Body::from_stream(stream)
 }
 
+fn json_response(code: StatusCode, value: serde_json::Value) -> Response<Body> {
+    let mut r = Response::new(Body::from(value.to_string()));
+    *r.status_mut() = code;
+    header(&mut r, "content-type", "application/json");
+    r
+}
+
+fn acr_error(code: StatusCode, message: &str) -> Response<Body> {
+    json_response(
+        code,
+        serde_json::json!({"errors": [{"code": "UNAUTHORIZED", "message": message, "detail": null}]}),
+    )
+}
+
+fn basic_of(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+/// The token service's endpoints; `None` when the request is for the registry itself.
+fn token_service(
+    st: &State,
+    auth: &TokenAuth,
+    method: &Method,
+    path: &str,
+    query: &str,
+    authorization: Option<&str>,
+    form: &[(String, String)],
+) -> Option<Response<Body>> {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if path == "/oauth2/exchange" {
+        let Some((aad, refresh)) = &auth.exchange else {
+            return Some(status(StatusCode::NOT_FOUND, "404 page not found"));
+        };
+        st.exchanges.lock().unwrap().push(form.to_vec());
+        if method != Method::POST {
+            return Some(status(StatusCode::METHOD_NOT_ALLOWED, ""));
+        }
+        if field("grant_type") != Some("access_token") || field("service").is_none() {
+            return Some(acr_error(
+                StatusCode::BAD_REQUEST,
+                "invalid grant_type or service",
+            ));
+        }
+        if field("access_token") != Some(aad.as_str()) {
+            return Some(acr_error(StatusCode::UNAUTHORIZED, "invalid access token"));
+        }
+        return Some(json_response(
+            StatusCode::OK,
+            serde_json::json!({"refresh_token": refresh}),
+        ));
+    }
+    if path != auth.token_path {
+        return None;
+    }
+    let granted = match *method {
+        // The docker token protocol: Basic credentials, service and scope in the query.
+        Method::GET => {
+            authorization == Some(basic_of(&auth.user, &auth.password).as_str())
+                && query.contains("service=")
+        }
+        // The OAuth2 form: a refresh token.
+        Method::POST => {
+            field("grant_type") == Some("refresh_token")
+                && field("refresh_token") == Some(auth.password.as_str())
+        }
+        _ => false,
+    };
+    Some(if granted {
+        json_response(
+            StatusCode::OK,
+            serde_json::json!({"access_token": auth.access_token}),
+        )
+    } else {
+        acr_error(StatusCode::UNAUTHORIZED, "authentication required")
+    })
+}
+
 async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
     let method = req.method().clone();
     let uri = req.uri().clone();
     let headers: HeaderMap = req.headers().clone();
+    let form: Vec<(String, String)> = if method == Method::POST {
+        let body = axum::body::to_bytes(req.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        url::form_urlencoded::parse(&body).into_owned().collect()
+    } else {
+        Vec::new()
+    };
     let auth = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -316,6 +444,43 @@ async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
         tokio::time::sleep(hostile.delay).await;
     }
     let path = uri.path().to_owned();
+    let token_auth = st.token_auth.lock().unwrap().clone();
+    if let Some(token_auth) = token_auth {
+        let query = uri.query().unwrap_or("");
+        if let Some(r) = token_service(
+            &st,
+            &token_auth,
+            &method,
+            &path,
+            query,
+            auth.as_deref(),
+            &form,
+        ) {
+            return r;
+        }
+        if auth.as_deref() != Some(format!("Bearer {}", token_auth.access_token).as_str()) {
+            let mut r = acr_error(StatusCode::UNAUTHORIZED, "authentication required");
+            let service = uri
+                .authority()
+                .map(|a| a.to_string())
+                .or_else(|| {
+                    headers
+                        .get("host")
+                        .and_then(|h| h.to_str().ok())
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            header(
+                &mut r,
+                "www-authenticate",
+                &format!(
+                    "Bearer realm=\"http://{service}{}\",service=\"{service}\"",
+                    token_auth.token_path
+                ),
+            );
+            return r;
+        }
+    }
     // Blob storage on "another host": no auth, serves blobs by the same path.
     if let Some(expected) = st.basic.lock().unwrap().clone() {
         if auth.as_deref() != Some(expected.as_str()) {
@@ -330,6 +495,12 @@ async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
     }
     if path == "/v2/" {
         return status(StatusCode::OK, "{}");
+    }
+    if hostile.forbid {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            serde_json::json!({"errors": [{"code": "DENIED", "message": "requested access to the resource is denied", "detail": null}]}),
+        );
     }
     let Some(rest) = path.strip_prefix("/v2/") else {
         return status(StatusCode::NOT_FOUND, "404 page not found");

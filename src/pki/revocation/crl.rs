@@ -16,6 +16,7 @@ use super::http::{Method, Request};
 use super::{CertResult, CheckContext, RevocationMethod, RevocationStatus};
 use super::{ServerResult, Transport};
 use crate::golang::big::decimal;
+use crate::golang::cryptobyte::BitString;
 use crate::golang::time::time_string;
 use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::Certificate;
@@ -105,11 +106,16 @@ impl Crl {
             .map_err(|_| "x509: malformed crl".to_string())?;
         let tbs =
             TbsCertList::from_der(&tbs_der).map_err(|_| "x509: malformed tbs crl".to_string())?;
+        // Go's ParseRevocationList reads the signature with cryptobyte's BIT STRING rules
+        // (padding bits zero) and uses it right-aligned.
+        let signature = BitString::checked(raw.signature.unused_bits(), raw.signature.raw_bytes())
+            .ok_or_else(|| "x509: malformed signature".to_string())?
+            .right_align();
         Ok(Self {
             tbs_der,
             tbs,
             signature_algorithm: raw.signature_algorithm,
-            signature: raw.signature.raw_bytes().to_vec(),
+            signature,
         })
     }
 

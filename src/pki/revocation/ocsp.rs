@@ -11,6 +11,7 @@
 
 use super::http::{Method, Request};
 use super::{CertResult, CheckContext, RevocationMethod, RevocationStatus, ServerResult};
+use crate::golang::cryptobyte::BitString;
 use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::Certificate;
 use base64::Engine as _;
@@ -341,7 +342,12 @@ fn parse_response_for_cert(
         .iter()
         .find(|r| serial_eq(r.cert_id.serial_number.as_bytes(), cert.serial_number()))
         .ok_or("no response matching the supplied certificate".to_string())?;
-    let signature = raw.signature.raw_bytes();
+    // x/crypto/ocsp unmarshals with encoding/asn1, whose BIT STRING rules are cryptobyte's, and
+    // verifies the right-aligned value.
+    let signature = BitString::checked(raw.signature.unused_bits(), raw.signature.raw_bytes())
+        .ok_or("asn1: syntax error: invalid padding bits in BIT STRING".to_string())?
+        .right_align();
+    let signature = signature.as_slice();
     let embedded = raw.certs.as_deref().and_then(|c| c.first());
     if let Some(embedded) = embedded {
         // Responders should send the certificate linking them to the issuer; only the first is
@@ -361,7 +367,7 @@ fn parse_response_for_cert(
             &responder_x509.signature_algorithm,
             issuer.public_key(),
             responder.raw_tbs(),
-            responder_x509.signature.raw_bytes(),
+            responder.signature(),
         )
         .map_err(|e| format!("bad OCSP signature: {e}"))?;
     } else {

@@ -67,6 +67,50 @@ pub enum CredentialSource {
     Anonymous,
 }
 
+/// Where the credentials a client used came from, for reports. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialOrigin {
+    /// Given to the client ([`CredentialSource::Explicit`]: `-u/-p` or the
+    /// `FLUXVERIFY_USERNAME` / `FLUXVERIFY_PASSWORD` environment on the command line).
+    Explicit,
+    /// The Docker config at this path (its credential helpers included).
+    DockerConfig(PathBuf),
+    /// None configured: anonymous.
+    Anonymous,
+    /// A cloud provider's credentials, and how they were obtained.
+    Provider {
+        /// The provider.
+        provider: super::cloud::Provider,
+        /// The command or variable the token came from (no secret).
+        detail: String,
+    },
+}
+
+impl CredentialOrigin {
+    /// A short machine-readable name: `explicit`, `dockerConfig`, `anonymous`, `provider`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CredentialOrigin::Explicit => "explicit",
+            CredentialOrigin::DockerConfig(_) => "dockerConfig",
+            CredentialOrigin::Anonymous => "anonymous",
+            CredentialOrigin::Provider { .. } => "provider",
+        }
+    }
+}
+
+impl std::fmt::Display for CredentialOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CredentialOrigin::Explicit => f.write_str("given with -u/-p"),
+            CredentialOrigin::DockerConfig(path) => write!(f, "Docker config {}", path.display()),
+            CredentialOrigin::Anonymous => f.write_str("anonymous (no credentials configured)"),
+            CredentialOrigin::Provider { provider, detail } => {
+                write!(f, "provider {provider}: {detail}")
+            }
+        }
+    }
+}
+
 /// True for the host names under which Docker Hub is reached.
 pub(crate) fn is_docker_hub(host: &str) -> bool {
     matches!(
@@ -75,7 +119,7 @@ pub(crate) fn is_docker_hub(host: &str) -> bool {
     )
 }
 
-fn docker_config_path() -> Option<PathBuf> {
+pub(crate) fn docker_config_path() -> Option<PathBuf> {
     std::env::var_os("DOCKER_CONFIG")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))

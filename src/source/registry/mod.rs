@@ -19,12 +19,14 @@
 //! to that signature, so a verdict never depends on the overlap.
 
 mod auth;
+pub mod cloud;
 mod digest;
 mod error;
 pub mod pool;
 pub mod transport;
 
-pub use auth::{CredentialSource, Credentials};
+pub use auth::{CredentialOrigin, CredentialSource, Credentials};
+pub use cloud::Provider;
 pub use error::{RegistryError, RequestLine};
 
 use super::{Descriptor, FetchedSignature, SignatureSource, NOTARY_SIGNATURE_ARTIFACT_TYPE};
@@ -69,6 +71,9 @@ pub struct RegistryOptions {
     pub insecure_skip_tls_verify: bool,
     /// Where credentials come from.
     pub credentials: CredentialSource,
+    /// Asked for credentials when `credentials` has none for the registry (Flux's
+    /// `spec.provider`, used only without a `secretRef`).
+    pub provider: Provider,
     /// Deadline of each request, from sending it to the last body byte (auth round trips and
     /// redirects included).
     pub request_timeout: Duration,
@@ -91,6 +96,7 @@ impl Default for RegistryOptions {
             ca_file: None,
             insecure_skip_tls_verify: false,
             credentials: CredentialSource::default(),
+            provider: Provider::Generic,
             request_timeout: Duration::from_secs(30),
             max_pages: 64,
             prefetch: 32,
@@ -156,7 +162,9 @@ struct Inner {
     base: Url,
     options: RegistryOptions,
     /// Shared by every repository client of one registry (see [`RegistryClient::for_repository`]).
-    credentials: Arc<OnceCell<Result<Credentials, String>>>,
+    credentials: Arc<OnceCell<Result<(Credentials, CredentialOrigin), String>>>,
+    /// The last error handed to a caller, for hints that need more than its text.
+    last_error: Mutex<Option<RegistryError>>,
     /// Authorization that worked (or was issued) per scope; Basic is stored under "". Shared
     /// like `credentials`, so a scope's token is requested once per registry.
     authorization: Arc<Mutex<HashMap<String, String>>>,
@@ -294,6 +302,7 @@ impl RegistryClient {
                 base,
                 options,
                 credentials: Arc::new(OnceCell::new()),
+                last_error: Mutex::new(None),
                 authorization: Arc::new(Mutex::new(HashMap::new())),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
@@ -324,6 +333,7 @@ impl RegistryClient {
                 base: inner.base.clone(),
                 options: inner.options.clone(),
                 credentials: Arc::clone(&inner.credentials),
+                last_error: Mutex::new(None),
                 authorization: Arc::clone(&inner.authorization),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
@@ -350,6 +360,24 @@ impl RegistryClient {
     /// Repository path inside the registry.
     pub fn repository(&self) -> &str {
         &self.inner.repository
+    }
+
+    /// Where the credentials came from, once the registry asked for them (`None` while it has
+    /// not, or when they could not be obtained).
+    pub fn credential_origin(&self) -> Option<CredentialOrigin> {
+        match self.inner.credentials.get() {
+            Some(Ok((_, origin))) => Some(origin.clone()),
+            _ => None,
+        }
+    }
+
+    /// The last error a call of this client returned, as a value (reports keep only its text).
+    pub fn last_error(&self) -> Option<RegistryError> {
+        self.inner
+            .last_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// HTTP requests sent so far (auth and redirect hops included).
@@ -385,7 +413,7 @@ impl RegistryClient {
     /// Lists the repository's tags (`GET /v2/<repo>/tags/list`, following `Link`), for semver
     /// selection as Flux does it.
     pub async fn list_tags(&self) -> Result<Vec<String>, RegistryError> {
-        self.inner.list_tags().await
+        self.inner.record(self.inner.list_tags().await)
     }
 }
 
@@ -405,7 +433,7 @@ impl SignatureSource for RegistryClient {
                 });
             }
         }
-        self.inner.resolve(reference).await
+        self.inner.record(self.inner.resolve(reference).await)
     }
 
     async fn list_signatures(
@@ -413,7 +441,9 @@ impl SignatureSource for RegistryClient {
         artifact: &Descriptor,
         max: usize,
     ) -> Result<Vec<Vec<Descriptor>>, RegistryError> {
-        let pages = self.inner.list_signatures(artifact, max).await?;
+        let pages = self
+            .inner
+            .record(self.inner.list_signatures(artifact, max).await)?;
         if self.inner.options.prefetch > 0 {
             let ahead: Vec<Descriptor> = pages
                 .iter()
@@ -431,9 +461,11 @@ impl SignatureSource for RegistryClient {
         manifest: &Descriptor,
     ) -> Result<FetchedSignature, RegistryError> {
         let cell = self.inner.fetched_cell(manifest);
-        cell.get_or_init(|| self.inner.fetch_signature_uncached(manifest))
+        let result = cell
+            .get_or_init(|| self.inner.fetch_signature_uncached(manifest))
             .await
-            .clone()
+            .clone();
+        self.inner.record(result)
     }
 }
 
@@ -497,29 +529,54 @@ impl Inner {
             && url.port_or_known_default() == self.base.port_or_known_default()
     }
 
+    /// Keeps a copy of an error about to be returned to a caller.
+    fn record<T>(&self, result: Result<T, RegistryError>) -> Result<T, RegistryError> {
+        if let Err(e) = &result {
+            *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
+        }
+        result
+    }
+
     async fn credentials(&self) -> Result<Credentials, RegistryError> {
         let resolved = self
             .credentials
-            .get_or_init(|| async {
-                match &self.options.credentials {
-                    CredentialSource::Explicit(c) => Ok(c.clone()),
-                    CredentialSource::Anonymous => Ok(Credentials::Anonymous),
-                    CredentialSource::DockerConfig => {
-                        let host = self.registry.clone();
-                        // Credential helpers are processes: keep them off the async threads.
-                        match tokio::task::spawn_blocking(move || {
-                            auth::docker_config_credentials(&host)
-                        })
-                        .await
-                        {
-                            Ok(result) => result,
-                            Err(e) => Err(format!("credential lookup failed: {e}")),
-                        }
-                    }
-                }
-            })
+            .get_or_init(|| self.resolve_credentials())
             .await;
-        resolved.clone().map_err(RegistryError::Auth)
+        match resolved {
+            Ok((credentials, _)) => Ok(credentials.clone()),
+            Err(e) => Err(RegistryError::Auth(e.clone())),
+        }
+    }
+
+    /// The configured credentials for the registry; the provider's only when none are
+    /// configured, as Flux asks the provider only without a `secretRef`.
+    async fn resolve_credentials(&self) -> Result<(Credentials, CredentialOrigin), String> {
+        let configured = match &self.options.credentials {
+            CredentialSource::Explicit(c) => return Ok((c.clone(), CredentialOrigin::Explicit)),
+            CredentialSource::Anonymous => {
+                return Ok((Credentials::Anonymous, CredentialOrigin::Anonymous))
+            }
+            CredentialSource::DockerConfig => {
+                let host = self.registry.clone();
+                // Credential helpers are processes: keep them off the async threads.
+                match tokio::task::spawn_blocking(move || auth::docker_config_credentials(&host))
+                    .await
+                {
+                    Ok(result) => result?,
+                    Err(e) => return Err(format!("credential lookup failed: {e}")),
+                }
+            }
+        };
+        match (configured, self.options.provider) {
+            (Credentials::Anonymous, Provider::Generic) => {
+                Ok((Credentials::Anonymous, CredentialOrigin::Anonymous))
+            }
+            (Credentials::Anonymous, provider) => self.provider_credentials(provider).await,
+            (found, _) => {
+                let path = auth::docker_config_path().unwrap_or_default();
+                Ok((found, CredentialOrigin::DockerConfig(path)))
+            }
+        }
     }
 
     fn known_authorization(&self, scope: &str) -> Option<String> {

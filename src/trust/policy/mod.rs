@@ -7,6 +7,7 @@
 //! - [`TrustPolicyDocument::applicable_statement`] is `GetApplicableTrustPolicy`.
 //! - [`TrustPolicyStatement::verification_level`] applies `override` to give the `custom` level.
 
+pub mod clean;
 pub mod level;
 
 pub use level::{verification_level, Action, LevelError, ValidationType, VerificationLevel};

@@ -1,11 +1,14 @@
 //! Flux's `CleanTrustPolicy`, run on the document before notation-go validates it.
 //!
+//! It is Flux's reading of trust material, so it lives with the trust stage that reads the
+//! document in Flux's dialect (as the Secret's and the parser's Flux rules do).
+//!
 //! For every statement whose level is exactly `skip`, Flux empties `trustStores` and
 //! `trustedIdentities` (logging a warning when there was something to drop). notation would
 //! reject such a statement; under Flux it validates, and it also hides malformed store or
 //! identity values inside skip statements.
 
-use crate::trust::policy::TrustPolicyDocument;
+use super::TrustPolicyDocument;
 
 /// Applies Flux's clean-up and returns the warnings Flux logs, in statement order.
 pub fn clean_trust_policy(doc: &mut TrustPolicyDocument) -> Vec<String> {
