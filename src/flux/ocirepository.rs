@@ -518,8 +518,7 @@ pub fn revision(tag: Option<&str>, digest: &str) -> String {
 pub struct SelectedArtifact {
     /// The tag `spec.ref` selected (after semver selection), `None` for a digest reference.
     pub tag: Option<String>,
-    /// The artifact's descriptor as the registry resolves it (for a digest reference only the
-    /// digest: Flux asks the registry nothing before verification then).
+    /// The artifact's descriptor as the registry resolves it.
     pub descriptor: crate::source::Descriptor,
     /// `<tag>@sha256:...`, or the digest alone.
     pub revision: String,
@@ -544,16 +543,6 @@ pub enum SelectError {
     /// Resolving the digest failed (Flux: `failed to determine artifact digest: <err>`).
     #[error("failed to determine artifact digest: {0}")]
     Digest(crate::source::registry::RegistryError),
-}
-
-/// `sha256:` and 64 lower-case hex digits.
-fn well_formed_sha256(digest: &str) -> bool {
-    digest.strip_prefix("sha256:").is_some_and(|hex| {
-        hex.len() == 64
-            && hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
 }
 
 /// Flux's `getArtifactRef` + `getRevision` against `client` (which must point at the
@@ -587,15 +576,10 @@ pub async fn select_artifact(
         (_, Some(t)) => t.clone(),
         (_, None) => "latest".to_owned(),
     };
-    let descriptor = match &repository.artifact {
-        // getRevision takes a digest reference's revision from the reference itself
-        // (`gcrv1.NewHash`): no request; notation-go resolves the digest when it verifies.
-        ArtifactRef::Digest(d) if well_formed_sha256(d) => crate::source::Descriptor {
-            digest: d.clone(),
-            ..crate::source::Descriptor::default()
-        },
-        _ => client.resolve(&wanted).await.map_err(SelectError::Digest)?,
-    };
+    // getRevision itself sends nothing for a digest reference (`gcrv1.NewHash`); the HEAD here
+    // is what lets a registry that cannot be reached end the command before any verification
+    // step (exit 2 in the CLI contract) rather than inside notation's own resolve.
+    let descriptor = client.resolve(&wanted).await.map_err(SelectError::Digest)?;
     Ok(SelectedArtifact {
         revision: revision(tag.as_deref(), &descriptor.digest),
         artifact_reference: repository.repository.artifact_reference(&descriptor.digest),
