@@ -642,3 +642,71 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
         .starts_with("line 2: not valid YAML: "));
     assert_eq!(report["resources"].as_array().unwrap().len(), 15);
 }
+
+#[tokio::test]
+async fn tokens_are_requested_once_per_registry_and_scope() {
+    // Three sources on one registry behind a token service: two in one repository, one in
+    // another. The scan's shared client asks for one token per repository scope, not one per
+    // source (a fresh client per source, as Flux makes, would ask three times).
+    let reg = TestRegistry::start().await;
+    reg.require_token(testreg::TokenAuth {
+        token_path: "/v2/token".into(),
+        user: "oauth2accesstoken".into(),
+        password: "s3cret".into(),
+        access_token: "registry-token".into(),
+        exchange: None,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let trusted = pki::chain(KeyKind::P256, 2);
+    let mut digests = Vec::new();
+    for (i, (repo, tag)) in [("team/a", "v1"), ("team/a", "v2"), ("team/b", "v1")]
+        .iter()
+        .enumerate()
+    {
+        let layout = dir.path().join(format!("l{i}"));
+        let (digest, _) = signed_layout(&layout, format!("{repo}{tag}").as_bytes(), tag, &trusted);
+        push_to_testreg(&reg, &layout, repo);
+        digests.push(digest);
+    }
+    let host = reg.host();
+    let policy = format!(
+        r#"{{"version":"1.0","trustPolicies":[{{"name":"team","registryScopes":["*"],"signatureVerification":{{"level":"strict"}},"trustStores":["ca:team"],"trustedIdentities":["*"]}}]}}"#
+    );
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let mut stream = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata: {{name: trust, namespace: ns}}\ndata:\n  root.crt: {}\n  trustpolicy.json: {}\n",
+        b64(&trusted.last().unwrap().pem()),
+        b64(&policy)
+    );
+    for (name, repo, tag) in [
+        ("a1", "team/a", "v1"),
+        ("a2", "team/a", "v2"),
+        ("b1", "team/b", "v1"),
+    ] {
+        stream.push_str(&format!("---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: {name}, namespace: ns}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: {tag}}}\n  verify: {{provider: notation, secretRef: {{name: trust}}}}\n"));
+    }
+    let (code, out, err) = fluxverify(
+        args(&[
+            "scan",
+            "-u",
+            "oauth2accesstoken",
+            "-p",
+            "s3cret",
+            "-o",
+            "json",
+            "-",
+        ]),
+        Some(stream),
+    )
+    .await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["verified"], 3, "{out}");
+    let tokens = reg
+        .requests()
+        .iter()
+        .filter(|r| r.path_and_query.starts_with("/v2/token"))
+        .count();
+    assert_eq!(tokens, 2, "one token per repository scope");
+    let _ = digests;
+}

@@ -168,6 +168,8 @@ struct Inner {
     /// Authorization that worked (or was issued) per scope; Basic is stored under "". Shared
     /// like `credentials`, so a scope's token is requested once per registry.
     authorization: Arc<Mutex<HashMap<String, String>>>,
+    /// One lock per token scope, shared like `authorization`.
+    token_gates: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Whether the referrers API answered (Some(true)) or is unsupported (Some(false)).
     referrers_supported: Mutex<Option<bool>>,
     first_pages: Mutex<HashMap<String, Shared<Page>>>,
@@ -304,6 +306,7 @@ impl RegistryClient {
                 credentials: Arc::new(OnceCell::new()),
                 last_error: Mutex::new(None),
                 authorization: Arc::new(Mutex::new(HashMap::new())),
+                token_gates: Arc::new(Mutex::new(HashMap::new())),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
                 fetched: Mutex::new(HashMap::new()),
@@ -335,6 +338,7 @@ impl RegistryClient {
                 credentials: Arc::clone(&inner.credentials),
                 last_error: Mutex::new(None),
                 authorization: Arc::clone(&inner.authorization),
+                token_gates: Arc::clone(&inner.token_gates),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
                 fetched: Mutex::new(HashMap::new()),
@@ -620,10 +624,13 @@ impl Inner {
         loop {
             let mut outgoing = current.clone();
             let authorized = self.same_origin(&outgoing.url);
-            if authorized {
-                if let Some(value) = self.known_authorization(&scope) {
-                    outgoing = outgoing.header("Authorization", value);
-                }
+            let sent = if authorized {
+                self.known_authorization(&scope)
+            } else {
+                None
+            };
+            if let Some(value) = &sent {
+                outgoing = outgoing.header("Authorization", value.clone());
             }
             let line = RequestLine {
                 method: outgoing.method.to_string(),
@@ -636,7 +643,10 @@ impl Inner {
                     .header("WWW-Authenticate")
                     .and_then(auth::parse_challenge);
                 if let Some(challenge) = challenge {
-                    if self.answer_challenge(&challenge, &scope).await? {
+                    if self
+                        .answer_challenge(&challenge, &scope, sent.as_deref())
+                        .await?
+                    {
                         continue;
                     }
                 }
@@ -692,6 +702,7 @@ impl Inner {
         &self,
         challenge: &Challenge,
         scope: &str,
+        sent: Option<&str>,
     ) -> Result<bool, RegistryError> {
         let credentials = self.credentials().await?;
         match challenge.scheme.as_str() {
@@ -706,6 +717,18 @@ impl Inner {
                 _ => Ok(false),
             },
             "bearer" => {
+                // One token request per scope at a time: requests challenged together (several
+                // sources of a scan in one repository) wait for the first one's token.
+                let gate = {
+                    let mut gates = self.token_gates.lock().unwrap_or_else(|e| e.into_inner());
+                    Arc::clone(gates.entry(scope.to_owned()).or_default())
+                };
+                let _turn = gate.lock().await;
+                if let Some(current) = self.known_authorization(scope) {
+                    if Some(current.as_str()) != sent {
+                        return Ok(true);
+                    }
+                }
                 let token = self.fetch_token(challenge, scope, &credentials).await?;
                 self.remember_authorization(scope, format!("Bearer {token}"));
                 Ok(true)
