@@ -669,14 +669,12 @@ async fn tokens_are_requested_once_per_registry_and_scope() {
         digests.push(digest);
     }
     let host = reg.host();
-    let policy = format!(
-        r#"{{"version":"1.0","trustPolicies":[{{"name":"team","registryScopes":["*"],"signatureVerification":{{"level":"strict"}},"trustStores":["ca:team"],"trustedIdentities":["*"]}}]}}"#
-    );
+    let policy = r#"{"version":"1.0","trustPolicies":[{"name":"team","registryScopes":["*"],"signatureVerification":{"level":"strict"},"trustStores":["ca:team"],"trustedIdentities":["*"]}]}"#;
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let mut stream = format!(
         "apiVersion: v1\nkind: Secret\nmetadata: {{name: trust, namespace: ns}}\ndata:\n  root.crt: {}\n  trustpolicy.json: {}\n",
         b64(&trusted.last().unwrap().pem()),
-        b64(&policy)
+        b64(policy)
     );
     for (name, repo, tag) in [
         ("a1", "team/a", "v1"),
