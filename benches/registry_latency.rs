@@ -132,9 +132,7 @@ async fn verify_once(reg: &TestRegistry, digest: &str, prefetch: usize) -> (Dura
         plugin_dir: String::new(),
         timestamps_supported: true,
     };
-    let outcome = verify(&client, stages, options, request, chrono::Utc::now())
-        .await
-        .unwrap();
+    let outcome = verify(&client, stages, options, request, chrono::Utc::now()).await;
     let settings = Settings {
         mode: Mode::Flux,
         flux_version: FluxVersion::V1_9,

@@ -193,8 +193,7 @@ async fn baseline_once(n: usize, d: Duration) -> (Duration, usize, usize) {
             &settings,
             chrono::Utc::now(),
         )
-        .await
-        .unwrap();
+        .await;
         requests += client.requests_sent();
         let verdict = check_outcome(&report.verification);
         verified += usize::from(verdict.result == FluxResult::Verified);

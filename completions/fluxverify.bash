@@ -34,6 +34,9 @@ _fluxverify() {
             fluxverify,ls)
                 cmd="fluxverify__subcmd__ls"
                 ;;
+            fluxverify,man)
+                cmd="fluxverify__subcmd__man"
+                ;;
             fluxverify,policy)
                 cmd="fluxverify__subcmd__policy"
                 ;;
@@ -78,6 +81,9 @@ _fluxverify() {
                 ;;
             fluxverify__subcmd__help,ls)
                 cmd="fluxverify__subcmd__help__subcmd__ls"
+                ;;
+            fluxverify__subcmd__help,man)
+                cmd="fluxverify__subcmd__help__subcmd__man"
                 ;;
             fluxverify__subcmd__help,policy)
                 cmd="fluxverify__subcmd__help__subcmd__policy"
@@ -134,7 +140,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-h -V --help --version scan verify ls inspect policy certs envelope completions help"
+            opts="-h -V --help --version scan verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +345,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -370,7 +376,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="scan verify ls inspect policy certs envelope completions help"
+            opts="scan verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -482,6 +488,20 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -607,7 +627,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -638,7 +658,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --help --version"
+            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -665,7 +685,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -677,6 +697,32 @@ _fluxverify() {
                     return 0
                     ;;
                 --max-signatures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__man)
+            opts="-h -V --dir --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,7 +775,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -791,7 +837,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -919,7 +965,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -993,7 +1039,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1012,7 +1058,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --output --help --version"
+            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --key --strict --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,7 +1089,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -1079,7 +1125,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -1087,6 +1133,10 @@ _fluxverify() {
                     return 0
                     ;;
                 --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

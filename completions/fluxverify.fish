@@ -34,6 +34,7 @@ complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "policy" -d 'C
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l secret -d 'A Secret manifest searched first for the sources\' `verify.secretRef`; repeatable' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller version whose behaviour to reproduce' -r -f -a "1.3\t''
@@ -45,10 +46,12 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
@@ -66,51 +69,57 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trust-p
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
+json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d 'Get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''"
+gcp\t''
+notation\t''
+cosign\t''"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
@@ -130,11 +139,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -148,11 +153,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -165,11 +166,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -205,11 +202,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l flux-version -d 'source-controller version whose behaviour to reproduce (flux mode)' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -227,15 +220,19 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "policy" -d 'Check, show or explain a trust policy'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -l dir -d 'Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print the decoded trust policy'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'

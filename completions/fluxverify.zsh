@@ -39,7 +39,7 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
@@ -68,7 +68,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -77,15 +77,17 @@ notation\:"The notation CLI"))' \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
-'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
+'*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -100,14 +102,18 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
-'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
+'-o+[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
+'--output=[Output format]:OUTPUT:((text\:"Human-readable text"
+json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
 ':reference -- Artifact reference (with --oci-layout\: a tag or `@sha256\:...` inside the layout):_default' \
@@ -120,9 +126,9 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'--provider=[Get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
-'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout)]:REGISTRY/REPOSITORY:_default' \
+'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
@@ -161,7 +167,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -184,7 +190,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -206,7 +212,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -303,7 +309,7 @@ application/cose\:"\`application/cose\`"))' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
 '--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller version whose behaviour to reproduce (flux mode)]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -372,6 +378,15 @@ _arguments "${_arguments_options[@]}" : \
 '-V[Print version]' \
 '--version[Print version]' \
 ':shell -- The shell to generate the script for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--dir=[Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory]:DIR:_files' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
 && ret=0
 ;;
 (help)
@@ -462,6 +477,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -486,6 +505,7 @@ _fluxverify_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'fluxverify commands' commands "$@"
@@ -554,6 +574,7 @@ _fluxverify__subcmd__help_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'fluxverify help commands' commands "$@"
@@ -601,6 +622,11 @@ _fluxverify__subcmd__help__subcmd__ls_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify help ls commands' commands "$@"
 }
+(( $+functions[_fluxverify__subcmd__help__subcmd__man_commands] )) ||
+_fluxverify__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help man commands' commands "$@"
+}
 (( $+functions[_fluxverify__subcmd__help__subcmd__policy_commands] )) ||
 _fluxverify__subcmd__help__subcmd__policy_commands() {
     local commands; commands=(
@@ -644,6 +670,11 @@ _fluxverify__subcmd__inspect_commands() {
 _fluxverify__subcmd__ls_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify ls commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__man_commands] )) ||
+_fluxverify__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify man commands' commands "$@"
 }
 (( $+functions[_fluxverify__subcmd__policy_commands] )) ||
 _fluxverify__subcmd__policy_commands() {

@@ -28,6 +28,8 @@
 //!
 //! Below them all, [`settings`] holds what every stage reads: the mode (Flux or notation) and the
 //! source-controller version, with the behaviour switches that follow from them.
+//! Flux's other provider, cosign with static keys, is its own stage: [`cosign`] (source in,
+//! [`cosign::CosignOutcome`] out), mapped by [`flux::cosign`] and rendered by [`report::cosign`].
 //!
 //! The first stage on its own, as `fluxverify policy explain` uses it:
 //!
@@ -59,6 +61,7 @@
     )
 )]
 
+pub mod cosign;
 pub mod envelope;
 pub mod flux;
 pub mod gitops;

@@ -39,6 +39,12 @@ enum Command {
         /// The shell to generate the script for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (fluxverify.1), or write every page (one per command) into DIR.
+    Man {
+        /// Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,8 +108,14 @@ pub struct ModeArgs {
     /// Reproduce Flux source-controller (default) or the notation CLI.
     #[arg(long, value_enum, default_value_t = Mode::Flux)]
     pub mode: Mode,
-    /// source-controller version whose behaviour to reproduce (flux mode).
-    #[arg(long, value_name = "VERSION", default_value = "1.9", value_parser = ["1.3", "1.4", "1.5", "1.6", "1.9"])]
+    /// source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9.
+    #[arg(
+        long,
+        value_name = "VERSION",
+        default_value = "1.9",
+        value_parser = parse_flux_version,
+        long_help = fluxverify::settings::FLUX_VERSION_HELP
+    )]
     pub flux_version: String,
     /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -111,6 +123,15 @@ pub struct ModeArgs {
     /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
     #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
     pub user_metadata: Vec<String>,
+}
+
+/// `--flux-version`: checked here so that a bad value is a usage error naming what is accepted.
+fn parse_flux_version(text: &str) -> Result<String, String> {
+    fluxverify::settings::FluxVersion::parse(text)
+        .map(|_| text.to_string())
+        .ok_or_else(|| {
+            "expected a source-controller release 1.3 ... 1.9 (x.y or x.y.z) or a Flux release 2.3 ... 2.9; see --help".to_string()
+        })
 }
 
 /// Registry connection settings.
@@ -137,26 +158,83 @@ pub struct RegistryArgs {
         hide_env_values = true
     )]
     pub password: Option<String>,
-    /// Get registry credentials from this cloud provider's CLI when none are configured
-    /// (flags, Docker config), as Flux's `spec.provider` does [default: generic; with
-    /// --ocirepository: its spec.provider].
-    #[arg(long, value_name = "PROVIDER", value_parser = ["generic", "aws", "azure", "gcp"])]
-    pub provider: Option<String>,
+    /// `aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider's
+    /// CLI when none are configured (flags, Docker config), as Flux's `spec.provider` does
+    /// [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign`
+    /// (verify only): the verification provider, Flux's `spec.verify.provider` [default:
+    /// notation; with --ocirepository: its verify.provider]. Give the flag twice to set both.
+    #[arg(
+        long = "provider",
+        value_name = "PROVIDER",
+        value_parser = ["generic", "aws", "azure", "gcp", "notation", "cosign"],
+        action = clap::ArgAction::Append
+    )]
+    pub providers: Vec<String>,
+}
+
+/// `--provider` values naming Flux's `spec.provider` (registry credentials); the flag's
+/// `value_parser` lists these and [`VERIFICATION_PROVIDERS`].
+const REGISTRY_PROVIDERS: [&str; 4] = ["generic", "aws", "azure", "gcp"];
+/// `--provider` values naming Flux's `spec.verify.provider`.
+const VERIFICATION_PROVIDERS: [&str; 2] = ["notation", "cosign"];
+
+impl RegistryArgs {
+    /// The registry credentials provider given with `--provider` (the last one wins).
+    pub fn registry_provider(&self) -> Option<&str> {
+        self.providers
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .find(|p| REGISTRY_PROVIDERS.contains(p))
+    }
+
+    /// The verification provider given with `--provider` (the last one wins).
+    pub fn verification_provider(&self) -> Option<&str> {
+        self.providers
+            .iter()
+            .rev()
+            .map(String::as_str)
+            .find(|p| VERIFICATION_PROVIDERS.contains(p))
+    }
 }
 
 /// Reading the artifact from an OCI image layout instead of a registry.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LayoutArgs {
     /// OCI image layout directory holding the artifact and its signatures.
-    #[arg(long, value_name = "DIR", requires = "scope")]
+    #[arg(long, value_name = "DIR")]
     pub oci_layout: Option<PathBuf>,
-    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout).
+    /// `registry/repository` that trust policy scopes are matched against (with --oci-layout;
+    /// not needed when REFERENCE is a full `registry/repository@sha256:...`).
     #[arg(long, value_name = "REGISTRY/REPOSITORY", requires = "oci_layout")]
     pub scope: Option<String>,
 }
 
+impl Command {
+    /// The `-o` format the command was given (text for commands without one).
+    fn output(&self) -> OutputFormat {
+        match self {
+            Command::Verify(args) => args.output,
+            Command::Ls(args) => args.output,
+            Command::Inspect(args) => args.list.output,
+            Command::Scan(args) => match args.output {
+                cli::scan::ScanFormat::Json => OutputFormat::Json,
+                _ => OutputFormat::Text,
+            },
+            Command::Policy(PolicyCommand::Check(args)) => args.policy.output,
+            Command::Policy(PolicyCommand::Show(args)) => args.output,
+            Command::Policy(PolicyCommand::Explain(args)) => args.policy.output,
+            Command::Certs(args) => args.output,
+            Command::Envelope(EnvelopeCommand::Verify(args)) => args.output,
+            Command::Envelope(EnvelopeCommand::Inspect(args)) => args.output,
+            Command::Completions { .. } | Command::Man { .. } => OutputFormat::Text,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let output = cli.command.output();
     let result = match cli.command {
         Command::Scan(args) => cli::scan::run(*args),
         Command::Verify(args) => cli::verify::run(args),
@@ -169,6 +247,34 @@ fn main() -> ExitCode {
         Command::Envelope(EnvelopeCommand::Verify(args)) => cli::envelope::run_verify(*args),
         Command::Envelope(EnvelopeCommand::Inspect(args)) => cli::envelope::run_inspect(args),
         Command::Completions { shell } => cli::completions::run(shell),
+        Command::Man { dir } => cli::man::run(dir.as_deref()),
     };
-    cli::finish(result)
+    cli::finish(result, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry_args(args: &[&str]) -> RegistryArgs {
+        let mut argv = vec!["fluxverify", "verify"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).expect("flags parse").command {
+            Command::Verify(v) => v.registry,
+            _ => unreachable!("verify parses as verify"),
+        }
+    }
+
+    #[test]
+    fn provider_flag_sets_the_registry_and_the_verification_provider_apart() {
+        let both = registry_args(&["--provider", "cosign", "--provider", "aws", "x"]);
+        assert_eq!(both.registry_provider(), Some("aws"));
+        assert_eq!(both.verification_provider(), Some("cosign"));
+        let one = registry_args(&["--provider", "azure", "x"]);
+        assert_eq!(one.registry_provider(), Some("azure"));
+        assert_eq!(one.verification_provider(), None);
+        let last = registry_args(&["--provider", "notation", "--provider", "cosign", "x"]);
+        assert_eq!(last.verification_provider(), Some("cosign"));
+        assert!(Cli::try_parse_from(["fluxverify", "verify", "--provider", "oci", "x"]).is_err());
+    }
 }

@@ -936,3 +936,296 @@ fn inspect_skips_unreadable_signatures_like_notation() {
         "{stderr}"
     );
 }
+
+/// Runs the CLI; returns (exit code, stdout, stderr).
+fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn json_output_is_one_object_whenever_the_command_got_past_its_arguments() {
+    let fixture = make(&Make::default());
+    fixture.write_policy(statement("strict", json!({}), json!(["*"])));
+    let policy = fixture.policy().display().to_string();
+    let cert = fixture.cert().display().to_string();
+    let layout = fixture.layout().display().to_string();
+    let at_digest = format!("@{}", fixture.digest);
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        // No layout there: could not decide.
+        (
+            vec![
+                "verify",
+                "--oci-layout",
+                "/nonexistent/layout",
+                "--scope",
+                SCOPE,
+                "--trust-policy",
+                &policy,
+                "--certs",
+                &cert,
+                "-o",
+                "json",
+                "v1",
+            ],
+            2,
+            "error",
+        ),
+        // A tag the layout does not hold.
+        (
+            vec![
+                "verify",
+                "--oci-layout",
+                &layout,
+                "--scope",
+                SCOPE,
+                "--trust-policy",
+                &policy,
+                "--certs",
+                &cert,
+                "-o",
+                "json",
+                "missing-tag",
+            ],
+            2,
+            "error",
+        ),
+        // Neither --secret nor --trust-policy.
+        (
+            vec![
+                "verify",
+                "--oci-layout",
+                &layout,
+                "--scope",
+                SCOPE,
+                "-o",
+                "json",
+                &at_digest,
+            ],
+            2,
+            "error",
+        ),
+        (
+            vec![
+                "ls",
+                "--oci-layout",
+                "/nonexistent/layout",
+                "--scope",
+                SCOPE,
+                "-o",
+                "json",
+                "v1",
+            ],
+            2,
+            "error",
+        ),
+        (
+            vec![
+                "inspect",
+                "--oci-layout",
+                "/nonexistent",
+                "--scope",
+                SCOPE,
+                "-o",
+                "json",
+                "v1",
+            ],
+            2,
+            "error",
+        ),
+        (
+            vec![
+                "policy",
+                "check",
+                "--trust-policy",
+                "/nonexistent.json",
+                "-o",
+                "json",
+            ],
+            2,
+            "error",
+        ),
+        (
+            vec!["certs", "--trust-policy", "/nonexistent.json", "-o", "json"],
+            2,
+            "error",
+        ),
+        (
+            vec!["envelope", "inspect", "/nonexistent.sig", "-o", "json"],
+            2,
+            "error",
+        ),
+    ];
+    for (args, code, result) in cases {
+        let (got, stdout, stderr) = run(&args, b"");
+        assert_eq!(got, code, "{args:?}: {stdout} {stderr}");
+        let json: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON object ({e}): {stdout}"));
+        assert_eq!(json["result"], result, "{args:?}: {json}");
+        let error = json["error"].as_str().unwrap();
+        assert!(!error.is_empty(), "{args:?}");
+        // A verification report carries its error itself; other failures also go to stderr.
+        if json.get("mode").is_none() {
+            assert!(stderr.starts_with("Error: "), "{args:?}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn oci_layout_takes_the_repository_of_a_full_reference_as_the_scope() {
+    let fixture = make(&Make::default());
+    fixture.write_policy(statement("strict", json!({}), json!(["*"])));
+    let policy = fixture.policy().display().to_string();
+    let cert = fixture.cert().display().to_string();
+    let layout = fixture.layout().display().to_string();
+    let full = format!("{SCOPE}@{}", fixture.digest);
+    let (code, stdout, stderr) = run(
+        &[
+            "verify",
+            "--oci-layout",
+            &layout,
+            "--trust-policy",
+            &policy,
+            "--certs",
+            &cert,
+            "-o",
+            "json",
+            &full,
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["artifactReference"], full.as_str());
+    assert_eq!(json["policy"]["scope"], SCOPE);
+    // The same --scope is allowed; another one is a usage error.
+    let (code, _, _) = run(
+        &[
+            "verify",
+            "--oci-layout",
+            &layout,
+            "--scope",
+            SCOPE,
+            "--trust-policy",
+            &policy,
+            "--certs",
+            &cert,
+            &full,
+        ],
+        b"",
+    );
+    assert_eq!(code, 0);
+    let (code, _, stderr) = run(
+        &[
+            "verify",
+            "--oci-layout",
+            &layout,
+            "--scope",
+            "registry.example/other",
+            "--trust-policy",
+            &policy,
+            "--certs",
+            &cert,
+            &full,
+        ],
+        b"",
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not the repository of"), "{stderr}");
+    // A short reference still needs --scope.
+    let (code, _, stderr) = run(
+        &[
+            "verify",
+            "--oci-layout",
+            &layout,
+            "--trust-policy",
+            &policy,
+            "--certs",
+            &cert,
+            "v1",
+        ],
+        b"",
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--oci-layout needs --scope"), "{stderr}");
+    let (code, stdout, _) = run(&["ls", "--oci-layout", &layout, &full], b"");
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with(&format!("{layout}@{}", fixture.digest)),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn messages_name_stdin_and_layout_errors_once() {
+    let fixture = make(&Make::default());
+    let layout = fixture.layout().display().to_string();
+    let (code, _, stderr) = run(
+        &[
+            "verify",
+            "--secret",
+            "-",
+            "--oci-layout",
+            &layout,
+            "--scope",
+            SCOPE,
+            "v1",
+        ],
+        b"kind: [",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("Error: <stdin> is not a YAML or JSON manifest"),
+        "{stderr}"
+    );
+    fixture.write_policy(statement("strict", json!({}), json!(["*"])));
+    let policy = fixture.policy().display().to_string();
+    let (_, _, stderr) = run(
+        &[
+            "verify",
+            "--oci-layout",
+            "/nonexistent/layout",
+            "--scope",
+            SCOPE,
+            "--trust-policy",
+            &policy,
+            "v1",
+        ],
+        b"",
+    );
+    assert_eq!(
+        stderr,
+        "Error: cannot open OCI layout: /nonexistent/layout/oci-layout: No such file or directory (os error 2)\n"
+    );
+}
+
+/// What a missing external program does to a test: fail with the install command, or, opted
+/// out, skip with a SKIPPED line.
+#[test]
+fn a_missing_external_program_fails_the_test_unless_skipping_was_asked_for() {
+    use support::external::Program;
+    const MISSING: Program = Program {
+        name: "/nonexistent/fluxverify-test-program",
+        package: "fluxverify-test-package",
+        skip_var: "FLUXVERIFY_SKIP_TEST_ONLY_PROGRAM",
+    };
+    let failure = std::panic::catch_unwind(|| MISSING.require()).unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("apt-get install -y fluxverify-test-package")
+            && message.contains("FLUXVERIFY_SKIP_TEST_ONLY_PROGRAM=1"),
+        "{message}"
+    );
+    std::env::set_var("FLUXVERIFY_SKIP_TEST_ONLY_PROGRAM", "1");
+    assert_eq!(MISSING.require(), None);
+    std::env::remove_var("FLUXVERIFY_SKIP_TEST_ONLY_PROGRAM");
+}

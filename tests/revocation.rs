@@ -6,6 +6,10 @@
 //! The test PKI is generated per test with the `openssl` CLI (EC P-256 keys, notation's leaf
 //! and CA rules), so the AIA/CDP URLs can carry the ports the responders got.
 
+#[path = "support/external.rs"]
+#[allow(dead_code)]
+mod external;
+
 use fluxverify::pki::cert::Certificate;
 use fluxverify::pki::revocation::http::{Request, Response, TransportError};
 use fluxverify::pki::revocation::{
@@ -683,7 +687,9 @@ struct Setup {
     _hang: HangingServer,
 }
 
-fn setup() -> Setup {
+/// The test PKI and its responders; `None` when openssl is missing and the user opted out.
+fn setup() -> Option<Setup> {
+    external::OPENSSL.require()?;
     let mut pki = Pki::generate();
     let crl_listener = TcpListener::bind("127.0.0.1:0").unwrap();
     pki.crl_port = crl_listener.local_addr().unwrap().port();
@@ -726,14 +732,14 @@ fn setup() -> Setup {
         "root-ocsp.key",
         &[],
     );
-    Setup {
+    Some(Setup {
         pki,
         _int: int,
         _int_self: int_self,
         _root: root,
         crl,
         _hang: hang,
-    }
+    })
 }
 
 fn message(result: &ChainRevocation) -> Option<String> {
@@ -746,7 +752,7 @@ fn message(result: &ChainRevocation) -> Option<String> {
 
 #[test]
 fn ocsp_good_revoked_unknown_and_revoked_intermediate() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
 
     let good = v.validate(
@@ -820,7 +826,7 @@ fn ocsp_good_revoked_unknown_and_revoked_intermediate() {
 
 #[test]
 fn a_ca_embedding_its_own_certificate_is_refused_as_go_does() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-self-embedded", "int", "root"]),
@@ -839,7 +845,7 @@ fn a_ca_embedding_its_own_certificate_is_refused_as_go_does() {
 
 #[test]
 fn ocsp_unknown_falls_back_to_crl_which_says_revoked() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-fallback", "int", "root"]),
@@ -879,7 +885,7 @@ fn ocsp_unknown_falls_back_to_crl_which_says_revoked() {
 
 #[test]
 fn crl_only_certificates_hold_and_expired_crls() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-crl-only", "int", "root"]),
@@ -933,7 +939,7 @@ fn crl_only_certificates_hold_and_expired_crls() {
 
 #[test]
 fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let started = Instant::now();
     let down = v.validate(
@@ -992,7 +998,7 @@ fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
 
 #[test]
 fn servers_and_distribution_points_are_tried_in_order() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     // OCSP: the first server is down, the second answers good and alone decides.
     let r = v.validate(
@@ -1034,7 +1040,7 @@ fn servers_and_distribution_points_are_tried_in_order() {
 
 #[test]
 fn delta_crls_named_by_the_base_crl_are_applied() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-delta", "int", "root"]),
@@ -1063,7 +1069,7 @@ fn delta_crls_named_by_the_base_crl_are_applied() {
 
 #[test]
 fn invalidity_date_after_the_authentic_signing_time_is_not_revoked() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let chain = s.pki.chain(&["leaf-invalidity", "int", "root"]);
     let without = v.validate(&chain, Purpose::CodeSigning, None);
@@ -1077,7 +1083,7 @@ fn invalidity_date_after_the_authentic_signing_time_is_not_revoked() {
 
 #[test]
 fn timestamping_chains_use_the_timestamping_words() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["tsa-revoked", "int", "root"]),
@@ -1103,7 +1109,7 @@ fn timestamping_chains_use_the_timestamping_words() {
 
 #[test]
 fn chains_without_revocation_info_never_touch_the_network() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let plain = v.validate(
         &s.pki.chain(&["leaf-plain", "int", "root"]),
@@ -1139,7 +1145,7 @@ fn chains_without_revocation_info_never_touch_the_network() {
 
 #[test]
 fn broken_chains_cannot_be_checked() {
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-good", "root"]),
@@ -1212,7 +1218,7 @@ fn local_timestamp(pki: &Pki, tsa: &str, message: &[u8]) -> Vec<u8> {
 #[test]
 fn timestamp_from_a_local_tsa_verifies_end_to_end() {
     use fluxverify::pki::timestamp::{verify_timestamp, TimestampInput};
-    let s = setup();
+    let Some(s) = setup() else { return };
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let signature = b"the envelope's signature bytes".to_vec();
     // The generated certificates start this second, and genTime − 1 s must not precede the

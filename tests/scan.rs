@@ -11,11 +11,13 @@ mod support;
 mod testreg;
 
 use base64::Engine as _;
+// `distribution` finds its binary through `super::external`.
 use distribution::{Distribution, Layout, Pusher};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use support::envelope::{self as env, EnvelopeSpec, Format};
+use support::external;
 use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
 use support::pki::{self, KeyKind, TestCert};
 use testreg::TestRegistry;

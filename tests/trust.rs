@@ -658,6 +658,115 @@ mod cli {
         assert!(runs >= 40, "{runs}");
     }
 
+    /// The committed man pages (`man/`) are what the binary generates, page for page, and
+    /// `fluxverify man` prints the first. Refresh them with `cargo run -q -- man --dir man`.
+    #[test]
+    fn man_pages_are_current() {
+        let committed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+        let fresh = tempfile::tempdir().unwrap();
+        bin()
+            .args(["man", "--dir"])
+            .arg(fresh.path())
+            .assert()
+            .code(0);
+        let names = |dir: &Path| {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let generated = names(fresh.path());
+        assert_eq!(
+            names(&committed_dir),
+            generated,
+            "man/ has other pages than the binary generates; regenerate it (see this test's doc comment)"
+        );
+        assert!(generated.contains(&"fluxverify-verify.1".to_string()));
+        for name in &generated {
+            let want = std::fs::read(fresh.path().join(name)).unwrap();
+            let committed = std::fs::read(committed_dir.join(name)).unwrap();
+            assert!(
+                want == committed,
+                "man/{name} is stale; regenerate it (see this test's doc comment)"
+            );
+        }
+        let page = bin()
+            .arg("man")
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(
+            page,
+            std::fs::read(committed_dir.join("fluxverify.1")).unwrap()
+        );
+        let page = String::from_utf8(page).unwrap();
+        assert!(
+            page.starts_with(".ie") && page.contains(".TH fluxverify 1"),
+            "{page}"
+        );
+        // The Flux release mapping is in the verify page, as in `verify --help`.
+        let verify = std::fs::read_to_string(committed_dir.join("fluxverify-verify.1")).unwrap();
+        assert!(
+            verify.contains("Flux 2.8 = source\\-controller 1.8"),
+            "verify page"
+        );
+    }
+
+    /// `--flux-version` takes source-controller and Flux releases, and refuses others before
+    /// anything is read.
+    #[test]
+    fn flux_version_takes_controller_and_flux_releases() {
+        let help = bin()
+            .args(["verify", "--help"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let help = String::from_utf8(help).unwrap();
+        assert!(help.contains("Flux 2.9 = source-controller 1.9"), "{help}");
+        for bad in ["2.10", "1.2", "latest"] {
+            bin()
+                .args(["verify", "--flux-version", bad, "registry.example/app:v1"])
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(format!(
+                    "invalid value '{bad}' for '--flux-version"
+                )));
+        }
+        // A Flux release gives the behaviour of the source-controller it ships: Flux 2.3 is
+        // source-controller 1.3, whose notation-go has no tsa stores.
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("trustpolicy.json");
+        std::fs::write(&policy, r#"{"version":"1.0","trustPolicies":[{"name":"t","registryScopes":["*"],"signatureVerification":{"level":"strict"},"trustStores":["ca:a","tsa:b"],"trustedIdentities":["*"]}]}"#).unwrap();
+        let cert = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/corpus/cases/m-rsa2048-c2-jws--strict/truststore/x509/ca/corpus/root-rsa2048.crt");
+        let layout = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example/layout");
+        for (version, code) in [("2.3", 1), ("1.3.1", 1), ("2.4.0", 0), ("1.4", 0)] {
+            let out = bin()
+                .args(["verify", "--flux-version", version, "--oci-layout"])
+                .arg(&layout)
+                .args(["--scope", "registry.example/app", "--trust-policy"])
+                .arg(&policy)
+                .arg("--certs")
+                .arg(&cert)
+                .args(["-o", "json", "v1"])
+                .output()
+                .unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let error = json["error"].as_str().unwrap_or_default();
+            assert_eq!(
+                error.contains("unsupported trust store type \"tsa\""),
+                code == 1,
+                "{version}: {json}"
+            );
+        }
+    }
+
     /// The committed completion scripts are what the binary generates. Refresh them with
     /// `for s in bash zsh fish powershell elvish; do cargo run -q -- completions $s > completions/fluxverify.$s; done`.
     #[test]

@@ -5,7 +5,7 @@ use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
 use clap::Args;
 use fluxverify::report::tree;
-use fluxverify::source::SignatureSource;
+use fluxverify::source::{Descriptor, SignatureSource};
 use fluxverify::verify::inspect::inspect;
 
 /// Arguments of `ls`.
@@ -20,6 +20,9 @@ pub struct ListArgs {
     /// Maximum number of signatures to list.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_signatures: usize,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
+    pub output: crate::OutputFormat,
 }
 
 /// Arguments of `inspect`.
@@ -27,9 +30,6 @@ pub struct ListArgs {
 pub struct InspectArgs {
     #[command(flatten)]
     pub list: ListArgs,
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
-    pub output: crate::OutputFormat,
 }
 
 pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
@@ -37,9 +37,12 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&args.reference, &args.layout, &args.registry)?;
-    let output = super::runtime()?.block_on(async {
+    let listed = super::runtime()?.block_on(async {
         match &source {
-            Source::Layout(s) => list(s.source(), &s.display, &s.wanted, args.max_signatures).await,
+            Source::Layout(s) => Ok((
+                list(s.source(), &s.display, &s.wanted, args.max_signatures).await?,
+                None,
+            )),
             Source::Registry(s) => {
                 if let Some(tag) = &s.tag {
                     eprintln!(
@@ -47,22 +50,68 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
                         fluxverify::source::registry::tag_warning("list", tag)
                     );
                 }
-                list(s.source(), &s.display, &s.wanted, args.max_signatures).await
+                let listed = list(s.source(), &s.display, &s.wanted, args.max_signatures).await?;
+                // cosign's signatures too, both formats, after notation's unchanged tree.
+                let discovery = fluxverify::cosign::discover(
+                    s.source(),
+                    &listed.artifact.digest,
+                    fluxverify::cosign::ClassicLookup::Always,
+                )
+                .await;
+                Ok((listed, Some(discovery)))
             }
         }
     });
-    let output = output.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
-    print!("{output}");
+    let (listed, cosign) = listed.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
+    match args.output {
+        crate::OutputFormat::Text => {
+            print!(
+                "{}",
+                tree::list(
+                    &listed.reference,
+                    &listed.signatures,
+                    Some(args.max_signatures)
+                )
+            );
+            if let Some(text) = cosign.and_then(|discovery| {
+                fluxverify::report::cosign::list_text(&listed.reference, &discovery)
+            }) {
+                print!("{text}");
+            }
+        }
+        crate::OutputFormat::Json => {
+            let value = tree::list_json(
+                &listed.reference,
+                &listed.artifact,
+                &listed.signatures,
+                args.max_signatures,
+            );
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+    }
     Ok(Exit::Ok)
 }
 
-/// `notation ls` over any source: resolve, list, print the tree.
+/// What `ls` found.
+pub struct Listed {
+    /// `<display>@<digest>`.
+    pub reference: String,
+    /// The artifact.
+    pub artifact: Descriptor,
+    /// Its signature manifests, in source order.
+    pub signatures: Vec<Descriptor>,
+}
+
+/// `notation ls` over any source: resolve, list.
 pub async fn list<S: SignatureSource>(
     source: &S,
     display: &str,
     wanted: &str,
     max: usize,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Listed> {
     let artifact = source
         .resolve(wanted)
         .await
@@ -75,7 +124,11 @@ pub async fn list<S: SignatureSource>(
         .flatten()
         .collect();
     let reference = super::with_digest(display, &artifact.digest);
-    Ok(tree::list(&reference, &signatures, Some(max)))
+    Ok(Listed {
+        reference,
+        artifact,
+        signatures,
+    })
 }
 
 pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
@@ -126,7 +179,7 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
         eprintln!("Warning: {skipped}");
     }
     let signatures = inspection.signatures;
-    match args.output {
+    match list.output {
         crate::OutputFormat::Json => {
             let value = tree::inspect_json(&artifact.media_type, &signatures);
             println!(
@@ -140,6 +193,7 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
         return Err(super::ExitError {
             exit: Exit::Failed,
             error: anyhow::anyhow!("at least one signature was skipped and not displayed"),
+            reported: true,
         }
         .into());
     }

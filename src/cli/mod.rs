@@ -3,8 +3,10 @@
 
 pub mod certs;
 pub mod completions;
+pub mod cosign;
 pub mod envelope;
 pub mod inspect;
+pub mod man;
 pub mod policy;
 pub mod scan;
 pub mod source;
@@ -28,14 +30,15 @@ pub fn with_digest(base: &str, digest: &str) -> String {
 use std::process::ExitCode;
 
 /// The exit codes of the CLI contract.
-#[allow(dead_code)] // the failing codes arrive with the verification commands
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Verified, or the command did its job and found nothing wrong.
     Ok = 0,
-    /// Verification failed, or `policy check` found the policy invalid.
+    /// Flux (or notation) would fail it because of the signatures, the policy or the trust
+    /// material; or `policy check` found the policy invalid.
     Failed = 1,
-    /// The command could not run.
+    /// Could not decide: bad flags or input, or the registry could not be read (DNS, connect,
+    /// TLS, 401/403, 429, 5xx, timeout) whichever step it happened in.
     Usage = 2,
     /// Flux would accept the artifact without setting `SourceVerified`.
     Ignored = 3,
@@ -48,6 +51,9 @@ pub struct ExitError {
     pub exit: Exit,
     /// What went wrong.
     pub error: anyhow::Error,
+    /// The command already printed its output (a JSON object must then not be followed by a
+    /// second one).
+    pub reported: bool,
 }
 
 impl std::fmt::Display for ExitError {
@@ -86,8 +92,10 @@ pub fn with_hints(error: anyhow::Error, hints: Vec<String>) -> anyhow::Error {
 
 /// Prints the error (if any) as `Error: <message>` on stderr, `Hint: ` lines under it, and
 /// turns the outcome into the process exit code. Errors without an explicit [`Exit`] mean the
-/// command could not run (2).
-pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
+/// command could not run (2). With `-o json` the error is also the one JSON object on stdout:
+/// `"result": "error"` when the command could not decide, `"failed"` when it decided against
+/// the artifact.
+pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> ExitCode {
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(error) => {
@@ -95,9 +103,9 @@ pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
                 Some(hinted) => (&hinted.error, hinted.hints.clone()),
                 None => (&error, Vec::new()),
             };
-            let exit = inner
+            let (exit, reported) = inner
                 .downcast_ref::<ExitError>()
-                .map_or(Exit::Usage, |e| e.exit);
+                .map_or((Exit::Usage, false), |e| (e.exit, e.reported));
             if let Some(trust) = inner
                 .chain()
                 .find_map(|e| e.downcast_ref::<fluxverify::trust::material::TrustError>())
@@ -105,10 +113,25 @@ pub fn finish(result: anyhow::Result<Exit>) -> ExitCode {
                 hints.extend(fluxverify::report::hints::for_trust_error(trust));
             }
             eprintln!("Error: {error:#}");
-            for hint in hints {
+            for hint in &hints {
                 eprintln!("Hint: {hint}");
+            }
+            if output == crate::OutputFormat::Json && !reported {
+                println!("{}", error_json(exit, &format!("{error:#}"), &hints));
             }
             ExitCode::from(exit as u8)
         }
     }
+}
+
+/// The JSON object of a command that stopped with `error`, and the hints printed under it.
+pub fn error_json(exit: Exit, error: &str, hints: &[String]) -> String {
+    let result = match exit {
+        Exit::Failed => "failed",
+        _ => "error",
+    };
+    serde_json::to_string_pretty(
+        &serde_json::json!({"result": result, "error": error, "hints": hints}),
+    )
+    .unwrap_or_default()
 }

@@ -83,6 +83,7 @@ pub fn trust_exit(error: TrustError) -> anyhow::Error {
     ExitError {
         exit,
         error: anyhow::Error::new(error),
+        reported: false,
     }
     .into()
 }
@@ -381,6 +382,7 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
     let reference = Reference::parse(&args.reference, normalisation).map_err(|e| ExitError {
         exit: Exit::Usage,
         error: anyhow::anyhow!("invalid reference {:?}: {e}", args.reference),
+        reported: false,
     })?;
     let material = load(&args.policy)?;
     let LoadedPolicy {

@@ -67,8 +67,7 @@ pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
         args.password.as_deref(),
     );
     options.provider = args
-        .provider
-        .as_deref()
+        .registry_provider()
         .and_then(Provider::from_name)
         .unwrap_or_default();
     options
@@ -157,26 +156,49 @@ pub fn source_for(
     )?))
 }
 
-/// Opens a layout and reads `reference` (`tag`, `@sha256:...` or `sha256:...`) inside it.
+/// Opens a layout and reads `reference` inside it: a tag, `@sha256:...` or `sha256:...`, or a
+/// full `registry/repository@sha256:...` (or `:tag`) whose repository is then the scope trust
+/// policies are matched against. A `--scope` that names another repository is a usage error.
 pub fn open_layout(
     dir: &Path,
     reference: &str,
     scope: Option<&str>,
 ) -> anyhow::Result<LayoutSource> {
-    let layout = OciLayout::open(dir)
-        .with_context(|| format!("cannot open OCI layout {}", dir.display()))?;
-    let wanted = reference
-        .strip_prefix('@')
-        .or_else(|| reference.strip_prefix(':'))
-        .unwrap_or(reference)
-        .to_string();
+    let (wanted, scope) = if reference.contains('/') {
+        let parsed = Reference::parse(reference, Normalisation::Notation)
+            .with_context(|| format!("invalid reference {reference:?}"))?;
+        let repository = parsed.repository_name();
+        if let Some(scope) = scope.filter(|s| *s != repository) {
+            anyhow::bail!(
+                "--scope {scope} is not the repository of {reference} ({repository}): give one of them"
+            );
+        }
+        let Some(wanted) = parsed.digest.or(parsed.tag) else {
+            anyhow::bail!("{reference:?}: no tag or digest to look up in the OCI layout");
+        };
+        (wanted, repository)
+    } else {
+        let Some(scope) = scope else {
+            anyhow::bail!(
+                "--oci-layout needs --scope REGISTRY/REPOSITORY (or a full registry/repository@sha256:... reference)"
+            );
+        };
+        let wanted = reference
+            .strip_prefix('@')
+            .or_else(|| reference.strip_prefix(':'))
+            .unwrap_or(reference)
+            .to_string();
+        (wanted, scope.to_string())
+    };
     if wanted.is_empty() {
         anyhow::bail!("missing reference: give a tag or @sha256:<digest> inside the OCI layout");
     }
+    // The layout error names the file; the context need not repeat the directory.
+    let layout = OciLayout::open(dir).context("cannot open OCI layout")?;
     Ok(LayoutSource {
         layout,
         display: dir.display().to_string(),
         wanted,
-        scope: scope.unwrap_or_default().to_string(),
+        scope,
     })
 }

@@ -1,6 +1,6 @@
 //! `fluxverify verify`.
 use super::source::{open_registry, registry_facts, registry_options};
-use super::{source_for, stages, with_hints, Exit, ExitError, Source};
+use super::{source_for, stages, with_hints, Exit, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
 use clap::Args;
@@ -11,6 +11,7 @@ use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::{Provider, RegistryClient};
 use fluxverify::trust::policy::TrustPolicyDocument;
+use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use std::path::PathBuf;
 
@@ -31,9 +32,35 @@ pub struct VerifyArgs {
     pub registry: RegistryArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    /// A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose
+    /// data keys ending in `.pub` are the keys).
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// Refuse what Flux accepts laxly: a cosign signature whose payload names another digest.
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
+}
+
+/// The verification provider `--provider` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderArg {
+    /// Notary Project signatures.
+    Notation,
+    /// cosign signatures with static public keys.
+    Cosign,
+}
+
+impl VerifyArgs {
+    /// `--provider notation|cosign`, if given.
+    fn verification_provider(&self) -> Option<ProviderArg> {
+        match self.registry.verification_provider()? {
+            "cosign" => Some(ProviderArg::Cosign),
+            _ => Some(ProviderArg::Notation),
+        }
+    }
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
@@ -44,6 +71,15 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let Some(reference) = args.reference.clone() else {
         anyhow::bail!("missing REFERENCE (or --ocirepository FILE)");
     };
+    if args.verification_provider() == Some(ProviderArg::Cosign) {
+        if settings.mode != Mode::Flux {
+            anyhow::bail!("--provider cosign reproduces Flux: it takes no --mode notation");
+        }
+        return super::cosign::run(&args, &reference);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to --provider cosign");
+    }
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?
     } else {
@@ -72,13 +108,13 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let options = settings.signature_options();
     let (outcome, facts) = match &source {
         Source::Layout(s) => (
-            runtime.block_on(verify(s.source(), stages.stages, options, request, now))?,
+            runtime.block_on(verify(s.source(), stages.stages, options, request, now)),
             None,
         ),
         Source::Registry(s) => {
-            let result = runtime.block_on(verify(s.source(), stages.stages, options, request, now));
+            let outcome =
+                runtime.block_on(verify(s.source(), stages.stages, options, request, now));
             let facts = registry_facts(s.source(), &args.registry, Origin::Flags);
-            let outcome = result.map_err(|e| with_hints(e.into(), hints::for_registry(&facts)))?;
             (outcome, Some(facts))
         }
     };
@@ -123,8 +159,8 @@ fn run_ocirepository(
     registry.plain_http |= repo.insecure;
     // `--provider` overrides the object's `spec.provider`, which Flux asks only when
     // `spec.secretRef` names no registry credentials.
-    match (&repo.registry_secret, registry.provider.is_none()) {
-        (None, true) => registry.provider = Some(repo.provider.name().to_owned()),
+    match (&repo.registry_secret, registry.registry_provider().is_none()) {
+        (None, true) => registry.providers.push(repo.provider.name().to_owned()),
         (Some(secret), true) if repo.provider != Provider::Generic => eprintln!(
             "Warning: spec.provider {} is not used: Flux takes the registry credentials from spec.secretRef {secret:?}, which fluxverify does not read; give them with -u/-p or docker login",
             repo.provider
@@ -132,6 +168,25 @@ fn run_ocirepository(
         _ => {}
     }
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
+    let wanted = match verification.provider {
+        ocirepository::Provider::Notation => ProviderArg::Notation,
+        ocirepository::Provider::Cosign => ProviderArg::Cosign,
+    };
+    if args.verification_provider().is_some_and(|p| p != wanted) {
+        anyhow::bail!(
+            "{}: OCIRepository {}/{} sets verify.provider {:?}, not the --provider given",
+            file.display(),
+            repo.namespace,
+            repo.name,
+            format!("{wanted:?}").to_lowercase()
+        );
+    }
+    if wanted == ProviderArg::Cosign {
+        return super::cosign::run_ocirepository(&args, file, &parsed, &client);
+    }
+    if !args.keys.is_empty() || args.strict {
+        anyhow::bail!("--key and --strict belong to the cosign provider");
+    }
     let runtime = super::runtime()?;
     let selected = runtime
         .block_on(ocirepository::select_artifact(repo, &client))
@@ -139,27 +194,21 @@ fn run_ocirepository(
             let facts = registry_facts(&client, &registry, Origin::OciRepository);
             with_hints(e.into(), hints::for_registry(&facts))
         })?;
-    let verification_failed = |message: String| ExitError {
-        exit: Exit::Failed,
-        error: anyhow::anyhow!(
-            "failed to verify the signature using provider 'notation': {message}"
-        ),
-    };
+    // Flux fails verification (SourceVerified=False) when it cannot get the Secret.
+    let mut missing_secret = None;
     if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {
         match (&verification.secret_name, &parsed.secret_document) {
             (None, _) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "verification secret cannot be empty: '{}'",
                     selected.artifact_reference
                 ))
-                .into())
             }
             (Some(name), None) => {
-                return Err(verification_failed(format!(
+                missing_secret = Some(format!(
                     "secrets \"{name}\" not found (not in {} and no --secret given)",
                     file.display()
                 ))
-                .into())
             }
             (Some(name), Some(_)) => {
                 args.trust.secret = Some(file.to_path_buf());
@@ -167,7 +216,13 @@ fn run_ocirepository(
             }
         }
     }
-    let stages = stages::build(&args.trust, settings)?;
+    let stages = match missing_secret {
+        Some(message) => stages::Built {
+            stages: Err(VerifyError::TrustMaterial(message)),
+            warnings: Vec::new(),
+        },
+        None => stages::build(&args.trust, settings)?,
+    };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
     let outcome = runtime.block_on(ocirepository::verify_selected(
         &client,
@@ -177,7 +232,7 @@ fn run_ocirepository(
         stages.warnings,
         &settings.run_settings(),
         chrono::Utc::now(),
-    ))?;
+    ));
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
     let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
@@ -236,11 +291,12 @@ pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: Outpu
     exit_code(report)
 }
 
-/// 0 verified (or skipped in notation mode), 1 failed, 3 ignored (flux mode).
+/// 0 verified (or skipped in notation mode), 1 failed, 2 could not decide, 3 ignored (flux mode).
 pub fn exit_code(report: &VerifyReport) -> Exit {
     match report.result() {
         ReportResult::Verified | ReportResult::Skipped => Exit::Ok,
         ReportResult::Failed => Exit::Failed,
         ReportResult::Ignored => Exit::Ignored,
+        ReportResult::Error => Exit::Usage,
     }
 }

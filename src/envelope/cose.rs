@@ -7,13 +7,16 @@
 //! **only** from the unprotected header and only as an array (a divergence from the
 //! specification that notation has), the algorithm derived from the leaf key.
 //!
-//! Texts of CBOR decoding failures are coset's, prefixed `cbor: `; go-cose's exact wording for
-//! those depends on its CBOR library and is not reproduced.
+//! CBOR decoding failures are worded as fxamacker/cbor v2.9 (go-cose's CBOR library) words
+//! them: the well-formedness pass, the header maps' UTF-8 and label checks and their order are
+//! reproduced in `golang::cbor`; only what passes those reaches coset, whose texts remain for
+//! what fxamacker accepts and coset does not (an `alg` outside coset's integer ranges).
 
 use super::{
     go_zero_time, EnvelopeContent, EnvelopePayload, ExtendedAttribute, ParseError,
     SignedAttributes, SignerInfo, SigningScheme, UnsignedAttributes, VerifyError,
 };
+use crate::golang::cbor;
 use crate::pki::algorithm::{verify_cose_signature, PublicKey, SignatureAlgorithm};
 use crate::pki::cert::Certificate;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -81,7 +84,8 @@ fn go_cose_alg_name(id: i64) -> String {
         -36 => "ES512".into(),
         -8 => "EdDSA".into(),
         0 => "Reserved".into(),
-        other => format!("unknown algorithm value {other}"),
+        // go-cose v1.3's `Algorithm.String()` for values it has no name for.
+        other => format!("Algorithm({other})"),
     }
 }
 
@@ -341,20 +345,18 @@ impl CoseEnvelope {
 /// texts: non-empty signature, then the protected header (a map, or empty) and the unprotected
 /// header (a map) through `validateHeaderParameters`.
 fn go_cose_checks(bytes: &[u8]) -> Result<(), String> {
-    let value: Value = ciborium::de::from_reader(bytes).map_err(|e| format!("cbor: {e}"))?;
-    let Value::Tag(18, inner) = value else {
-        return Err("cbor: invalid COSE_Sign1_Tagged object".into());
-    };
-    let Value::Array(items) = *inner else {
-        return Err("cbor: invalid COSE_Sign1_Tagged object".into());
-    };
+    // go-cose unmarshals everything after the tag byte with tags forbidden: fxamacker checks
+    // the whole item for well-formedness before it decodes anything.
+    let body = bytes.get(1..).unwrap_or_default();
+    cbor::wellformed(body, false)?;
+    let items = cbor::array_items(body).unwrap_or_default();
     let [protected, unprotected, _payload, signature] = items.as_slice() else {
         return Err("cbor: invalid COSE_Sign1_Tagged object".into());
     };
-    if matches!(signature, Value::Bytes(b) if b.is_empty()) {
+    if cbor::byte_string(signature).is_some_and(<[u8]>::is_empty) {
         return Err("empty signature".into());
     }
-    if let Value::Bytes(raw) = protected {
+    if let Some(raw) = cbor::byte_string(protected) {
         if let Some(first) = raw.first() {
             if first >> 5 != 5 {
                 return Err(
@@ -362,7 +364,9 @@ fn go_cose_checks(bytes: &[u8]) -> Result<(), String> {
                         .into(),
                 );
             }
-            let map: Value = ciborium::de::from_reader(raw.as_slice())
+            cbor::check_header_map(raw)
+                .map_err(|e| format!("cbor: invalid protected header: {e}"))?;
+            let map: Value = ciborium::de::from_reader(raw)
                 .map_err(|e| format!("cbor: invalid protected header: cbor: {e}"))?;
             if let Value::Map(entries) = map {
                 validate_header_parameters(&entries, true).map_err(|e| {
@@ -371,8 +375,17 @@ fn go_cose_checks(bytes: &[u8]) -> Result<(), String> {
             }
         }
     }
-    match unprotected {
-        Value::Map(entries) => validate_header_parameters(entries, false)
+    if unprotected.first().is_none_or(|b| b >> 5 != 5) {
+        return Err(
+            "cbor: invalid unprotected header: cbor: unprotected header: require map type".into(),
+        );
+    }
+    cbor::check_header_map(unprotected)
+        .map_err(|e| format!("cbor: invalid unprotected header: {e}"))?;
+    let map: Value = ciborium::de::from_reader(*unprotected)
+        .map_err(|e| format!("cbor: invalid unprotected header: cbor: {e}"))?;
+    match map {
+        Value::Map(entries) => validate_header_parameters(&entries, false)
             .map_err(|e| format!("cbor: invalid unprotected header: unprotected header: {e}")),
         _ => Err(
             "cbor: invalid unprotected header: cbor: unprotected header: require map type".into(),

@@ -20,7 +20,8 @@ pub struct Condition {
     pub message: String,
 }
 
-/// The condition Flux writes for `verdict`; `None` when it writes none (ignored).
+/// The condition Flux writes for `verdict`; `None` when it writes none (ignored, or the
+/// artifact could not be resolved and verification never ran).
 /// `revision` is `<tag>@sha256:...` for tag references and `sha256:...` for digests.
 pub fn source_verified(verdict: &FluxVerdict, revision: &str) -> Option<Condition> {
     match verdict.result {
@@ -39,7 +40,7 @@ pub fn source_verified(verdict: &FluxVerdict, revision: &str) -> Option<Conditio
                 verdict.error.as_deref().unwrap_or_default()
             ),
         }),
-        FluxResult::Ignored => None,
+        FluxResult::Ignored | FluxResult::FetchFailed => None,
     }
 }
 
@@ -106,5 +107,6 @@ mod tests {
     #[test]
     fn ignored_writes_no_condition() {
         assert!(source_verified(&verdict(FluxResult::Ignored, None), "sha256:ab").is_none());
+        assert!(source_verified(&verdict(FluxResult::FetchFailed, Some("x")), "").is_none());
     }
 }

@@ -36,7 +36,7 @@
 //! - `HelmRepository.spec.insecure` means plain HTTP, for the listing and the verifier alike.
 
 use super::condition::{Condition, PROVIDER_ERROR_PREFIX};
-use super::ocirepository::{Constraint, Verification, DEFAULT_TIMEOUT};
+use super::ocirepository::{Constraint, DEFAULT_TIMEOUT};
 use crate::source::reference::{Normalisation, Reference};
 use serde_json::Value;
 use std::time::Duration;
@@ -146,6 +146,15 @@ fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
         v = v.get(key)?;
     }
     v.as_str().filter(|s| !s.is_empty())
+}
+
+/// A chart's `spec.verify` (the HelmChart's, or the template's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// `provider` (the CRD defaults it to `cosign`).
+    pub provider: String,
+    /// `secretRef.name`, if set.
+    pub secret_name: Option<String>,
 }
 
 fn verification(spec: &Value) -> Option<Verification> {

@@ -4,6 +4,7 @@
 //! `trust::policy::clean`.)
 
 pub mod condition;
+pub mod cosign;
 pub mod helmchart;
 pub mod ocirepository;
 pub mod outcome;

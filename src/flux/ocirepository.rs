@@ -71,8 +71,8 @@ pub enum OciRepositoryError {
         /// Flux's message.
         detail: String,
     },
-    /// `spec.verify.provider` is not notation.
-    #[error("OCIRepository {name}: spec.verify.provider is {provider:?}; fluxverify reproduces the notation provider only")]
+    /// `spec.verify.provider` is neither notation nor cosign.
+    #[error("OCIRepository {name}: spec.verify.provider is {provider:?}; Flux knows the providers \"cosign\" and \"notation\"")]
     Provider {
         /// `namespace/name`.
         name: String,
@@ -119,13 +119,24 @@ pub enum ArtifactRef {
     Tag(String),
 }
 
+/// `spec.verify.provider`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    /// `notation`.
+    Notation,
+    /// `cosign` (the CRD's default).
+    Cosign,
+}
+
 /// `spec.verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
-    /// `spec.verify.provider` (the CRD defaults it to `cosign`).
-    pub provider: String,
+    /// The provider.
+    pub provider: Provider,
     /// `spec.verify.secretRef.name`, if set.
     pub secret_name: Option<String>,
+    /// Whether `spec.verify.matchOIDCIdentity` lists any identity (cosign keyless).
+    pub match_oidc_identity: bool,
 }
 
 /// `spec.timeout` when absent: the CRD default, which bounds the whole reconcile (and so the
@@ -229,6 +240,8 @@ struct VerifySpec {
     provider: Option<String>,
     #[serde(default)]
     secret_ref: Option<SecretRef>,
+    #[serde(default, rename = "matchOIDCIdentity")]
+    match_oidc_identity: Option<Vec<serde_norway::Value>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -294,14 +307,6 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
         detail: e.to_string(),
     })?;
     let repository = from_document(&json, file)?;
-    if let Some(v) = &repository.verify {
-        if v.provider != "notation" {
-            return Err(OciRepositoryError::Provider {
-                name: format!("{}/{}", repository.namespace, repository.name),
-                provider: v.provider.clone(),
-            });
-        }
-    }
     let namespace = repository.namespace.clone();
     let secret_document = match repository
         .verify
@@ -332,9 +337,8 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
     })
 }
 
-/// Reads one `OCIRepository` document (already parsed; `file` names it in errors). Unlike
-/// [`parse`] this accepts any `spec.verify.provider`: a scan reports a cosign source as one it
-/// does not check rather than refusing the whole tree. The namespace is `metadata.namespace`,
+/// Reads one `OCIRepository` document (already parsed; `file` names it in errors; [`parse`]
+/// finds the document in a file and reads it with this). The namespace is `metadata.namespace`,
 /// `default` when absent (a scan resolves kustomize namespaces before calling this).
 pub fn from_document(
     document: &serde_json::Value,
@@ -365,17 +369,17 @@ pub fn from_document(
             detail: e.to_string(),
         })?
     };
-    use crate::source::registry::Provider;
+    use crate::source::registry::Provider as AuthProvider;
     let provider = match non_empty(spec.provider) {
-        None => Provider::Generic,
-        Some(name) => Provider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
+        None => AuthProvider::Generic,
+        Some(name) => AuthProvider::from_name(&name).ok_or_else(|| OciRepositoryError::Field {
             file: file.to_owned(),
             name: qualified.clone(),
             field: "spec.provider".into(),
             // The API server's enum validation message.
             detail: format!(
                 "Unsupported value: {name:?}: supported values: {}",
-                Provider::NAMES.map(|n| format!("{n:?}")).join(", ")
+                AuthProvider::NAMES.map(|n| format!("{n:?}")).join(", ")
             ),
         })?,
     };
@@ -405,11 +409,28 @@ pub fn from_document(
             }
         })?,
     };
-    let verify = spec.verify.map(|v| Verification {
-        // The CRD defaults the provider to cosign.
-        provider: non_empty(v.provider).unwrap_or_else(|| "cosign".into()),
-        secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
-    });
+    let verify = match spec.verify {
+        None => None,
+        Some(v) => {
+            // The CRD defaults the provider to cosign.
+            let provider = non_empty(v.provider).unwrap_or_else(|| "cosign".into());
+            let provider = match provider.as_str() {
+                "notation" => Provider::Notation,
+                "cosign" => Provider::Cosign,
+                _ => {
+                    return Err(OciRepositoryError::Provider {
+                        name: qualified,
+                        provider,
+                    })
+                }
+            };
+            Some(Verification {
+                provider,
+                secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
+                match_oidc_identity: v.match_oidc_identity.is_some_and(|m| !m.is_empty()),
+            })
+        }
+    };
     Ok(OciRepository {
         name,
         namespace,
@@ -610,7 +631,7 @@ pub async fn verify_selected<St: crate::verify::signature::Stages>(
     warnings: Vec<String>,
     settings: &RunSettings,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<crate::verify::run::RunOutcome, crate::verify::run::RunError> {
+) -> crate::verify::run::RunOutcome {
     let request = crate::verify::run::VerifyRequest {
         reference: selected.artifact_reference.clone(),
         repository: repository.repository.repository_name(),
@@ -619,9 +640,9 @@ pub async fn verify_selected<St: crate::verify::signature::Stages>(
         warnings,
     };
     let mut outcome =
-        crate::verify::run::verify(client, stages, settings.options.clone(), request, now).await?;
+        crate::verify::run::verify(client, stages, settings.options.clone(), request, now).await;
     outcome.revision = selected.revision.clone();
-    Ok(outcome)
+    outcome
 }
 
 /// A Masterminds/semver v3 constraint: `||`-separated groups of comparators separated by spaces
@@ -853,11 +874,18 @@ stringData:
     }
 
     #[test]
-    fn provider_must_be_notation() {
+    fn provider_defaults_to_cosign_and_must_be_known() {
         let text = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: n}\nspec: {url: 'oci://r.example/app', verify: {secretRef: {name: s}}}\n";
+        let v = parse(text, "f").unwrap().repository.verify.unwrap();
+        assert_eq!(v.provider, Provider::Cosign);
+        assert!(!v.match_oidc_identity);
+        let keyless = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: n}\nspec: {url: 'oci://r.example/app', verify: {provider: cosign, matchOIDCIdentity: [{issuer: x, subject: y}]}}\n";
+        let v = parse(keyless, "f").unwrap().repository.verify.unwrap();
+        assert!(v.match_oidc_identity && v.secret_name.is_none());
+        let other = text.replace("verify: {", "verify: {provider: gpg, ");
         assert_eq!(
-            parse(text, "f").unwrap_err().to_string(),
-            "OCIRepository n/a: spec.verify.provider is \"cosign\"; fluxverify reproduces the notation provider only"
+            parse(&other, "f").unwrap_err().to_string(),
+            "OCIRepository n/a: spec.verify.provider is \"gpg\"; Flux knows the providers \"cosign\" and \"notation\""
         );
         assert!(matches!(
             parse("kind: Secret\n", "f"),

@@ -1,6 +1,6 @@
 //! Flux's `checkOutcome`: what source-controller makes of `notation.Verify`'s result.
 
-use crate::verify::outcome::{Verdict, Verification};
+use crate::verify::outcome::{Verdict, Verification, VerifyError};
 use crate::verify::ValidationType;
 use std::fmt;
 
@@ -14,6 +14,9 @@ pub enum FluxResult {
     Ignored,
     /// `SourceVerified=False`.
     Failed,
+    /// Flux never reaches verification: `getRevision` could not resolve the artifact, so the
+    /// controller sets `FetchFailed` and leaves `SourceVerified` unwritten.
+    FetchFailed,
 }
 
 impl fmt::Display for FluxResult {
@@ -22,6 +25,7 @@ impl fmt::Display for FluxResult {
             Self::Verified => "verified",
             Self::Ignored => "ignored",
             Self::Failed => "failed",
+            Self::FetchFailed => "fetchFailed",
         })
     }
 }
@@ -42,6 +46,11 @@ pub struct FluxVerdict {
 pub fn check_outcome(verification: &Verification) -> FluxVerdict {
     let url = &verification.artifact_reference;
     match &verification.verdict {
+        Verdict::Failed(error @ VerifyError::Resolve(_)) => FluxVerdict {
+            result: FluxResult::FetchFailed,
+            error: Some(error.to_string()),
+            log_lines: Vec::new(),
+        },
         Verdict::Failed(error) => FluxVerdict {
             result: FluxResult::Failed,
             error: Some(error.to_string()),
@@ -94,8 +103,8 @@ mod tests {
     use super::*;
     use crate::source::Descriptor;
     use crate::verify::outcome::{
-        LevelActions, SignatureEntry, SignatureFacts, SignatureOutcome, ValidationError,
-        ValidationResult, VerifyError,
+        LevelActions, SignatureEntry, SignatureFacts, SignatureOutcome, SourceFailure,
+        ValidationError, ValidationResult,
     };
     use crate::verify::Action;
 
@@ -187,6 +196,13 @@ mod tests {
         assert_eq!(verdict.error, Some(VerifyError::MaxAttempts(0).to_string()));
         v.verdict = Verdict::Skipped;
         assert_eq!(check_outcome(&v).result, FluxResult::Ignored);
+        v.verdict = Verdict::Failed(VerifyError::Resolve(SourceFailure {
+            message: "connection refused".into(),
+            unavailable: true,
+        }));
+        let verdict = check_outcome(&v);
+        assert_eq!(verdict.result, FluxResult::FetchFailed);
+        assert_eq!(verdict.error.as_deref(), Some("connection refused"));
         let verdict = check_outcome(&verified_with(None, false));
         assert_eq!(verdict.result, FluxResult::Failed);
         assert_eq!(
@@ -200,5 +216,6 @@ mod tests {
         assert_eq!(FluxResult::Verified.to_string(), "verified");
         assert_eq!(FluxResult::Ignored.to_string(), "ignored");
         assert_eq!(FluxResult::Failed.to_string(), "failed");
+        assert_eq!(FluxResult::FetchFailed.to_string(), "fetchFailed");
     }
 }

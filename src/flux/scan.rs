@@ -330,11 +330,15 @@ impl Planner<'_> {
                 row.with(RowResult::Skipped, "verification not configured"),
             ));
         };
-        row.provider = Some(verification.provider.clone());
-        if verification.provider != "notation" {
+        let provider = match verification.provider {
+            ocirepository::Provider::Notation => "notation",
+            ocirepository::Provider::Cosign => "cosign",
+        };
+        row.provider = Some(provider.to_owned());
+        if provider != "notation" {
             return Job::Done(Box::new(row.with(
                 RowResult::Skipped,
-                format!("provider {} is not checked", verification.provider),
+                format!("provider {provider} is not checked"),
             )));
         }
         let trust = verification
@@ -512,7 +516,7 @@ pub fn offline_check<S: crate::verify::signature::Stages + ?Sized>(
                 match stages.trusted_certificates(kind, name) {
                     Ok(certs) if !certs.is_empty() => usable = true,
                     Ok(_) => {}
-                    Err(e) => errors.push(e),
+                    Err(e) => errors.push(e.message),
                 }
             }
             match (usable, errors.first()) {
@@ -530,6 +534,15 @@ pub fn offline_check<S: crate::verify::signature::Stages + ?Sized>(
 fn judge(outcome: &RunOutcome) -> (FluxResult, Option<Condition>, RowResult, String) {
     let verdict = check_outcome(&outcome.verification);
     let condition = super::condition::source_verified(&verdict, &outcome.revision);
+    // The registry could not be read: the signatures are neither good nor bad.
+    if let Some(error) = outcome.verification.error().filter(|e| e.is_undecided()) {
+        return (
+            verdict.result,
+            None,
+            RowResult::Error,
+            first_line(&error.to_string()),
+        );
+    }
     let (result, reason) = match verdict.result {
         FluxResult::Verified => (
             RowResult::Verified,
@@ -544,6 +557,10 @@ fn judge(outcome: &RunOutcome) -> (FluxResult, Option<Condition>, RowResult, Str
                 .as_ref()
                 .map(|c| first_line(&c.message))
                 .unwrap_or_default(),
+        ),
+        FluxResult::FetchFailed => (
+            RowResult::Error,
+            first_line(&verdict.error.clone().unwrap_or_default()),
         ),
         FluxResult::Ignored => (
             RowResult::Ignored,
@@ -613,7 +630,7 @@ async fn run_oci(
                 selected.artifact_reference
             )));
         };
-        ocirepository::verify_selected(
+        let outcome = ocirepository::verify_selected(
             &client,
             &repository,
             &selected,
@@ -622,9 +639,8 @@ async fn run_oci(
             &settings.run,
             settings.now,
         )
-        .await
-        .map(Ok)
-        .map_err(|e| e.to_string())
+        .await;
+        Ok::<_, String>(Ok(outcome))
     };
     match tokio::time::timeout(timeout, work).await {
         Err(_) => row.with(
@@ -739,8 +755,7 @@ async fn run_chart(
             request,
             settings.now,
         )
-        .await
-        .map_err(|e| e.to_string())?;
+        .await;
         report.revision = version.clone();
         Ok::<_, String>((version, url, Ok(report)))
     };
@@ -756,15 +771,20 @@ async fn run_chart(
         Ok(Ok((version, url, Ok(outcome)))) => {
             row.reference = Some(outcome.verification.artifact_reference.clone());
             let (flux, _, result, reason) = judge(&outcome);
+            if result == RowResult::Error {
+                return row.with(result, reason);
+            }
             let verdict = match flux {
                 FluxResult::Verified => ChartVerdict::Verified,
                 FluxResult::Ignored => ChartVerdict::Ignored,
-                FluxResult::Failed => ChartVerdict::Failed(helmchart::verify_failure(
-                    &url,
-                    &check_outcome(&outcome.verification)
-                        .error
-                        .unwrap_or_default(),
-                )),
+                FluxResult::Failed | FluxResult::FetchFailed => {
+                    ChartVerdict::Failed(helmchart::verify_failure(
+                        &url,
+                        &check_outcome(&outcome.verification)
+                            .error
+                            .unwrap_or_default(),
+                    ))
+                }
             };
             row.condition = helmchart::condition(&verdict, &version);
             row.result = result;

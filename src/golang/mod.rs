@@ -4,6 +4,7 @@
 
 pub(crate) mod base64;
 pub(crate) mod big;
+pub(crate) mod cbor;
 pub(crate) mod cryptobyte;
 pub(crate) mod json;
 pub(crate) mod quote;

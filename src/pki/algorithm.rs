@@ -22,14 +22,11 @@ use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
-use std::fmt;
 
 /// OIDs of the public key and signature algorithms handled here.
 mod oid {
     use const_oid::ObjectIdentifier;
 
-    pub(super) const RSA_ENCRYPTION: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
     pub(super) const RSASSA_PSS: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
     pub(super) const MD5_WITH_RSA: ObjectIdentifier =
@@ -42,8 +39,6 @@ mod oid {
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12");
     pub(super) const SHA512_WITH_RSA: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13");
-    pub(super) const EC_PUBLIC_KEY: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
     pub(super) const ECDSA_WITH_SHA1: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
     pub(super) const ECDSA_WITH_SHA256: ObjectIdentifier =
@@ -54,13 +49,6 @@ mod oid {
         ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4");
     pub(super) const DSA_WITH_SHA1: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("1.2.840.10040.4.3");
-    pub(super) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-    pub(super) const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
-    pub(super) const SECP224R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.33");
-    pub(super) const SECP256R1: ObjectIdentifier =
-        ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-    pub(super) const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-    pub(super) const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
     pub(super) const SHA256: ObjectIdentifier =
         ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
     pub(super) const SHA384: ObjectIdentifier =
@@ -256,136 +244,8 @@ pub enum KeySpecError {
     UnsupportedKeyType,
 }
 
-/// A public key, parsed once from a SubjectPublicKeyInfo.
-#[derive(Clone)]
-pub enum PublicKey {
-    /// An RSA key (`rsaEncryption`).
-    Rsa(RsaPublicKey),
-    /// An EC key on P-256.
-    P256(p256::ecdsa::VerifyingKey),
-    /// An EC key on P-384.
-    P384(p384::ecdsa::VerifyingKey),
-    /// An EC key on P-521.
-    P521(p521::ecdsa::VerifyingKey),
-    /// An EC key on a curve Go parses but notation refuses (P-224); no verification possible.
-    EcdsaUnsupportedCurve {
-        /// The curve's bit size.
-        bits: usize,
-    },
-    /// Another key type (Ed25519, DSA): no verification possible here.
-    Other {
-        /// Go's `%T` of such a key, used in its mismatch messages.
-        go_type: &'static str,
-    },
-}
-
-impl fmt::Debug for PublicKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PublicKey::Rsa(k) => write!(f, "Rsa({} bits)", k.n().bits()),
-            PublicKey::P256(_) => f.write_str("P256"),
-            PublicKey::P384(_) => f.write_str("P384"),
-            PublicKey::P521(_) => f.write_str("P521"),
-            PublicKey::EcdsaUnsupportedCurve { bits } => write!(f, "Ecdsa({bits} bits)"),
-            PublicKey::Other { go_type } => write!(f, "Other({go_type})"),
-        }
-    }
-}
-
-/// A SubjectPublicKeyInfo that cannot be used at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PublicKeyError {
-    /// Malformed RSA key.
-    #[error("x509: invalid RSA public key: {0}")]
-    Rsa(String),
-    /// The `subjectPublicKey` BIT STRING breaks cryptobyte's rules.
-    #[error("x509: malformed subjectPublicKey")]
-    Malformed,
-    /// Malformed EC point or unknown curve.
-    #[error("x509: {0}")]
-    Ecdsa(String),
-}
-
-/// Largest RSA modulus accepted (Go has no limit at parse time; 16384 bits keeps arithmetic
-/// bounded while covering every real CA).
-const RSA_MAX_BITS: usize = 16384;
-
-impl PublicKey {
-    /// Parse a SubjectPublicKeyInfo.
-    pub fn from_spki(spki: &SubjectPublicKeyInfoOwned) -> Result<Self, PublicKeyError> {
-        // Go reads the key with cryptobyte's BIT STRING rules and parses it right-aligned.
-        let key_bytes = crate::golang::cryptobyte::BitString::checked(
-            spki.subject_public_key.unused_bits(),
-            spki.subject_public_key.raw_bytes(),
-        )
-        .ok_or(PublicKeyError::Malformed)?
-        .right_align();
-        let key_bytes = key_bytes.as_slice();
-        match spki.algorithm.oid {
-            oid::RSA_ENCRYPTION => {
-                let parsed = pkcs1::RsaPublicKey::from_der(key_bytes)
-                    .map_err(|e| PublicKeyError::Rsa(e.to_string()))?;
-                let n = BigUint::from_bytes_be(parsed.modulus.as_bytes());
-                let e = BigUint::from_bytes_be(parsed.public_exponent.as_bytes());
-                let key = RsaPublicKey::new_with_max_size(n, e, RSA_MAX_BITS)
-                    .map_err(|e| PublicKeyError::Rsa(e.to_string()))?;
-                Ok(PublicKey::Rsa(key))
-            }
-            oid::EC_PUBLIC_KEY => {
-                let curve = spki
-                    .algorithm
-                    .parameters
-                    .as_ref()
-                    .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
-                let bad_point =
-                    |_| PublicKeyError::Ecdsa("invalid elliptic curve public key".into());
-                match curve {
-                    Some(oid::SECP256R1) => p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                        .map(PublicKey::P256)
-                        .map_err(bad_point),
-                    Some(oid::SECP384R1) => p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                        .map(PublicKey::P384)
-                        .map_err(bad_point),
-                    Some(oid::SECP521R1) => p521::ecdsa::VerifyingKey::from_sec1_bytes(key_bytes)
-                        .map(PublicKey::P521)
-                        .map_err(bad_point),
-                    Some(oid::SECP224R1) => Ok(PublicKey::EcdsaUnsupportedCurve { bits: 224 }),
-                    _ => Err(PublicKeyError::Ecdsa("unsupported elliptic curve".into())),
-                }
-            }
-            oid::ED25519 => Ok(PublicKey::Other {
-                go_type: "ed25519.PublicKey",
-            }),
-            oid::DSA => Ok(PublicKey::Other {
-                go_type: "*dsa.PublicKey",
-            }),
-            _ => Ok(PublicKey::Other { go_type: "<nil>" }),
-        }
-    }
-
-    /// Go's `%T` of the key, as in `x509: signature algorithm specifies an RSA public key, but
-    /// have public key of type *ecdsa.PublicKey`.
-    fn go_type(&self) -> &'static str {
-        match self {
-            PublicKey::Rsa(_) => "*rsa.PublicKey",
-            PublicKey::P256(_)
-            | PublicKey::P384(_)
-            | PublicKey::P521(_)
-            | PublicKey::EcdsaUnsupportedCurve { .. } => "*ecdsa.PublicKey",
-            PublicKey::Other { go_type } => go_type,
-        }
-    }
-
-    fn is_ecdsa(&self) -> bool {
-        matches!(
-            self,
-            PublicKey::P256(_)
-                | PublicKey::P384(_)
-                | PublicKey::P521(_)
-                | PublicKey::EcdsaUnsupportedCurve { .. }
-        )
-    }
-}
+use super::key::go_rsa_key_check;
+pub use super::key::{PublicKey, PublicKeyError};
 
 // ---------------------------------------------------------------------------------------------
 // Envelope signatures
@@ -400,6 +260,9 @@ pub enum JwsSignatureError {
     /// ES* with a non-ECDSA key (golang-jwt `ErrInvalidKeyType`).
     #[error("key is of invalid type")]
     InvalidKeyType,
+    /// A key Go's `crypto/rsa` refuses to verify with (even modulus or exponent, ...).
+    #[error("{0}")]
+    RsaKey(String),
     /// RSASSA-PSS check failed (Go `rsa.ErrVerification`).
     #[error("crypto/rsa: verification error")]
     Rsa,
@@ -423,6 +286,7 @@ pub fn verify_jws_signature(
         let PublicKey::Rsa(rsa) = key else {
             return Err(JwsSignatureError::InvalidKey);
         };
+        go_rsa_key_check(rsa).map_err(JwsSignatureError::RsaKey)?;
         return rsa_pss_verify_auto_salt(rsa, alg.hash(), &digest, signature)
             .map_err(|()| JwsSignatureError::Rsa);
     }
@@ -656,6 +520,9 @@ pub enum X509SignatureError {
     /// The issuer key cannot be parsed.
     #[error("{0}")]
     Key(PublicKeyError),
+    /// A key Go's `crypto/rsa` refuses to verify with (even modulus or exponent, ...).
+    #[error("{0}")]
+    RsaKey(String),
     /// RSA check failed.
     #[error("crypto/rsa: verification error")]
     Rsa,
@@ -768,6 +635,7 @@ pub fn verify_x509_signature_with(
                     actual: key.go_type(),
                 });
             };
+            go_rsa_key_check(rsa).map_err(X509SignatureError::RsaKey)?;
             let digest = hash.digest(signed);
             let ok = match scheme {
                 X509Scheme::RsaPss(_) => rsa_pss_verify_strict(rsa, hash, &digest, signature),
@@ -815,6 +683,18 @@ fn parse_der_ecdsa_signature(sig: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Key OIDs the tests build SPKIs with (key parsing itself lives in `pki::key`).
+    mod key_oid {
+        use const_oid::ObjectIdentifier;
+        pub(super) const EC_PUBLIC_KEY: ObjectIdentifier =
+            ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+        pub(super) const DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+        pub(super) const SECP256R1: ObjectIdentifier =
+            ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+        pub(super) const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+        pub(super) const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+    }
     use der::asn1::BitString;
     use der::Encode;
     use ecdsa::signature::hazmat::PrehashSigner;
@@ -838,7 +718,7 @@ mod tests {
     fn ec_spki(curve: ObjectIdentifier, point: &[u8]) -> SubjectPublicKeyInfoOwned {
         SubjectPublicKeyInfoOwned {
             algorithm: AlgorithmIdentifierOwned {
-                oid: oid::EC_PUBLIC_KEY,
+                oid: key_oid::EC_PUBLIC_KEY,
                 parameters: Some(der::Any::from_der(&curve.to_der().unwrap()).unwrap()),
             },
             subject_public_key: BitString::from_bytes(point).unwrap(),
@@ -851,38 +731,28 @@ mod tests {
             n if n.starts_with("rsa") => rsa_spki(&rsa_key(n)),
             n if n.starts_with("p256") => {
                 let sk = p256::SecretKey::from_pkcs8_pem(&key_pem(n)).unwrap();
-                ec_spki(oid::SECP256R1, sk.public_key().to_sec1_bytes().as_ref())
+                ec_spki(key_oid::SECP256R1, sk.public_key().to_sec1_bytes().as_ref())
             }
             n if n.starts_with("p384") => {
                 let sk = p384::SecretKey::from_pkcs8_pem(&key_pem(n)).unwrap();
-                ec_spki(oid::SECP384R1, sk.public_key().to_sec1_bytes().as_ref())
+                ec_spki(key_oid::SECP384R1, sk.public_key().to_sec1_bytes().as_ref())
             }
             n if n.starts_with("p521") => {
                 let sk = p521::SecretKey::from_pkcs8_pem(&key_pem(n)).unwrap();
-                ec_spki(oid::SECP521R1, sk.public_key().to_sec1_bytes().as_ref())
+                ec_spki(key_oid::SECP521R1, sk.public_key().to_sec1_bytes().as_ref())
             }
-            n => {
-                // p224 / ed25519: take the SPKI openssl-style out of the PKCS#8 structure.
-                let body = pem_body(&key_pem(n));
-                let doc = pkcs8::PrivateKeyInfo::try_from(body.as_slice()).unwrap();
-                let algorithm = AlgorithmIdentifierOwned {
-                    oid: doc.algorithm.oid,
-                    parameters: doc
-                        .algorithm
-                        .parameters
-                        .map(|p| der::Any::from_der(&p.to_der().unwrap()).unwrap()),
-                };
-                SubjectPublicKeyInfoOwned {
-                    algorithm,
-                    subject_public_key: BitString::from_bytes(&[4u8; 57]).unwrap(),
-                }
-            }
+            // The RustCrypto stack here has no P-224 or Ed25519 arithmetic: the public keys of
+            // these fixtures as `openssl pkey -pubout -outform der` writes them.
+            "p224-leaf" => SubjectPublicKeyInfoOwned::from_der(&hex::decode(
+                "304e301006072a8648ce3d020106052b81040021033a000443e584311408c2901c45dfeab3f0dcc9926fcd4a536be151c8f7e0af38955e48839233cdf9e429826f6ee8499ef539c8b9c66f5e2f3b1ba5",
+            ).unwrap())
+            .unwrap(),
+            "ed25519-leaf" => SubjectPublicKeyInfoOwned::from_der(&hex::decode(
+                "302a300506032b6570032100672db92d646434db542a9479280601ee0f64208288f61fecd711927aea8872de",
+            ).unwrap())
+            .unwrap(),
+            n => panic!("no public key for {n}"),
         }
-    }
-
-    fn pem_body(pem: &str) -> Vec<u8> {
-        let (_, der) = der::pem::decode_vec(pem.as_bytes()).unwrap();
-        der
     }
 
     #[test]
@@ -1277,9 +1147,14 @@ mod tests {
     #[test]
     fn keys_of_other_types_are_named_by_their_go_type() {
         let ed25519 = spki_of_pem("ed25519-leaf");
-        // DSA keys are only named, never used: an SPKI with the algorithm is enough.
+        // DSA keys are only named, never used: y = 1 and p = q = g = 1 parse as Go parses them.
         let dsa = SubjectPublicKeyInfoOwned {
-            algorithm: alg_id(oid::DSA),
+            algorithm: AlgorithmIdentifierOwned {
+                oid: key_oid::DSA,
+                parameters: Some(
+                    der::Any::from_der(&[0x30, 9, 2, 1, 1, 2, 1, 1, 2, 1, 1]).unwrap(),
+                ),
+            },
             subject_public_key: BitString::from_bytes(&[2, 1, 1]).unwrap(),
         };
         for (spki, go_type) in [(ed25519, "ed25519.PublicKey"), (dsa, "*dsa.PublicKey")] {

@@ -1,19 +1,21 @@
 //! X.509 certificates: parsed once, with the raw byte spans and Go-style names notation's
 //! rules and messages are written against.
 //!
-//! Decoding is done by `x509-cert`. In front of it sits a short structural walk in the order of
-//! Go's `crypto/x509` parser so that a malformed input fails with the error text Go (and hence
-//! Flux and notation) prints, e.g. `x509: malformed tbs certificate` for a private key handed
-//! over as a certificate.
+//! Whether bytes are a certificate, and why not, is decided by [`super::x509`], a walk in the
+//! order and with the checks of Go's `crypto/x509` parser, so that a malformed input fails with
+//! the text Go (and hence Flux and notation) prints. The typed views other stages use
+//! (`AlgorithmIdentifier`, `SubjectPublicKeyInfo`, extensions) are built from what that walk
+//! read, never decoded again by a stricter or laxer parser.
 
-use super::name::{Name, NameError, Tlv, TAG_SEQUENCE};
-use crate::golang::cryptobyte::{tag, Input};
+use super::key::PublicKey;
+use super::name::{Name, NameError};
+use super::x509::{dotted, parse_certificate, AlgorithmId, ParseError, Parsed};
 use chrono::{DateTime, Utc};
-use const_oid::db::rfc5280::{ID_CE_BASIC_CONSTRAINTS, ID_CE_KEY_USAGE};
-use der::{Decode, Encode};
+use const_oid::ObjectIdentifier;
+use der::Decode;
 use sha2::{Digest, Sha256};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use std::fmt;
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 /// Why bytes are not a certificate; `Display` is Go's `crypto/x509` error text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,39 +23,44 @@ pub enum CertificateError {
     /// A structural error Go reports with this exact text.
     #[error("{0}")]
     Go(&'static str),
+    /// A Go error text with details (key, extension and name-constraint errors).
+    #[error("{0}")]
+    Text(String),
     /// A name that Go's parser rejects.
     #[error(transparent)]
     Name(#[from] NameError),
-    /// Go's structure checks pass but the certificate does not decode; Go's text for this is not
-    /// known, so the generic one is used and the decoder's reason is kept in `detail`.
-    #[error("x509: malformed certificate")]
-    Decode {
-        /// What the DER decoder reported.
-        detail: String,
-    },
     /// `ParseCertificate` on input with bytes after the certificate.
     #[error("x509: trailing data")]
     TrailingData,
+}
+
+impl From<ParseError> for CertificateError {
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::Go(text) => Self::Go(text),
+            ParseError::Text(text) => Self::Text(text),
+            ParseError::Name(name) => Self::Name(name),
+        }
+    }
+}
+
+/// The basic constraints extension as Go reads it (`IsCA`, `MaxPathLen`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BasicConstraints {
+    /// `cA`.
+    pub ca: bool,
+    /// `pathLenConstraint`, when present.
+    pub path_len_constraint: Option<u64>,
 }
 
 /// A parsed X.509 certificate.
 #[derive(Clone)]
 pub struct Certificate {
     der: Vec<u8>,
-    x509: x509_cert::Certificate,
-    subject: Name,
-    issuer: Name,
-    spans: Spans,
-    signature: Vec<u8>,
-}
-
-/// Byte ranges inside `der`.
-#[derive(Debug, Clone, Copy)]
-struct Spans {
-    tbs: (usize, usize),
-    issuer: (usize, usize),
-    subject: (usize, usize),
-    spki: (usize, usize),
+    parsed: Parsed,
+    signature_algorithm: AlgorithmIdentifierOwned,
+    spki: SubjectPublicKeyInfoOwned,
+    extensions: Vec<x509_cert::ext::Extension>,
 }
 
 impl PartialEq for Certificate {
@@ -73,9 +80,18 @@ impl fmt::Debug for Certificate {
     }
 }
 
-fn span(outer: &[u8], inner: &[u8]) -> (usize, usize) {
-    let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
-    (start, start + inner.len())
+/// An OID the `const-oid` type can hold; others (which name nothing Go knows either) become
+/// `0.0.0`, an OID no algorithm or extension has.
+fn typed_oid(arcs: &[u64]) -> ObjectIdentifier {
+    const UNKNOWN: ObjectIdentifier = ObjectIdentifier::new_unwrap("0.0.0");
+    ObjectIdentifier::new(&dotted(arcs)).unwrap_or(UNKNOWN)
+}
+
+fn typed_algorithm(ai: &AlgorithmId) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid: typed_oid(&ai.arcs),
+        parameters: der::Any::from_der(&ai.params).ok(),
+    }
 }
 
 impl Certificate {
@@ -90,101 +106,32 @@ impl Certificate {
 
     /// Parses the certificate at the start of `input`, returning it and the bytes after it.
     fn parse_prefix(input: &[u8]) -> Result<(Self, &[u8]), CertificateError> {
-        let malformed = CertificateError::Go;
-        let mut reader = Tlv::reader(input);
-        let outer = reader
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed certificate"))?;
-        let rest = reader.remaining();
-        let raw = outer.raw;
-
-        let mut fields = Tlv::reader(outer.value);
-        let tbs = fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed tbs certificate"))?;
-        let mut tbs_fields = Tlv::reader(tbs.value);
-        let version = tbs_fields
-            .read_optional(0xa0)
-            .ok_or(malformed("x509: malformed version"))?;
-        if let Some(version) = version {
-            let mut inner = Tlv::reader(version.value);
-            let value = inner
-                .read_expect(0x02)
-                .filter(|v| v.value.len() <= 8 && inner.is_empty())
-                .and_then(|v| minimal_integer(v.value))
-                .ok_or(malformed("x509: malformed version"))?;
-            if value.first().is_some_and(|b| b & 0x80 != 0) {
-                return Err(malformed("x509: malformed version"));
-            }
-            if value.iter().rev().skip(1).any(|b| *b != 0) || value.last().is_some_and(|b| *b > 2) {
-                return Err(malformed("x509: invalid version"));
-            }
-        }
-        let serial = tbs_fields
-            .read_expect(0x02)
-            .and_then(|v| minimal_integer(v.value))
-            .ok_or(malformed("x509: malformed serial number"))?;
-        // Go 1.23 and later refuse negative serial numbers (GODEBUG x509negativeserial=1 aside).
-        if serial.first().is_some_and(|b| b & 0x80 != 0) {
-            return Err(malformed("x509: negative serial number"));
-        }
-        let inner_alg = tbs_fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed signature algorithm identifier"))?;
-        let outer_alg = fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed algorithm identifier"))?;
-        if inner_alg.value != outer_alg.value {
-            return Err(malformed(
-                "x509: inner and outer signature algorithm identifiers don't match",
-            ));
-        }
-        let issuer = tbs_fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed issuer"))?;
-        let issuer_name = Name::from_der(issuer.raw)?;
-        tbs_fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed validity"))?;
-        // Go reports a malformed subject as "malformed issuer" too.
-        let subject = tbs_fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed issuer"))?;
-        let subject_name = Name::from_der(subject.raw)?;
-        let spki = tbs_fields
-            .read_expect(TAG_SEQUENCE)
-            .ok_or(malformed("x509: malformed spki"))?;
-        let mut spki_fields = Input::new(spki.value);
-        spki_fields
-            .read(tag::SEQUENCE)
-            .ok_or(malformed("x509: malformed public key algorithm identifier"))?;
-        spki_fields
-            .read_bit_string()
-            .ok_or(malformed("x509: malformed subjectPublicKey"))?;
-
-        // Go reads the signature with cryptobyte's BIT STRING rules and uses it right-aligned;
-        // x509-cert accepts non-zero padding bits and hands out the bytes unshifted.
-        let signature = Input::new(fields.remaining())
-            .read_bit_string()
-            .ok_or(malformed("x509: malformed signature"))?
-            .right_align();
-        let x509 = x509_cert::Certificate::from_der(raw).map_err(|e| CertificateError::Decode {
-            detail: e.to_string(),
-        })?;
-        let spans = Spans {
-            tbs: span(raw, tbs.raw),
-            issuer: span(raw, issuer.raw),
-            subject: span(raw, subject.raw),
-            spki: span(raw, spki.raw),
+        let parsed = parse_certificate(input)?;
+        let (raw, rest) = input.split_at_checked(parsed.len).unwrap_or((input, &[]));
+        let subject_public_key = der::asn1::BitString::new(0, parsed.key_bits.clone())
+            .map_err(|_| CertificateError::Go("x509: malformed subjectPublicKey"))?;
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: typed_algorithm(&parsed.key_algorithm),
+            subject_public_key,
         };
+        let extensions = parsed
+            .extensions
+            .iter()
+            .filter_map(|e| {
+                Some(x509_cert::ext::Extension {
+                    extn_id: ObjectIdentifier::new(&dotted(&e.arcs)).ok()?,
+                    critical: e.critical,
+                    extn_value: der::asn1::OctetString::new(e.value.clone()).ok()?,
+                })
+            })
+            .collect();
         Ok((
             Self {
                 der: raw.to_vec(),
-                x509,
-                subject: subject_name,
-                issuer: issuer_name,
-                spans,
-                signature,
+                signature_algorithm: typed_algorithm(&parsed.signature_algorithm),
+                spki,
+                extensions,
+                parsed,
             },
             rest,
         ))
@@ -199,64 +146,69 @@ impl Certificate {
         &self.der
     }
 
-    /// The decoded certificate.
-    pub fn x509(&self) -> &x509_cert::Certificate {
-        &self.x509
-    }
-
     /// The issuer's signature as Go uses it: the `signatureValue` BIT STRING right-aligned.
     pub fn signature(&self) -> &[u8] {
-        &self.signature
+        &self.parsed.signature
+    }
+
+    /// The signature algorithm (Go reads it from the TBS and checks the outer copy is equal).
+    pub fn signature_algorithm(&self) -> &AlgorithmIdentifierOwned {
+        &self.signature_algorithm
     }
 
     /// The DER of `tbsCertificate` exactly as encoded (what the issuer's signature covers).
     pub fn raw_tbs(&self) -> &[u8] {
-        self.slice(self.spans.tbs)
+        self.slice(self.parsed.tbs)
     }
 
     /// The DER of the subject name exactly as encoded.
     pub fn raw_subject(&self) -> &[u8] {
-        self.slice(self.spans.subject)
+        self.slice(self.parsed.subject)
     }
 
     /// The DER of the issuer name exactly as encoded.
     pub fn raw_issuer(&self) -> &[u8] {
-        self.slice(self.spans.issuer)
+        self.slice(self.parsed.issuer)
     }
 
     /// The DER of `subjectPublicKeyInfo` exactly as encoded.
     pub fn raw_public_key(&self) -> &[u8] {
-        self.slice(self.spans.spki)
+        self.slice(self.parsed.spki)
     }
 
-    /// The subject public key info.
-    pub fn public_key(&self) -> &spki::SubjectPublicKeyInfoOwned {
-        &self.x509.tbs_certificate.subject_public_key_info
+    /// The subject public key info, its key right-aligned as Go reads it.
+    pub fn public_key(&self) -> &SubjectPublicKeyInfoOwned {
+        &self.spki
+    }
+
+    /// The key Go parsed with the certificate; `None` for algorithms Go does not parse keys of.
+    pub fn key(&self) -> Option<&PublicKey> {
+        self.parsed.key.as_ref()
     }
 
     /// The subject name.
     pub fn subject_name(&self) -> &Name {
-        &self.subject
+        &self.parsed.subject_name
     }
 
     /// The subject in Go's `pkix.Name.String()` form.
     pub fn subject(&self) -> String {
-        self.subject.go_string()
+        self.parsed.subject_name.go_string()
     }
 
     /// The issuer in Go's `pkix.Name.String()` form.
     pub fn issuer(&self) -> String {
-        self.issuer.go_string()
+        self.parsed.issuer_name.go_string()
     }
 
     /// Start of the validity period.
     pub fn not_before(&self) -> DateTime<Utc> {
-        to_chrono(self.x509.tbs_certificate.validity.not_before)
+        self.parsed.not_before
     }
 
     /// End of the validity period.
     pub fn not_after(&self) -> DateTime<Utc> {
-        to_chrono(self.x509.tbs_certificate.validity.not_after)
+        self.parsed.not_after
     }
 
     /// SHA-256 of the DER encoding, lower-case hex (notation's thumbprint).
@@ -266,34 +218,33 @@ impl Certificate {
 
     /// The serial number's big-endian bytes as encoded.
     pub fn serial_number(&self) -> &[u8] {
-        self.x509.tbs_certificate.serial_number.as_bytes()
+        &self.parsed.serial
     }
 
     /// The X.509 version as Go numbers it (1, 2 or 3).
     pub fn version(&self) -> u8 {
-        match self.x509.tbs_certificate.version {
-            x509_cert::certificate::Version::V1 => 1,
-            x509_cert::certificate::Version::V2 => 2,
-            x509_cert::certificate::Version::V3 => 3,
-        }
+        self.parsed.version
+    }
+
+    /// The extensions, in encoded order.
+    pub fn extensions(&self) -> &[x509_cert::ext::Extension] {
+        &self.extensions
     }
 
     /// The extension with type `oid`, if present.
-    pub fn extension(
-        &self,
-        oid: &const_oid::ObjectIdentifier,
-    ) -> Option<&x509_cert::ext::Extension> {
-        self.x509
-            .tbs_certificate
-            .extensions
-            .as_deref()
-            .and_then(|exts| exts.iter().find(|e| &e.extn_id == oid))
+    pub fn extension(&self, oid: &ObjectIdentifier) -> Option<&x509_cert::ext::Extension> {
+        self.extensions.iter().find(|e| &e.extn_id == oid)
     }
 
-    /// The basic constraints extension, if present and decodable (Go's `BasicConstraintsValid`).
+    /// The basic constraints extension, if present (Go's `BasicConstraintsValid`).
     pub fn basic_constraints(&self) -> Option<BasicConstraints> {
-        self.extension(&ID_CE_BASIC_CONSTRAINTS)
-            .and_then(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).ok())
+        self.parsed
+            .processed
+            .basic_constraints
+            .map(|(ca, max_path_len)| BasicConstraints {
+                ca,
+                path_len_constraint: u64::try_from(max_path_len).ok(),
+            })
     }
 
     /// Go's `Certificate.IsCA`: basic constraints present with `cA` set.
@@ -301,36 +252,21 @@ impl Certificate {
         self.basic_constraints().is_some_and(|bc| bc.ca)
     }
 
-    /// The key usage extension, if present.
-    pub fn key_usage(&self) -> Option<KeyUsage> {
-        self.extension(&ID_CE_KEY_USAGE)
-            .and_then(|e| KeyUsage::from_der(e.extn_value.as_bytes()).ok())
+    /// Go's `Certificate.KeyUsage` bits (bit i is `KeyUsage` bit i: 0 digitalSignature …
+    /// 8 decipherOnly), if the extension is present.
+    pub fn key_usage(&self) -> Option<u16> {
+        self.parsed.processed.key_usage
+    }
+
+    /// Go's `len(UnhandledCriticalExtensions) > 0`: a critical extension Go does not interpret.
+    pub fn has_unhandled_critical_extension(&self) -> bool {
+        self.parsed.processed.unhandled_critical
     }
 
     /// Subject and issuer are byte-for-byte the same name.
     pub fn is_self_issued(&self) -> bool {
         self.raw_subject() == self.raw_issuer()
     }
-
-    /// Re-encodes the decoded certificate; equal to [`Certificate::der`] for DER input.
-    pub fn reencoded(&self) -> Result<Vec<u8>, der::Error> {
-        self.x509.to_der()
-    }
-}
-
-/// The contents of a DER INTEGER if minimally encoded (what `cryptobyte` requires).
-fn minimal_integer(value: &[u8]) -> Option<&[u8]> {
-    match value {
-        [] => None,
-        [0x00, next, ..] if next & 0x80 == 0 => None,
-        [0xff, next, ..] if next & 0x80 != 0 => None,
-        _ => Some(value),
-    }
-}
-
-fn to_chrono(time: x509_cert::time::Time) -> DateTime<Utc> {
-    let secs = i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-    DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Go's `x509.ParseCertificates`: one or more DER certificates back to back. Empty input gives
@@ -375,7 +311,6 @@ mod tests {
         let der = read("notation-core-go/x509/testdata/der.der");
         let cert = Certificate::from_der(&der).unwrap();
         assert_eq!(cert.der(), der.as_slice());
-        assert_eq!(cert.reencoded().unwrap(), der);
         assert_eq!(cert.raw_tbs(), &der[4..4 + cert.raw_tbs().len()]);
         assert!(!cert.subject().is_empty());
         assert_eq!(cert.sha256_fingerprint().len(), 64);
@@ -439,7 +374,7 @@ mod tests {
         let der = corpus_root();
         let verify = |cert: &Certificate| {
             verify_x509_signature(
-                &cert.x509().signature_algorithm,
+                cert.signature_algorithm(),
                 cert.public_key(),
                 cert.raw_tbs(),
                 cert.signature(),
@@ -480,6 +415,60 @@ mod tests {
             Certificate::from_der(&key_mutant),
             Err(CertificateError::Go("x509: malformed subjectPublicKey"))
         );
+    }
+
+    /// One byte of the corpus root changed, and the text Go's parser fails with (offsets from
+    /// `openssl asn1parse`: validity at 138, the RSA exponent at 550, extensions at 555).
+    #[test]
+    fn single_byte_changes_fail_with_gos_texts() {
+        let der = corpus_root();
+        assert_eq!(&der[555..559], &[0xa3, 0x63, 0x30, 0x61]);
+        let cases: [(usize, u8, &str); 17] = [
+            (138, 0x18, "x509: malformed GeneralizedTime"),
+            (138, 0x19, "x509: unsupported time format"),
+            (152, b'X', "x509: malformed UTCTime"),
+            (140, b'a', "x509: malformed UTCTime"),
+            (552, 0x00, "x509: invalid RSA public exponent"),
+            (557, 0x31, "x509: malformed extensions"),
+            (559, 0x31, "x509: malformed extension"),
+            (561, 0x07, "x509: malformed extension OID field"),
+            (568, 0x01, "x509: malformed extension critical field"),
+            (569, 0x05, "x509: malformed extension value field"),
+            (575, 0x01, "x509: invalid basic constraints"),
+            (588, 0x04, "x509: invalid key usage"),
+            (590, 0x07, "x509: invalid key usage"),
+            (601, 0x05, "x509: invalid subject key identifier"),
+            (632, 0x31, "x509: invalid authority key identifier"),
+            (
+                629,
+                0x0e,
+                "x509: certificate contains duplicate extension with OID \"2.5.29.14\"",
+            ),
+            (629, 0x24, "x509: invalid policy constraints extension"),
+        ];
+        for (at, byte, text) in cases {
+            let mut mutant = der.clone();
+            mutant[at] = byte;
+            assert_eq!(
+                Certificate::from_der(&mutant)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(text.to_string()),
+                "byte {at} = {byte:#04x}"
+            );
+        }
+        // Go reads what it understands of the extensions and leaves the rest.
+        let cert = Certificate::from_der(&der).unwrap();
+        assert_eq!(cert.key_usage(), Some(1 << 5 | 1 << 6));
+        assert_eq!(
+            cert.basic_constraints(),
+            Some(BasicConstraints {
+                ca: true,
+                path_len_constraint: None
+            })
+        );
+        assert!(!cert.has_unhandled_critical_extension());
+        assert_eq!(cert.not_before().to_rfc3339(), "2026-11-27T20:57:27+00:00");
     }
 
     #[test]

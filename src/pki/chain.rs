@@ -212,7 +212,7 @@ fn validate_chain(chain: &[Certificate], purpose: Purpose) -> Result<(), ChainEr
         let cert = first;
         // Go's `CheckSignature` on itself: SHA-1 allowed, CA constraints not looked at.
         verify_x509_signature_with(
-            &cert.x509().signature_algorithm,
+            cert.signature_algorithm(),
             cert.public_key(),
             cert.raw_tbs(),
             cert.signature(),
@@ -311,7 +311,7 @@ pub fn check_signature_from(
         return Err(SignatureFromError::ConstraintViolation);
     }
     verify_x509_signature_with(
-        &child.x509().signature_algorithm,
+        child.signature_algorithm(),
         parent.public_key(),
         child.raw_tbs(),
         child.signature(),
@@ -331,25 +331,7 @@ const KU_DECIPHER_ONLY: u16 = 1 << 8;
 
 /// Go's `Certificate.KeyUsage` bit mask (bit i = KeyUsage bit i), 0 when absent.
 fn go_key_usage(cert: &Certificate) -> u16 {
-    let Some(ku) = cert.key_usage() else {
-        return 0;
-    };
-    let flags = [
-        ku.digital_signature(),
-        ku.non_repudiation(),
-        ku.key_encipherment(),
-        ku.data_encipherment(),
-        ku.key_agreement(),
-        ku.key_cert_sign(),
-        ku.crl_sign(),
-        ku.encipher_only(),
-        ku.decipher_only(),
-    ];
-    flags
-        .iter()
-        .enumerate()
-        .filter(|(_, set)| **set)
-        .fold(0u16, |acc, (i, _)| acc | (1 << i))
+    cert.key_usage().unwrap_or(0)
 }
 
 /// Go's `x509.ExtKeyUsage` names of the EKUs notation refuses on a code-signing leaf, and of
@@ -473,11 +455,11 @@ fn validate_ca(
         });
     };
     if let Some(path_len) = bc.path_len_constraint {
-        if u64::from(path_len) < expected_path_len as u64 {
+        if path_len < expected_path_len as u64 {
             return Err(ChainError::PathLength {
                 subject: cert.subject(),
                 expected: expected_path_len,
-                actual: u64::from(path_len),
+                actual: path_len,
             });
         }
     }

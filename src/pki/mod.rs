@@ -5,6 +5,8 @@ pub mod algorithm;
 pub mod ber;
 pub mod cert;
 pub mod chain;
+pub mod key;
 pub mod name;
 pub mod revocation;
 pub mod timestamp;
+mod x509;

@@ -9,8 +9,33 @@
 //! which loses the encoded order Go works from, so names are read here from the raw DER with a
 //! small order-preserving TLV reader.
 
-use const_oid::ObjectIdentifier;
+use crate::golang::cryptobyte::Oid;
 use std::fmt;
+
+/// An attribute type as Go decodes it (`asn1.ObjectIdentifier`): arcs below 2^31, which the
+/// `const-oid` type cannot always hold (a second arc above 47 under `2`, say), so names with
+/// such types still parse and print as in Go.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AttributeType(Vec<u64>);
+
+impl AttributeType {
+    /// The arcs.
+    pub fn arcs(&self) -> &[u64] {
+        &self.0
+    }
+}
+
+impl fmt::Display for AttributeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, arc) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{arc}")?;
+        }
+        Ok(())
+    }
+}
 
 /// Why a name could not be read; `Display` gives Go's `crypto/x509` error text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,7 +61,7 @@ pub enum NameError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// Attribute type.
-    pub oid: ObjectIdentifier,
+    pub oid: AttributeType,
     /// Decoded string value.
     pub value: String,
 }
@@ -58,10 +83,9 @@ const OID_OU: u32 = 11;
 const OID_POSTALCODE: u32 = 17;
 
 /// The last arc of `oid` when it is one of Go's nine named `2.5.4.x` attributes.
-fn named_arc(oid: &ObjectIdentifier) -> Option<u32> {
-    let arcs: Vec<u32> = oid.arcs().collect();
-    match arcs.as_slice() {
-        [2, 5, 4, arc @ (3 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 17)] => Some(*arc),
+fn named_arc(oid: &AttributeType) -> Option<u32> {
+    match oid.arcs() {
+        [2, 5, 4, arc @ (3 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 17)] => u32::try_from(*arc).ok(),
         _ => None,
     }
 }
@@ -99,7 +123,8 @@ impl Name {
                 let mut fields = Tlv::reader(atv.value);
                 let oid = fields
                     .read_expect(TAG_OID)
-                    .and_then(|t| ObjectIdentifier::from_bytes(t.value).ok())
+                    .and_then(|t| Oid::parse(t.value))
+                    .map(|oid| AttributeType(oid.arcs))
                     .ok_or(NameError::AttributeType)?;
                 let value = fields.read().ok_or(NameError::AttributeValue)?;
                 let value = parse_asn1_string(value.tag, value.value)
@@ -134,12 +159,12 @@ impl Name {
     pub fn go_string(&self) -> String {
         // Go builds an RDNSequence and prints it in reverse: first the attributes it has no
         // field for (one RDN each, so they end up last), then its fields in a fixed order.
-        let mut seq: Vec<Vec<(&ObjectIdentifier, &str)>> = self
+        let mut seq: Vec<Vec<(&AttributeType, &str)>> = self
             .attributes()
             .filter(|a| named_arc(&a.oid).is_none())
             .map(|a| vec![(&a.oid, a.value.as_str())])
             .collect();
-        let oid_of = |arc: u32| -> Option<&ObjectIdentifier> {
+        let oid_of = |arc: u32| -> Option<&AttributeType> {
             self.attributes()
                 .map(|a| &a.oid)
                 .find(|oid| named_arc(oid) == Some(arc))
@@ -407,7 +432,7 @@ mod tests {
     use super::*;
 
     fn atv(oid: &str, tag: u8, value: &[u8]) -> Vec<u8> {
-        let oid = ObjectIdentifier::new_unwrap(oid);
+        let oid = const_oid::ObjectIdentifier::new_unwrap(oid);
         let oid_bytes = oid.as_bytes();
         let mut inner = vec![TAG_OID, oid_bytes.len() as u8];
         inner.extend_from_slice(oid_bytes);

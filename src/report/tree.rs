@@ -6,6 +6,23 @@ use crate::verify::inspect::{InspectedCertificate, InspectedSignature, Inspected
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
+/// `ls -o json`: the artifact and its signature manifests (at most `max`), and whether more
+/// were listed than shown.
+pub fn list_json(
+    reference: &str,
+    artifact: &Descriptor,
+    signatures: &[Descriptor],
+    max: usize,
+) -> Value {
+    json!({
+        "reference": reference,
+        "artifact": artifact,
+        "signatureArtifactType": NOTARY_SIGNATURE_ARTIFACT_TYPE,
+        "signatures": signatures.iter().take(max).collect::<Vec<_>>(),
+        "limitExceeded": signatures.len() > max,
+    })
+}
+
 /// A node of a tree.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Node {

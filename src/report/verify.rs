@@ -25,6 +25,9 @@ pub enum ReportResult {
     Ignored,
     /// Level `skip` (notation mode).
     Skipped,
+    /// Could not decide: the artifact could not be resolved, or the registry (or layout) could
+    /// not be read, so no signature could be judged.
+    Error,
 }
 
 impl ReportResult {
@@ -35,6 +38,7 @@ impl ReportResult {
             Self::Failed => "failed",
             Self::Ignored => "ignored",
             Self::Skipped => "skipped",
+            Self::Error => "error",
         }
     }
 }
@@ -107,11 +111,18 @@ impl VerifyReport {
 
     /// The overall result in this mode.
     pub fn result(&self) -> ReportResult {
+        if self
+            .verification
+            .error()
+            .is_some_and(VerifyError::is_undecided)
+        {
+            return ReportResult::Error;
+        }
         match self.mode {
             Mode::Flux => match self.flux().result {
                 FluxResult::Verified => ReportResult::Verified,
                 FluxResult::Ignored => ReportResult::Ignored,
-                FluxResult::Failed => ReportResult::Failed,
+                FluxResult::Failed | FluxResult::FetchFailed => ReportResult::Failed,
             },
             Mode::Notation => match self.verification.verdict {
                 Verdict::Verified(_) => ReportResult::Verified,
@@ -211,7 +222,9 @@ impl VerifyReport {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for warning in &self.warnings {
-            let _ = writeln!(out, "Warning: {warning}");
+            // Flux's clean-up log line starts with its own "warning: ".
+            let text = warning.strip_prefix("warning: ").unwrap_or(warning);
+            let _ = writeln!(out, "Warning: {text}");
         }
         let v = &self.verification;
         let _ = writeln!(out, "Artifact:   {}", v.artifact_reference);
@@ -239,6 +252,12 @@ impl VerifyReport {
                     .collect();
                 let _ = writeln!(out, "            {}", actions.join(", "));
             }
+            None if matches!(v.verdict, Verdict::Failed(VerifyError::Resolve(_))) => {
+                let _ = writeln!(
+                    out,
+                    "Policy:     not evaluated (the artifact could not be resolved)"
+                );
+            }
             None => {
                 let _ = writeln!(out, "Policy:     no statement applies");
             }
@@ -263,6 +282,9 @@ impl VerifyReport {
                 "Result:     ignored (Flux accepts the artifact without setting SourceVerified)"
                     .to_string()
             }
+            (_, ReportResult::Error) => {
+                "Result:     error (could not decide: no signature could be judged)".to_string()
+            }
             (_, r) => format!("Result:     {}", r.name()),
         };
         let _ = writeln!(out, "{verdict_line}");
@@ -281,6 +303,9 @@ impl VerifyReport {
                 out.push('\n');
                 match self.condition() {
                     Some(c) => out.push_str(&c.describe()),
+                    None if self.flux().result == FluxResult::FetchFailed => out.push_str(
+                        "Conditions: SourceVerified is not set (Flux stops before verification: FetchFailed, failed to determine artifact digest)\n",
+                    ),
                     None => out.push_str("Conditions: SourceVerified is not set (ignored)\n"),
                 }
             }
@@ -290,12 +315,20 @@ impl VerifyReport {
     }
 }
 
-/// notation CLI's `checkVerificationFailure` and policy-load error texts.
+/// notation CLI's `checkVerificationFailure` (v1.3.2 `cmd/notation/verify.go`) and its
+/// policy-load error texts. The same for every source: registry and OCI layout alike.
 fn notation_cli_error(
     report: &VerifyReport,
     error: &crate::verify::outcome::VerifyError,
 ) -> String {
     use crate::verify::outcome::VerifyError;
+    // `errors.Join(VerificationFailedError{}, e1, e2, ...)` wraps every signature's error, so
+    // `errors.As` finds a trust store error there before the generic line applies.
+    if matches!(error, VerifyError::AllFailed(_) | VerifyError::Signature(_)) {
+        if let Some(line) = trust_store_error_line(&report.verification.signatures) {
+            return line;
+        }
+    }
     match error {
         e if e.is_verification_failed() => format!(
             "signature verification failed for all the signatures associated with {}",
@@ -304,6 +337,40 @@ fn notation_cli_error(
         VerifyError::InvalidPolicy(text) | VerifyError::TrustMaterial(text) => text.clone(),
         other => format!("signature verification failed: {other}"),
     }
+}
+
+/// The line for the trust store error in the failed signatures' errors, when there is one:
+/// `errors.As` a `TrustStoreError` first, then a `CertificateError`, in signature order; the
+/// hint to add certificates when anything in the chain `errors.Is` `fs.ErrNotExist`, else the
+/// inner error after the message (Go prints a nil one as `%!w(<nil>)`).
+fn trust_store_error_line(signatures: &[SignatureEntry]) -> Option<String> {
+    use crate::trust::store::NotationStoreErrorType;
+    let errors: Vec<_> = signatures
+        .iter()
+        .filter_map(|s| s.outcome.as_ref())
+        .filter(|o| o.error.is_some())
+        .filter_map(|o| o.facts.trust_store_error.as_ref())
+        .collect();
+    let found = errors
+        .iter()
+        .find(|e| e.error_type == NotationStoreErrorType::TrustStore)
+        .or_else(|| {
+            errors
+                .iter()
+                .find(|e| e.error_type == NotationStoreErrorType::Certificate)
+        })?;
+    Some(if errors.iter().any(|e| e.not_exist) {
+        format!(
+            "{}. Use command 'notation cert add' to create and add trusted certificates to the trust store",
+            found.message
+        )
+    } else {
+        format!(
+            "{}. {}",
+            found.message,
+            found.inner.as_deref().unwrap_or("%!w(<nil>)")
+        )
+    })
 }
 
 fn actions_json(level: &LevelActions) -> Value {
@@ -373,7 +440,8 @@ fn revocation_json(chains: &[ChainRevocation]) -> Vec<Value> {
                 "status": cert.status.to_string(),
                 "method": cert.method.to_string(),
                 "durationMs": millis(cert.duration),
-                "servers": cert.servers.iter().map(|s| json!({
+                // A server entry without a URL means none was asked (the text says so too).
+                "servers": cert.servers.iter().filter(|s| !s.server.is_empty()).map(|s| json!({
                     "url": s.server,
                     "method": s.method.to_string(),
                     "result": s.status.to_string(),
@@ -702,6 +770,142 @@ mod tests {
         );
     }
 
+    #[test]
+    fn registry_failures_are_undecided_and_keep_the_condition_flux_would_set() {
+        use crate::verify::outcome::SourceFailure;
+        let unreachable = SourceFailure {
+            message: "connection refused".into(),
+            unavailable: true,
+        };
+        // Listing failed on the registry: Flux writes SourceVerified=False; undecided here.
+        let listed = report(
+            Mode::Flux,
+            Verdict::Failed(VerifyError::List(unreachable.clone())),
+            None,
+        );
+        assert_eq!(listed.result(), ReportResult::Error);
+        let j = listed.to_json();
+        assert_eq!(j["result"], "error");
+        assert_eq!(j["error"], "connection refused");
+        assert_eq!(j["condition"]["status"], "False");
+        assert!(listed.to_text().contains("Result:     error"));
+        // The same step answering with content that is wrong decides: failed.
+        let wrong = report(
+            Mode::Flux,
+            Verdict::Failed(VerifyError::List(SourceFailure {
+                message: "mismatched digest".into(),
+                unavailable: false,
+            })),
+            None,
+        );
+        assert_eq!(wrong.result(), ReportResult::Failed);
+        // No resolution: Flux stops in getRevision and writes no SourceVerified, whatever the cause.
+        for unavailable in [true, false] {
+            let resolve = VerifyError::Resolve(SourceFailure {
+                unavailable,
+                ..unreachable.clone()
+            });
+            for mode in [Mode::Flux, Mode::Notation] {
+                let r = report(mode, Verdict::Failed(resolve.clone()), None);
+                assert_eq!(r.result(), ReportResult::Error);
+                assert_eq!(r.to_json()["condition"], Value::Null);
+            }
+            let mut r = report(Mode::Flux, Verdict::Failed(resolve), None);
+            r.policy = None;
+            let text = r.to_text();
+            assert!(
+                text.contains("SourceVerified is not set (Flux stops before verification"),
+                "{text}"
+            );
+            assert!(text.contains("Policy:     not evaluated"), "{text}");
+        }
+    }
+
+    #[test]
+    fn notation_prints_the_trust_store_error_a_failed_signature_carries() {
+        use crate::trust::store::{NotationStoreError, NotationStoreErrorType};
+        let store_error =
+            |error_type, message: &str, inner: Option<&str>, not_exist| NotationStoreError {
+                error_type,
+                message: message.into(),
+                inner: inner.map(Into::into),
+                not_exist,
+            };
+        let failed = |e: Option<NotationStoreError>| {
+            let mut o = outcome(
+                level("strict", Action::Enforce),
+                Some((ValidationType::Authenticity, "x")),
+            );
+            o.facts.trust_store_error = e;
+            SignatureEntry {
+                manifest: Descriptor::default(),
+                envelope_media_type: None,
+                outcome: Some(o),
+            }
+        };
+        let all_failed = Verdict::Failed(VerifyError::AllFailed(vec!["x".into()]));
+        let mut r = report(Mode::Notation, all_failed, None);
+        // A certificate error in the first signature, a store error in the second: the CLI
+        // looks for a TrustStoreError first.
+        r.verification.signatures = vec![
+            failed(Some(store_error(
+                NotationStoreErrorType::Certificate,
+                "failed to read the trusted certificate a.crt in trust store s of type ca",
+                Some("x509: malformed certificate"),
+                false,
+            ))),
+            failed(Some(store_error(
+                NotationStoreErrorType::TrustStore,
+                "the trust store s of type tsa with path /p is not a regular directory (symlinks are not supported)",
+                None,
+                false,
+            ))),
+        ];
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: the trust store s of type tsa with path /p is not a regular directory (symlinks are not supported). %!w(<nil>)"]
+        );
+        r.verification.signatures.truncate(1);
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: failed to read the trusted certificate a.crt in trust store s of type ca. x509: malformed certificate"]
+        );
+        r.verification.signatures = vec![failed(Some(store_error(
+            NotationStoreErrorType::TrustStore,
+            "the trust store \"t\" of type \"tsa\" does not exist",
+            None,
+            true,
+        )))];
+        assert_eq!(
+            r.notation_cli_lines(),
+            ["Error: the trust store \"t\" of type \"tsa\" does not exist. Use command 'notation cert add' to create and add trusted certificates to the trust store"]
+        );
+        // Without a store error, the generic line.
+        r.verification.signatures = vec![failed(None)];
+        assert_eq!(
+            r.notation_cli_lines(),
+            [format!(
+                "Error: signature verification failed for all the signatures associated with {REF}"
+            )]
+        );
+    }
+
+    #[test]
+    fn flux_clean_up_warnings_are_not_prefixed_twice() {
+        let mut r = report(Mode::Flux, Verdict::Skipped, None);
+        r.warnings = vec!["warning: trust policy statement 's' is set to skip".into()];
+        let text = r.to_text();
+        assert!(
+            text.starts_with("Warning: trust policy statement 's' is set to skip\n"),
+            "{text}"
+        );
+        // JSON keeps Flux's log line as Flux writes it.
+        assert_eq!(
+            r.to_json()["warnings"][0],
+            "warning: trust policy statement 's' is set to skip"
+        );
+    }
+
     fn revocation_details() -> Vec<ChainRevocation> {
         use crate::pki::revocation::{
             CertResult, RevocationMethod, RevocationStatus, ServerResult,
@@ -729,11 +933,19 @@ mod tests {
             ],
             duration: Duration::from_millis(42),
         };
+        // As the validator records a certificate without revocation information: one entry
+        // with no server.
         let root = CertResult {
             subject: "CN=root".into(),
             status: RevocationStatus::NonRevokable,
             method: RevocationMethod::Unknown,
-            servers: Vec::new(),
+            servers: vec![ServerResult {
+                server: String::new(),
+                method: RevocationMethod::Unknown,
+                status: RevocationStatus::NonRevokable,
+                error: None,
+                duration: Duration::ZERO,
+            }],
             duration: Duration::ZERO,
         };
         vec![
@@ -797,6 +1009,8 @@ mod tests {
         );
         assert_eq!(entries[0]["servers"][1]["durationMs"], 30);
         assert_eq!(entries[1]["status"], "NonRevokable");
+        // "no server asked" in the text is an empty list here, not an entry without a URL.
+        assert_eq!(entries[1]["servers"], json!([]));
         assert_eq!(entries[2]["chain"], "timestamping");
         assert_eq!(entries[2]["error"], "invalid chain");
         // Untried signatures carry an empty list.

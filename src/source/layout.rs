@@ -41,12 +41,14 @@ const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
 #[derive(Debug, thiserror::Error)]
 pub enum LayoutError {
     /// A file of the layout could not be read.
-    #[error("{path}: {source}")]
+    // The cause is part of the text and deliberately not a `source()`, so that a chain printed
+    // with its causes does not repeat it.
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// `index.json` or a manifest is not valid JSON of the expected shape.
     #[error("{path}: invalid {what}: {message}")]
@@ -370,6 +372,14 @@ impl OciLayout {
     }
 }
 
+impl super::SourceError for LayoutError {
+    fn is_unavailable(&self) -> bool {
+        // A file of the layout that exists but cannot be read. Missing or malformed content is
+        // the layout's own fault and fails verification as a registry's 404 would.
+        matches!(self, LayoutError::Io { error, .. } if error.kind() != std::io::ErrorKind::NotFound)
+    }
+}
+
 impl SignatureSource for OciLayout {
     type Error = LayoutError;
 
@@ -438,10 +448,10 @@ fn valid_tag(tag: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> LayoutError {
+fn io_error(path: &Path, error: std::io::Error) -> LayoutError {
     LayoutError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

@@ -43,6 +43,22 @@ pub struct FetchedSignature {
     pub blob: Vec<u8>,
 }
 
+/// A source's error, and whether it says anything about the signatures.
+pub trait SourceError: std::error::Error + Send + Sync + 'static {
+    /// True when the source could not be read at all: the registry was not reachable (DNS,
+    /// connect, TLS, timeout), refused access (401, 403, failed token exchange), was overloaded
+    /// or broken (429, 5xx), or a layout file could not be read. Such a failure decides nothing
+    /// about the signatures; the CLI reports it as "could not decide" (exit 2).
+    fn is_unavailable(&self) -> bool;
+}
+
+/// A source that cannot fail (in-memory sources).
+impl SourceError for std::convert::Infallible {
+    fn is_unavailable(&self) -> bool {
+        match *self {}
+    }
+}
+
 /// Where an artifact and its signatures come from: a registry or an OCI image layout.
 ///
 /// The methods mirror the three calls notation-go makes (resolve, list referrers, fetch the
@@ -50,7 +66,7 @@ pub struct FetchedSignature {
 #[allow(async_fn_in_trait)] // implemented and awaited inside this crate only
 pub trait SignatureSource {
     /// Error type of this source.
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Error: SourceError;
 
     /// Resolves a tag or `sha256:` digest to the artifact's descriptor.
     async fn resolve(&self, reference: &str) -> Result<Descriptor, Self::Error>;

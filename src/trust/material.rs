@@ -140,12 +140,12 @@ impl TrustMaterial {
                 let origin = format!(
                     "secret '{}' in {}",
                     secret.namespaced_name(),
-                    path.display()
+                    secret::input_name(path)
                 );
                 Self::from_secret(secret, origin)
             }
             (None, Some(path)) => Self {
-                origin: path.display().to_string(),
+                origin: secret::input_name(path),
                 secret: None,
                 policy_bytes: Some(secret::read_input(path)?),
                 cert_entries: Vec::new(),

@@ -23,7 +23,7 @@ pub const TRUST_POLICY_KEY: &str = "trustpolicy.json";
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// Open or read failure.
-    #[error("cannot read {}: {error}", .path.display())]
+    #[error("cannot read {}: {error}", input_name(.path))]
     Io {
         /// The file.
         path: PathBuf,
@@ -31,7 +31,7 @@ pub enum InputError {
         error: std::io::Error,
     },
     /// Over [`MAX_INPUT_BYTES`].
-    #[error("{} is too large ({size} bytes; at most {} bytes are read)", .path.display(), MAX_INPUT_BYTES)]
+    #[error("{} is too large ({size} bytes; at most {} bytes are read)", input_name(.path), MAX_INPUT_BYTES)]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -39,7 +39,7 @@ pub enum InputError {
         size: u64,
     },
     /// Not UTF-8.
-    #[error("{} is not valid UTF-8 text (invalid byte at offset {offset}); a Secret manifest must be YAML or JSON", .path.display())]
+    #[error("{} is not valid UTF-8 text (invalid byte at offset {offset}); a Secret manifest must be YAML or JSON", input_name(.path))]
     NotUtf8 {
         /// The file.
         path: PathBuf,
@@ -47,7 +47,7 @@ pub enum InputError {
         offset: usize,
     },
     /// Not YAML / JSON.
-    #[error("{} is not a YAML or JSON manifest: {detail}", .path.display())]
+    #[error("{} is not a YAML or JSON manifest: {detail}", input_name(.path))]
     Syntax {
         /// The file.
         path: PathBuf,
@@ -55,7 +55,7 @@ pub enum InputError {
         detail: String,
     },
     /// No `kind: Secret` document.
-    #[error("{} holds no Kubernetes Secret (kind: Secret){}", .path.display(), found_kinds(.kinds))]
+    #[error("{} holds no Kubernetes Secret (kind: Secret){}", input_name(.path), found_kinds(.kinds))]
     NoSecret {
         /// The file.
         path: PathBuf,
@@ -63,7 +63,7 @@ pub enum InputError {
         kinds: Vec<String>,
     },
     /// A malformed Secret.
-    #[error("{}: Secret '{secret}': {detail}", .path.display())]
+    #[error("{}: Secret '{secret}': {detail}", input_name(.path))]
     BadSecret {
         /// The file.
         path: PathBuf,
@@ -73,7 +73,7 @@ pub enum InputError {
         detail: String,
     },
     /// A `data` value that is not base64.
-    #[error("{}: Secret '{secret}': data key '{key}' is not valid base64: {detail}", .path.display())]
+    #[error("{}: Secret '{secret}': data key '{key}' is not valid base64: {detail}", input_name(.path))]
     Base64 {
         /// The file.
         path: PathBuf,
@@ -85,7 +85,7 @@ pub enum InputError {
         detail: String,
     },
     /// `--secret-name` matches nothing.
-    #[error("{} has no Secret named '{name}' (Secrets found: {})", .path.display(), .found.join(", "))]
+    #[error("{} has no Secret named '{name}' (Secrets found: {})", input_name(.path), .found.join(", "))]
     NoSuchSecret {
         /// The file.
         path: PathBuf,
@@ -95,7 +95,7 @@ pub enum InputError {
         found: Vec<String>,
     },
     /// Several candidates.
-    #[error("{} holds several Secrets with '{TRUST_POLICY_KEY}' ({}); choose one with --secret-name", .path.display(), .found.join(", "))]
+    #[error("{} holds several Secrets with '{TRUST_POLICY_KEY}' ({}); choose one with --secret-name", input_name(.path), .found.join(", "))]
     Ambiguous {
         /// The file.
         path: PathBuf,
@@ -103,7 +103,7 @@ pub enum InputError {
         found: Vec<String>,
     },
     /// Several Secrets, none with `trustpolicy.json`.
-    #[error("{} holds {} Secrets but none has the key '{TRUST_POLICY_KEY}' ({}); choose one with --secret-name", .path.display(), .found.len(), .found.join(", "))]
+    #[error("{} holds {} Secrets but none has the key '{TRUST_POLICY_KEY}' ({}); choose one with --secret-name", input_name(.path), .found.len(), .found.join(", "))]
     NoneWithPolicy {
         /// The file.
         path: PathBuf,
@@ -189,6 +189,15 @@ impl Secret {
 /// Flux's certificate key test.
 pub fn is_certificate_key(key: &str) -> bool {
     key.ends_with(".crt") || key.ends_with(".pem")
+}
+
+/// How messages name an input: its path, or `<stdin>` for `-`.
+pub fn input_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads a file (`-` for stdin) of at most [`MAX_INPUT_BYTES`].

@@ -114,6 +114,55 @@ pub enum TrustStoreError {
     },
 }
 
+/// Which notation-go error type a store failure is: the notation CLI looks for them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotationStoreErrorType {
+    /// `truststore.TrustStoreError` (the store itself).
+    TrustStore,
+    /// `truststore.CertificateError` (a file in it, or no certificates at all).
+    Certificate,
+}
+
+/// A store failure as notation-go's error value carries it, for the line the notation CLI
+/// prints when such an error ends a verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotationStoreError {
+    /// `TrustStoreError` or `CertificateError`.
+    pub error_type: NotationStoreErrorType,
+    /// Its `Msg` (what `Error()` returns).
+    pub message: String,
+    /// Its `InnerError`'s text; `None` when notation-go leaves it nil.
+    pub inner: Option<String>,
+    /// Whether `InnerError` is (or wraps) `fs.ErrNotExist`.
+    pub not_exist: bool,
+}
+
+impl TrustStoreError {
+    /// The error as notation-go v1.3.2's `truststore` package builds it (`GetCertificates`).
+    pub fn notation_error(&self) -> NotationStoreError {
+        use NotationStoreErrorType::{Certificate as Cert, TrustStore as Store};
+        let (error_type, inner, not_exist) = match self {
+            // Flux's store is not notation's; its errors never reach the notation CLI.
+            Self::FluxParse { error, .. } => (Store, Some(error.to_string()), false),
+            Self::Missing { .. } => (Store, None, true),
+            Self::NotADirectory { .. } => (Store, None, false),
+            // Go's inner error is the OS error of `os.ReadDir`, which is not kept here.
+            Self::Access { .. } => (Store, None, false),
+            Self::NotAFile { .. } => (Cert, None, false),
+            Self::Read { reason, .. }
+            | Self::Validate { reason, .. }
+            | Self::NotRootCa { reason, .. } => (Cert, Some(reason.clone()), false),
+            Self::Empty { .. } => (Cert, None, true),
+        };
+        NotationStoreError {
+            error_type,
+            message: self.to_string(),
+            inner,
+            not_exist,
+        }
+    }
+}
+
 /// A source of trusted certificates, asked by store type and name.
 pub trait TrustStore {
     /// The certificates of store `name` of type `store_type`.
@@ -281,7 +330,7 @@ pub fn validate_trust_store_certificates(certs: &[Certificate]) -> Result<(), St
     for cert in certs {
         if !cert.is_ca() {
             let self_signed = verify_x509_signature(
-                &cert.x509().signature_algorithm,
+                cert.signature_algorithm(),
                 cert.public_key(),
                 cert.raw_tbs(),
                 cert.signature(),

@@ -125,6 +125,10 @@ pub struct SignatureFacts {
     /// The revocation checks that ran, per chain (signing chain first, then the TSA chain of a
     /// verified countersignature), with each certificate's deciding method and servers asked.
     pub revocation: Vec<crate::pki::revocation::ChainRevocation>,
+    /// The trust store error that failed this signature (enforced authenticity or authentic
+    /// timestamp), as notation-go's error value carries it: the notation CLI prints it instead
+    /// of its generic line.
+    pub trust_store_error: Option<crate::trust::store::NotationStoreError>,
     /// Set when authenticity found none of the trusted certificates in the signing chain.
     pub untrusted_chain: Option<UntrustedChain>,
 }
@@ -228,9 +232,10 @@ pub enum VerifyError {
     /// The reference has neither tag nor digest.
     #[error("reference is missing digest or tag")]
     MissingReference,
-    /// The artifact could not be resolved.
+    /// The artifact could not be resolved (Flux stops here, in `getRevision`, before it
+    /// verifies anything).
     #[error("{0}")]
-    Resolve(String),
+    Resolve(SourceFailure),
     /// The digest asked for is not the one resolved.
     #[error("user input digest {input} does not match the resolved digest {resolved}")]
     DigestMismatch {
@@ -241,7 +246,7 @@ pub enum VerifyError {
     },
     /// Listing the signatures failed.
     #[error("{0}")]
-    List(String),
+    List(SourceFailure),
     /// A signature manifest or envelope could not be fetched: aborts the whole verification.
     #[error("unable to retrieve digital signature with digest {digest:?} associated with {reference:?} from the Repository, error : {error}")]
     Retrieval {
@@ -249,8 +254,8 @@ pub enum VerifyError {
         digest: String,
         /// The artifact reference.
         reference: String,
-        /// The source's error text.
-        error: String,
+        /// The source's error.
+        error: SourceFailure,
     },
     /// No signature refers to the artifact.
     #[error(
@@ -268,7 +273,44 @@ pub enum VerifyError {
     AllFailed(Vec<String>),
 }
 
+/// A source error as verification keeps it: its text, and whether the source could not be
+/// read at all ([`crate::source::SourceError::is_unavailable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFailure {
+    /// The source's error text.
+    pub message: String,
+    /// The registry (or layout) could not be read: nothing was learnt about the signatures.
+    pub unavailable: bool,
+}
+
+impl SourceFailure {
+    /// Keeps `error`'s text and classification.
+    pub fn of<E: crate::source::SourceError>(error: &E) -> Self {
+        Self {
+            message: error.to_string(),
+            unavailable: error.is_unavailable(),
+        }
+    }
+}
+
+impl fmt::Display for SourceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl VerifyError {
+    /// Whether the verification could not decide: the artifact could not be resolved (no
+    /// verification starts), or the source could not be read while listing or fetching. The
+    /// signatures are then neither good nor bad; the CLI exits 2.
+    pub fn is_undecided(&self) -> bool {
+        match self {
+            Self::Resolve(_) => true,
+            Self::List(failure) | Self::Retrieval { error: failure, .. } => failure.unavailable,
+            _ => false,
+        }
+    }
+
     /// Whether notation's CLI classes this as a `VerificationFailedError` (it then prints the
     /// generic "failed for all the signatures" line instead of the error).
     pub fn is_verification_failed(&self) -> bool {

@@ -2,10 +2,10 @@
 //! notation's CLI do), the signature loop, and what it found ([`RunOutcome`], which `report`
 //! renders).
 
-use super::outcome::{PolicySummary, Verification, VerifyError};
+use super::outcome::{PolicySummary, SourceFailure, Verification, VerifyError};
 use super::signature::{SignatureOptions, Stages, StatementView, Verifier};
 use super::signatures::{verify_artifact, LoopOptions};
-use crate::source::SignatureSource;
+use crate::source::{SignatureSource, SourceError as _};
 use chrono::{DateTime, Utc};
 
 /// What to verify and how.
@@ -41,19 +41,6 @@ pub struct RunOutcome {
     pub envelope_digest: Option<String>,
 }
 
-/// Why verification could not start (the CLI's exit code 2).
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// The tag could not be resolved.
-    #[error("failed to resolve {reference}: {error}")]
-    Resolve {
-        /// The reference.
-        reference: String,
-        /// The source's error.
-        error: String,
-    },
-}
-
 /// The statement summary for reports: which scope matched.
 pub fn policy_summary(statement: &StatementView, repository: &str) -> PolicySummary {
     let scope = if statement.registry_scopes.iter().any(|s| s == repository) {
@@ -76,7 +63,7 @@ pub async fn verify<S, St>(
     options: SignatureOptions,
     request: VerifyRequest,
     now: DateTime<Utc>,
-) -> Result<RunOutcome, RunError>
+) -> RunOutcome
 where
     S: SignatureSource,
     St: Stages,
@@ -85,13 +72,27 @@ where
     let (digest, tag) = if request.wanted.contains(':') {
         (request.wanted.clone(), None)
     } else {
-        let artifact = source
-            .resolve(&request.wanted)
-            .await
-            .map_err(|e| RunError::Resolve {
-                reference: request.reference.clone(),
-                error: e.to_string(),
-            })?;
+        let artifact = match source.resolve(&request.wanted).await {
+            Ok(artifact) => artifact,
+            Err(e) => {
+                // Flux's getRevision fails before any verification: nothing else is read.
+                let error = VerifyError::Resolve(SourceFailure {
+                    message: format!("failed to resolve {}: {e}", request.reference),
+                    unavailable: e.is_unavailable(),
+                });
+                return RunOutcome {
+                    revision: String::new(),
+                    policy: None,
+                    verification: Verification::failed_early(
+                        format!("{}:{}", request.repository, request.wanted),
+                        error,
+                    ),
+                    warnings,
+                    envelope_digest: None,
+                    reference: request.reference,
+                };
+            }
+        };
         warnings.push(format!(
             "Always verify the artifact using digest(@sha256:...) rather than a tag(:{}) because resolved digest may not point to the same signed artifact, as tags are mutable.",
             request.wanted
@@ -106,14 +107,14 @@ where
     let stages = match stages {
         Ok(stages) => stages,
         Err(error) => {
-            return Ok(RunOutcome {
+            return RunOutcome {
                 reference: request.reference,
                 revision,
                 policy: None,
                 verification: Verification::failed_early(artifact_reference, error),
                 warnings,
                 envelope_digest: None,
-            })
+            }
         }
     };
     let policy = stages
@@ -130,14 +131,14 @@ where
         max_signatures: request.max_signatures,
     };
     let verification = verify_artifact(source, &verifier, &loop_options).await;
-    Ok(RunOutcome {
+    RunOutcome {
         reference: request.reference,
         revision,
         policy,
         verification,
         warnings,
         envelope_digest: None,
-    })
+    }
 }
 
 /// What `envelope verify` checks: one envelope file against the artifact it should sign.

@@ -2,7 +2,8 @@
 //! each signature in source order until one verifies or the limit is reached.
 
 use super::outcome::{
-    LevelActions, SignatureEntry, SignatureOutcome, Verdict, Verification, VerifyError,
+    LevelActions, SignatureEntry, SignatureOutcome, SourceFailure, Verdict, Verification,
+    VerifyError,
 };
 use crate::source::{Descriptor, FetchedSignature, SignatureSource};
 
@@ -79,7 +80,7 @@ where
     };
     let artifact = match source.resolve(wanted).await {
         Ok(artifact) => artifact,
-        Err(e) => return fail(verification, VerifyError::Resolve(e.to_string())),
+        Err(e) => return fail(verification, VerifyError::Resolve(SourceFailure::of(&e))),
     };
     if wanted.contains(':') && artifact.digest != wanted {
         let error = VerifyError::DigestMismatch {
@@ -95,7 +96,7 @@ where
         .await
     {
         Ok(pages) => pages,
-        Err(e) => return fail(verification, VerifyError::List(e.to_string())),
+        Err(e) => return fail(verification, VerifyError::List(SourceFailure::of(&e))),
     };
     verification.signatures = pages
         .iter()
@@ -125,7 +126,7 @@ where
                     let error = VerifyError::Retrieval {
                         digest: manifest.digest.clone(),
                         reference: reference.clone(),
-                        error: e.to_string(),
+                        error: SourceFailure::of(&e),
                     };
                     return fail(verification, error);
                 }
@@ -174,6 +175,12 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("fake: {0}")]
     struct FakeError(String);
+
+    impl crate::source::SourceError for FakeError {
+        fn is_unavailable(&self) -> bool {
+            self.0.contains("unavailable")
+        }
+    }
 
     /// A source whose signatures are named `good*`, `bad*` or `broken*`.
     struct FakeSource {

@@ -18,7 +18,7 @@ use crate::trust::policy::Dialect;
 use crate::trust::policy::{
     StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
 };
-use crate::trust::store::TrustStore;
+use crate::trust::store::{NotationStoreError, TrustStore};
 use chrono::{DateTime, Utc};
 
 /// The stages over a validated trust policy and a trust store.
@@ -229,10 +229,10 @@ impl<T: TrustStore> Stages for PolicyStages<T> {
         &self,
         kind: StoreKind,
         name: &str,
-    ) -> Result<Vec<Certificate>, String> {
+    ) -> Result<Vec<Certificate>, NotationStoreError> {
         self.store
             .certificates(store_type(kind), name)
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.notation_error())
     }
 
     fn check_trusted_identities(

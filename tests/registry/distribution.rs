@@ -26,18 +26,12 @@ impl Drop for Distribution {
     }
 }
 
-/// The registry binary, or `None` (with a notice) when it is missing outside CI. In CI a missing
-/// binary fails the test: `.ci/run` installs it.
+/// The registry binary. Missing, it fails the test with the install command, unless
+/// `FLUXVERIFY_SKIP_REGISTRY_TESTS=1` asks to skip it (the test then prints SKIPPED).
 pub fn binary() -> Option<PathBuf> {
-    let path = PathBuf::from(BINARY);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
-        panic!("{BINARY} is missing: CI must install the docker-registry package (see .ci/run)");
-    }
-    eprintln!("NOTICE: {BINARY} not found; skipping the docker-registry integration test (apt-get install docker-registry)");
-    None
+    let path = super::external::DOCKER_REGISTRY.require()?;
+    assert_eq!(path, Path::new(BINARY));
+    Some(path)
 }
 
 fn free_port() -> u16 {

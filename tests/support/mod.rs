@@ -35,8 +35,13 @@
 //!   writes `oci-layout`, `index.json` (subject tagged, then signatures in order) and blobs.
 //!   `form` is [`layout::ManifestForm::ArtifactType`] (artifactType + empty config) or
 //!   [`layout::ManifestForm::ConfigMediaType`] (notary config media type).
+//!
+//! # External programs ([`external`])
+//! - [`external::DOCKER_REGISTRY`], [`external::OPENSSL`]`.require()`: the path, or a failure
+//!   with the install command unless the README's opt-out variable is set.
 #![allow(dead_code)]
 
 pub mod envelope;
+pub mod external;
 pub mod layout;
 pub mod pki;

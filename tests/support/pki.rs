@@ -165,14 +165,11 @@ impl PrivateKey {
             let secret = p521::SecretKey::from_pkcs8_pem(&pem).unwrap();
             PrivateKey::P521(p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes()).unwrap())
         } else {
-            // P-224 / Ed25519: derive the public key with openssl-free means is not possible
-            // here, so read the SPKI that `openssl pkey -pubout` would give from a side file.
-            let spki_pem = std::process::Command::new("openssl")
-                .args(["pkey", "-pubout", "-in"])
-                .arg(keys_dir().join(format!("{name}.pem")))
-                .output()
-                .expect("openssl");
-            let (_, der) = der::pem::decode_vec(&spki_pem.stdout).unwrap();
+            // P-224 / Ed25519: the crates here cannot derive the public key, so read the SPKI
+            // `openssl pkey -pubout` gave, kept beside the key (fixtures/keys/README.md).
+            let spki_pem = std::fs::read(keys_dir().join(format!("{name}.pub.pem")))
+                .unwrap_or_else(|e| panic!("fixtures/keys/{name}.pub.pem: {e}"));
+            let (_, der) = der::pem::decode_vec(&spki_pem).unwrap();
             PrivateKey::SpkiOnly(SubjectPublicKeyInfoOwned::from_der(&der).unwrap())
         }
     }

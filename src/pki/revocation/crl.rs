@@ -367,7 +367,8 @@ fn check_signature_from(crl: &Crl, parent: &Certificate) -> Result<(), String> {
         return Err(CONSTRAINT.to_string());
     }
     if let Some(usage) = parent.key_usage() {
-        if !usage.0.is_empty() && !usage.crl_sign() {
+        // Go's KeyUsageCRLSign is bit 6.
+        if usage != 0 && usage & (1 << 6) == 0 {
             return Err(CONSTRAINT.to_string());
         }
     }

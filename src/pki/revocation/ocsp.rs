@@ -362,9 +362,8 @@ fn parse_response_for_cert(
             signature,
         )
         .map_err(|e| format!("bad signature on embedded certificate: {e}"))?;
-        let responder_x509 = responder.x509();
         verify_x509_signature(
-            &responder_x509.signature_algorithm,
+            responder.signature_algorithm(),
             issuer.public_key(),
             responder.raw_tbs(),
             responder.signature(),

@@ -20,23 +20,6 @@ const ID_CE_SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2
 const ID_CE_SUBJECT_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.14");
 const ID_CE_AUTHORITY_KEY_IDENTIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.35");
 
-/// Extensions Go's parser understands; any other critical one makes `Verify` fail.
-const HANDLED_EXTENSIONS: [&str; 13] = [
-    "2.5.29.15",         // key usage
-    "2.5.29.19",         // basic constraints
-    "2.5.29.17",         // subject alternative name
-    "2.5.29.30",         // name constraints
-    "2.5.29.31",         // CRL distribution points
-    "2.5.29.35",         // authority key identifier
-    "2.5.29.14",         // subject key identifier
-    "2.5.29.37",         // extended key usage
-    "2.5.29.32",         // certificate policies
-    "2.5.29.33",         // policy mappings
-    "2.5.29.36",         // policy constraints
-    "2.5.29.54",         // inhibit anyPolicy
-    "1.3.6.1.5.5.7.1.1", // authority information access
-];
-
 /// Go's limit on signature checks while building chains.
 const MAX_SIGNATURE_CHECKS: usize = 100;
 
@@ -52,13 +35,7 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 fn has_unhandled_critical_extension(cert: &Certificate) -> bool {
-    cert.x509()
-        .tbs_certificate
-        .extensions
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .any(|ext| ext.critical && !HANDLED_EXTENSIONS.contains(&ext.extn_id.to_string().as_str()))
+    cert.has_unhandled_critical_extension()
 }
 
 /// Go's `Certificate.isValid` for the parts modelled here.
@@ -91,7 +68,7 @@ fn is_valid(
     }
     if let Some(max) = basic.and_then(|b| b.path_len_constraint) {
         let intermediates = current_chain.len().saturating_sub(1);
-        if intermediates > usize::from(max) {
+        if u64::try_from(intermediates).unwrap_or(u64::MAX) > max {
             return Err("x509: too many intermediates for path length constraint".to_string());
         }
     }

@@ -237,3 +237,18 @@ impl RegistryError {
         matches!(self, RegistryError::NotFound { .. })
     }
 }
+
+impl crate::source::SourceError for RegistryError {
+    fn is_unavailable(&self) -> bool {
+        match self {
+            RegistryError::Status { status, .. } => {
+                matches!(status, 401 | 403 | 429) || (500..600).contains(status)
+            }
+            RegistryError::Timeout { .. }
+            | RegistryError::Transport { .. }
+            | RegistryError::Auth(_)
+            | RegistryError::Config(_) => true,
+            _ => false,
+        }
+    }
+}

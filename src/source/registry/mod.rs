@@ -419,6 +419,72 @@ impl RegistryClient {
     pub async fn list_tags(&self) -> Result<Vec<String>, RegistryError> {
         self.inner.record(self.inner.list_tags().await)
     }
+
+    /// Every referrer of `digest` of artifact type `artifact_type` (`None`: all of them), as
+    /// go-containerregistry's `remote.Referrers` finds them: the referrers API with its pages,
+    /// else (API unsupported) the referrers tag schema `<alg>-<hex>`, whose absence means none.
+    pub async fn referrers(
+        &self,
+        digest: &str,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>, RegistryError> {
+        self.inner.referrers(digest, artifact_type).await
+    }
+
+    /// A manifest by tag or digest, with its descriptor: resolved, then fetched by digest
+    /// (at most [`MAX_MANIFEST_BYTES`], `Content-Type`, length and digest checked).
+    pub async fn fetch_manifest(
+        &self,
+        reference: &str,
+    ) -> Result<(Descriptor, Vec<u8>), RegistryError> {
+        let descriptor = self.inner.resolve(reference).await?;
+        if descriptor.size > MAX_MANIFEST_BYTES {
+            return Err(RegistryError::BodyTooLarge {
+                request: RequestLine {
+                    method: "GET".into(),
+                    url: self
+                        .inner
+                        .url(&format!("manifests/{}", descriptor.digest))?
+                        .to_string(),
+                },
+                limit: MAX_MANIFEST_BYTES,
+            });
+        }
+        let digest = OciDigest::parse(&descriptor.digest)?;
+        let bytes = self
+            .inner
+            .fetch_content(
+                &format!("manifests/{digest}"),
+                Some(&descriptor.media_type),
+                &descriptor,
+                &digest,
+            )
+            .await?;
+        Ok((descriptor, bytes))
+    }
+
+    /// The blob `descriptor` names, refused above `limit` bytes before anything is read, size
+    /// and digest checked.
+    pub async fn fetch_blob(
+        &self,
+        descriptor: &Descriptor,
+        limit: u64,
+    ) -> Result<Vec<u8>, RegistryError> {
+        let digest = OciDigest::parse(&descriptor.digest)?;
+        let url = self.inner.url(&format!("blobs/{digest}"))?;
+        if descriptor.size > limit {
+            return Err(RegistryError::BodyTooLarge {
+                request: RequestLine {
+                    method: "GET".into(),
+                    url: url.to_string(),
+                },
+                limit,
+            });
+        }
+        self.inner
+            .fetch_content(&format!("blobs/{digest}"), None, descriptor, &digest)
+            .await
+    }
 }
 
 impl SignatureSource for RegistryClient {
@@ -914,12 +980,13 @@ impl Inner {
                 });
             }
             followed += 1;
-            let page = match self.referrers_page(url).await? {
+            let notary = Some(NOTARY_SIGNATURE_ARTIFACT_TYPE);
+            let page = match self.referrers_page(url, notary).await? {
                 Some(page) => page,
                 // oras-go marks the API supported only after the last page; an "unsupported"
                 // answer on a later page therefore falls back to the tag schema, whose
                 // signatures follow those already listed.
-                None => self.referrers_by_tag(&digest).await?,
+                None => self.referrers_by_tag(&digest, notary).await?,
             };
             listed += page.descriptors.len();
             if !page.descriptors.is_empty() {
@@ -941,12 +1008,71 @@ impl Inner {
             let mut url = self.url(&format!("referrers/{digest}"))?;
             url.query_pairs_mut()
                 .append_pair("artifactType", NOTARY_SIGNATURE_ARTIFACT_TYPE);
-            match self.referrers_page(url).await? {
+            match self
+                .referrers_page(url, Some(NOTARY_SIGNATURE_ARTIFACT_TYPE))
+                .await?
+            {
                 Some(page) => return Ok(page),
                 None => self.set_referrers_supported(false),
             }
         }
-        self.referrers_by_tag(digest).await
+        self.referrers_by_tag(digest, Some(NOTARY_SIGNATURE_ARTIFACT_TYPE))
+            .await
+    }
+
+    /// [`RegistryClient::referrers`].
+    async fn referrers(
+        &self,
+        digest: &str,
+        artifact_type: Option<&str>,
+    ) -> Result<Vec<Descriptor>, RegistryError> {
+        let digest = OciDigest::parse(digest)?;
+        let supported = *self
+            .referrers_supported
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if supported == Some(false) {
+            return Ok(self
+                .referrers_by_tag(&digest, artifact_type)
+                .await?
+                .descriptors);
+        }
+        let mut url = self.url(&format!("referrers/{digest}"))?;
+        if let Some(artifact_type) = artifact_type {
+            url.query_pairs_mut()
+                .append_pair("artifactType", artifact_type);
+        }
+        let mut listed = Vec::new();
+        let mut next = Some(url);
+        let mut followed = 0usize;
+        while let Some(url) = next.take() {
+            if followed >= self.options.max_pages {
+                return Err(RegistryError::TooManyPages {
+                    request: RequestLine {
+                        method: "GET".into(),
+                        url: url.to_string(),
+                    },
+                    limit: self.options.max_pages,
+                });
+            }
+            followed += 1;
+            match self.referrers_page(url, artifact_type).await? {
+                Some(page) => {
+                    listed.extend(page.descriptors);
+                    next = page.next;
+                }
+                None if followed == 1 => {
+                    self.set_referrers_supported(false);
+                    return Ok(self
+                        .referrers_by_tag(&digest, artifact_type)
+                        .await?
+                        .descriptors);
+                }
+                None => break,
+            }
+        }
+        self.set_referrers_supported(true);
+        Ok(listed)
     }
 
     fn set_referrers_supported(&self, value: bool) {
@@ -959,8 +1085,13 @@ impl Inner {
         }
     }
 
-    /// One referrers API page; `None` when the API is unsupported.
-    async fn referrers_page(&self, url: Url) -> Result<Option<Page>, RegistryError> {
+    /// One referrers API page, filtered to `artifact_type` (`None`: every referrer); `None` when
+    /// the API is unsupported.
+    async fn referrers_page(
+        &self,
+        url: Url,
+        artifact_type: Option<&str>,
+    ) -> Result<Option<Page>, RegistryError> {
         let request = HttpRequest::new(Method::GET, url);
         let line0 = RequestLine {
             method: "GET".into(),
@@ -1004,7 +1135,8 @@ impl Inner {
                 .map(Descriptor::from)
                 .filter(|d| {
                     filtered_by_server
-                        || d.artifact_type.as_deref() == Some(NOTARY_SIGNATURE_ARTIFACT_TYPE)
+                        || artifact_type.is_none()
+                        || d.artifact_type.as_deref() == artifact_type
                 })
                 .collect();
             let next = match link {
@@ -1022,8 +1154,13 @@ impl Inner {
         .await
     }
 
-    /// The referrers tag schema: the image index tagged `<alg>-<hex>`.
-    async fn referrers_by_tag(&self, digest: &OciDigest) -> Result<Page, RegistryError> {
+    /// The referrers tag schema: the image index tagged `<alg>-<hex>`, filtered to
+    /// `artifact_type` (`None`: every entry).
+    async fn referrers_by_tag(
+        &self,
+        digest: &OciDigest,
+        artifact_type: Option<&str>,
+    ) -> Result<Page, RegistryError> {
         let tag = digest.referrers_tag();
         let url = self.url(&format!("manifests/{tag}"))?;
         let request = HttpRequest::new(Method::GET, url).header("Accept", MANIFEST_ACCEPT);
@@ -1098,7 +1235,7 @@ impl Inner {
             .manifests
             .into_iter()
             .map(Descriptor::from)
-            .filter(|d| d.artifact_type.as_deref() == Some(NOTARY_SIGNATURE_ARTIFACT_TYPE))
+            .filter(|d| artifact_type.is_none() || d.artifact_type.as_deref() == artifact_type)
             .collect();
         Ok(Page {
             descriptors,

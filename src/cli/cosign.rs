@@ -1,0 +1,173 @@
+//! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
+use super::source::{open_layout, open_registry};
+use super::{Exit, ExitError};
+use crate::cli::verify::VerifyArgs;
+use crate::OutputFormat;
+use anyhow::Context as _;
+use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, NamedKey};
+use fluxverify::flux::cosign::{keys_for, CosignResult, COSIGN_ERROR_PREFIX};
+use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
+use fluxverify::report::cosign::CosignReport;
+use fluxverify::source::reference::Normalisation;
+use fluxverify::source::registry::RegistryClient;
+use fluxverify::source::SignatureSource as _;
+use fluxverify::trust::secret::{load_secret, read_input};
+
+/// The keys the flags name: the Secret's `.pub` entries, then every `--key` file. `None` when
+/// neither flag is given.
+fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
+    if args.trust.secret.is_none() && args.keys.is_empty() {
+        return Ok(None);
+    }
+    if args.trust.trust_policy.is_some() || !args.trust.certs.is_empty() {
+        anyhow::bail!("--trust-policy and --certs are notation trust material; cosign takes --secret (its `.pub` keys) or --key FILE");
+    }
+    let mut keys = Vec::new();
+    if let Some(path) = &args.trust.secret {
+        let secret = load_secret(path, args.trust.secret_name.as_deref())?;
+        keys.extend(keys_from_secret(&secret));
+    }
+    for path in &args.keys {
+        let pem = read_input(path)?;
+        keys.push(NamedKey {
+            name: path.display().to_string(),
+            pem,
+        });
+    }
+    Ok(Some(keys))
+}
+
+/// Earlier source-controllers used cosign v2 (no bundles): not reproduced.
+fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
+    if args.mode.flux_version != "1.9" {
+        anyhow::bail!(
+            "the cosign provider is reproduced as source-controller 1.9 verifies it (cosign v3, bundles first); --flux-version {} is not",
+            args.mode.flux_version
+        );
+    }
+    Ok(())
+}
+
+/// `verify REFERENCE --provider cosign`.
+pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
+    check_flux_version(args)?;
+    let Some(keys) = keys_from_flags(args)? else {
+        anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
+    };
+    let runtime = super::runtime()?;
+    let (outcome, revision) = if let Some(dir) = &args.layout.oci_layout {
+        // Offline: the layout stands for the registry, --scope for its repository name.
+        let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
+        let artifact = source
+            .source()
+            .resolve_now(&source.wanted)
+            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+        let tag = (!source.wanted.contains(':')).then_some(source.wanted.as_str());
+        let revision = ocirepository::revision(tag, &artifact.digest);
+        let request = CosignRequest {
+            artifact_reference: format!("{}@{}", source.scope, artifact.digest),
+            artifact,
+            keys: Keys::Static(keys),
+        };
+        (
+            runtime.block_on(verify_source(source.source(), &request)),
+            revision,
+        )
+    } else {
+        let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
+        let client = source.source();
+        let artifact = runtime
+            .block_on(client.resolve(&source.wanted))
+            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+        let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
+        let request = CosignRequest {
+            artifact_reference: format!("{}@{}", source.scope, artifact.digest),
+            artifact,
+            keys: Keys::Static(keys),
+        };
+        (runtime.block_on(verify_source(client, &request)), revision)
+    };
+    let report = CosignReport {
+        reference: reference.to_owned(),
+        revision,
+        flux_version: args.mode.flux_version.clone(),
+        strict: args.strict,
+        outcome,
+    };
+    Ok(emit(&report, args.output))
+}
+
+/// `verify --ocirepository FILE` for a cosign source: the object's ref selects the artifact,
+/// its `secretRef` (or `--secret`/`--key`) gives the keys; no `secretRef` means keyless.
+pub fn run_ocirepository(
+    args: &VerifyArgs,
+    file: &std::path::Path,
+    parsed: &OciRepositoryFile,
+    client: &RegistryClient,
+) -> anyhow::Result<Exit> {
+    check_flux_version(args)?;
+    let repo = &parsed.repository;
+    let verification = repo
+        .verify
+        .as_ref()
+        .context("OCIRepository has no spec.verify")?;
+    let runtime = super::runtime()?;
+    let selected = runtime.block_on(ocirepository::select_artifact(repo, client))?;
+    let keys = match keys_from_flags(args)? {
+        Some(keys) => Keys::Static(keys),
+        None => {
+            let secret = match (&verification.secret_name, &parsed.secret_document) {
+                (Some(name), Some(_)) => Some(load_secret(file, Some(name))?),
+                _ => None,
+            };
+            keys_for(verification, secret.as_ref()).map_err(|error| ExitError {
+                exit: Exit::Failed,
+                error: anyhow::anyhow!(
+                    "{COSIGN_ERROR_PREFIX}{error} (not in {} and no --secret given)",
+                    file.display()
+                ),
+                reported: false,
+            })?
+        }
+    };
+    let request = CosignRequest {
+        artifact_reference: selected.artifact_reference.clone(),
+        artifact: selected.descriptor.clone(),
+        keys,
+    };
+    let outcome = runtime.block_on(verify_source(client, &request));
+    let report = CosignReport {
+        reference: repo.url.clone(),
+        revision: selected.revision,
+        flux_version: args.mode.flux_version.clone(),
+        strict: args.strict,
+        outcome,
+    };
+    let exit = emit(&report, args.output);
+    if args.output == OutputFormat::Text {
+        if let Some(c) = report.flux().condition {
+            let first_line = c.message.lines().next().unwrap_or_default();
+            println!(
+                "OCIRepository {}/{}: {} {} {}: {first_line}",
+                repo.namespace, repo.name, c.kind, c.status, c.reason
+            );
+        }
+    }
+    Ok(exit)
+}
+
+/// Prints the report; 0 verified, 1 failed, 2 not checked (keyless: fluxverify cannot say).
+pub fn emit(report: &CosignReport, format: OutputFormat) -> Exit {
+    match format {
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+            println!("{text}");
+        }
+        OutputFormat::Text => print!("{}", report.to_text()),
+    }
+    match report.flux().result {
+        CosignResult::Verified => Exit::Ok,
+        CosignResult::Failed => Exit::Failed,
+        CosignResult::Skipped => Exit::Usage,
+    }
+}

@@ -1,0 +1,73 @@
+//! External programs some integration tests run: Debian's `docker-registry` and `openssl`.
+//!
+//! A missing program fails the test with the command that installs it. Only an explicit opt-out
+//! (the program's environment variable, named in the README) turns that into a skip, and a
+//! skipped test says so on the terminal even though the test harness captures its output. A
+//! test that did not run never passes silently. Standalone (no other `support` module) so that
+//! `tests/registry/` can include it by path.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// A program a test needs, where Debian installs it from, and the variable that opts out.
+pub struct Program {
+    /// Absolute path, or a name looked up on `PATH`.
+    pub name: &'static str,
+    /// The Debian package.
+    pub package: &'static str,
+    /// `=1` skips the tests that need it.
+    pub skip_var: &'static str,
+}
+
+/// The CNCF distribution registry the registry integration tests start.
+pub const DOCKER_REGISTRY: Program = Program {
+    name: "/usr/bin/docker-registry",
+    package: "docker-registry",
+    skip_var: "FLUXVERIFY_SKIP_REGISTRY_TESTS",
+};
+
+/// `openssl ocsp` / `openssl ts`, the revocation and timestamp servers.
+pub const OPENSSL: Program = Program {
+    name: "openssl",
+    package: "openssl",
+    skip_var: "FLUXVERIFY_SKIP_OPENSSL_TESTS",
+};
+
+impl Program {
+    fn find(&self) -> Option<PathBuf> {
+        let direct = PathBuf::from(self.name);
+        if direct.is_absolute() {
+            return direct.is_file().then_some(direct);
+        }
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join(self.name))
+            .find(|p| p.is_file())
+    }
+
+    /// The program's path. When it is missing: `None` after a `SKIPPED` line if the user set
+    /// the opt-out variable to `1`, otherwise a panic naming the install command.
+    pub fn require(&self) -> Option<PathBuf> {
+        if let Some(path) = self.find() {
+            return Some(path);
+        }
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("<unnamed test>")
+            .to_string();
+        if std::env::var(self.skip_var).is_ok_and(|v| v == "1") {
+            // Straight to the stderr handle: the harness captures only the print macros.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: {} is not installed and {}=1 is set",
+                self.name,
+                self.skip_var
+            );
+            return None;
+        }
+        panic!(
+            "{test} needs {}, which is not installed. Install it with `apt-get install -y {}` \
+             (or set {}=1 to skip the tests that need it; they then print SKIPPED)",
+            self.name, self.package, self.skip_var
+        );
+    }
+}
