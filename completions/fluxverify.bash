@@ -40,6 +40,9 @@ _fluxverify() {
             fluxverify,policy)
                 cmd="fluxverify__subcmd__policy"
                 ;;
+            fluxverify,scan)
+                cmd="fluxverify__subcmd__scan"
+                ;;
             fluxverify,verify)
                 cmd="fluxverify__subcmd__verify"
                 ;;
@@ -84,6 +87,9 @@ _fluxverify() {
                 ;;
             fluxverify__subcmd__help,policy)
                 cmd="fluxverify__subcmd__help__subcmd__policy"
+                ;;
+            fluxverify__subcmd__help,scan)
+                cmd="fluxverify__subcmd__help__subcmd__scan"
                 ;;
             fluxverify__subcmd__help,verify)
                 cmd="fluxverify__subcmd__help__subcmd__verify"
@@ -134,7 +140,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-h -V --help --version verify ls inspect policy certs envelope completions man help"
+            opts="-h -V --help --version scan verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,7 +376,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="verify ls inspect policy certs envelope completions man help"
+            opts="scan verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -565,6 +571,20 @@ _fluxverify() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fluxverify__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fluxverify__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -728,7 +748,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__check)
-            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --help --version"
+            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,6 +796,10 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --ocirepository)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -962,6 +986,68 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__scan)
+            opts="-j -u -p -o -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --output --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flux-version)
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -26,6 +26,7 @@ end
 
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
@@ -35,6 +36,32 @@ complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l secret -d 'A Secret manifest searched first for the sources\' `verify.secretRef`; repeatable' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller version whose behaviour to reproduce' -r -f -a "1.3\t''
+1.4\t''
+1.5\t''
+1.6\t''
+1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs -d 'Verifications in flight at most' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''
+notation\t''
+cosign\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
+json\t'One JSON object: `resources` and `summary`'
+junit\t'JUnit XML (GitLab / GitHub test reports)'
+github\t'GitHub Actions workflow commands, then the table'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ocirepository -d 'An OCIRepository manifest to take url, ref, insecure and verify.secretRef from' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
@@ -117,6 +144,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l ocirepository -d 'An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
@@ -195,15 +223,16 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V 
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -l dir -d 'Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s V -l version -d 'Print version'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "policy" -d 'Check, show or explain a trust policy'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from verify ls inspect policy certs envelope completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print the decoded trust policy'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'

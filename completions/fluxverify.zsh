@@ -28,7 +28,38 @@ _fluxverify() {
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:fluxverify-command-$line[1]:"
         case $line[1] in
-            (verify)
+            (scan)
+_arguments "${_arguments_options[@]}" : \
+'*--secret=[A Secret manifest searched first for the sources'\'' \`verify.secretRef\`; repeatable]:FILE:_files' \
+'--flux-version=[source-controller version whose behaviour to reproduce]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'-j+[Verifications in flight at most]:N:_default' \
+'--jobs=[Verifications in flight at most]:N:_default' \
+'--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
+'-u+[Registry user name]:USER:_default' \
+'--username=[Registry user name]:USER:_default' \
+'-p+[Registry password or token]:PASSWORD:_default' \
+'--password=[Registry password or token]:PASSWORD:_default' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
+'-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
+json\:"One JSON object\: \`resources\` and \`summary\`"
+junit\:"JUnit XML (GitLab / GitHub test reports)"
+github\:"GitHub Actions workflow commands, then the table"))' \
+'--output=[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
+json\:"One JSON object\: \`resources\` and \`summary\`"
+junit\:"JUnit XML (GitLab / GitHub test reports)"
+github\:"GitHub Actions workflow commands, then the table"))' \
+'--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
+'--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
+'--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
+'--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::paths -- Files or directories to scan (`*.yaml`, `*.yml`, `*.json`), or `-` for a stream of documents on stdin (`kustomize build`, `flux build` output):_files' \
+&& ret=0
+;;
+(verify)
 _arguments "${_arguments_options[@]}" : \
 '--ocirepository=[An OCIRepository manifest to take url, ref, insecure and verify.secretRef from]:FILE:_files' \
 '(--trust-policy)--secret=[Kubernetes Secret manifest (YAML or JSON, \`-\` for stdin) holding \`trustpolicy.json\` and certificates]:FILE:_files' \
@@ -144,6 +175,7 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'--ocirepository=[An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)]:FILE:_files' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -369,7 +401,11 @@ _arguments "${_arguments_options[@]}" : \
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:fluxverify-help-command-$line[1]:"
         case $line[1] in
-            (verify)
+            (scan)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(verify)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -461,6 +497,7 @@ esac
 (( $+functions[_fluxverify_commands] )) ||
 _fluxverify_commands() {
     local commands; commands=(
+'scan:Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease)\: one CI gate' \
 'verify:Verify an artifact'\''s signatures the way Flux (or notation) would' \
 'ls:List the signature manifests of an artifact (notation ls)' \
 'inspect:Show the signature envelopes of an artifact (notation inspect)' \
@@ -529,6 +566,7 @@ _fluxverify__subcmd__envelope__subcmd__verify_commands() {
 (( $+functions[_fluxverify__subcmd__help_commands] )) ||
 _fluxverify__subcmd__help_commands() {
     local commands; commands=(
+'scan:Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease)\: one CI gate' \
 'verify:Verify an artifact'\''s signatures the way Flux (or notation) would' \
 'ls:List the signature manifests of an artifact (notation ls)' \
 'inspect:Show the signature envelopes of an artifact (notation inspect)' \
@@ -613,6 +651,11 @@ _fluxverify__subcmd__help__subcmd__policy__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify help policy show commands' commands "$@"
 }
+(( $+functions[_fluxverify__subcmd__help__subcmd__scan_commands] )) ||
+_fluxverify__subcmd__help__subcmd__scan_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help scan commands' commands "$@"
+}
 (( $+functions[_fluxverify__subcmd__help__subcmd__verify_commands] )) ||
 _fluxverify__subcmd__help__subcmd__verify_commands() {
     local commands; commands=()
@@ -687,6 +730,11 @@ _fluxverify__subcmd__policy__subcmd__help__subcmd__show_commands() {
 _fluxverify__subcmd__policy__subcmd__show_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify policy show commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__scan_commands] )) ||
+_fluxverify__subcmd__scan_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify scan commands' commands "$@"
 }
 (( $+functions[_fluxverify__subcmd__verify_commands] )) ||
 _fluxverify__subcmd__verify_commands() {

@@ -21,6 +21,11 @@
 //!    the `SourceVerified` condition).
 //! 6. [`report`]: text and JSON renderings of all of the above.
 //!
+//! `fluxverify scan` puts a stage in front: [`gitops`] reads a tree of manifests (files,
+//! kustomizations, Secrets and secretGenerators) into objects with their files, lines and
+//! namespaces; [`flux::scan`] decides what Flux verifies for each and runs those verifications
+//! through the same stages, concurrently.
+//!
 //! Below them all, [`settings`] holds what every stage reads: the mode (Flux or notation) and the
 //! source-controller version, with the behaviour switches that follow from them.
 //! Flux's other provider, cosign with static keys, is its own stage: [`cosign`] (source in,
@@ -59,6 +64,7 @@
 pub mod cosign;
 pub mod envelope;
 pub mod flux;
+pub mod gitops;
 mod golang;
 pub mod pki;
 pub mod report;

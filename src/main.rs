@@ -17,6 +17,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart,
+    /// HelmRelease): one CI gate.
+    Scan(Box<cli::scan::ScanArgs>),
     /// Verify an artifact's signatures the way Flux (or notation) would.
     Verify(cli::verify::VerifyArgs),
     /// List the signature manifests of an artifact (notation ls).
@@ -47,7 +50,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
     /// Validate the trust policy; report Flux clean-up warnings and lint hints.
-    Check(cli::policy::PolicyArgs),
+    Check(cli::policy::CheckArgs),
     /// Print the decoded trust policy.
     Show(cli::policy::PolicyArgs),
     /// Explain which statement applies to REFERENCE, its effective actions and certificates.
@@ -214,7 +217,12 @@ impl Command {
             Command::Verify(args) => args.output,
             Command::Ls(args) => args.output,
             Command::Inspect(args) => args.list.output,
-            Command::Policy(PolicyCommand::Check(args) | PolicyCommand::Show(args)) => args.output,
+            Command::Scan(args) => match args.output {
+                cli::scan::ScanFormat::Json => OutputFormat::Json,
+                _ => OutputFormat::Text,
+            },
+            Command::Policy(PolicyCommand::Check(args)) => args.policy.output,
+            Command::Policy(PolicyCommand::Show(args)) => args.output,
             Command::Policy(PolicyCommand::Explain(args)) => args.policy.output,
             Command::Certs(args) => args.output,
             Command::Envelope(EnvelopeCommand::Verify(args)) => args.output,
@@ -228,6 +236,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = cli.command.output();
     let result = match cli.command {
+        Command::Scan(args) => cli::scan::run(*args),
         Command::Verify(args) => cli::verify::run(args),
         Command::Ls(args) => cli::inspect::run_ls(args),
         Command::Inspect(args) => cli::inspect::run_inspect(args),

@@ -953,3 +953,171 @@ async fn ls_output_matches_the_schema() {
         );
     }
 }
+
+/// A Secret document holding a one-statement policy for every repository and `root_pem`.
+fn secret_doc(name: &str, level: &str, root_pem: &str) -> String {
+    let policy = json!({"version": "1.0", "trustPolicies": [{
+        "name": "all", "registryScopes": ["*"], "signatureVerification": {"level": level},
+        "trustStores": ["ca:scan"], "trustedIdentities": ["*"]}]});
+    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: apps\ntype: Opaque\nstringData:\n  trustpolicy.json: |\n{}  root.crt: |\n{}",
+        indent(&policy.to_string()),
+        indent(root_pem)
+    )
+}
+
+/// An OCIRepository document; `verify` is the `spec.verify` block's YAML (or empty).
+fn ocirepository_doc(name: &str, url: &str, digest: &str, verify: &str) -> String {
+    format!(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: {name}\n  namespace: apps\nspec:\n  interval: 5m\n  url: {url}\n  insecure: true\n  ref:\n    digest: {digest}\n{verify}"
+    )
+}
+
+fn notation_verify(secret: &str) -> String {
+    format!("  verify:\n    provider: notation\n    secretRef:\n      name: {secret}\n")
+}
+
+/// `scan -o json` of a tree whose sources live in the in-process registry (online and
+/// `--offline`), and of the committed fixture tree as it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_output_matches_the_schema() {
+    let validator = validator("scan.schema.json");
+    let reg = TestRegistry::start().await;
+    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let url = format!("oci://{}/example/app", reg.host());
+    let other_root = pki::chain(KeyKind::P256, 2).pop().unwrap().pem();
+    let tree = tempfile::tempdir().unwrap();
+    let sources = [
+        ocirepository_doc("good", &url, &digest, &notation_verify("trusted")),
+        ocirepository_doc("untrusted", &url, &digest, &notation_verify("other")),
+        ocirepository_doc("audited", &url, &digest, &notation_verify("audit")),
+        ocirepository_doc("unverified", &url, &digest, ""),
+        ocirepository_doc("missing", &url, &digest, &notation_verify("nowhere")),
+        ocirepository_doc("sops-protected", &url, &digest, &notation_verify("sealed")),
+    ]
+    .join("---\n");
+    std::fs::write(tree.path().join("sources.yaml"), sources).unwrap();
+    let secrets = [
+        secret_doc("trusted", "strict", &example_root_pem()),
+        secret_doc("other", "strict", &other_root),
+        secret_doc("audit", "audit", &other_root),
+    ]
+    .join("---\n");
+    std::fs::write(tree.path().join("secrets.yaml"), secrets).unwrap();
+    std::fs::write(
+        tree.path().join("sealed.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sealed\n  namespace: apps\ndata:\n  trustpolicy.json: ENC[AES256_GCM,data:qJ4H,iv:abc=,tag:def=,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:abc,iv:abc=,tag:abc=,type:str]\n  version: 3.8.1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tree.path().join("broken.yaml"),
+        "apiVersion: v1\nkind: [unclosed\n",
+    )
+    .unwrap();
+    let dir = path_str(tree.path()).to_string();
+
+    let (online_code, online) =
+        run_isolated(vec!["scan".into(), dir.clone(), "-o".into(), "json".into()]).await;
+    let (offline_code, offline) = run_isolated(vec![
+        "scan".into(),
+        dir.clone(),
+        "--offline".into(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
+    let (_, fixtures) = run(&["scan", "fixtures/gitops", "--offline", "-o", "json"]);
+    for (what, json) in [
+        ("online", &online),
+        ("offline", &offline),
+        ("fixtures/gitops", &fixtures),
+    ] {
+        assert_valid(&validator, json, what);
+    }
+    let result_of = |json: &Value, name: &str| -> String {
+        json["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no row {name}: {json:#}"))["result"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for (name, want) in [
+        ("good", "verified"),
+        ("untrusted", "failed"),
+        ("audited", "ignored"),
+        ("unverified", "skipped"),
+        ("missing", "error"),
+        ("sops-protected", "error"),
+    ] {
+        assert_eq!(result_of(&online, name), want, "{name}: {online:#}");
+    }
+    assert_eq!(online_code, 1, "{online:#}");
+    let good = online["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "good")
+        .unwrap();
+    assert_eq!(good["verification"]["result"], "verified", "{good:#}");
+    assert!(
+        online["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "File"),
+        "the broken file has its row: {online:#}"
+    );
+    assert_eq!(result_of(&offline, "good"), "skipped", "{offline:#}");
+    assert_ne!(offline_code, 0, "{offline:#}");
+
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: &[Breakage] = &[
+        ("summary missing", |v| {
+            v.as_object_mut().unwrap().remove("summary");
+        }),
+        ("a summary count a string", |v| {
+            v["summary"]["failed"] = json!("1")
+        }),
+        ("a row's result outside its enum", |v| {
+            v["resources"][0]["result"] = json!("passed")
+        }),
+        ("a row's line zero", |v| {
+            v["resources"][0]["line"] = json!(0)
+        }),
+        ("a row's kind outside its enum", |v| {
+            v["resources"][0]["kind"] = json!("Kustomization")
+        }),
+        ("a row's file missing", |v| {
+            v["resources"][0].as_object_mut().unwrap().remove("file");
+        }),
+        ("a row's verification not an object", |v| {
+            v["resources"][0]["verification"] = json!("verified")
+        }),
+        ("an unknown row field", |v| {
+            v["resources"][0]["status"] = json!("ok")
+        }),
+        ("a verification result outside its enum", |v| {
+            let rows = v["resources"].as_array_mut().unwrap();
+            let good = rows.iter_mut().find(|r| r["name"] == "good").unwrap();
+            good["verification"]["result"] = json!("passed");
+        }),
+        ("a verification with credentials of another kind", |v| {
+            let rows = v["resources"].as_array_mut().unwrap();
+            let good = rows.iter_mut().find(|r| r["name"] == "good").unwrap();
+            good["verification"]["credentials"] = json!("anonymous");
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut broken = online.clone();
+        breakage(&mut broken);
+        assert!(
+            !validator.is_valid(&broken),
+            "the schema accepts scan output with {what}:\n{broken:#}"
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod inspect;
 pub mod man;
 pub mod policy;
+pub mod scan;
 pub mod source;
 pub mod stages;
 pub mod verify;

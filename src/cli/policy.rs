@@ -1,7 +1,9 @@
 //! `fluxverify policy check|show|explain`.
-use super::{Exit, ExitError};
+use super::{stages, Exit, ExitError};
 use crate::{Mode, ModeArgs, OutputFormat, TrustArgs};
 use clap::Args;
+use fluxverify::flux::condition::PROVIDER_ERROR_PREFIX;
+use fluxverify::flux::scan::{offline_check, RowResult};
 use fluxverify::source::reference::{Normalisation, Reference};
 use fluxverify::trust::material::{LoadedPolicy, Store, TrustError, TrustInput, TrustMaterial};
 use fluxverify::trust::policy::{
@@ -9,6 +11,7 @@ use fluxverify::trust::policy::{
     ValidationType,
 };
 use fluxverify::trust::store::TrustStore;
+use fluxverify::verify::signature::Stages as _;
 use serde_json::json;
 
 /// Arguments of `policy check` and `policy show`.
@@ -21,6 +24,17 @@ pub struct PolicyArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
+}
+
+/// Arguments of `policy check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// An OCIRepository manifest whose url the material is checked against, offline (its
+    /// verify.secretRef is taken from the file when no --secret / --trust-policy is given).
+    #[arg(long, value_name = "FILE")]
+    pub ocirepository: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `policy explain`.
@@ -131,22 +145,68 @@ fn load(args: &PolicyArgs) -> anyhow::Result<TrustMaterial> {
     TrustMaterial::read(&trust_input(&args.trust), dialect(args.mode.mode)).map_err(trust_exit)
 }
 
-pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
+pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
+    let mut args = check.policy;
+    let source = match &check.ocirepository {
+        Some(file) => Some(ocirepository_source(file, &mut args)?),
+        None => None,
+    };
     let mode = args.mode.mode;
     let material = load(&args)?;
     let result = match material.policy(dialect(mode)) {
         Err(e) if !e.is_verification_failure() => return Err(trust_exit(e)),
         other => other,
     };
-    let (valid, error, cleanup, hints) = match &result {
+    let mut warnings = material.warnings.clone();
+    if let Some(bytes) = &material.policy_bytes {
+        warnings.extend(fluxverify::trust::check::unknown_keys(bytes));
+    }
+    let (mut errors, cleanup, hints) = match &result {
         Ok(loaded) => (
-            true,
-            None,
+            // A policy file alone (no certificates given) is checked as a document only.
+            if material.secret.is_some() || !args.trust.certs.is_empty() {
+                fluxverify::trust::check::store_problems(&material, &loaded.document, dialect(mode))
+            } else {
+                Vec::new()
+            },
             loaded.cleanup_warnings.clone(),
             lint(&loaded.document, mode),
         ),
-        Err(e) => (false, Some(e.to_string()), Vec::new(), Vec::new()),
+        Err(e) => (vec![e.to_string()], Vec::new(), Vec::new()),
     };
+    let mut source_lines = Vec::new();
+    if let (Some((label, repository, digest, unresolved)), Ok(_), true) =
+        (&source, &result, errors.is_empty())
+    {
+        let settings = stages::Settings::from_args(&args.mode)?;
+        let built = fluxverify::verify::stages::stages_from_material(
+            Ok(material.clone()),
+            settings.common(),
+        )
+        .map_err(trust_exit)?;
+        match &built.stages {
+            Err(e) => errors.push(format!("{PROVIDER_ERROR_PREFIX}{e}")),
+            Ok(stages) => match offline_check(stages, repository, digest.as_deref(), unresolved) {
+                Err(e) => errors.push(format!("{PROVIDER_ERROR_PREFIX}{e}")),
+                Ok(Some((RowResult::Failed, reason))) => errors.push(reason),
+                Ok(Some((_, reason))) => source_lines.push(format!("{label}: {reason}")),
+                Ok(None) => {
+                    let statement = stages
+                        .applicable_statement(&format!(
+                            "{repository}@{}",
+                            digest.as_deref().unwrap_or(UNRESOLVED)
+                        ))
+                        .map(|s| s.name)
+                        .unwrap_or_default();
+                    source_lines.push(format!(
+                        "{label}: statement {statement:?} applies to {repository}"
+                    ));
+                }
+            },
+        }
+    }
+    let valid = errors.is_empty();
+    let error = (!valid).then(|| errors.join("\n"));
     match args.output {
         OutputFormat::Json => {
             print_json(&json!({
@@ -156,7 +216,8 @@ pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
                 "error": error,
                 "fluxWarnings": cleanup,
                 "hints": hints,
-                "warnings": material.warnings,
+                "warnings": warnings,
+                "ocirepository": source_lines,
             }))?;
         }
         OutputFormat::Text => {
@@ -164,7 +225,7 @@ pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
             if let Some(error) = &error {
                 eprintln!("Error: {error}");
             } else {
-                for w in &material.warnings {
+                for w in &warnings {
                     eprintln!("Warning: {w}");
                 }
                 println!(
@@ -172,6 +233,13 @@ pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
                     material.origin,
                     mode_name(mode)
                 );
+                // The report lists what Flux will not read, not only stderr.
+                for w in &warnings {
+                    println!("Warning: {w}");
+                }
+                for line in &source_lines {
+                    println!("{line}");
+                }
                 for w in &cleanup {
                     println!("Flux logs: {w}");
                 }
@@ -182,6 +250,57 @@ pub fn run_check(args: PolicyArgs) -> anyhow::Result<Exit> {
         }
     }
     Ok(if valid { Exit::Ok } else { Exit::Failed })
+}
+
+/// A placeholder digest: only the repository takes part in scope matching.
+const UNRESOLVED: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The OCIRepository of `policy check --ocirepository`: its label, repository, digest (when the
+/// ref is one) and how messages name an unresolved digest. Its Secret becomes the trust
+/// material when no other is given.
+fn ocirepository_source(
+    file: &std::path::Path,
+    args: &mut PolicyArgs,
+) -> anyhow::Result<(String, String, Option<String>, String)> {
+    use anyhow::Context as _;
+    use fluxverify::flux::ocirepository::{self, ArtifactRef};
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let parsed = ocirepository::parse(&text, &file.display().to_string())?;
+    let repo = &parsed.repository;
+    if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {
+        let name = repo
+            .verify
+            .as_ref()
+            .and_then(|v| v.secret_name.clone())
+            .with_context(|| {
+                format!(
+                    "{}: OCIRepository {}/{} has no spec.verify.secretRef and no --secret was given",
+                    file.display(),
+                    repo.namespace,
+                    repo.name
+                )
+            })?;
+        if parsed.secret_document.is_none() {
+            anyhow::bail!(
+                "secrets \"{name}\" not found (not in {} and no --secret given)",
+                file.display()
+            );
+        }
+        args.trust.secret = Some(file.to_path_buf());
+        args.trust.secret_name = Some(name);
+    }
+    let (digest, unresolved) = match &repo.artifact {
+        ArtifactRef::Digest(d) => (Some(d.clone()), d.clone()),
+        ArtifactRef::Tag(t) => (None, format!("<digest of tag {t}>")),
+        ArtifactRef::Semver { expr, .. } => (None, format!("<digest of semver {expr}>")),
+    };
+    Ok((
+        format!("OCIRepository {}/{}", repo.namespace, repo.name),
+        repo.repository.repository_name(),
+        digest,
+        unresolved,
+    ))
 }
 
 pub fn run_show(args: PolicyArgs) -> anyhow::Result<Exit> {

@@ -1,15 +1,13 @@
 //! Turns the trust and mode flags into the verifier's stages and settings.
 use crate::{ModeArgs, TrustArgs};
 use anyhow::Context as _;
-use fluxverify::pki::revocation::Validator;
 use fluxverify::settings::FluxVersion;
 use fluxverify::settings::Mode;
-use fluxverify::trust::material::{Store, TrustError, TrustInput, TrustMaterial};
+use fluxverify::trust::material::{TrustInput, TrustMaterial};
 use fluxverify::trust::policy::Dialect;
-use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
-use fluxverify::verify::stages::{revocation_config, PolicyStages};
+use fluxverify::verify::stages::stages_from_material;
 use std::collections::BTreeMap;
 
 /// Mode-dependent settings.
@@ -53,6 +51,15 @@ impl Settings {
         })
     }
 
+    /// The settings the library's verification entry points take.
+    pub fn run_settings(&self) -> fluxverify::flux::ocirepository::RunSettings {
+        fluxverify::flux::ocirepository::RunSettings {
+            settings: self.common(),
+            max_signatures: self.max_signatures,
+            options: self.signature_options(),
+        }
+    }
+
     /// The settings every stage of the library reads.
     pub fn common(&self) -> fluxverify::settings::Settings {
         fluxverify::settings::Settings {
@@ -82,10 +89,7 @@ fn plugin_dir() -> String {
 }
 
 /// The stages, or the error Flux / notation would report for the trust material.
-pub struct Built {
-    pub stages: Result<PolicyStages<Store>, VerifyError>,
-    pub warnings: Vec<String>,
-}
+pub use fluxverify::verify::stages::BuiltStages as Built;
 
 /// Reads the trust material. Unreadable inputs are errors (exit 2); material Flux or notation
 /// would reject becomes the verification error the report carries (exit 1).
@@ -100,39 +104,8 @@ pub fn build(trust: &TrustArgs, settings: &Settings) -> anyhow::Result<Built> {
         Mode::Flux => Dialect::Flux,
         Mode::Notation => Dialect::Notation,
     };
-    let rejected = |e: TrustError| -> anyhow::Result<Built> {
-        if !e.is_verification_failure() {
-            return Err(anyhow::Error::new(e));
-        }
-        let error = match e {
-            TrustError::Secret(_) => VerifyError::TrustMaterial(e.to_string()),
-            _ => VerifyError::InvalidPolicy(e.to_string()),
-        };
-        Ok(Built {
-            stages: Err(error),
-            warnings: Vec::new(),
-        })
-    };
-    let material = match TrustMaterial::read(&input, dialect) {
-        Ok(material) => material,
-        Err(e) => return rejected(e),
-    };
-    let mut warnings = material.warnings.clone();
-    let loaded = match material.policy(dialect) {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            let mut built = rejected(e)?;
-            built.warnings = warnings;
-            return Ok(built);
-        }
-    };
-    warnings.extend(loaded.cleanup_warnings.iter().cloned());
-    let revocation = Validator::new(revocation_config(settings.common()));
-    let stages = PolicyStages::new(
-        loaded.document,
-        material.store(dialect),
-        revocation,
+    Ok(stages_from_material(
+        TrustMaterial::read(&input, dialect),
         settings.common(),
-    );
-    Ok(Built { stages, warnings })
+    )?)
 }

@@ -224,21 +224,15 @@ fn run_ocirepository(
         None => stages::build(&args.trust, settings)?,
     };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
-    let request = VerifyRequest {
-        reference: selected.artifact_reference.clone(),
-        repository: repo.repository.repository_name(),
-        wanted: selected.descriptor.digest.clone(),
-        max_signatures: settings.max_signatures,
-        warnings: stages.warnings.clone(),
-    };
-    let mut outcome = runtime.block_on(verify(
+    let outcome = runtime.block_on(ocirepository::verify_selected(
         &client,
+        repo,
+        &selected,
         stages.stages,
-        settings.signature_options(),
-        request,
+        stages.warnings,
+        &settings.run_settings(),
         chrono::Utc::now(),
     ));
-    outcome.revision = selected.revision;
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
     let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());

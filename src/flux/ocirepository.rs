@@ -139,6 +139,10 @@ pub struct Verification {
     pub match_oidc_identity: bool,
 }
 
+/// `spec.timeout` when absent: the CRD default, which bounds the whole reconcile (and so the
+/// verification) of the object.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// An `OCIRepository` as far as verification is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OciRepository {
@@ -156,6 +160,8 @@ pub struct OciRepository {
     pub artifact: ArtifactRef,
     /// `spec.insecure`.
     pub insecure: bool,
+    /// `spec.timeout` ([`DEFAULT_TIMEOUT`] when absent).
+    pub timeout: std::time::Duration,
     /// `spec.provider` (the CRD defaults it to `generic`).
     pub provider: crate::source::registry::Provider,
     /// `spec.secretRef.name`: the registry credentials' Secret (not read: its credentials are
@@ -204,6 +210,8 @@ struct Spec {
     reference: Option<RefSpec>,
     #[serde(default)]
     insecure: Option<bool>,
+    #[serde(default)]
+    timeout: Option<String>,
     #[serde(default)]
     provider: Option<String>,
     #[serde(default)]
@@ -278,7 +286,7 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
                     .is_some_and(|a| API_VERSIONS.contains(&a))
         })
         .collect();
-    let (index, header) = match repositories.as_slice() {
+    let (index, _) = match repositories.as_slice() {
         [] => {
             return Err(OciRepositoryError::NotFound {
                 file: file.to_owned(),
@@ -292,21 +300,69 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             })
         }
     };
+    let document = documents.get(*index).cloned().unwrap_or_default();
+    let json = serde_json::to_value(&document).map_err(|e| OciRepositoryError::Syntax {
+        file: file.to_owned(),
+        document: index + 1,
+        detail: e.to_string(),
+    })?;
+    let repository = from_document(&json, file)?;
+    let namespace = repository.namespace.clone();
+    let secret_document = match repository
+        .verify
+        .as_ref()
+        .and_then(|v| v.secret_name.as_deref())
+    {
+        Some(secret) => documents
+            .iter()
+            .zip(0..)
+            .find(|(_, i)| {
+                headers.iter().any(|(j, h)| {
+                    j == i
+                        && h.kind.as_deref() == Some("Secret")
+                        && h.metadata.as_ref().and_then(|m| m.name.as_deref()) == Some(secret)
+                        && h.metadata
+                            .as_ref()
+                            .and_then(|m| non_empty(m.namespace.clone()))
+                            .unwrap_or_else(|| "default".into())
+                            == namespace
+                })
+            })
+            .and_then(|(doc, _)| serde_norway::to_string(doc).ok()),
+        None => None,
+    };
+    Ok(OciRepositoryFile {
+        repository,
+        secret_document,
+    })
+}
+
+/// Reads one `OCIRepository` document (already parsed; `file` names it in errors; [`parse`]
+/// finds the document in a file and reads it with this). The namespace is `metadata.namespace`,
+/// `default` when absent (a scan resolves kustomize namespaces before calling this).
+pub fn from_document(
+    document: &serde_json::Value,
+    file: &str,
+) -> Result<OciRepository, OciRepositoryError> {
+    let header: Header = serde_json::from_value(document.clone()).unwrap_or(Header {
+        api_version: None,
+        kind: None,
+        metadata: None,
+    });
     let meta = header.metadata.as_ref();
     let name = meta.and_then(|m| m.name.clone()).unwrap_or_default();
     let namespace = meta
         .and_then(|m| non_empty(m.namespace.clone()))
         .unwrap_or_else(|| "default".to_owned());
     let qualified = format!("{namespace}/{name}");
-    let document = documents.get(*index).cloned().unwrap_or_default();
     let spec_value = document
         .get("spec")
         .cloned()
-        .unwrap_or(serde_norway::Value::Null);
+        .unwrap_or(serde_json::Value::Null);
     let spec: Spec = if spec_value.is_null() {
         Spec::default()
     } else {
-        serde_norway::from_value(spec_value).map_err(|e| OciRepositoryError::Field {
+        serde_json::from_value(spec_value).map_err(|e| OciRepositoryError::Field {
             file: file.to_owned(),
             name: qualified.clone(),
             field: "spec".into(),
@@ -342,6 +398,17 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
     } else {
         ArtifactRef::Tag("latest".into())
     };
+    let timeout = match non_empty(spec.timeout) {
+        None => DEFAULT_TIMEOUT,
+        Some(text) => crate::golang::time::parse_crd_duration(&text).map_err(|detail| {
+            OciRepositoryError::Field {
+                file: file.to_owned(),
+                name: qualified.clone(),
+                field: "spec.timeout".into(),
+                detail,
+            }
+        })?,
+    };
     let verify = match spec.verify {
         None => None,
         Some(v) => {
@@ -364,39 +431,18 @@ pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryE
             })
         }
     };
-    let secret_document = match verify.as_ref().and_then(|v| v.secret_name.as_deref()) {
-        Some(secret) => documents
-            .iter()
-            .zip(0..)
-            .find(|(_, i)| {
-                headers.iter().any(|(j, h)| {
-                    j == i
-                        && h.kind.as_deref() == Some("Secret")
-                        && h.metadata.as_ref().and_then(|m| m.name.as_deref()) == Some(secret)
-                        && h.metadata
-                            .as_ref()
-                            .and_then(|m| non_empty(m.namespace.clone()))
-                            .unwrap_or_else(|| "default".into())
-                            == namespace
-                })
-            })
-            .and_then(|(doc, _)| serde_norway::to_string(doc).ok()),
-        None => None,
-    };
-    Ok(OciRepositoryFile {
-        repository: OciRepository {
-            name,
-            namespace,
-            api_version: header.api_version.clone().unwrap_or_default(),
-            url,
-            repository,
-            artifact,
-            insecure: spec.insecure.unwrap_or(false),
-            provider,
-            registry_secret: spec.secret_ref.and_then(|s| non_empty(s.name)),
-            verify,
-        },
-        secret_document,
+    Ok(OciRepository {
+        name,
+        namespace,
+        api_version: header.api_version.clone().unwrap_or_default(),
+        url,
+        repository,
+        artifact,
+        insecure: spec.insecure.unwrap_or(false),
+        timeout,
+        provider,
+        registry_secret: spec.secret_ref.and_then(|s| non_empty(s.name)),
+        verify,
     })
 }
 
@@ -551,6 +597,9 @@ pub async fn select_artifact(
         (_, Some(t)) => t.clone(),
         (_, None) => "latest".to_owned(),
     };
+    // getRevision itself sends nothing for a digest reference (`gcrv1.NewHash`); the HEAD here
+    // is what lets a registry that cannot be reached end the command before any verification
+    // step (exit 2 in the CLI contract) rather than inside notation's own resolve.
     let descriptor = client.resolve(&wanted).await.map_err(SelectError::Digest)?;
     Ok(SelectedArtifact {
         revision: revision(tag.as_deref(), &descriptor.digest),
@@ -560,15 +609,51 @@ pub async fn select_artifact(
     })
 }
 
+/// The semantics and signature options a verification runs with (what `verify`'s flags say).
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Flux or notation, and the source-controller version.
+    pub settings: crate::settings::Settings,
+    /// `MaxSignatureAttempts`.
+    pub max_signatures: usize,
+    /// Per-signature options.
+    pub options: crate::verify::signature::SignatureOptions,
+}
+
+/// Verifies the artifact [`select_artifact`] chose, as source-controller ≥ 1.9 hands it to
+/// notation-go: by digest, the revision `<tag>@<digest>` in the condition. `verify
+/// --ocirepository` and `scan` both end here.
+pub async fn verify_selected<St: crate::verify::signature::Stages>(
+    client: &crate::source::registry::RegistryClient,
+    repository: &OciRepository,
+    selected: &SelectedArtifact,
+    stages: Result<St, crate::verify::outcome::VerifyError>,
+    warnings: Vec<String>,
+    settings: &RunSettings,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::verify::run::RunOutcome {
+    let request = crate::verify::run::VerifyRequest {
+        reference: selected.artifact_reference.clone(),
+        repository: repository.repository.repository_name(),
+        wanted: selected.descriptor.digest.clone(),
+        max_signatures: settings.max_signatures,
+        warnings,
+    };
+    let mut outcome =
+        crate::verify::run::verify(client, stages, settings.options.clone(), request, now).await;
+    outcome.revision = selected.revision.clone();
+    outcome
+}
+
 /// A Masterminds/semver v3 constraint: `||`-separated groups of comparators separated by spaces
 /// or commas; hyphen ranges `a - b`; a bare version (partial or with `x`) is an exact match of
 /// what it names, unlike Cargo's caret default, so bare versions are given `=` explicitly.
-struct Constraint {
+pub(crate) struct Constraint {
     groups: Vec<semver::VersionReq>,
 }
 
 impl Constraint {
-    fn parse(expr: &str) -> Result<Constraint, String> {
+    pub(crate) fn parse(expr: &str) -> Result<Constraint, String> {
         let mut groups = Vec::new();
         for group in expr.split("||") {
             let group = group.trim();
@@ -626,7 +711,7 @@ impl Constraint {
         Ok(Constraint { groups })
     }
 
-    fn matches(&self, version: &semver::Version) -> bool {
+    pub(crate) fn matches(&self, version: &semver::Version) -> bool {
         self.groups.iter().any(|g| g.matches(version))
     }
 }

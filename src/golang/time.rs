@@ -24,10 +24,70 @@ pub(crate) fn time_string(t: DateTime<Utc>) -> String {
     format!("{base}{frac} +0000 UTC")
 }
 
+/// A Kubernetes `metav1.Duration` as the Flux CRDs admit it (`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`,
+/// e.g. `60s`, `1m30s`, `1.5h`), read as Go's `time.ParseDuration` reads it. The error is Go's.
+pub(crate) fn parse_crd_duration(text: &str) -> Result<std::time::Duration, String> {
+    let invalid = || format!("time: invalid duration {}", super::quote::go_quote(text));
+    let mut rest = text;
+    let mut total = 0f64;
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    while !rest.is_empty() {
+        let number_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(invalid)?;
+        let (number, tail) = rest.split_at(number_len);
+        if number.is_empty() || number.starts_with('.') || number.ends_with('.') {
+            return Err(invalid());
+        }
+        let value: f64 = number.parse().map_err(|_| invalid())?;
+        let (unit, scale) = if let Some(t) = tail.strip_prefix("ms") {
+            (t, 0.001)
+        } else if let Some(t) = tail.strip_prefix('s') {
+            (t, 1.0)
+        } else if let Some(t) = tail.strip_prefix('m') {
+            (t, 60.0)
+        } else if let Some(t) = tail.strip_prefix('h') {
+            (t, 3600.0)
+        } else {
+            return Err(invalid());
+        };
+        total += value * scale;
+        rest = unit;
+    }
+    std::time::Duration::try_from_secs_f64(total).map_err(|_| invalid())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::FixedOffset;
+
+    #[test]
+    fn crd_durations() {
+        use std::time::Duration;
+        assert_eq!(parse_crd_duration("60s").unwrap(), Duration::from_secs(60));
+        assert_eq!(
+            parse_crd_duration("1m30s").unwrap(),
+            Duration::from_secs(90)
+        );
+        assert_eq!(
+            parse_crd_duration("500ms").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert_eq!(
+            parse_crd_duration("1.5h").unwrap(),
+            Duration::from_secs(5400)
+        );
+        assert_eq!(
+            parse_crd_duration("10").unwrap_err(),
+            "time: invalid duration \"10\""
+        );
+        assert!(parse_crd_duration("").is_err());
+        assert!(parse_crd_duration("5d").is_err());
+        assert!(parse_crd_duration(".5s").is_err());
+    }
 
     #[test]
     fn rfc1123z_like_go() {

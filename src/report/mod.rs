@@ -2,5 +2,6 @@
 
 pub mod cosign;
 pub mod hints;
+pub mod scan;
 pub mod tree;
 pub mod verify;

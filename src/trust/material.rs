@@ -142,25 +142,7 @@ impl TrustMaterial {
                     secret.namespaced_name(),
                     secret::input_name(path)
                 );
-                let policy_bytes = secret.trust_policy().ok().map(<[u8]>::to_vec);
-                let cert_entries = secret.certificate_entries().unwrap_or_default();
-                let mut warnings = Vec::new();
-                let ignored = secret.ignored_keys();
-                if !ignored.is_empty() {
-                    warnings.push(format!(
-                        "keys ignored by Flux (neither trustpolicy.json nor *.crt / *.pem, case-sensitive): {}",
-                        ignored.join(", ")
-                    ));
-                }
-                Self {
-                    origin,
-                    secret: Some(secret),
-                    policy_bytes,
-                    cert_entries,
-                    named_stores: Vec::new(),
-                    store_roots: Vec::new(),
-                    warnings,
-                }
+                Self::from_secret(secret, origin)
             }
             (None, Some(path)) => Self {
                 origin: secret::input_name(path),
@@ -203,6 +185,30 @@ impl TrustMaterial {
             );
         }
         Ok(material)
+    }
+
+    /// The material of one Secret already read (from a manifest tree, say); `origin` names it
+    /// in messages. The Secret's keys are judged as Flux judges them, later, by [`Self::policy`].
+    pub fn from_secret(secret: Secret, origin: String) -> Self {
+        let policy_bytes = secret.trust_policy().ok().map(<[u8]>::to_vec);
+        let cert_entries = secret.certificate_entries().unwrap_or_default();
+        let mut warnings = Vec::new();
+        let ignored = secret.ignored_keys();
+        if !ignored.is_empty() {
+            warnings.push(format!(
+                "keys ignored by Flux (neither trustpolicy.json nor *.crt / *.pem, case-sensitive): {}",
+                ignored.join(", ")
+            ));
+        }
+        Self {
+            origin,
+            secret: Some(secret),
+            policy_bytes,
+            cert_entries,
+            named_stores: Vec::new(),
+            store_roots: Vec::new(),
+            warnings,
+        }
     }
 
     fn add_certs_arg(&mut self, arg: &str, dialect: Dialect) -> Result<(), TrustError> {

@@ -1,5 +1,6 @@
 //! Trust material: Secret manifests, trust stores and the trust policy document.
 
+pub mod check;
 pub mod dn;
 pub mod identity;
 pub mod material;

@@ -11,8 +11,10 @@ use crate::pki::revocation::{
     ChainRevocation, Purpose, RevocationConfig, RevocationFailure, RevocationMode, Validator,
 };
 use crate::pki::timestamp::{verify_timestamp, TimestampError, TimestampInput};
-use crate::settings::Settings;
+use crate::settings::{Mode, Settings};
 use crate::trust::identity::verify_identities;
+use crate::trust::material::{Store, TrustError, TrustMaterial};
+use crate::trust::policy::Dialect;
 use crate::trust::policy::{
     StoreType, TimestampVerification, TrustPolicyDocument, TrustPolicyStatement,
 };
@@ -113,6 +115,62 @@ impl<T> PolicyStages<T> {
     pub fn policy(&self) -> &TrustPolicyDocument {
         &self.policy
     }
+}
+
+/// The stages built from trust material, or the error Flux / notation would report for it,
+/// with the warnings gathered on the way (keys Flux ignores, Flux's policy clean-up).
+#[derive(Debug)]
+pub struct BuiltStages {
+    /// The stages, or the verification error the material gives.
+    pub stages: Result<PolicyStages<Store>, VerifyError>,
+    /// Warnings to show with the report.
+    pub warnings: Vec<String>,
+}
+
+/// Judges trust material as Flux (or notation) does before any signature is fetched: the
+/// Secret's keys, the policy's JSON, Flux's clean-up, notation-go's validation. Material that
+/// could not be read at all stays an error (the command cannot run); material Flux or notation
+/// would reject becomes the verification error the report carries. `verify` and `scan` both
+/// build their stages here.
+pub fn stages_from_material(
+    material: Result<TrustMaterial, TrustError>,
+    settings: Settings,
+) -> Result<BuiltStages, TrustError> {
+    let dialect = match settings.mode {
+        Mode::Flux => Dialect::Flux,
+        Mode::Notation => Dialect::Notation,
+    };
+    let rejected = |e: TrustError, warnings: Vec<String>| -> Result<BuiltStages, TrustError> {
+        if !e.is_verification_failure() {
+            return Err(e);
+        }
+        let error = match e {
+            TrustError::Secret(_) => VerifyError::TrustMaterial(e.to_string()),
+            _ => VerifyError::InvalidPolicy(e.to_string()),
+        };
+        Ok(BuiltStages {
+            stages: Err(error),
+            warnings,
+        })
+    };
+    let material = match material {
+        Ok(material) => material,
+        Err(e) => return rejected(e, Vec::new()),
+    };
+    let mut warnings = material.warnings.clone();
+    let loaded = match material.policy(dialect) {
+        Ok(loaded) => loaded,
+        Err(e) => return rejected(e, warnings),
+    };
+    warnings.extend(loaded.cleanup_warnings.iter().cloned());
+    let revocation = Validator::new(revocation_config(settings));
+    let stages = PolicyStages::new(
+        loaded.document,
+        material.store(dialect),
+        revocation,
+        settings,
+    );
+    Ok(BuiltStages { stages, warnings })
 }
 
 /// The statement as the validations read it.

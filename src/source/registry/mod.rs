@@ -22,6 +22,7 @@ mod auth;
 pub mod cloud;
 mod digest;
 mod error;
+pub mod pool;
 pub mod tls;
 pub mod transport;
 
@@ -161,17 +162,22 @@ struct Inner {
     repository: String,
     base: Url,
     options: RegistryOptions,
-    credentials: OnceCell<Result<(Credentials, CredentialOrigin), String>>,
+    /// Shared by every repository client of one registry (see [`RegistryClient::for_repository`]).
+    credentials: Arc<OnceCell<Result<(Credentials, CredentialOrigin), String>>>,
     /// The last error handed to a caller, for hints that need more than its text.
     last_error: Mutex<Option<RegistryError>>,
-    /// Authorization that worked (or was issued) per scope; Basic is stored under "".
-    authorization: Mutex<HashMap<String, String>>,
+    /// Authorization that worked (or was issued) per scope; Basic is stored under "". Shared
+    /// like `credentials`, so a scope's token is requested once per registry.
+    authorization: Arc<Mutex<HashMap<String, String>>>,
+    /// One lock per token scope, shared like `authorization`.
+    token_gates: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     /// Whether the referrers API answered (Some(true)) or is unsupported (Some(false)).
     referrers_supported: Mutex<Option<bool>>,
     first_pages: Mutex<HashMap<String, Shared<Page>>>,
     fetched: Mutex<HashMap<String, Shared<FetchedSignature>>>,
     prefetch_slots: Arc<Semaphore>,
-    requests: std::sync::atomic::AtomicUsize,
+    /// Requests sent, counted over every repository client of the registry.
+    requests: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// One page of a signature listing.
@@ -298,14 +304,47 @@ impl RegistryClient {
                 repository: repository.to_owned(),
                 base,
                 options,
-                credentials: OnceCell::new(),
+                credentials: Arc::new(OnceCell::new()),
                 last_error: Mutex::new(None),
-                authorization: Mutex::new(HashMap::new()),
+                authorization: Arc::new(Mutex::new(HashMap::new())),
+                token_gates: Arc::new(Mutex::new(HashMap::new())),
                 referrers_supported: Mutex::new(None),
                 first_pages: Mutex::new(HashMap::new()),
                 fetched: Mutex::new(HashMap::new()),
                 prefetch_slots: Arc::new(Semaphore::new(slots)),
-                requests: std::sync::atomic::AtomicUsize::new(0),
+                requests: Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            }),
+        })
+    }
+
+    /// A client for another repository of the same registry that shares this one's connection
+    /// pool, credentials and issued tokens (one token per scope), but none of its per-repository
+    /// state (referrers support, listings, fetched signatures). What a scan of many sources on
+    /// one registry uses instead of a fresh client per source.
+    pub fn for_repository(&self, repository: &str) -> Result<RegistryClient, RegistryError> {
+        if repository.is_empty() {
+            return Err(RegistryError::InvalidReference(format!(
+                "invalid repository {}/{repository}",
+                self.inner.registry
+            )));
+        }
+        let inner = &self.inner;
+        Ok(RegistryClient {
+            inner: Arc::new(Inner {
+                transport: Arc::clone(&inner.transport),
+                registry: inner.registry.clone(),
+                repository: repository.to_owned(),
+                base: inner.base.clone(),
+                options: inner.options.clone(),
+                credentials: Arc::clone(&inner.credentials),
+                last_error: Mutex::new(None),
+                authorization: Arc::clone(&inner.authorization),
+                token_gates: Arc::clone(&inner.token_gates),
+                referrers_supported: Mutex::new(None),
+                first_pages: Mutex::new(HashMap::new()),
+                fetched: Mutex::new(HashMap::new()),
+                prefetch_slots: Arc::new(Semaphore::new(inner.options.max_concurrency.max(1))),
+                requests: Arc::clone(&inner.requests),
             }),
         })
     }
@@ -652,10 +691,13 @@ impl Inner {
         loop {
             let mut outgoing = current.clone();
             let authorized = self.same_origin(&outgoing.url);
-            if authorized {
-                if let Some(value) = self.known_authorization(&scope) {
-                    outgoing = outgoing.header("Authorization", value);
-                }
+            let sent = if authorized {
+                self.known_authorization(&scope)
+            } else {
+                None
+            };
+            if let Some(value) = &sent {
+                outgoing = outgoing.header("Authorization", value.clone());
             }
             let line = RequestLine {
                 method: outgoing.method.to_string(),
@@ -668,7 +710,10 @@ impl Inner {
                     .header("WWW-Authenticate")
                     .and_then(auth::parse_challenge);
                 if let Some(challenge) = challenge {
-                    if self.answer_challenge(&challenge, &scope).await? {
+                    if self
+                        .answer_challenge(&challenge, &scope, sent.as_deref())
+                        .await?
+                    {
                         continue;
                     }
                 }
@@ -724,6 +769,7 @@ impl Inner {
         &self,
         challenge: &Challenge,
         scope: &str,
+        sent: Option<&str>,
     ) -> Result<bool, RegistryError> {
         let credentials = self.credentials().await?;
         match challenge.scheme.as_str() {
@@ -738,6 +784,18 @@ impl Inner {
                 _ => Ok(false),
             },
             "bearer" => {
+                // One token request per scope at a time: requests challenged together (several
+                // sources of a scan in one repository) wait for the first one's token.
+                let gate = {
+                    let mut gates = self.token_gates.lock().unwrap_or_else(|e| e.into_inner());
+                    Arc::clone(gates.entry(scope.to_owned()).or_default())
+                };
+                let _turn = gate.lock().await;
+                if let Some(current) = self.known_authorization(scope) {
+                    if Some(current.as_str()) != sent {
+                        return Ok(true);
+                    }
+                }
                 let token = self.fetch_token(challenge, scope, &credentials).await?;
                 self.remember_authorization(scope, format!("Bearer {token}"));
                 Ok(true)

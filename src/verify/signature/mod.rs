@@ -189,6 +189,53 @@ pub trait Stages {
     ) -> (RevocationStatus, Option<ChainRevocation>);
 }
 
+/// Stages shared between verifications (a scan's sources that name one Secret): the trust
+/// material is parsed once and every verification reads it.
+impl<S: Stages + ?Sized> Stages for std::sync::Arc<S> {
+    fn applicable_statement(&self, artifact_reference: &str) -> Result<StatementView, String> {
+        (**self).applicable_statement(artifact_reference)
+    }
+
+    fn open_envelope(&self, media_type: &str, blob: &[u8]) -> Result<VerifiedEnvelope, String> {
+        (**self).open_envelope(media_type, blob)
+    }
+
+    fn trusted_certificates(
+        &self,
+        kind: StoreKind,
+        name: &str,
+    ) -> Result<Vec<Certificate>, NotationStoreError> {
+        (**self).trusted_certificates(kind, name)
+    }
+
+    fn check_trusted_identities(
+        &self,
+        statement: &StatementView,
+        leaf: &Certificate,
+    ) -> Result<(), String> {
+        (**self).check_trusted_identities(statement, leaf)
+    }
+
+    fn verify_timestamp(
+        &self,
+        token: Option<&[u8]>,
+        signature: &[u8],
+        signing_chain: &[Certificate],
+        load_tsa_roots: &mut dyn FnMut() -> Result<Vec<Certificate>, String>,
+    ) -> (Result<(), String>, Option<ChainRevocation>) {
+        (**self).verify_timestamp(token, signature, signing_chain, load_tsa_roots)
+    }
+
+    fn revocation(
+        &self,
+        chain: &[Certificate],
+        purpose: ChainPurpose,
+        authentic_signing_time: Option<DateTime<Utc>>,
+    ) -> (RevocationStatus, Option<ChainRevocation>) {
+        (**self).revocation(chain, purpose, authentic_signing_time)
+    }
+}
+
 /// Per-verification settings of `verifier.Verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SignatureOptions {

@@ -1,0 +1,239 @@
+//! `scan` over 1, 10 and 100 OCIRepositories behind a registry that delays every request by a
+//! fixed D: wall time in units of D and requests made, cold (a fresh registry and client pool
+//! for every figure), for `--jobs 100`, the default `--jobs 16`, and a baseline measured in
+//! the same run: the same sources verified one after another, each with its own client, which
+//! is what running `fluxverify verify --ocirepository` once per source costs.
+//!
+//! Every source is a digest reference to its own repository (`app-<i>`) on one in-process
+//! registry, holding the corpus artifact `multi4-fourth-trusted` with its one trusted
+//! signature; the Secret (the corpus case's, `*` scope) is shared by all sources and judged
+//! once. One verification is HEAD and referrers together, then the signature manifest, then
+//! the envelope: 3 D.
+//!
+//! Run: `cargo bench --bench scan_latency` (optionally `-- <D in ms>`, default 100).
+
+#[path = "../tests/registry/testreg.rs"]
+#[allow(unused_imports)]
+mod testreg;
+
+use fluxverify::flux::ocirepository::{self, RunSettings};
+use fluxverify::flux::outcome::{check_outcome, FluxResult};
+use fluxverify::flux::scan::{scan, RowResult, ScanSettings};
+use fluxverify::gitops::{self, LoadOptions, SecretContent};
+use fluxverify::settings::{FluxVersion, Mode, Settings};
+use fluxverify::source::registry::pool::ClientPool;
+use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
+use fluxverify::trust::material::TrustMaterial;
+use fluxverify::verify::signature::SignatureOptions;
+use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
+use fluxverify::verify::stages::stages_from_material;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use testreg::{Hostile, TestRegistry};
+
+const SECRET: &str = "notation-multi4-fourth-trusted--strict";
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
+}
+
+fn blob(layout: &Path, digest: &str) -> Vec<u8> {
+    let (alg, hex) = digest.split_once(':').unwrap();
+    std::fs::read(layout.join("blobs").join(alg).join(hex)).unwrap()
+}
+
+/// A registry with `n` repositories `app-<i>`, each the corpus artifact and its trusted
+/// signature. Returns the registry and the artifact's digest.
+async fn seeded(n: usize) -> (TestRegistry, String) {
+    let reg = TestRegistry::start().await;
+    let layout = corpus().join("layouts/multi4-fourth-trusted");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    let manifests = index["manifests"].as_array().unwrap();
+    let mut subject = String::new();
+    let mut signatures = Vec::new();
+    for i in 0..n {
+        let repo = format!("app-{i}");
+        for d in manifests {
+            let digest = d["digest"].as_str().unwrap();
+            let bytes = blob(&layout, digest);
+            let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            reg.put_blob(&blob(&layout, m["config"]["digest"].as_str().unwrap()));
+            for l in m["layers"].as_array().unwrap() {
+                reg.put_blob(&blob(&layout, l["digest"].as_str().unwrap()));
+            }
+            reg.put_manifest(&repo, d["mediaType"].as_str().unwrap(), &bytes, None);
+            if d["artifactType"] == testreg::NOTARY {
+                if i == 0 {
+                    signatures.push(d.clone());
+                }
+            } else {
+                subject = digest.to_owned();
+            }
+        }
+        // Only the fourth signature chains to the Secret's root.
+        reg.add_referrer(&repo, &subject, signatures[3].clone());
+    }
+    (reg, subject)
+}
+
+/// The tree a `kustomize build` would print: the Secret and `n` OCIRepositories.
+fn stream(host: &str, digest: &str, n: usize) -> String {
+    let secret =
+        std::fs::read_to_string(corpus().join("cases/multi4-fourth-trusted--strict/secret.yaml"))
+            .unwrap();
+    let mut text = secret;
+    for i in 0..n {
+        text.push_str(&format!(
+            "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-{i}\n  namespace: flux-system\nspec:\n  interval: 5m\n  url: oci://{host}/app-{i}\n  insecure: true\n  ref:\n    digest: {digest}\n  verify:\n    provider: notation\n    secretRef:\n      name: {SECRET}\n"
+        ));
+    }
+    text
+}
+
+fn run_settings() -> RunSettings {
+    RunSettings {
+        settings: Settings {
+            mode: Mode::Flux,
+            flux_version: FluxVersion::V1_9,
+        },
+        max_signatures: FLUX_MAX_SIGNATURES,
+        options: SignatureOptions {
+            mode: Mode::Flux,
+            user_metadata: Default::default(),
+            plugin_dir: String::new(),
+            timestamps_supported: true,
+        },
+    }
+}
+
+fn options() -> RegistryOptions {
+    RegistryOptions {
+        plain_http: true,
+        credentials: CredentialSource::Anonymous,
+        ..Default::default()
+    }
+}
+
+/// One cold scan with `jobs`: (wall time, requests, verified rows).
+async fn scan_once(n: usize, jobs: usize, d: Duration) -> (Duration, usize, usize) {
+    let (reg, digest) = seeded(n).await;
+    reg.hostile(Hostile {
+        delay: d,
+        ..Default::default()
+    });
+    let tree = gitops::load_stream(
+        "-",
+        &stream(&reg.host(), &digest, n),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let pool = std::sync::Arc::new(ClientPool::new(options()));
+    let settings = ScanSettings {
+        run: run_settings(),
+        jobs,
+        offline: false,
+        strict: false,
+        plain_http: false,
+        now: chrono::Utc::now(),
+    };
+    let start = Instant::now();
+    let rows = scan(&tree, &pool, &settings, &|_| {}).await;
+    let elapsed = start.elapsed();
+    let verified = rows
+        .iter()
+        .filter(|r| r.result == RowResult::Verified)
+        .count();
+    (elapsed, pool.requests_sent(), verified)
+}
+
+/// The baseline: each source on its own, one after another, a fresh client each.
+async fn baseline_once(n: usize, d: Duration) -> (Duration, usize, usize) {
+    let (reg, digest) = seeded(n).await;
+    reg.hostile(Hostile {
+        delay: d,
+        ..Default::default()
+    });
+    let tree = gitops::load_stream(
+        "-",
+        &stream(&reg.host(), &digest, n),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let settings = run_settings();
+    let start = Instant::now();
+    let mut requests = 0;
+    let mut verified = 0;
+    for object in tree.objects.iter().filter(|o| o.kind == "OCIRepository") {
+        let repository = ocirepository::from_document(&object.value, "-").unwrap();
+        // Each `verify` run reads its Secret again.
+        let secret = tree
+            .secrets
+            .iter()
+            .find_map(|s| match &s.content {
+                SecretContent::Plain(secret) => Some(secret.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let built = stages_from_material(
+            Ok(TrustMaterial::from_secret(secret, "bench".into())),
+            settings.settings,
+        )
+        .unwrap();
+        let client = RegistryClient::for_reference(&repository.repository, options()).unwrap();
+        let selected = ocirepository::select_artifact(&repository, &client)
+            .await
+            .unwrap();
+        let report = ocirepository::verify_selected(
+            &client,
+            &repository,
+            &selected,
+            built.stages,
+            built.warnings,
+            &settings,
+            chrono::Utc::now(),
+        )
+        .await;
+        requests += client.requests_sent();
+        let verdict = check_outcome(&report.verification);
+        verified += usize::from(verdict.result == FluxResult::Verified);
+    }
+    (start.elapsed(), requests, verified)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let d_ms: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100);
+    let d = Duration::from_millis(d_ms);
+    let units = |t: Duration| t.as_secs_f64() / d.as_secs_f64();
+    println!("scan of N OCIRepositories, cold (D = {d_ms} ms per request; flux mode)");
+    println!(
+        "{:>8} | {:>22} | {:>22} | {:>22}",
+        "sources", "scan --jobs 100", "scan --jobs 16", "baseline (one by one)"
+    );
+    let mut one = 0.0;
+    for n in [1usize, 10, 100] {
+        let (t100, r100, v100) = scan_once(n, 100, d).await;
+        let (t16, r16, v16) = scan_once(n, 16, d).await;
+        let (tb, rb, vb) = baseline_once(n, d).await;
+        assert_eq!((v100, v16, vb), (n, n, n), "every source must verify");
+        if n == 1 {
+            one = units(t100);
+        }
+        println!(
+            "{n:>8} | {r100:>5} req {:>9.2} D | {r16:>5} req {:>9.2} D | {rb:>5} req {:>9.2} D",
+            units(t100),
+            units(t16),
+            units(tb)
+        );
+    }
+    println!();
+    println!(
+        "targets: 100 sources at --jobs 100 within 2 x one ({:.2} D); at --jobs 16 within ceil(100/16) = 7 x one ({:.2} D)",
+        2.0 * one,
+        7.0 * one
+    );
+}

@@ -1,0 +1,320 @@
+//! The `scan` report in its four forms: a text table, one JSON object, JUnit XML (GitLab and
+//! GitHub test reports read it), and GitHub Actions workflow commands.
+
+use crate::flux::condition::Condition;
+use crate::flux::scan::{RowResult, ScanRow, Summary};
+use crate::report::verify::VerifyReport;
+use crate::settings::Settings;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+fn condition_json(c: &Condition) -> Value {
+    json!({"type": c.kind, "status": c.status, "reason": c.reason, "message": c.message})
+}
+
+/// The summary line's counts as JSON.
+pub fn summary_json(summary: &Summary) -> Value {
+    json!({
+        "verified": summary.verified,
+        "failed": summary.failed,
+        "ignored": summary.ignored,
+        "skipped": summary.skipped,
+        "error": summary.error,
+    })
+}
+
+/// One row as JSON; `settings` are the scan's (the `verification` object is what `verify -o
+/// json` prints under them).
+pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
+    json!({
+        "kind": row.kind,
+        "apiVersion": row.api_version,
+        "namespace": row.namespace,
+        "name": row.name,
+        "file": row.file,
+        "line": row.line,
+        "provider": row.provider,
+        "url": row.url,
+        "reference": row.reference,
+        "result": row.result.name(),
+        "reason": row.reason,
+        "condition": row.condition.as_ref().map(condition_json),
+        "verification": row
+            .verification
+            .as_ref()
+            .map(|r| VerifyReport::new(settings, r.clone()).to_json()),
+        "warnings": row.warnings,
+    })
+}
+
+/// `{"resources": [...], "summary": {...}}`.
+pub fn to_json(rows: &[ScanRow], settings: Settings) -> Value {
+    json!({
+        "resources": rows.iter().map(|r| row_json(r, settings)).collect::<Vec<_>>(),
+        "summary": summary_json(&Summary::of(rows)),
+    })
+}
+
+/// `N resources: a verified, b failed, c ignored, d skipped, e error`.
+pub fn summary_line(rows: &[ScanRow]) -> String {
+    let s = Summary::of(rows);
+    format!(
+        "{} resource{}: {} verified, {} failed, {} ignored, {} skipped, {} error",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        s.verified,
+        s.failed,
+        s.ignored,
+        s.skipped,
+        s.error
+    )
+}
+
+/// The text table: one line a resource, the condition of every failure (and the reason of
+/// every error) under it with its file and line, and the summary line.
+pub fn to_text(rows: &[ScanRow]) -> String {
+    let ids: Vec<String> = rows.iter().map(ScanRow::id).collect();
+    let sources: Vec<String> = rows
+        .iter()
+        .map(|r| r.url.clone().unwrap_or_else(|| "-".into()))
+        .collect();
+    let id_width = ids.iter().map(String::len).max().unwrap_or(0).max(8);
+    let source_width = sources.iter().map(String::len).max().unwrap_or(0).max(6);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<id_width$}  {:<source_width$}  {:<8}  REASON",
+        "RESOURCE", "SOURCE", "RESULT"
+    );
+    for ((row, id), source) in rows.iter().zip(&ids).zip(&sources) {
+        let _ = writeln!(
+            out,
+            "{id:<id_width$}  {source:<source_width$}  {:<8}  {}",
+            row.result.name(),
+            row.reason
+        );
+        if matches!(row.result, RowResult::Failed | RowResult::Error) {
+            let _ = writeln!(out, "    at {}:{}", row.file, row.line);
+            if let Some(c) = row.condition.as_ref().filter(|c| c.status == "False") {
+                let _ = writeln!(out, "    {} {} {}:", c.kind, c.status, c.reason);
+                for line in c.message.lines() {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+        for warning in &row.warnings {
+            let _ = writeln!(out, "    warning: {warning}");
+        }
+    }
+    let _ = writeln!(out, "{}", summary_line(rows));
+    out
+}
+
+/// XML 1.0 cannot carry most control characters even escaped; quick-xml escapes markup but
+/// leaves them, so they are replaced (a registry's error text can hold anything).
+fn xml_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// JUnit XML: one `<testcase>` a resource (classname `Kind/namespace`, name the resource
+/// name), `<failure>` for failed, `<error>` for error, `<skipped>` for skipped and ignored.
+pub fn to_junit(rows: &[ScanRow]) -> String {
+    let s = Summary::of(rows);
+    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
+    let tests = rows.len().to_string();
+    let failures = s.failed.to_string();
+    let errors = s.error.to_string();
+    let skipped = (s.skipped + s.ignored).to_string();
+    let counts = [
+        ("tests", tests.as_str()),
+        ("failures", failures.as_str()),
+        ("errors", errors.as_str()),
+        ("skipped", skipped.as_str()),
+    ];
+    let mut events: Vec<Event<'_>> = vec![Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))];
+    let mut suites = BytesStart::new("testsuites");
+    suites.push_attribute(("name", "fluxverify scan"));
+    suites.extend_attributes(counts);
+    events.push(Event::Start(suites));
+    let mut suite = BytesStart::new("testsuite");
+    suite.push_attribute(("name", "fluxverify scan"));
+    suite.extend_attributes(counts);
+    events.push(Event::Start(suite));
+    for row in rows {
+        let namespace = if row.namespace.is_empty() {
+            "-"
+        } else {
+            &row.namespace
+        };
+        let classname = xml_safe(&format!("{}/{namespace}", row.kind));
+        let name = xml_safe(&row.name);
+        let file = xml_safe(&row.file);
+        let line = row.line.to_string();
+        let mut case = BytesStart::new("testcase");
+        case.push_attribute(("classname", classname.as_str()));
+        case.push_attribute(("name", name.as_str()));
+        case.push_attribute(("file", file.as_str()));
+        case.push_attribute(("line", line.as_str()));
+        let element = match row.result {
+            RowResult::Verified => None,
+            RowResult::Failed => Some("failure"),
+            RowResult::Error => Some("error"),
+            RowResult::Skipped | RowResult::Ignored => Some("skipped"),
+        };
+        let Some(element) = element else {
+            events.push(Event::Empty(case.into_owned()));
+            continue;
+        };
+        events.push(Event::Start(case.into_owned()));
+        let message = xml_safe(&format!("{}: {}", row.result.name(), row.reason));
+        let mut inner = BytesStart::new(element);
+        inner.push_attribute(("message", message.as_str()));
+        let body = row
+            .condition
+            .as_ref()
+            .map(|c| format!("{} {} {}: {}", c.kind, c.status, c.reason, c.message))
+            .unwrap_or_else(|| row.reason.clone());
+        if element == "skipped" {
+            events.push(Event::Empty(inner.into_owned()));
+        } else {
+            inner.push_attribute(("type", row.result.name()));
+            events.push(Event::Start(inner.into_owned()));
+            events.push(Event::Text(
+                BytesText::new(&xml_safe(&format!("{body}\n{}:{}", row.file, row.line)))
+                    .into_owned(),
+            ));
+            events.push(Event::End(BytesEnd::new(element)));
+        }
+        events.push(Event::End(BytesEnd::new("testcase")));
+    }
+    events.push(Event::End(BytesEnd::new("testsuite")));
+    events.push(Event::End(BytesEnd::new("testsuites")));
+    for event in events {
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_event(event);
+    }
+    let mut text = String::from_utf8_lossy(&writer.into_inner()).into_owned();
+    text.push('\n');
+    text
+}
+
+/// GitHub's workflow-command escaping of a message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// ... and of a property value (`file=`, `title=`).
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands: `::error` for each failure and error, `::warning` for
+/// each skipped or ignored source (under `--strict` those are failures already), each with the
+/// file and line of the resource; then the text table.
+pub fn to_github(rows: &[ScanRow]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let level = match row.result {
+            RowResult::Verified => continue,
+            RowResult::Failed | RowResult::Error => "error",
+            RowResult::Skipped | RowResult::Ignored => "warning",
+        };
+        let title = format!("{} {}", row.id(), row.result.name());
+        let message = match (&row.condition, row.result) {
+            (Some(c), RowResult::Failed) => c.message.clone(),
+            _ => row.reason.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},title={}::{}",
+            escape_property(&row.file),
+            row.line,
+            escape_property(&title),
+            escape_data(&message)
+        );
+    }
+    out.push_str(&to_text(rows));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(result: RowResult, reason: &str) -> ScanRow {
+        ScanRow {
+            kind: "OCIRepository".into(),
+            api_version: "source.toolkit.fluxcd.io/v1".into(),
+            namespace: "apps".into(),
+            name: "a<b>&\"c\"".into(),
+            file: "apps/x,y.yaml".into(),
+            line: 7,
+            provider: Some("notation".into()),
+            url: Some("oci://r.example/app".into()),
+            reference: None,
+            result,
+            reason: reason.into(),
+            condition: Some(Condition {
+                kind: "SourceVerified".into(),
+                status: "False".into(),
+                reason: "VerificationError".into(),
+                message: "line one\nline \u{1}two: 100%".into(),
+            }),
+            verification: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn junit_escapes_and_counts() {
+        let rows = vec![
+            row(RowResult::Failed, "x < y"),
+            row(RowResult::Skipped, "offline"),
+            row(RowResult::Error, "e"),
+        ];
+        let xml = to_junit(&rows);
+        assert!(
+            xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("name=\"a&lt;b&gt;&amp;&quot;c&quot;\""),
+            "{xml}"
+        );
+        assert!(!xml.contains('\u{1}'));
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut cases = 0;
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Eof => break,
+                Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => cases += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(cases, 3);
+    }
+
+    #[test]
+    fn github_commands_are_escaped() {
+        let text = to_github(&[row(RowResult::Failed, "r")]);
+        let first = text.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "::error file=apps/x%2Cy.yaml,line=7,title=apps/OCIRepository/a<b>&\"c\" failed::line one%0Aline \u{1}two: 100%25"
+        );
+        assert!(text.contains("1 resource: 0 verified, 1 failed, 0 ignored, 0 skipped, 0 error"));
+    }
+}

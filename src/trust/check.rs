@@ -1,0 +1,185 @@
+//! What `policy check` finds beyond validation, so that it cannot call material valid that Flux
+//! (or notation) will fail with: trust stores whose certificates cannot be read, stores with no
+//! certificate at all, named stores (notation mode) the material lacks; and the keys of
+//! `trustpolicy.json` that Go's `encoding/json` ignores (so Flux does too), each with the
+//! nearest known key, since a misspelt `override` silently changes nothing.
+
+use super::material::TrustMaterial;
+use super::policy::{Dialect, StoreType, TrustPolicyDocument};
+use super::store::{TrustStore, TrustStoreError};
+use serde_json::Value;
+
+/// The stores every non-`skip` statement uses for authenticity, and what reading each gives:
+/// an error message (the store's, as Flux or notation words it) for every store that cannot
+/// yield a certificate. `tsa:` stores are left out: they are read only for a timestamped
+/// signature.
+pub fn store_problems(
+    material: &TrustMaterial,
+    document: &TrustPolicyDocument,
+    dialect: Dialect,
+) -> Vec<String> {
+    let store = material.store(dialect);
+    let mut problems = Vec::new();
+    let uses_stores = document
+        .trust_policies
+        .iter()
+        .any(|s| s.verification_level().is_ok_and(|l| !l.is_skip()));
+    if dialect == Dialect::Flux && material.secret.is_none() && material.cert_entries.is_empty() {
+        if uses_stores {
+            problems.push(
+                "no certificates found in --certs: the Secret Flux reads would fail with 'no certificates found in secret'"
+                    .to_owned(),
+            );
+        }
+        return problems;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for statement in &document.trust_policies {
+        if !statement.verification_level().is_ok_and(|l| !l.is_skip()) {
+            continue;
+        }
+        for store_type in [StoreType::Ca, StoreType::SigningAuthority] {
+            for name in statement.trust_store_names(store_type) {
+                let entry = format!("{}:{name}", store_type.name());
+                if seen.contains(&entry) {
+                    continue;
+                }
+                seen.push(entry.clone());
+                match store.certificates(store_type, name) {
+                    Err(e) => {
+                        let mut text = e.to_string();
+                        if let TrustStoreError::FluxParse { key, .. } = &e {
+                            text.push_str(&format!(" (from key '{key}')"));
+                        }
+                        problems.push(text);
+                    }
+                    Ok(certs) if certs.is_empty() => problems.push(format!(
+                        "trust store {entry} (statement {:?}) holds no certificate: every signature fails authenticity with 'no trusted certificates are found to verify authenticity'",
+                        statement.name
+                    )),
+                    Ok(_) => {}
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The keys `encoding/json` maps onto the policy types (matched case-insensitively, as Go
+/// does), by the path of the object that holds them.
+fn known_keys(path: &[&str]) -> &'static [&'static str] {
+    match path {
+        [] => &["version", "trustPolicies"],
+        ["trustPolicies"] => &[
+            "name",
+            "registryScopes",
+            "signatureVerification",
+            "trustStores",
+            "trustedIdentities",
+        ],
+        ["trustPolicies", "signatureVerification"] => &["level", "override", "verifyTimestamp"],
+        _ => &[],
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insert = current.get(j).copied().unwrap_or(0) + 1;
+            current.push(substitute.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+fn check_object(value: &Value, path: &mut Vec<&'static str>, at: &str, out: &mut Vec<String>) {
+    let Some(map) = value.as_object() else {
+        return;
+    };
+    let known = known_keys(path);
+    for (key, child) in map {
+        let matched = known.iter().find(|k| k.eq_ignore_ascii_case(key));
+        match matched {
+            Some(k) => {
+                let next: Option<&'static str> = match *k {
+                    "trustPolicies" => Some("trustPolicies"),
+                    "signatureVerification" => Some("signatureVerification"),
+                    _ => None,
+                };
+                let Some(next) = next else { continue };
+                path.push(next);
+                match child {
+                    Value::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            check_object(item, path, &format!("{at}{key}[{i}]."), out);
+                        }
+                    }
+                    other => check_object(other, path, &format!("{at}{key}."), out),
+                }
+                path.pop();
+            }
+            None => {
+                let nearest = known
+                    .iter()
+                    .map(|k| {
+                        (
+                            distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                            k,
+                        )
+                    })
+                    .min();
+                let hint = match nearest {
+                    Some((d, k)) if d <= 3.max(key.len() / 3) => {
+                        format!(": did you mean {k:?}?")
+                    }
+                    _ => String::new(),
+                };
+                out.push(format!(
+                    "unknown key {key:?} at {at}{key} in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it){hint}"
+                ));
+            }
+        }
+    }
+}
+
+/// Every key of the policy document Go ignores, with the nearest known key where one is close.
+/// A document that does not parse gives nothing here (validation reports it).
+pub fn unknown_keys(policy: &[u8]) -> Vec<String> {
+    let Ok(value) = serde_json::from_slice::<Value>(policy) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    check_object(&value, &mut Vec::new(), "", &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_and_suggestions() {
+        let policy = br#"{"version":"1.0","Trustpolicies":[{"name":"a","registryScopes":["*"],
+            "signatureVerification":{"level":"audit","overide":{"revocation":"skip"}},
+            "trustStore":["ca:x"],"trustedIdentities":["*"],"comment":"x"}],"extra":1}"#;
+        let warnings = unknown_keys(policy);
+        assert_eq!(
+            warnings,
+            vec![
+                "unknown key \"overide\" at Trustpolicies[0].signatureVerification.overide in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it): did you mean \"override\"?",
+                "unknown key \"trustStore\" at Trustpolicies[0].trustStore in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it): did you mean \"trustStores\"?",
+                "unknown key \"comment\" at Trustpolicies[0].comment in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it)",
+                "unknown key \"extra\" at extra in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it)",
+            ]
+        );
+        assert!(unknown_keys(b"{").is_empty());
+        assert_eq!(distance("overide", "override"), 1);
+    }
+}
