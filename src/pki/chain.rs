@@ -18,6 +18,8 @@ use super::cert::Certificate;
 use const_oid::db::rfc5280::{ID_CE_EXT_KEY_USAGE, ID_CE_KEY_USAGE};
 use const_oid::ObjectIdentifier;
 use der::Decode;
+use std::collections::HashMap;
+use std::sync::Mutex;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
 pub use crate::golang::quote::go_quote;
@@ -297,8 +299,37 @@ fn is_issued_by(child: &Certificate, parent: &Certificate) -> Result<bool, Signa
     Ok(parent.raw_subject() == child.raw_issuer())
 }
 
-/// Go 1.26 `Certificate.CheckSignatureFrom`.
+/// Go 1.26 `Certificate.CheckSignatureFrom`, memoised for the process: the answer depends on
+/// the two certificates' bytes alone, and a verification asks it for every link twice
+/// (integrity, then revocation), the trust store and timestamp path building again.
 pub fn check_signature_from(
+    child: &Certificate,
+    parent: &Certificate,
+) -> Result<(), SignatureFromError> {
+    type Links = HashMap<(Vec<u8>, Vec<u8>), Result<(), SignatureFromError>>;
+    /// Enough for any chain set a run meets; a `scan` beyond it starts over rather than grow.
+    const MAX_LINKS: usize = 4096;
+    static LINKS: Mutex<Option<Links>> = Mutex::new(None);
+    let key = (child.der().to_vec(), parent.der().to_vec());
+    if let Some(known) = LINKS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|links| links.get(&key))
+    {
+        return known.clone();
+    }
+    let result = check_signature_from_uncached(child, parent);
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
+    let links = links.get_or_insert_with(HashMap::new);
+    if links.len() >= MAX_LINKS {
+        links.clear();
+    }
+    links.insert(key, result.clone());
+    result
+}
+
+fn check_signature_from_uncached(
     child: &Certificate,
     parent: &Certificate,
 ) -> Result<(), SignatureFromError> {
@@ -493,6 +524,20 @@ mod tests {
     const TSA_LEAF: &str = "notation-core-go/x509/testdata/timestamp_leaf.crt";
     const TSA_INTER: &str = "notation-core-go/x509/testdata/timestamp_intermediate.crt";
     const TSA_ROOT: &str = "notation-core-go/x509/testdata/timestamp_root.crt";
+
+    #[test]
+    fn a_memoised_link_answers_for_its_own_parent_only() {
+        let (leaf, inter, root) = (load(TSA_LEAF), load(TSA_INTER), load(TSA_ROOT));
+        for _ in 0..2 {
+            assert_eq!(check_signature_from(&leaf, &inter), Ok(()));
+            assert_eq!(
+                check_signature_from(&leaf, &root),
+                check_signature_from_uncached(&leaf, &root)
+            );
+            assert!(check_signature_from(&leaf, &root).is_err());
+            assert!(check_signature_from(&inter, &inter).is_err());
+        }
+    }
 
     #[test]
     fn upstream_timestamping_chains() {
