@@ -650,16 +650,7 @@ async fn run_oci(
             Ok(None) => row.with(RowResult::Skipped, "offline"),
         };
     }
-    // Flux asks spec.provider for credentials only when spec.secretRef names none.
-    let provider = match repository.registry_secret {
-        None => repository.provider,
-        Some(_) => Provider::Generic,
-    };
-    let client = match pool.client(
-        &repository.repository,
-        repository.insecure || settings.plain_http,
-        provider,
-    ) {
+    let client = match client_for(&repository, pool, settings) {
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
@@ -705,6 +696,24 @@ async fn run_oci(
     }
 }
 
+/// The pool's client for an `OCIRepository`'s registry. Flux asks `spec.provider` for
+/// credentials only when `spec.secretRef` names none.
+fn client_for(
+    repository: &OciRepository,
+    pool: &ClientPool,
+    settings: &ScanSettings,
+) -> Result<crate::source::registry::RegistryClient, crate::source::registry::RegistryError> {
+    let provider = match repository.registry_secret {
+        None => repository.provider,
+        Some(_) => Provider::Generic,
+    };
+    pool.client(
+        &repository.repository,
+        repository.insecure || settings.plain_http,
+        provider,
+    )
+}
+
 /// A cosign source, verified by the same library call `verify --ocirepository` makes for one.
 async fn run_cosign(
     row: ScanRow,
@@ -716,15 +725,7 @@ async fn run_cosign(
     if settings.offline {
         return row.with(RowResult::Skipped, "offline");
     }
-    let provider = match repository.registry_secret {
-        None => repository.provider,
-        Some(_) => Provider::Generic,
-    };
-    let client = match pool.client(
-        &repository.repository,
-        repository.insecure || settings.plain_http,
-        provider,
-    ) {
+    let client = match client_for(&repository, pool, settings) {
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
