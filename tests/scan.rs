@@ -212,11 +212,11 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["summary"],
-        serde_json::json!({"verified": 6, "failed": 3, "ignored": 1, "skipped": 2, "error": 2}),
+        serde_json::json!({"verified": 6, "failed": 4, "ignored": 1, "skipped": 2, "error": 2}),
         "{stdout}"
     );
     let rows = rows(&report);
-    assert_eq!(rows.len(), 14, "{:?}", rows.keys().collect::<Vec<_>>());
+    assert_eq!(rows.len(), 15, "{:?}", rows.keys().collect::<Vec<_>>());
     let d = &w.dist.addr;
     let r = w.refs.host();
     let check = |id: &str, result: &str, reason: &str, condition: Option<&str>| {
@@ -305,8 +305,19 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
     check(
         "flux-system/OCIRepository/cosign-signed",
         "skipped",
-        "provider cosign is not checked",
+        "cosign keyless is not checked",
         None,
+    );
+    // A static key that signed nothing here: Flux's cosign verifier finds no match.
+    let no_match = format!(
+        "failed to verify the signature using provider 'cosign': no matching signatures were found for '{d}/apps/podinfo@{}'",
+        w.digest("apps/podinfo:1.0.0")
+    );
+    check(
+        "flux-system/OCIRepository/cosign-keyed",
+        "failed",
+        &no_match,
+        Some(&no_match),
     );
     assert!(rows["flux-system/OCIRepository/unverified"]["verification"].is_null());
 
@@ -368,7 +379,7 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
     check(
         "apps/OCIRepository/missing-secret",
         "error",
-        "Secret apps/does-not-exist not found: searched no --secret files, 2 Secret documents and 1 secretGenerator in 11 files",
+        "Secret apps/does-not-exist not found: searched no --secret files, 3 Secret documents and 1 secretGenerator in 11 files",
         None,
     );
     let sops_file = w.tree().join("apps/sops.yaml").display().to_string();
@@ -451,15 +462,15 @@ async fn every_output_format() {
             _ => {}
         }
     }
-    assert_eq!(cases.len(), 14);
+    assert_eq!(cases.len(), 15);
     assert!(cases.contains(&("OCIRepository/flux-system".into(), "untrusted".into())));
     assert!(cases.contains(&("HelmRelease/apps".into(), "podinfo".into())));
     let count = |n: &str| elements.iter().filter(|e| *e == n).count();
     assert_eq!(
         (count("failure"), count("error"), count("skipped")),
-        (3, 2, 3)
+        (4, 2, 3)
     );
-    assert!(junit.contains("tests=\"14\" failures=\"3\" errors=\"2\" skipped=\"3\""));
+    assert!(junit.contains("tests=\"15\" failures=\"4\" errors=\"2\" skipped=\"3\""));
 
     let (code, github, _) = fluxverify(args(&["scan", "-o", "github", &tree]), None).await;
     assert_eq!(code, 1);
@@ -478,7 +489,7 @@ async fn every_output_format() {
             .iter()
             .filter(|l| l.starts_with("::error "))
             .count(),
-        5
+        6
     );
     assert_eq!(
         commands
@@ -490,7 +501,7 @@ async fn every_output_format() {
     assert!(commands
         .iter()
         .all(|l| l.contains(" file=") && l.contains(",line=")));
-    assert!(github.contains("14 resources: 6 verified, 3 failed, 1 ignored, 2 skipped, 2 error"));
+    assert!(github.contains("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error"));
 
     let (code, text, _) = fluxverify(args(&["scan", &tree]), None).await;
     assert_eq!(code, 1);
@@ -501,7 +512,7 @@ async fn every_output_format() {
     assert!(line.contains(" failed "), "{line}");
     assert!(text.contains(&format!("    at {}:49", sources.display())));
     assert!(text.contains("    SourceVerified False VerificationError:\n"));
-    assert!(text.ends_with("14 resources: 6 verified, 3 failed, 1 ignored, 2 skipped, 2 error\n"));
+    assert!(text.ends_with("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error\n"));
 }
 
 #[tokio::test]
@@ -558,6 +569,7 @@ async fn offline_decides_what_the_trust_material_decides() {
             "apps/HelmRelease/podinfo",
             "apps/OCIRepository/audited",
             "apps/OCIRepository/referrers",
+            "flux-system/OCIRepository/cosign-keyed",
             "flux-system/OCIRepository/podinfo-digest",
             "flux-system/OCIRepository/podinfo-semver",
             "flux-system/OCIRepository/podinfo-tag",
@@ -585,7 +597,7 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         report["summary"],
-        serde_json::json!({"verified": 6, "failed": 6, "ignored": 0, "skipped": 0, "error": 2})
+        serde_json::json!({"verified": 6, "failed": 7, "ignored": 0, "skipped": 0, "error": 2})
     );
     let rows = rows(&report);
     assert_eq!(
@@ -642,7 +654,7 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
         .as_str()
         .unwrap()
         .starts_with("line 2: not valid YAML: "));
-    assert_eq!(report["resources"].as_array().unwrap().len(), 15);
+    assert_eq!(report["resources"].as_array().unwrap().len(), 16);
 }
 
 #[tokio::test]

@@ -998,6 +998,24 @@ async fn scan_output_matches_the_schema() {
     ]
     .join("---\n");
     std::fs::write(tree.path().join("sources.yaml"), sources).unwrap();
+    // A cosign source with static keys: verified by the cosign stage, its row without a report.
+    serve_layout(
+        &reg,
+        &root().join("tests/vectors/cosign/layouts/ecdsa-bundle"),
+        "cosign/ecdsa-bundle",
+    );
+    std::fs::write(
+        tree.path().join("cosign.yaml"),
+        format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: cosigned\n  namespace: flux-system\nspec:\n  interval: 5m\n  url: oci://{}/cosign/ecdsa-bundle\n  insecure: true\n  ref:\n    tag: v1\n  verify:\n    provider: cosign\n    secretRef:\n      name: cosign-keys\n---\n{}",
+            reg.host(),
+            std::fs::read_to_string(
+                root().join("tests/vectors/cosign/cases/ecdsa-bundle--tag/secret.yaml")
+            )
+            .unwrap()
+        ),
+    )
+    .unwrap();
     let secrets = [
         secret_doc("trusted", "strict", &example_root_pem()),
         secret_doc("other", "strict", &other_root),
@@ -1053,6 +1071,7 @@ async fn scan_output_matches_the_schema() {
         ("unverified", "skipped"),
         ("missing", "error"),
         ("sops-protected", "error"),
+        ("cosigned", "verified"),
     ] {
         assert_eq!(result_of(&online, name), want, "{name}: {online:#}");
     }

@@ -214,6 +214,13 @@ enum Job {
         repository: Box<HelmRepository>,
         trust: Trust,
     },
+    /// An `OCIRepository` with `verify.provider: cosign` and static keys, and the Secret its
+    /// `secretRef` names.
+    Cosign {
+        row: Box<ScanRow>,
+        repository: Box<OciRepository>,
+        secret: Box<crate::trust::secret::Secret>,
+    },
 }
 
 struct Planner<'a> {
@@ -335,11 +342,8 @@ impl Planner<'_> {
             ocirepository::Provider::Cosign => "cosign",
         };
         row.provider = Some(provider.to_owned());
-        if provider != "notation" {
-            return Job::Done(Box::new(row.with(
-                RowResult::Skipped,
-                format!("provider {provider} is not checked"),
-            )));
+        if verification.provider == ocirepository::Provider::Cosign {
+            return self.plan_cosign(row, repository, &object.namespace);
         }
         let trust = verification
             .secret_name
@@ -352,6 +356,46 @@ impl Planner<'_> {
             row: Box::new(row),
             repository: Box::new(repository),
             trust,
+        }
+    }
+
+    /// A cosign source: its `.pub` keys come from the Secret as it was found (SOPS and missing
+    /// Secrets are error rows, as for notation); the notation trust material is not built.
+    fn plan_cosign(&mut self, row: ScanRow, repository: OciRepository, namespace: &str) -> Job {
+        let secret_name = repository
+            .verify
+            .as_ref()
+            .and_then(|v| v.secret_name.clone());
+        let secret = match secret_name {
+            // Keyless needs the public Sigstore trust root and a transparency log.
+            None => {
+                return Job::Done(Box::new(
+                    row.with(RowResult::Skipped, crate::cosign::KEYLESS_NOT_CHECKED),
+                ))
+            }
+            Some(name) => match self.tree.find_secret(namespace, &name) {
+                SecretLookup::Missing(message) => {
+                    return Job::Done(Box::new(row.with(RowResult::Error, message)))
+                }
+                SecretLookup::Found(found) => match &found.content {
+                    SecretContent::Plain(secret) => {
+                        let mut secret = secret.clone();
+                        secret.namespace = namespace.to_owned();
+                        Box::new(secret)
+                    }
+                    SecretContent::Sops | SecretContent::Invalid(_) => {
+                        let Trust::Unknown(reason) = self.judge(found, namespace, &name) else {
+                            unreachable!("only a plain Secret is judged ready")
+                        };
+                        return Job::Done(Box::new(row.with(RowResult::Error, reason)));
+                    }
+                },
+            },
+        };
+        Job::Cosign {
+            row: Box::new(row),
+            repository: Box::new(repository),
+            secret,
         }
     }
 
@@ -606,16 +650,7 @@ async fn run_oci(
             Ok(None) => row.with(RowResult::Skipped, "offline"),
         };
     }
-    // Flux asks spec.provider for credentials only when spec.secretRef names none.
-    let provider = match repository.registry_secret {
-        None => repository.provider,
-        Some(_) => Provider::Generic,
-    };
-    let client = match pool.client(
-        &repository.repository,
-        repository.insecure || settings.plain_http,
-        provider,
-    ) {
+    let client = match client_for(&repository, pool, settings) {
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
@@ -656,6 +691,77 @@ async fn run_oci(
             row.result = result;
             row.reason = reason;
             row.verification = Some(outcome);
+            row
+        }
+    }
+}
+
+/// The pool's client for an `OCIRepository`'s registry. Flux asks `spec.provider` for
+/// credentials only when `spec.secretRef` names none.
+fn client_for(
+    repository: &OciRepository,
+    pool: &ClientPool,
+    settings: &ScanSettings,
+) -> Result<crate::source::registry::RegistryClient, crate::source::registry::RegistryError> {
+    let provider = match repository.registry_secret {
+        None => repository.provider,
+        Some(_) => Provider::Generic,
+    };
+    pool.client(
+        &repository.repository,
+        repository.insecure || settings.plain_http,
+        provider,
+    )
+}
+
+/// A cosign source, verified by the same library call `verify --ocirepository` makes for one.
+async fn run_cosign(
+    row: ScanRow,
+    repository: OciRepository,
+    secret: &crate::trust::secret::Secret,
+    pool: &ClientPool,
+    settings: &ScanSettings,
+) -> ScanRow {
+    if settings.offline {
+        return row.with(RowResult::Skipped, "offline");
+    }
+    let client = match client_for(&repository, pool, settings) {
+        Ok(c) => c,
+        Err(e) => return row.with(RowResult::Error, e.to_string()),
+    };
+    let timeout = repository.timeout;
+    let work =
+        super::cosign::verify_ocirepository(&repository, Some(secret), &client, settings.strict);
+    match tokio::time::timeout(timeout, work).await {
+        Err(_) => row.with(
+            RowResult::Error,
+            format!("verification did not finish within the source's timeout ({timeout:?})"),
+        ),
+        Ok(Err(e)) => row.with(RowResult::Error, first_line(&e.to_string())),
+        Ok(Ok(verified)) => {
+            let flux = verified.flux;
+            let (result, reason) = match flux.result {
+                super::cosign::CosignResult::Verified => (
+                    RowResult::Verified,
+                    flux.condition
+                        .as_ref()
+                        .map_or_else(|| "verified".into(), |c| c.message.clone()),
+                ),
+                super::cosign::CosignResult::Failed => (
+                    RowResult::Failed,
+                    flux.condition
+                        .as_ref()
+                        .map(|c| first_line(&c.message))
+                        .or(flux.error.clone())
+                        .unwrap_or_default(),
+                ),
+                super::cosign::CosignResult::Skipped => {
+                    (RowResult::Skipped, flux.error.clone().unwrap_or_default())
+                }
+            };
+            let mut row = row.with(result, reason);
+            row.reference = Some(verified.selected.artifact_reference.clone());
+            row.condition = flux.condition;
             row
         }
     }
@@ -878,6 +984,11 @@ pub async fn scan(
                         repository,
                         trust,
                     } => run_chart(*row, *chart, *repository, trust, &pool, &settings).await,
+                    Job::Cosign {
+                        row,
+                        repository,
+                        secret,
+                    } => run_cosign(*row, *repository, &secret, &pool, &settings).await,
                 }
             });
             async move { (i, task.await) }
