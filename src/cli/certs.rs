@@ -147,36 +147,36 @@ pub fn run(args: CertsArgs) -> anyhow::Result<Exit> {
                 "errors": errors.iter().map(|(k, e)| json!({"key": k, "error": e})).collect::<Vec<_>>(),
                 "warnings": warnings,
             });
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            outln!("{}", serde_json::to_string_pretty(&value)?);
         }
         crate::OutputFormat::Text => {
-            println!("Certificates in {}", material.origin);
+            outln!("Certificates in {}", material.origin);
             if shown.is_empty() && errors.is_empty() {
-                println!("(none)");
+                outln!("(none)");
             }
             for s in &shown {
-                println!("{}", "-".repeat(80));
+                outln!("{}", "-".repeat(80));
                 match &s.store {
-                    Some(store) => println!("Store:             {store}"),
-                    None => println!("Key:               {}", s.source),
+                    Some(store) => outln!("Store:             {store}"),
+                    None => outln!("Key:               {}", s.source),
                 }
-                println!("Subject:           {}", s.cert.subject());
-                println!("Issuer:            {}", s.cert.issuer());
-                println!("Valid from:        {}", time(s.cert.not_before()));
+                outln!("Subject:           {}", s.cert.subject());
+                outln!("Issuer:            {}", s.cert.issuer());
+                outln!("Valid from:        {}", time(s.cert.not_before()));
                 let expired = if s.cert.not_after() < now {
                     " (expired)"
                 } else {
                     ""
                 };
-                println!("Valid to:          {}{expired}", time(s.cert.not_after()));
-                println!("IsCA:              {}", s.cert.is_ca());
-                println!("SHA256 Thumbprint: {}", s.cert.sha256_fingerprint());
+                outln!("Valid to:          {}{expired}", time(s.cert.not_after()));
+                outln!("IsCA:              {}", s.cert.is_ca());
+                outln!("SHA256 Thumbprint: {}", s.cert.sha256_fingerprint());
                 let used = match (args.mode, s.used) {
                     (Mode::Flux, true) => "yes, for every trust store the policy names".to_string(),
                     (Mode::Notation, true) => "yes".to_string(),
                     (_, false) => "no".to_string(),
                 };
-                println!(
+                outln!(
                     "Used by {}: {used}{}",
                     match args.mode {
                         Mode::Flux => "Flux",

@@ -147,9 +147,13 @@ pub fn run_ocirepository(
     if args.output == OutputFormat::Text {
         if let Some(c) = report.flux().condition {
             let first_line = c.message.lines().next().unwrap_or_default();
-            println!(
+            outln!(
                 "OCIRepository {}/{}: {} {} {}: {first_line}",
-                repo.namespace, repo.name, c.kind, c.status, c.reason
+                repo.namespace,
+                repo.name,
+                c.kind,
+                c.status,
+                c.reason
             );
         }
     }
@@ -161,9 +165,9 @@ pub fn emit(report: &CosignReport, format: OutputFormat) -> Exit {
     match format {
         OutputFormat::Json => {
             let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
-            println!("{text}");
+            outln!("{text}");
         }
-        OutputFormat::Text => print!("{}", report.to_text()),
+        OutputFormat::Text => out!("{}", report.to_text()),
     }
     match report.flux().result {
         CosignResult::Verified => Exit::Ok,

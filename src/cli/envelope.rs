@@ -151,7 +151,7 @@ pub fn run_inspect(args: EnvelopeInspectArgs) -> anyhow::Result<Exit> {
         crate::OutputFormat::Json => {
             let media = signature.signed_artifact.media_type.clone();
             let value = tree::inspect_json(&media, &[signature]);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value["signatures"][0]).unwrap_or_default()
             );
@@ -162,7 +162,7 @@ pub fn run_inspect(args: EnvelopeInspectArgs) -> anyhow::Result<Exit> {
                 vec![tree::signature_node(&signature)],
             )
             .render();
-            print!("{text}");
+            out!("{text}");
         }
     }
     Ok(Exit::Ok)

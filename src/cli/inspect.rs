@@ -65,7 +65,7 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
     let (listed, cosign) = listed.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
     match args.output {
         crate::OutputFormat::Text => {
-            print!(
+            out!(
                 "{}",
                 tree::list(
                     &listed.reference,
@@ -76,7 +76,7 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
             if let Some(text) = cosign.and_then(|discovery| {
                 fluxverify::report::cosign::list_text(&listed.reference, &discovery)
             }) {
-                print!("{text}");
+                out!("{text}");
             }
         }
         crate::OutputFormat::Json => {
@@ -86,7 +86,7 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
                 &listed.signatures,
                 args.max_signatures,
             );
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
@@ -182,12 +182,12 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
     match list.output {
         crate::OutputFormat::Json => {
             let value = tree::inspect_json(&artifact.media_type, &signatures);
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
-        crate::OutputFormat::Text => print!("{}", tree::inspect_text(&reference, &signatures)),
+        crate::OutputFormat::Text => out!("{}", tree::inspect_text(&reference, &signatures)),
     }
     if !inspection.skipped.is_empty() {
         return Err(super::ExitError {

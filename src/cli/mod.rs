@@ -1,6 +1,9 @@
 //! Per-command glue between the parsed arguments and the library. `anyhow` lives here and
 //! nowhere in the library.
 
+#[macro_use]
+pub mod output;
+
 pub mod certs;
 pub mod completions;
 pub mod cosign;
@@ -97,6 +100,8 @@ pub fn with_hints(error: anyhow::Error, hints: Vec<String>) -> anyhow::Error {
 /// the artifact.
 pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> ExitCode {
     match result {
+        // The report did not reach its reader: the command did not do its job.
+        Ok(_) if output::failed() => ExitCode::from(Exit::Usage as u8),
         Ok(exit) => ExitCode::from(exit as u8),
         Err(error) => {
             let (inner, mut hints) = match error.downcast_ref::<Hinted>() {
@@ -117,7 +122,7 @@ pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> Exit
                 eprintln!("Hint: {hint}");
             }
             if output == crate::OutputFormat::Json && !reported {
-                println!("{}", error_json(exit, &format!("{error:#}"), &hints));
+                outln!("{}", error_json(exit, &format!("{error:#}"), &hints));
             }
             ExitCode::from(exit as u8)
         }

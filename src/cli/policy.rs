@@ -89,7 +89,7 @@ pub fn trust_exit(error: TrustError) -> anyhow::Error {
 }
 
 fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -228,23 +228,23 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
                 for w in &warnings {
                     eprintln!("Warning: {w}");
                 }
-                println!(
+                outln!(
                     "Trust policy in {} is valid ({} mode).",
                     material.origin,
                     mode_name(mode)
                 );
                 // The report lists what Flux will not read, not only stderr.
                 for w in &warnings {
-                    println!("Warning: {w}");
+                    outln!("Warning: {w}");
                 }
                 for line in &source_lines {
-                    println!("{line}");
+                    outln!("{line}");
                 }
                 for w in &cleanup {
-                    println!("Flux logs: {w}");
+                    outln!("Flux logs: {w}");
                 }
                 for h in &hints {
-                    println!("Hint: {h}");
+                    outln!("Hint: {h}");
                 }
             }
         }
@@ -311,10 +311,10 @@ pub fn run_show(args: PolicyArgs) -> anyhow::Result<Exit> {
     match args.output {
         OutputFormat::Json => print_json(&serde_json::to_value(&document)?)?,
         OutputFormat::Text => {
-            println!("Trust policy in {}", material.origin);
-            println!("version: {}", document.version);
+            outln!("Trust policy in {}", material.origin);
+            outln!("version: {}", document.version);
             for s in &document.trust_policies {
-                print!("{}", render_statement(s));
+                out!("{}", render_statement(s));
             }
         }
     }
@@ -492,10 +492,10 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
             }))?;
         }
         OutputFormat::Text => {
-            println!("Reference:  {}", args.reference);
-            println!("Artifact:   {shown_artifact}");
+            outln!("Reference:  {}", args.reference);
+            outln!("Artifact:   {shown_artifact}");
             if reference.was_normalised() {
-                println!(
+                outln!(
                     "            ({} normalised '{}' to '{}')",
                     if mode == Mode::Flux {
                         "Flux"
@@ -507,19 +507,19 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                 );
             }
             match matched {
-                Match::Exact => println!(
+                Match::Exact => outln!(
                     "Statement:  {:?}, its registry scope {:?} equals the artifact's repository (an exact scope wins over '*')",
                     statement.name, matched_scope
                 ),
-                Match::Wildcard => println!(
+                Match::Wildcard => outln!(
                     "Statement:  {:?}, through the wildcard scope \"*\" (no statement lists {:?})",
                     statement.name,
                     reference.repository_name()
                 ),
             }
-            println!("Level:      {}", level.name());
+            outln!("Level:      {}", level.name());
             if level.is_skip() {
-                println!(
+                outln!(
                     "            signatures are not read; {}",
                     match mode {
                         Mode::Flux => "Flux accepts the artifact without setting SourceVerified",
@@ -527,11 +527,11 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                     }
                 );
             } else {
-                println!("Actions:");
+                outln!("Actions:");
                 for (t, a) in level.actions() {
-                    println!("  {:<20}{a}", t.name());
+                    outln!("  {:<20}{a}", t.name());
                 }
-                println!(
+                outln!(
                     "Timestamp:  verifyTimestamp {}",
                     if statement.signature_verification.verify_timestamp.is_empty() {
                         "always (default)"
@@ -539,11 +539,11 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                         statement.signature_verification.verify_timestamp.as_str()
                     }
                 );
-                println!("Trusted identities:");
+                outln!("Trusted identities:");
                 for i in &statement.trusted_identities {
-                    println!("  {i}");
+                    outln!("  {i}");
                 }
-                println!(
+                outln!(
                     "Certificates consulted{}:",
                     if mode == Mode::Flux {
                         " (Flux: every certificate of the trust material answers for every store name)"
@@ -552,22 +552,22 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                     }
                 );
                 for c in &consulted {
-                    println!("  {} (for {})", c.store, c.purpose);
+                    outln!("  {} (for {})", c.store, c.purpose);
                     if let Some(e) = &c.error {
-                        println!("    error: {e}");
+                        outln!("    error: {e}");
                     } else if c.certificates.is_empty() {
-                        println!("    none: authenticity fails with \"no trusted certificates are found to verify authenticity\"");
+                        outln!("    none: authenticity fails with \"no trusted certificates are found to verify authenticity\"");
                     }
                     for (key, subject, fp) in &c.certificates {
-                        println!("    {key}: {subject} (sha256 {fp})");
+                        outln!("    {key}: {subject} (sha256 {fp})");
                     }
                 }
             }
             for w in &cleanup_warnings {
-                println!("Flux logs: {w}");
+                outln!("Flux logs: {w}");
             }
             for h in &hints {
-                println!("Hint: {h}");
+                outln!("Hint: {h}");
             }
             for w in &warnings {
                 eprintln!("Warning: {w}");

@@ -241,9 +241,13 @@ fn run_ocirepository(
         // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
         if let Some(c) = report.condition() {
             let first_line = c.message.lines().next().unwrap_or_default();
-            println!(
+            outln!(
                 "OCIRepository {}/{}: {} {} {}: {first_line}",
-                repo.namespace, repo.name, c.kind, c.status, c.reason
+                repo.namespace,
+                repo.name,
+                c.kind,
+                c.status,
+                c.reason
             );
         }
     }
@@ -262,17 +266,17 @@ pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: Outpu
             let mut json = report.to_json();
             diagnostics.add_to_json(&mut json);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-            println!("{text}");
+            outln!("{text}");
         }
         OutputFormat::Text => {
-            print!("{}", report.to_text());
+            out!("{}", report.to_text());
             let mut under = String::new();
             diagnostics.write_text(&mut under);
             if report.mode == Mode::Flux {
                 if !under.is_empty() {
-                    println!();
+                    outln!();
                 }
-                print!("{under}");
+                out!("{under}");
             } else {
                 let _ = std::io::Write::flush(&mut std::io::stdout());
                 // notation prints warnings and errors on stderr, the success line on stdout.
@@ -280,7 +284,7 @@ pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: Outpu
                     if line.starts_with("Warning: ") || line.starts_with("Error: ") {
                         eprintln!("{line}");
                     } else {
-                        println!("{line}");
+                        outln!("{line}");
                     }
                 }
                 // Under notation's own last lines, on stderr beside its `Error:` line.
