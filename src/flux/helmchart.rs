@@ -24,9 +24,9 @@
 //!   valid tag there, and the HelmChart fails with `invalid chart reference: could not parse
 //!   reference: <ref>` although the chart itself can be pulled. So the tag listing sees
 //!   `1.2.3+build` where the registry has `1.2.3_build`, and the verified reference has neither.
-//!   (The exact source of `VerifyChart` could not be re-read for this module; this follows the
-//!   shape of the function as the controller tests exercise it. It errs towards a failure,
-//!   never towards a verification Flux would not make.)
+//!   (Read from `internal/helm/repository/oci_chart_repository.go`: `getChartVersion` returns
+//!   `<url>:<tag>` with the listed, `+`-spelt tag, and `VerifyChart` hands that URL, `oci://`
+//!   trimmed, to `name.ParseReference` before any verifier runs.)
 //! - The notation verifier is handed the tag reference; it resolves the tag to the manifest
 //!   digest itself and matches `<registry>/<repository>@sha256:...` against the trust policy.
 //!   A verification error becomes the build error
