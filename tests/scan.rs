@@ -708,7 +708,7 @@ async fn tokens_are_requested_once_per_registry_and_scope() {
             "json",
             "-",
         ]),
-        Some(stream),
+        Some(stream.clone()),
     )
     .await;
     assert_eq!(code, 0, "{out}\n{err}");
@@ -720,5 +720,31 @@ async fn tokens_are_requested_once_per_registry_and_scope() {
         .filter(|r| r.path_and_query.starts_with("/v2/token"))
         .count();
     assert_eq!(tokens, 2, "one token per repository scope");
+    // Each row says where its credentials came from, as `verify` does.
+    for row in report["resources"].as_array().unwrap() {
+        assert_eq!(row["credentials"]["source"], "explicit", "{row:#}");
+        assert_eq!(row["hints"], serde_json::json!([]), "{row:#}");
+    }
     let _ = digests;
+
+    // Without credentials the token service refuses: every row is an error with the hint
+    // `verify` gives for a 401, naming the registry, in JSON and in the text table.
+    let (code, out, err) =
+        fluxverify(args(&["scan", "-o", "json", "-"]), Some(stream.clone())).await;
+    assert_eq!(code, 2, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    for row in report["resources"].as_array().unwrap() {
+        assert_eq!(row["result"], "error", "{row:#}");
+        let hints = row["hints"].as_array().unwrap();
+        assert!(
+            hints.iter().any(|h| h.as_str().unwrap().contains(&host)),
+            "{row:#}"
+        );
+    }
+    let hint = report["resources"][0]["hints"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, text, _) = fluxverify(args(&["scan", "-"]), Some(stream)).await;
+    assert!(text.contains(&format!("    hint: {hint}\n")), "{text}");
 }

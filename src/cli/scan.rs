@@ -158,14 +158,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         bar.finish_and_clear();
     }
     match args.output {
-        ScanFormat::Text => out!("{}", render::to_text(&rows)),
+        ScanFormat::Text => out!("{}", render::to_text(&rows, settings.run.settings)),
         ScanFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings))
                 .unwrap_or_default()
         ),
         ScanFormat::Junit => out!("{}", render::to_junit(&rows)),
-        ScanFormat::Github => out!("{}", render::to_github(&rows)),
+        ScanFormat::Github => out!("{}", render::to_github(&rows, settings.run.settings)),
     }
     Ok(exit_code(&rows))
 }

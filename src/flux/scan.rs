@@ -95,6 +95,36 @@ pub struct ScanRow {
     pub verification: Option<RunOutcome>,
     /// Warnings (Flux's policy clean-up, keys it ignores, ...).
     pub warnings: Vec<String>,
+    /// How the registry answered, when one was contacted (the report's credential source and
+    /// hints come from it).
+    pub registry: Option<RegistryContact>,
+}
+
+/// The registry side of a row: what the report needs for the credential source and the hints.
+#[derive(Debug, Clone)]
+pub struct RegistryContact {
+    /// `host[:port]`.
+    pub registry: String,
+    /// The repository inside it.
+    pub repository: String,
+    /// The last error the registry client returned.
+    pub error: Option<crate::source::registry::RegistryError>,
+    /// Where the credentials came from, if the registry asked for any.
+    pub credentials: Option<crate::source::registry::CredentialOrigin>,
+    /// The provider in force for this source.
+    pub provider: Provider,
+}
+
+impl RegistryContact {
+    fn of(client: &crate::source::registry::RegistryClient) -> RegistryContact {
+        RegistryContact {
+            registry: client.registry().to_owned(),
+            repository: client.repository().to_owned(),
+            error: client.last_error(),
+            credentials: client.credential_origin(),
+            provider: client.provider(),
+        }
+    }
 }
 
 impl ScanRow {
@@ -114,7 +144,13 @@ impl ScanRow {
             condition: None,
             verification: None,
             warnings: Vec::new(),
+            registry: None,
         }
+    }
+
+    fn contacted(mut self, client: &crate::source::registry::RegistryClient) -> ScanRow {
+        self.registry = Some(RegistryContact::of(client));
+        self
     }
 
     fn with(mut self, result: RowResult, reason: impl Into<String>) -> ScanRow {
@@ -677,7 +713,7 @@ async fn run_oci(
         .await;
         Ok::<_, String>(Ok(outcome))
     };
-    match tokio::time::timeout(timeout, work).await {
+    let row = match tokio::time::timeout(timeout, work).await {
         Err(_) => row.with(
             RowResult::Error,
             format!("verification did not finish within the source's timeout ({timeout:?})"),
@@ -693,7 +729,8 @@ async fn run_oci(
             row.verification = Some(outcome);
             row
         }
-    }
+    };
+    row.contacted(&client)
 }
 
 /// The pool's client for an `OCIRepository`'s registry. Flux asks `spec.provider` for
@@ -732,7 +769,7 @@ async fn run_cosign(
     let timeout = repository.timeout;
     let work =
         super::cosign::verify_ocirepository(&repository, Some(secret), &client, settings.strict);
-    match tokio::time::timeout(timeout, work).await {
+    let row = match tokio::time::timeout(timeout, work).await {
         Err(_) => row.with(
             RowResult::Error,
             format!("verification did not finish within the source's timeout ({timeout:?})"),
@@ -764,7 +801,8 @@ async fn run_cosign(
             row.condition = flux.condition;
             row
         }
-    }
+    };
+    row.contacted(&client)
 }
 
 fn failed_with_condition(row: ScanRow, message: String) -> ScanRow {
@@ -865,7 +903,7 @@ async fn run_chart(
         report.revision = version.clone();
         Ok::<_, String>((version, url, Ok(report)))
     };
-    match tokio::time::timeout(timeout, work).await {
+    let row = match tokio::time::timeout(timeout, work).await {
         Err(_) => row.with(
             RowResult::Error,
             format!(
@@ -878,7 +916,7 @@ async fn run_chart(
             row.reference = Some(outcome.verification.artifact_reference.clone());
             let (flux, _, result, reason) = judge(&outcome);
             if result == RowResult::Error {
-                return row.with(result, reason);
+                return row.with(result, reason).contacted(&client);
             }
             let verdict = match flux {
                 FluxResult::Verified => ChartVerdict::Verified,
@@ -902,7 +940,8 @@ async fn run_chart(
             row.verification = Some(outcome);
             row
         }
-    }
+    };
+    row.contacted(&client)
 }
 
 /// Turns every `skipped` and `ignored` row into a failure (`--strict`).
@@ -952,6 +991,7 @@ pub async fn scan(
                 condition: None,
                 verification: None,
                 warnings: Vec::new(),
+                registry: None,
             },
         ));
     }
@@ -1010,6 +1050,7 @@ pub async fn scan(
                 condition: None,
                 verification: None,
                 warnings: Vec::new(),
+                registry: None,
             });
             done(&row);
             (i, row)

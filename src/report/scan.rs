@@ -3,6 +3,7 @@
 
 use crate::flux::condition::Condition;
 use crate::flux::scan::{RowResult, ScanRow, Summary};
+use crate::report::hints::{self, Diagnostics, Origin, RegistryFacts};
 use crate::report::verify::VerifyReport;
 use crate::settings::Settings;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -24,10 +25,40 @@ pub fn summary_json(summary: &Summary) -> Value {
     })
 }
 
+/// The credential source and hints of a row, as `verify --ocirepository` gives them for the
+/// same source (the no-applicable-statement hint excepted: it needs the Secret's policy, which
+/// the row does not keep).
+pub fn diagnostics(row: &ScanRow, settings: Settings) -> Diagnostics {
+    let Some(contact) = &row.registry else {
+        return Diagnostics::default();
+    };
+    let facts = RegistryFacts {
+        registry: contact.registry.clone(),
+        repository: contact.repository.clone(),
+        error: contact.error.clone(),
+        credentials: contact.credentials.clone(),
+        provider: contact.provider,
+        origin: Origin::OciRepository,
+    };
+    let hints = match &row.verification {
+        Some(outcome) => hints::for_report(
+            &VerifyReport::new(settings, outcome.clone()),
+            Some(&facts),
+            None,
+        ),
+        None if row.result == RowResult::Error => hints::for_registry(&facts),
+        None => Vec::new(),
+    };
+    Diagnostics {
+        credentials: facts.credentials,
+        hints,
+    }
+}
+
 /// One row as JSON; `settings` are the scan's (the `verification` object is what `verify -o
 /// json` prints under them).
 pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
-    json!({
+    let mut object = json!({
         "kind": row.kind,
         "apiVersion": row.api_version,
         "namespace": row.namespace,
@@ -45,7 +76,9 @@ pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
             .as_ref()
             .map(|r| VerifyReport::new(settings, r.clone()).to_json()),
         "warnings": row.warnings,
-    })
+    });
+    diagnostics(row, settings).add_to_json(&mut object);
+    object
 }
 
 /// `{"resources": [...], "summary": {...}}`.
@@ -73,7 +106,7 @@ pub fn summary_line(rows: &[ScanRow]) -> String {
 
 /// The text table: one line a resource, the condition of every failure (and the reason of
 /// every error) under it with its file and line, and the summary line.
-pub fn to_text(rows: &[ScanRow]) -> String {
+pub fn to_text(rows: &[ScanRow], settings: Settings) -> String {
     let ids: Vec<String> = rows.iter().map(ScanRow::id).collect();
     let sources: Vec<String> = rows
         .iter()
@@ -105,6 +138,9 @@ pub fn to_text(rows: &[ScanRow]) -> String {
         }
         for warning in &row.warnings {
             let _ = writeln!(out, "    warning: {warning}");
+        }
+        for hint in diagnostics(row, settings).hints {
+            let _ = writeln!(out, "    hint: {hint}");
         }
     }
     let _ = writeln!(out, "{}", summary_line(rows));
@@ -220,7 +256,7 @@ fn escape_property(text: &str) -> String {
 /// GitHub Actions workflow commands: `::error` for each failure and error, `::warning` for
 /// each skipped or ignored source (under `--strict` those are failures already), each with the
 /// file and line of the resource; then the text table.
-pub fn to_github(rows: &[ScanRow]) -> String {
+pub fn to_github(rows: &[ScanRow], settings: Settings) -> String {
     let mut out = String::new();
     for row in rows {
         let level = match row.result {
@@ -242,7 +278,7 @@ pub fn to_github(rows: &[ScanRow]) -> String {
             escape_data(&message)
         );
     }
-    out.push_str(&to_text(rows));
+    out.push_str(&to_text(rows, settings));
     out
 }
 
@@ -271,7 +307,55 @@ mod tests {
             }),
             verification: None,
             warnings: Vec::new(),
+            registry: None,
         }
+    }
+
+    const SETTINGS: Settings = Settings {
+        mode: crate::settings::Mode::Flux,
+        flux_version: crate::settings::FluxVersion::V1_9,
+    };
+
+    /// An error row whose registry refused the anonymous request.
+    fn unauthorized_row() -> ScanRow {
+        use crate::source::registry::{Provider, RegistryError, RequestLine};
+        let mut row = row(RowResult::Error, "401");
+        row.condition = None;
+        row.registry = Some(crate::flux::scan::RegistryContact {
+            registry: "r.example".into(),
+            repository: "app".into(),
+            error: Some(RegistryError::Status {
+                request: RequestLine {
+                    method: "HEAD".into(),
+                    url: "https://r.example/v2/app/manifests/v1".into(),
+                },
+                status: 401,
+                detail: "UNAUTHORIZED".into(),
+            }),
+            credentials: None,
+            provider: Provider::Generic,
+        });
+        row
+    }
+
+    #[test]
+    fn a_row_carries_the_registry_hints_in_json_and_text() {
+        let rows = [unauthorized_row()];
+        let json = to_json(&rows, SETTINGS);
+        let hints = json["resources"][0]["hints"].as_array().unwrap();
+        assert_eq!(hints.len(), 1, "{json:#}");
+        let hint = hints[0].as_str().unwrap();
+        assert!(hint.contains("r.example"), "{hint}");
+        assert_eq!(json["resources"][0]["credentials"], Value::Null);
+        let text = to_text(&rows, SETTINGS);
+        assert!(text.contains(&format!("    hint: {hint}\n")), "{text}");
+    }
+
+    #[test]
+    fn a_row_that_met_no_registry_has_no_hints() {
+        let json = to_json(&[row(RowResult::Failed, "r")], SETTINGS);
+        assert_eq!(json["resources"][0]["hints"], json!([]));
+        assert_eq!(json["resources"][0]["credentials"], Value::Null);
     }
 
     #[test]
@@ -309,7 +393,7 @@ mod tests {
 
     #[test]
     fn github_commands_are_escaped() {
-        let text = to_github(&[row(RowResult::Failed, "r")]);
+        let text = to_github(&[row(RowResult::Failed, "r")], SETTINGS);
         let first = text.lines().next().unwrap();
         assert_eq!(
             first,

@@ -367,6 +367,11 @@ impl RegistryClient {
         &self.inner.repository
     }
 
+    /// The cloud provider asked for credentials when none are configured.
+    pub fn provider(&self) -> Provider {
+        self.inner.options.provider
+    }
+
     /// Where the credentials came from, once the registry asked for them (`None` while it has
     /// not, or when they could not be obtained).
     pub fn credential_origin(&self) -> Option<CredentialOrigin> {
