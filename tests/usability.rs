@@ -809,3 +809,47 @@ fn certs_with_an_unknown_store_type_lists_the_valid_types() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("Hint:"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cosign_verification_gets_the_same_registry_hints() {
+    let reg = TestRegistry::start().await;
+    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    *reg.state.basic.lock().unwrap() = Some(basic("u", "p"));
+    let clis = FakeClis::new();
+    let host = reg.host();
+    let secret = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/cosign/cases/ecdsa-bundle--tag/secret.yaml");
+    let args = |extra: &[&str]| {
+        let mut args: Vec<String> = vec![
+            "verify".into(),
+            "--provider".into(),
+            "cosign".into(),
+            format!("{host}/{REPO}@{digest}"),
+            "--plain-http".into(),
+            "--secret".into(),
+            secret.display().to_string(),
+            "-o".into(),
+            "json".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    // No credentials: the digest cannot be resolved, and the hint says how to give them.
+    let (code, stdout, _) = run(&clis, args(&[]), vec![]).await;
+    assert_eq!(code, 2, "{stdout}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let hints = json["hints"].as_array().unwrap();
+    assert_eq!(hints.len(), 1, "{stdout}");
+    assert!(
+        hints[0].as_str().unwrap().starts_with(&format!(
+            "{host} requires credentials and none are configured"
+        )),
+        "{stdout}"
+    );
+    // With them the report names where they came from (the artifact has no cosign signature).
+    let (code, stdout, _) = run(&clis, args(&["-u", "u", "-p", "p"]), vec![]).await;
+    assert_eq!(code, 1, "{stdout}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["provider"], "cosign", "{stdout}");
+    assert_eq!(json["credentials"]["source"], "explicit", "{stdout}");
+}

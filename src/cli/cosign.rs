@@ -1,5 +1,5 @@
 //! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
-use super::source::{open_layout, open_registry};
+use super::source::{open_layout, open_registry, registry_facts};
 use super::{Exit, ExitError};
 use crate::cli::verify::VerifyArgs;
 use crate::OutputFormat;
@@ -8,6 +8,7 @@ use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, N
 use fluxverify::flux::cosign::{keys_for, CosignResult, COSIGN_ERROR_PREFIX};
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
+use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::RegistryClient;
 use fluxverify::source::SignatureSource as _;
@@ -55,7 +56,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
     let runtime = super::runtime()?;
-    let (outcome, revision) = if let Some(dir) = &args.layout.oci_layout {
+    let (outcome, revision, facts) = if let Some(dir) = &args.layout.oci_layout {
         // Offline: the layout stands for the registry, --scope for its repository name.
         let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
         let artifact = source
@@ -72,20 +73,29 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         (
             runtime.block_on(verify_source(source.source(), &request)),
             revision,
+            None,
         )
     } else {
         let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
         let client = source.source();
         let artifact = runtime
             .block_on(client.resolve(&source.wanted))
-            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+            .map_err(|e| {
+                let facts = registry_facts(client, &args.registry, Origin::Flags);
+                super::with_hints(
+                    anyhow::anyhow!("failed to determine artifact digest: {e}"),
+                    hints::for_registry(&facts),
+                )
+            })?;
         let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
         let request = CosignRequest {
             artifact_reference: format!("{}@{}", source.scope, artifact.digest),
             artifact,
             keys: Keys::Static(keys),
         };
-        (runtime.block_on(verify_source(client, &request)), revision)
+        let outcome = runtime.block_on(verify_source(client, &request));
+        let facts = registry_facts(client, &args.registry, Origin::Flags);
+        (outcome, revision, Some(facts))
     };
     let report = CosignReport {
         reference: reference.to_owned(),
@@ -94,7 +104,24 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         strict: args.strict,
         outcome,
     };
-    Ok(emit(&report, args.output))
+    let diagnostics = diagnostics(&report, facts.as_ref());
+    Ok(emit(&report, &diagnostics, args.output))
+}
+
+/// The credential source, and the registry's hints when the verification did not succeed (a
+/// registry that refused the signature listing or a fetch).
+fn diagnostics(report: &CosignReport, registry: Option<&RegistryFacts>) -> Diagnostics {
+    let Some(facts) = registry else {
+        return Diagnostics::default();
+    };
+    let hints = match report.flux().result {
+        CosignResult::Verified => Vec::new(),
+        _ => hints::for_registry(facts),
+    };
+    Diagnostics {
+        credentials: facts.credentials.clone(),
+        hints,
+    }
 }
 
 /// `verify --ocirepository FILE` for a cosign source: the object's ref selects the artifact,
@@ -143,7 +170,8 @@ pub fn run_ocirepository(
         strict: args.strict,
         outcome,
     };
-    let exit = emit(&report, args.output);
+    let facts = registry_facts(client, &args.registry, Origin::OciRepository);
+    let exit = emit(&report, &diagnostics(&report, Some(&facts)), args.output);
     if args.output == OutputFormat::Text {
         if let Some(c) = report.flux().condition {
             let first_line = c.message.lines().next().unwrap_or_default();
@@ -161,13 +189,19 @@ pub fn run_ocirepository(
 }
 
 /// Prints the report; 0 verified, 1 failed, 2 not checked (keyless: fluxverify cannot say).
-pub fn emit(report: &CosignReport, format: OutputFormat) -> Exit {
+pub fn emit(report: &CosignReport, diagnostics: &Diagnostics, format: OutputFormat) -> Exit {
     match format {
         OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
+            let mut json = report.to_json();
+            diagnostics.add_to_json(&mut json);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             outln!("{text}");
         }
-        OutputFormat::Text => out!("{}", report.to_text()),
+        OutputFormat::Text => {
+            let mut text = report.to_text();
+            diagnostics.write_text(&mut text);
+            out!("{text}");
+        }
     }
     match report.flux().result {
         CosignResult::Verified => Exit::Ok,

@@ -188,6 +188,9 @@ fn run_case(case: &Value, registry: &str, work: &Path) {
         report["warnings"].as_array().unwrap().is_empty(),
         "{id}: warnings {stdout}"
     );
+    // An open registry asks for no credentials, and a signature problem is no registry's.
+    assert_eq!(report["credentials"], Value::Null, "{id}: credentials");
+    assert_eq!(report["hints"], serde_json::json!([]), "{id}: hints");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
