@@ -54,14 +54,19 @@ impl tracing_subscriber::fmt::time::FormatTime for Uptime {
     }
 }
 
-/// Installs the stderr logger. Lines carry the time since start, the level and the module:
-/// short, and no colours unless stderr is a terminal.
+/// `NO_COLOR` set to anything but the empty string (no-color.org).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Installs the stderr logger. Lines carry the time since start, the level and the target:
+/// short, and no colours unless stderr is a terminal and `NO_COLOR` is not set.
 pub fn init(verbosity: u8) -> anyhow::Result<()> {
     let filter = filter(verbosity, |name| std::env::var(name).ok()).map_err(anyhow::Error::msg)?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(std::io::stderr().is_terminal() && !no_color())
         .with_timer(Uptime(std::time::Instant::now()))
         .try_init()
         .map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
