@@ -140,7 +140,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-h -V --help --version scan verify ls inspect policy certs envelope completions man help"
+            opts="-v -h -V --verbose --help --version scan verify ls inspect policy certs envelope completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,7 +154,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__certs)
-            opts="-o -h -V --secret --secret-name --trust-policy --certs --mode --output --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__completions)
-            opts="-h -V --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -210,7 +210,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__envelope)
-            opts="-h -V --help --version verify inspect help"
+            opts="-v -h -V --verbose --help --version verify inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -280,7 +280,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__envelope__subcmd__inspect)
-            opts="-o -h -V --media-type --output --help --version"
+            opts="-o -v -h -V --media-type --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,7 +306,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__envelope__subcmd__verify)
-            opts="-m -o -h -V --reference --subject --media-type --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --help --version"
+            opts="-m -o -v -h -V --reference --subject --media-type --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,7 +600,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__inspect)
-            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -658,7 +658,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -o -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -716,7 +716,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__man)
-            opts="-h -V --dir --help --version"
+            opts="-v -h -V --dir --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,7 +734,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy)
-            opts="-h -V --help --version check show explain help"
+            opts="-v -h -V --verbose --help --version check show explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,7 +748,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__check)
-            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --help --version"
+            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,7 +810,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__explain)
-            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --help --version"
+            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,7 +938,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__show)
-            opts="-m -o -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --help --version"
+            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,7 +996,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --output --help --version"
+            opts="-j -u -p -o -v -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1058,7 +1058,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --key --strict --output --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --key --strict --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

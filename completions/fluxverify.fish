@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fluxverify_global_optspecs
-    string join \n h/help V/version
+    string join \n v/verbose h/help V/version
 end
 
 function __fish_fluxverify_needs_command
@@ -24,6 +24,7 @@ function __fish_fluxverify_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
@@ -60,6 +61,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ocirepository -d 'An OCIRepository manifest to take url, ref, insecure and verify.secretRef from' -r -F
@@ -89,6 +91,7 @@ json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
@@ -107,6 +110,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s o -l output
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
@@ -125,8 +129,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s o -l o
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and not __fish_seen_subcommand_from check show explain help" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
@@ -145,6 +151,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l ocirepository -d 'An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
@@ -158,6 +165,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l secret -d 'Kubernetes Secret manifest (YAML or JSON, `-` for stdin) holding `trustpolicy.json` and certificates' -r -F
@@ -171,6 +179,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
@@ -185,8 +194,10 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -l mode -d 
 notation\t'The notation CLI'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand certs" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and not __fish_seen_subcommand_from verify inspect help" -f -a "verify" -d 'Verify one signature envelope file against the artifact it should sign'
@@ -207,20 +218,24 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -l media-type -d 'Envelope media type (default: from the content)' -r -f -a "application/jose+json\t'`application/jose+json`'
 application/cose\t'`application/cose`'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Verify one signature envelope file against the artifact it should sign'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show the contents of one signature envelope file'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -l dir -d 'Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'

@@ -15,6 +15,8 @@ _fluxverify() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -52,6 +54,8 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -88,6 +92,8 @@ json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -112,6 +118,8 @@ json\:"One JSON object on stdout"))' \
 json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -136,6 +144,8 @@ json\:"One JSON object on stdout"))' \
 json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -145,6 +155,8 @@ json\:"One JSON object on stdout"))' \
 ;;
 (policy)
 _arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -176,6 +188,8 @@ json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--ocirepository=[An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)]:FILE:_files' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -198,6 +212,8 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -220,6 +236,8 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -275,6 +293,8 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -283,6 +303,8 @@ json\:"One JSON object on stdout"))' \
 ;;
 (envelope)
 _arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -317,6 +339,8 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -332,6 +356,8 @@ application/cose\:"\`application/cose\`"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
@@ -373,6 +399,8 @@ esac
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \
@@ -383,6 +411,8 @@ _arguments "${_arguments_options[@]}" : \
 (man)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory]:DIR:_files' \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help]' \
 '--help[Print help]' \
 '-V[Print version]' \

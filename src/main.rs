@@ -13,6 +13,11 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log what is done on stderr: -v requests, tag resolution and the trust policy statement
+    /// used; -vv auth and each signature's checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG
+    /// (a filter such as `fluxverify=debug`) take precedence.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +240,9 @@ impl Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = cli.command.output();
+    if let Err(error) = cli::logging::init(cli.verbose) {
+        return cli::finish(Err(error), output);
+    }
     let result = match cli.command {
         Command::Scan(args) => cli::scan::run(*args),
         Command::Verify(args) => cli::verify::run(args),

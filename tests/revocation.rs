@@ -824,6 +824,78 @@ fn ocsp_good_revoked_unknown_and_revoked_intermediate() {
     assert_eq!(int2.certificates[1].status, RevocationStatus::Revoked);
 }
 
+/// A log writer that keeps what it is given.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[test]
+fn ocsp_and_crl_requests_are_logged_with_url_status_bytes_and_time() {
+    let Some(s) = setup() else { return };
+    let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let r = tracing::subscriber::with_default(subscriber, || {
+        v.validate(
+            &s.pki.chain(&["leaf-fallback", "int", "root"]),
+            Purpose::CodeSigning,
+            None,
+        )
+    });
+    assert_eq!(r.certificates[0].method, RevocationMethod::OcspFallbackCrl);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let field = |line: &str, name: &str| -> Option<String> {
+        line.split(' ')
+            .find_map(|f| f.strip_prefix(&format!("{name}=")))
+            .map(str::to_owned)
+    };
+    let ocsp = log
+        .lines()
+        .find(|l| l.contains("OCSP request "))
+        .unwrap_or_else(|| panic!("no OCSP request line:\n{log}"));
+    // The responder's URL, not the GET URL with the encoded request in it.
+    assert_eq!(
+        field(ocsp, "url"),
+        Some(format!("http://127.0.0.1:{}/", s.pki.int_ocsp)),
+        "{ocsp}"
+    );
+    assert_eq!(field(ocsp, "method").as_deref(), Some("GET"), "{ocsp}");
+    assert_eq!(field(ocsp, "status").as_deref(), Some("200"), "{ocsp}");
+    assert!(field(ocsp, "bytes").is_some_and(|b| b != "0"), "{ocsp}");
+    assert!(field(ocsp, "ms").is_some(), "{ocsp}");
+    let crl = log
+        .lines()
+        .find(|l| l.contains("CRL request "))
+        .unwrap_or_else(|| panic!("no CRL request line:\n{log}"));
+    assert_eq!(
+        field(crl, "url"),
+        Some(format!("http://127.0.0.1:{}/int.crl", s.pki.crl_port)),
+        "{crl}"
+    );
+    assert_eq!(field(crl, "status").as_deref(), Some("200"), "{crl}");
+    assert!(field(crl, "bytes").is_some_and(|b| b != "0"), "{crl}");
+}
+
 #[test]
 fn a_ca_embedding_its_own_certificate_is_refused_as_go_does() {
     let Some(s) = setup() else { return };

@@ -9,6 +9,7 @@ pub mod completions;
 pub mod cosign;
 pub mod envelope;
 pub mod inspect;
+pub mod logging;
 pub mod man;
 pub mod policy;
 pub mod scan;

@@ -123,7 +123,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         now: chrono::Utc::now(),
     };
     let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
-    let progress = std::io::stderr().is_terminal().then(|| {
+    // No bar under -v: it would redraw over the log lines written to the same stderr.
+    let bar_wanted = std::io::stderr().is_terminal()
+        && tracing::level_filters::LevelFilter::current()
+            < tracing::level_filters::LevelFilter::INFO;
+    let progress = bar_wanted.then(|| {
         // An estimate: a HelmRelease with chartRef makes no row.
         let sources = tree
             .objects

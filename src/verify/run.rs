@@ -55,6 +55,31 @@ pub fn policy_summary(statement: &StatementView, repository: &str) -> PolicySumm
     }
 }
 
+/// Logs which trust policy statement applies to `artifact_reference`, and why: the registry
+/// scope it matched (the repository itself, or the `*` wildcard).
+fn log_statement(artifact_reference: &str, statement: &Result<StatementView, String>) {
+    let repository = artifact_reference
+        .rsplit_once('@')
+        .map_or(artifact_reference, |(r, _)| r);
+    match statement {
+        Ok(statement) => {
+            let summary = policy_summary(statement, repository);
+            tracing::info!(target: "fluxverify::verify",
+                artifact = %artifact_reference,
+                statement = %summary.name,
+                matched_scope = %summary.scope,
+                level = %statement.level.name,
+                "trust policy statement applies"
+            );
+        }
+        Err(reason) => tracing::info!(target: "fluxverify::verify",
+            artifact = %artifact_reference,
+            %reason,
+            "no trust policy statement applies"
+        ),
+    }
+}
+
 /// Runs one verification. `stages` is the error instead when the trust
 /// material or policy was rejected; the report then carries that error as Flux would.
 pub async fn verify<S, St>(
@@ -93,6 +118,12 @@ where
                 };
             }
         };
+        tracing::info!(target: "fluxverify::verify",
+            reference = %request.reference,
+            tag = %request.wanted,
+            digest = %artifact.digest,
+            "resolved tag"
+        );
         warnings.push(format!(
             "Always verify the artifact using digest(@sha256:...) rather than a tag(:{}) because resolved digest may not point to the same signed artifact, as tags are mutable.",
             request.wanted
@@ -117,8 +148,9 @@ where
             }
         }
     };
-    let policy = stages
-        .applicable_statement(&artifact_reference)
+    let statement = stages.applicable_statement(&artifact_reference);
+    log_statement(&artifact_reference, &statement);
+    let policy = statement
         .ok()
         .map(|s| policy_summary(&s, &request.repository));
     let verifier = Verifier {
@@ -202,7 +234,9 @@ pub fn verify_envelope<St: Stages>(
             return report;
         }
     };
-    let statement = match stages.applicable_statement(&request.artifact_reference) {
+    let statement = stages.applicable_statement(&request.artifact_reference);
+    log_statement(&request.artifact_reference, &statement);
+    let statement = match statement {
         Ok(statement) => statement,
         Err(message) => {
             report.verification.verdict = Verdict::Failed(VerifyError::NoApplicablePolicy(message));

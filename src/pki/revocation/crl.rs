@@ -279,16 +279,33 @@ fn fetch_crl(transport: &dyn Transport, timeout: Duration, url: &str) -> Result<
             "unsupported scheme: {scheme}. Only supports CRL URL in HTTP protocol"
         ));
     }
-    let response = transport
-        .send(&Request {
-            method: Method::Get,
-            url,
-            body: None,
-            content_type: None,
-            timeout,
-            max_body: MAX_CRL_SIZE,
-        })
-        .map_err(|e| format!("request failed: {e}"))?;
+    let started = std::time::Instant::now();
+    let sent = transport.send(&Request {
+        method: Method::Get,
+        url,
+        body: None,
+        content_type: None,
+        timeout,
+        max_body: MAX_CRL_SIZE,
+    });
+    let ms = crate::logging::elapsed_ms(started);
+    let shown = crate::logging::redacted_url(url);
+    let response = match sent {
+        Ok(response) => {
+            tracing::info!(target: "fluxverify::revocation",
+                url = %shown,
+                status = response.status,
+                bytes = response.body.len(),
+                ms,
+                "CRL request"
+            );
+            response
+        }
+        Err(e) => {
+            tracing::info!(target: "fluxverify::revocation", url = %shown, error = %e, ms, "CRL request failed");
+            return Err(format!("request failed: {e}"));
+        }
+    };
     if response.status != 200 {
         return Err(format!(
             "failed to download with status code: {}",

@@ -367,12 +367,19 @@ impl Validator {
         };
         let pairs: Vec<(&Certificate, &Certificate)> =
             chain.iter().zip(chain.iter().skip(1)).collect();
+        // The checks' log events go to the caller's subscriber, also when it is a scoped one.
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
         let mut results: Vec<CertResult> = std::thread::scope(|scope| {
             let handles: Vec<_> = pairs
                 .iter()
                 .map(|&(cert, issuer)| {
                     let checks = &checks;
-                    scope.spawn(move || checks.check_certificate(cert, issuer))
+                    let dispatch = &dispatch;
+                    scope.spawn(move || {
+                        tracing::dispatcher::with_default(dispatch, || {
+                            checks.check_certificate(cert, issuer)
+                        })
+                    })
                 })
                 .collect();
             handles

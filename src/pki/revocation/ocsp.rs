@@ -156,7 +156,26 @@ fn check_server(
             max_body: MAX_RESPONSE_SIZE,
         }
     };
-    let response = match ctx.transport.send(&http_request) {
+    let started = std::time::Instant::now();
+    let sent = ctx.transport.send(&http_request);
+    let ms = crate::logging::elapsed_ms(started);
+    // The responder's URL, not the GET URL: that one only adds the encoded request.
+    let shown = crate::logging::redacted_url(server);
+    let method = http_request.method.as_str().to_ascii_uppercase();
+    match &sent {
+        Ok(response) => tracing::info!(target: "fluxverify::revocation",
+            %method,
+            url = %shown,
+            status = response.status,
+            bytes = response.body.len(),
+            ms,
+            "OCSP request"
+        ),
+        Err(e) => {
+            tracing::info!(target: "fluxverify::revocation", %method, url = %shown, error = %e, ms, "OCSP request failed")
+        }
+    }
+    let response = match sent {
         Ok(response) => response,
         Err(e) if e.is_timeout() => {
             return Outcome::Error(format!(

@@ -152,10 +152,12 @@ fn docker_config_credentials_at(path: &std::path::Path, host: &str) -> Result<Cr
             .map_err(|e| format!("cannot read Docker config {}: {e}", path.display()))?;
         match docker_credential::get_credential_from_reader(std::io::BufReader::new(file), key) {
             Ok(DockerCredential::UsernamePassword(username, password)) => {
-                return Ok(Credentials::Basic { username, password })
+                log_docker_config_hit(&path, key, "user name and password");
+                return Ok(Credentials::Basic { username, password });
             }
             Ok(DockerCredential::IdentityToken(token)) => {
-                return Ok(Credentials::IdentityToken(token))
+                log_docker_config_hit(&path, key, "identity token");
+                return Ok(Credentials::IdentityToken(token));
             }
             Err(E::NoCredentialConfigured) => continue,
             Err(E::ConfigReadError) => {
@@ -187,6 +189,29 @@ fn docker_config_credentials_at(path: &std::path::Path, host: &str) -> Result<Cr
         }
     }
     Ok(Credentials::Anonymous)
+}
+
+/// Logs which entry of the Docker config gave credentials: the credential helper's name when
+/// one did (`credHelpers` for the key, else `credsStore`), `auths` otherwise. Never the secret.
+fn log_docker_config_hit(path: &std::path::Path, key: &str, kind: &str) {
+    if !tracing::enabled!(target: "fluxverify::auth", tracing::Level::DEBUG) {
+        return;
+    }
+    let config: serde_json::Value = std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let helper = config
+        .get("credHelpers")
+        .and_then(|helpers| helpers.get(key))
+        .and_then(serde_json::Value::as_str)
+        .or_else(|| config.get("credsStore").and_then(serde_json::Value::as_str))
+        .filter(|name| !name.is_empty());
+    let from = match helper {
+        Some(name) => format!("credential helper docker-credential-{name}"),
+        None => "auths".to_owned(),
+    };
+    tracing::debug!(target: "fluxverify::auth", config = %path.display(), %key, %from, %kind, "Docker config credentials");
 }
 
 /// A parsed `WWW-Authenticate` challenge.

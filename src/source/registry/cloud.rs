@@ -212,10 +212,21 @@ impl CliCall {
 async fn run_cli(call: CliCall) -> Result<(String, String), String> {
     let provider = call.provider;
     let command = call.command_line();
-    let token = tokio::task::spawn_blocking(move || call.run())
+    let started = std::time::Instant::now();
+    let result = tokio::task::spawn_blocking(move || call.run())
         .await
-        .map_err(|e| format!("provider {provider}: `{command}` did not complete: {e}"))??;
-    Ok((token, command))
+        .map_err(|e| format!("provider {provider}: `{command}` did not complete: {e}"))
+        .and_then(|ran| ran);
+    let ms = crate::logging::elapsed_ms(started);
+    match &result {
+        Ok(_) => {
+            tracing::debug!(target: "fluxverify::auth", %provider, %command, ms, "provider CLI gave a token")
+        }
+        Err(error) => {
+            tracing::debug!(target: "fluxverify::auth", %provider, %command, ms, %error, "provider CLI failed")
+        }
+    }
+    Ok((result?, command))
 }
 
 /// The `ecr get-login-password` call for an ECR host. Loopback stand-ins take the region from
@@ -356,11 +367,20 @@ impl Inner {
             method: "POST".into(),
             url: shown.clone(),
         };
+        let started = std::time::Instant::now();
         let response = self
             .send_raw(request)
             .await
             .map_err(|e| failed(e.to_string()))?;
         let status = response.status;
+        tracing::debug!(target: "fluxverify::auth",
+            provider = %Provider::Azure,
+            url = %crate::logging::redacted_url(&shown),
+            status,
+            ms = crate::logging::elapsed_ms(started),
+            %from,
+            "ACR token exchange"
+        );
         let body = read_capped(response.body, MAX_TOKEN_BODY, Excess::Ignore, &line)
             .await
             .map_err(|e| failed(e.to_string()))?;

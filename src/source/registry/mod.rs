@@ -22,6 +22,7 @@ mod auth;
 pub mod cloud;
 mod digest;
 mod error;
+mod logged;
 pub mod pool;
 pub mod tls;
 pub mod transport;
@@ -655,6 +656,15 @@ impl Inner {
         }
     }
 
+    /// Where the credentials in use came from, for log lines (never the secret itself).
+    fn credential_source(&self) -> String {
+        match self.credentials.get() {
+            Some(Ok((_, origin))) => origin.to_string(),
+            Some(Err(_)) => "none (the lookup failed)".to_owned(),
+            None => "not looked up yet".to_owned(),
+        }
+    }
+
     fn known_authorization(&self, scope: &str) -> Option<String> {
         let map = self.authorization.lock().unwrap_or_else(|e| e.into_inner());
         map.get(scope).or_else(|| map.get("")).cloned()
@@ -673,13 +683,28 @@ impl Inner {
             method: request.method.to_string(),
             url: request.url.to_string(),
         };
-        self.transport
-            .send(request)
-            .await
-            .map_err(|detail| RegistryError::Transport {
-                request: line,
-                detail,
-            })
+        let started = std::time::Instant::now();
+        match self.transport.send(request).await {
+            Ok(mut response) => {
+                if tracing::enabled!(target: "fluxverify::registry", tracing::Level::INFO) {
+                    response.body = logged::body(response.body, &line, response.status, started);
+                }
+                Ok(response)
+            }
+            Err(detail) => {
+                tracing::info!(target: "fluxverify::registry",
+                    method = %line.method,
+                    url = %crate::logging::redacted_url(&line.url),
+                    error = %detail,
+                    ms = crate::logging::elapsed_ms(started),
+                    "registry request failed"
+                );
+                Err(RegistryError::Transport {
+                    request: line,
+                    detail,
+                })
+            }
+        }
     }
 
     /// Sends a request to the registry: authorization attached for the registry's own origin
@@ -714,6 +739,22 @@ impl Inner {
                 let challenge = response
                     .header("WWW-Authenticate")
                     .and_then(auth::parse_challenge);
+                match &challenge {
+                    Some(c) => tracing::debug!(target: "fluxverify::auth",
+                        url = %crate::logging::redacted_url(&line.url),
+                        scheme = %c.scheme,
+                        realm = %crate::logging::redacted_url(
+                            c.params.get("realm").map_or("", String::as_str)
+                        ),
+                        service = %c.params.get("service").map_or("", String::as_str),
+                        scope = %c.params.get("scope").map_or("", String::as_str),
+                        "auth challenge"
+                    ),
+                    None => tracing::debug!(target: "fluxverify::auth",
+                        url = %crate::logging::redacted_url(&line.url),
+                        "401 without a usable WWW-Authenticate challenge"
+                    ),
+                }
                 if let Some(challenge) = challenge {
                     if self
                         .answer_challenge(&challenge, &scope, sent.as_deref())
@@ -781,12 +822,22 @@ impl Inner {
             "basic" => match credentials {
                 Credentials::Basic { username, password } => {
                     use base64::Engine as _;
+                    tracing::debug!(target: "fluxverify::auth",
+                        credentials = %self.credential_source(),
+                        "answering the basic challenge"
+                    );
                     let encoded = base64::engine::general_purpose::STANDARD
                         .encode(format!("{username}:{password}"));
                     self.remember_authorization("", format!("Basic {encoded}"));
                     Ok(true)
                 }
-                _ => Ok(false),
+                _ => {
+                    tracing::debug!(target: "fluxverify::auth",
+                        credentials = %self.credential_source(),
+                        "basic challenge but no user name and password to answer it with"
+                    );
+                    Ok(false)
+                }
             },
             "bearer" => {
                 // One token request per scope at a time: requests challenged together (several
@@ -841,7 +892,7 @@ impl Inner {
                     ("grant_type".into(), "refresh_token".into()),
                     ("refresh_token".into(), refresh.clone()),
                     ("service".into(), service),
-                    ("scope".into(), scope),
+                    ("scope".into(), scope.clone()),
                     ("client_id".into(), "fluxverify".into()),
                 ]);
                 r
@@ -868,7 +919,22 @@ impl Inner {
             method: request.method.to_string(),
             url: request.url.to_string(),
         };
+        let grant = match credentials {
+            Credentials::Anonymous => "anonymous",
+            Credentials::Basic { .. } => "basic",
+            Credentials::IdentityToken(_) => "refresh_token",
+        };
+        let started = std::time::Instant::now();
         let response = self.send_raw(request).await?;
+        tracing::debug!(target: "fluxverify::auth",
+            realm = %crate::logging::redacted_url(realm),
+            %scope,
+            status = response.status,
+            ms = crate::logging::elapsed_ms(started),
+            %grant,
+            credentials = %self.credential_source(),
+            "token fetch"
+        );
         if response.status != 200 {
             return Err(self.status_error(response, line).await);
         }
@@ -917,14 +983,22 @@ impl Inner {
         let deadline = self.options.request_timeout;
         match tokio::time::timeout(deadline, operation).await {
             Ok(result) => result,
-            Err(_) => Err(RegistryError::Timeout {
-                host: Url::parse(&request.url)
-                    .ok()
-                    .and_then(|u| u.host_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                request,
-                deadline,
-            }),
+            Err(_) => {
+                tracing::info!(target: "fluxverify::registry",
+                    method = %request.method,
+                    url = %crate::logging::redacted_url(&request.url),
+                    deadline_ms = deadline.as_millis() as u64,
+                    "registry request timed out"
+                );
+                Err(RegistryError::Timeout {
+                    host: Url::parse(&request.url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    request,
+                    deadline,
+                })
+            }
         }
     }
 

@@ -255,6 +255,8 @@ pub use crate::golang::time::rfc1123z;
 struct Run<'a> {
     level: &'a LevelActions,
     results: Vec<ValidationResult>,
+    /// When the step being recorded started (the previous step's end), for the debug log.
+    step_started: std::time::Instant,
 }
 
 impl Run<'_> {
@@ -276,6 +278,25 @@ impl Run<'_> {
         };
         let critical = result.is_critical();
         let error = result.error.clone();
+        let ms = crate::logging::elapsed_ms(self.step_started);
+        match &error {
+            None => tracing::debug!(target: "fluxverify::signature",
+                step = %validation.name(),
+                action = %action.name(),
+                result = %"passed",
+                ms,
+                "signature check"
+            ),
+            Some(e) => tracing::debug!(target: "fluxverify::signature",
+                step = %validation.name(),
+                action = %action.name(),
+                result = %if critical { "failed" } else { "failed, logged only" },
+                error = %e,
+                ms,
+                "signature check"
+            ),
+        }
+        self.step_started = std::time::Instant::now();
         self.results.push(result);
         match error {
             Some(e) if critical => Err(SignatureError::Validation(e)),
@@ -297,6 +318,7 @@ pub fn verify_signature<S: Stages>(
     let mut run = Run {
         level: &statement.level,
         results: Vec::new(),
+        step_started: std::time::Instant::now(),
     };
     let mut facts = SignatureFacts::default();
     let error = process(
@@ -410,6 +432,38 @@ impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
     }
 
     fn verify(
+        &self,
+        artifact: &Descriptor,
+        signature: &crate::source::FetchedSignature,
+        artifact_reference: &str,
+    ) -> SignatureOutcome {
+        let digest = &signature.manifest.digest;
+        let short = digest.get(..19).unwrap_or(digest);
+        let span =
+            tracing::debug_span!(target: "fluxverify::signature", "signature", manifest = %short);
+        let _entered = span.enter();
+        let started = std::time::Instant::now();
+        let outcome = self.verify_in_span(artifact, signature, artifact_reference);
+        match &outcome.error {
+            None => tracing::debug!(target: "fluxverify::signature",
+                manifest = %digest,
+                ms = crate::logging::elapsed_ms(started),
+                "signature verified"
+            ),
+            Some(error) => tracing::debug!(target: "fluxverify::signature",
+                manifest = %digest,
+                ms = crate::logging::elapsed_ms(started),
+                %error,
+                "signature not verified"
+            ),
+        }
+        outcome
+    }
+}
+
+impl<S: Stages> Verifier<S> {
+    /// [`super::signatures::SignatureVerifier::verify`] inside its log span.
+    fn verify_in_span(
         &self,
         artifact: &Descriptor,
         signature: &crate::source::FetchedSignature,
