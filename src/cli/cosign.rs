@@ -1,5 +1,6 @@
 //! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
 use super::source::{open_layout, open_registry};
+use super::timed::{time_limit, TimedRun};
 use super::{Exit, ExitError};
 use crate::cli::verify::VerifyArgs;
 use crate::OutputFormat;
@@ -54,7 +55,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     let Some(keys) = keys_from_flags(args)? else {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
-    let runtime = super::runtime()?;
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
     let (outcome, revision) = if let Some(dir) = &args.layout.oci_layout {
         // Offline: the layout stands for the registry, --scope for its repository name.
         let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
@@ -70,14 +71,14 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             keys: Keys::Static(keys),
         };
         (
-            runtime.block_on(verify_source(source.source(), &request)),
+            timed.block_on(verify_source(source.source(), &request))?,
             revision,
         )
     } else {
         let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
         let client = source.source();
-        let artifact = runtime
-            .block_on(client.resolve(&source.wanted))
+        let artifact = timed
+            .block_on(client.resolve(&source.wanted))?
             .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
         let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
         let request = CosignRequest {
@@ -85,7 +86,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             artifact,
             keys: Keys::Static(keys),
         };
-        (runtime.block_on(verify_source(client, &request)), revision)
+        (timed.block_on(verify_source(client, &request))?, revision)
     };
     let report = CosignReport {
         reference: reference.to_owned(),
@@ -104,6 +105,7 @@ pub fn run_ocirepository(
     file: &std::path::Path,
     parsed: &OciRepositoryFile,
     client: &RegistryClient,
+    timed: &TimedRun,
 ) -> anyhow::Result<Exit> {
     check_flux_version(args)?;
     let repo = &parsed.repository;
@@ -111,8 +113,7 @@ pub fn run_ocirepository(
         .verify
         .as_ref()
         .context("OCIRepository has no spec.verify")?;
-    let runtime = super::runtime()?;
-    let selected = runtime.block_on(ocirepository::select_artifact(repo, client))?;
+    let selected = timed.block_on(ocirepository::select_artifact(repo, client))??;
     let keys = match keys_from_flags(args)? {
         Some(keys) => Keys::Static(keys),
         None => {
@@ -135,7 +136,7 @@ pub fn run_ocirepository(
         artifact: selected.descriptor.clone(),
         keys,
     };
-    let outcome = runtime.block_on(verify_source(client, &request));
+    let outcome = timed.block_on(verify_source(client, &request))?;
     let report = CosignReport {
         reference: repo.url.clone(),
         revision: selected.revision,

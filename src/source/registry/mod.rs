@@ -22,6 +22,7 @@ mod auth;
 pub mod cloud;
 mod digest;
 mod error;
+pub mod inflight;
 pub mod pool;
 pub mod tls;
 pub mod transport;
@@ -407,11 +408,12 @@ impl RegistryClient {
             }
             let inner = Arc::clone(&self.inner);
             let manifest = manifest.clone();
-            runtime.spawn(async move {
+            let tracker = inflight::current();
+            runtime.spawn(inflight::scoped(tracker, async move {
                 let _slot = inner.prefetch_slots.clone().acquire_owned().await;
                 cell.get_or_init(|| inner.fetch_signature_uncached(&manifest))
                     .await;
-            });
+            }));
         }
     }
 
@@ -499,9 +501,10 @@ impl SignatureSource for RegistryClient {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 let cell = self.inner.first_page_cell(&digest);
                 let inner = Arc::clone(&self.inner);
-                runtime.spawn(async move {
+                let tracker = inflight::current();
+                runtime.spawn(inflight::scoped(tracker, async move {
                     cell.get_or_init(|| inner.first_page(&digest)).await;
-                });
+                }));
             }
         }
         self.inner.record(self.inner.resolve(reference).await)
@@ -630,6 +633,7 @@ impl Inner {
             CredentialSource::DockerConfig => {
                 let host = self.registry.clone();
                 // Credential helpers are processes: keep them off the async threads.
+                let _step = inflight::step("the Docker credential lookup");
                 match tokio::task::spawn_blocking(move || auth::docker_config_credentials(&host))
                     .await
                 {
@@ -668,13 +672,28 @@ impl Inner {
             method: request.method.to_string(),
             url: request.url.to_string(),
         };
-        self.transport
-            .send(request)
-            .await
-            .map_err(|detail| RegistryError::Transport {
-                request: line,
-                detail,
-            })
+        let tracked = inflight::request(&line.method, &request.url);
+        let mut response =
+            self.transport
+                .send(request)
+                .await
+                .map_err(|detail| RegistryError::Transport {
+                    request: line,
+                    detail,
+                })?;
+        if let Some(guard) = tracked {
+            // The request stays in flight until its body is read or dropped.
+            guard.headers_arrived();
+            response.body = response
+                .body
+                .inspect(move |chunk| {
+                    if let Ok(bytes) = chunk {
+                        guard.add_bytes(bytes.len());
+                    }
+                })
+                .boxed();
+        }
+        Ok(response)
     }
 
     /// Sends a request to the registry: authorization attached for the registry's own origin
@@ -910,7 +929,11 @@ impl Inner {
         operation: impl std::future::Future<Output = Result<T, RegistryError>>,
     ) -> Result<T, RegistryError> {
         let deadline = self.options.request_timeout;
-        match tokio::time::timeout(deadline, operation).await {
+        // Never past the run's own time limit, which then ends the request itself.
+        let Some(until) = inflight::request_deadline(deadline) else {
+            return operation.await;
+        };
+        match tokio::time::timeout_at(until, operation).await {
             Ok(result) => result,
             Err(_) => Err(RegistryError::Timeout {
                 host: Url::parse(&request.url)
