@@ -9,7 +9,10 @@
 //! per registry among sources that each have their own `spec.timeout`: each source's requests
 //! must land in that source's tracker and obey that source's deadline.
 
+use super::transport::{HttpRequest, HttpResponse, Transport};
 use crate::golang::time::go_duration;
+use futures::future::BoxFuture;
+use futures::StreamExt as _;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -231,6 +234,33 @@ fn display_url(url: &reqwest::Url) -> String {
         text.push_str("?...");
     }
     text
+}
+
+/// A transport whose requests are registered in the current run's tracker from when they are
+/// sent until their body is read or dropped.
+pub(crate) struct Tracked(pub(crate) Arc<dyn Transport>);
+
+impl Transport for Tracked {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>> {
+        // Registered here, in the caller's task, where the run's tracker is current.
+        let Some(guard) = self::request(request.method.as_str(), &request.url) else {
+            return self.0.send(request);
+        };
+        let sent = self.0.send(request);
+        Box::pin(async move {
+            let mut response = sent.await?;
+            guard.headers_arrived();
+            response.body = response
+                .body
+                .inspect(move |chunk| {
+                    if let Ok(bytes) = chunk {
+                        guard.add_bytes(bytes.len());
+                    }
+                })
+                .boxed();
+            Ok(response)
+        })
+    }
 }
 
 /// The current run's tracker, if the caller runs under one.

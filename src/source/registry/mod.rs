@@ -298,6 +298,8 @@ impl RegistryClient {
             )));
         }
         let slots = options.max_concurrency.max(1);
+        // Every request is registered with the run it belongs to (see `inflight`).
+        let transport: Arc<dyn Transport> = Arc::new(inflight::Tracked(transport));
         Ok(RegistryClient {
             inner: Arc::new(Inner {
                 transport,
@@ -672,28 +674,13 @@ impl Inner {
             method: request.method.to_string(),
             url: request.url.to_string(),
         };
-        let tracked = inflight::request(&line.method, &request.url);
-        let mut response =
-            self.transport
-                .send(request)
-                .await
-                .map_err(|detail| RegistryError::Transport {
-                    request: line,
-                    detail,
-                })?;
-        if let Some(guard) = tracked {
-            // The request stays in flight until its body is read or dropped.
-            guard.headers_arrived();
-            response.body = response
-                .body
-                .inspect(move |chunk| {
-                    if let Ok(bytes) = chunk {
-                        guard.add_bytes(bytes.len());
-                    }
-                })
-                .boxed();
-        }
-        Ok(response)
+        self.transport
+            .send(request)
+            .await
+            .map_err(|detail| RegistryError::Transport {
+                request: line,
+                detail,
+            })
     }
 
     /// Sends a request to the registry: authorization attached for the registry's own origin
