@@ -21,6 +21,7 @@ use fluxverify::flux::outcome::{check_outcome, FluxResult};
 use fluxverify::flux::scan::{scan, RowResult, ScanSettings};
 use fluxverify::gitops::{self, LoadOptions, SecretContent};
 use fluxverify::settings::{FluxVersion, Mode, Settings};
+use fluxverify::source::registry::inflight::{LimitOrigin, TimeLimit};
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
 use fluxverify::trust::material::TrustMaterial;
@@ -136,6 +137,10 @@ async fn scan_once(n: usize, jobs: usize, d: Duration) -> (Duration, usize, usiz
         strict: false,
         plain_http: false,
         now: chrono::Utc::now(),
+        default_timeout: TimeLimit {
+            duration: fluxverify::flux::ocirepository::DEFAULT_TIMEOUT,
+            origin: LimitOrigin::Default,
+        },
     };
     let start = Instant::now();
     let rows = scan(&tree, &pool, &settings, &|_| {}).await;

@@ -600,7 +600,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__inspect)
-            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --verbose --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --max-signatures --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +628,10 @@ _fluxverify() {
                     ;;
                 --provider)
                     COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -658,7 +662,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --max-signatures --output --verbose --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --max-signatures --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +690,10 @@ _fluxverify() {
                     ;;
                 --provider)
                     COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --oci-layout)
@@ -996,7 +1004,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -v -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --output --verbose --help --version"
+            opts="-j -u -p -o -v -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,6 +1050,10 @@ _fluxverify() {
                     COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
@@ -1058,7 +1070,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --oci-layout --scope --key --strict --output --verbose --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1126,6 +1138,10 @@ _fluxverify() {
                     ;;
                 --provider)
                     COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --oci-layout)

@@ -53,6 +53,7 @@ azure\t''
 gcp\t''
 notation\t''
 cosign\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
@@ -83,6 +84,7 @@ azure\t''
 gcp\t''
 notation\t''
 cosign\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
@@ -103,6 +105,7 @@ azure\t''
 gcp\t''
 notation\t''
 cosign\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
@@ -122,6 +125,7 @@ azure\t''
 gcp\t''
 notation\t''
 cosign\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r

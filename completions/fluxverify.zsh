@@ -42,6 +42,7 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
+'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
@@ -82,6 +83,7 @@ notation\:"The notation CLI"))' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
+'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
@@ -109,6 +111,7 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
+'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
@@ -135,6 +138,7 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
+'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \

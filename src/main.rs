@@ -175,6 +175,24 @@ pub struct RegistryArgs {
         action = clap::ArgAction::Append
     )]
     pub providers: Vec<String>,
+    /// Time limit of the whole run (every request, the auth round trips, the signature checks),
+    /// in Go duration syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires
+    /// the result is an error (exit 2) naming the request that was waiting [default: 60s; with
+    /// --ocirepository: its spec.timeout, which this flag overrides; scan: each source's
+    /// spec.timeout, this flag is the default of sources without one].
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+}
+
+/// `--timeout`: Go duration syntax, checked here so that a bad value is a usage error naming
+/// the flag.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let duration = fluxverify::source::registry::inflight::parse_duration(text)
+        .map_err(|e| format!("{e}: expected a duration such as 60s, 2m, 1m30s or 500ms"))?;
+    if duration.is_zero() {
+        return Err("the time limit must be longer than 0s".into());
+    }
+    Ok(duration)
 }
 
 /// `--provider` values naming Flux's `spec.provider` (registry credentials); the flag's

@@ -1,5 +1,6 @@
 //! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
 use super::source::{open_layout, open_registry, registry_facts};
+use super::timed::{time_limit, TimedRun};
 use super::{Exit, ExitError};
 use crate::cli::verify::VerifyArgs;
 use crate::OutputFormat;
@@ -55,7 +56,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     let Some(keys) = keys_from_flags(args)? else {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
-    let runtime = super::runtime()?;
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
     let (outcome, revision, facts) = if let Some(dir) = &args.layout.oci_layout {
         // Offline: the layout stands for the registry, --scope for its repository name.
         let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
@@ -71,15 +72,15 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             keys: Keys::Static(keys),
         };
         (
-            runtime.block_on(verify_source(source.source(), &request)),
+            timed.block_on(verify_source(source.source(), &request))?,
             revision,
             None,
         )
     } else {
         let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
         let client = source.source();
-        let artifact = runtime
-            .block_on(client.resolve(&source.wanted))
+        let artifact = timed
+            .block_on(client.resolve(&source.wanted))?
             .map_err(|e| {
                 let facts = registry_facts(client, &args.registry, Origin::Flags);
                 super::with_hints(
@@ -93,7 +94,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             artifact,
             keys: Keys::Static(keys),
         };
-        let outcome = runtime.block_on(verify_source(client, &request));
+        let outcome = timed.block_on(verify_source(client, &request))?;
         let facts = registry_facts(client, &args.registry, Origin::Flags);
         (outcome, revision, Some(facts))
     };
@@ -131,6 +132,7 @@ pub fn run_ocirepository(
     file: &std::path::Path,
     parsed: &OciRepositoryFile,
     client: &RegistryClient,
+    timed: &TimedRun,
 ) -> anyhow::Result<Exit> {
     check_flux_version(args)?;
     let repo = &parsed.repository;
@@ -138,8 +140,7 @@ pub fn run_ocirepository(
         .verify
         .as_ref()
         .context("OCIRepository has no spec.verify")?;
-    let runtime = super::runtime()?;
-    let selected = runtime.block_on(ocirepository::select_artifact(repo, client))?;
+    let selected = timed.block_on(ocirepository::select_artifact(repo, client))??;
     let keys = match keys_from_flags(args)? {
         Some(keys) => Keys::Static(keys),
         None => {
@@ -162,7 +163,7 @@ pub fn run_ocirepository(
         artifact: selected.descriptor.clone(),
         keys,
     };
-    let outcome = runtime.block_on(verify_source(client, &request));
+    let outcome = timed.block_on(verify_source(client, &request))?;
     let report = CosignReport {
         reference: repo.url.clone(),
         revision: selected.revision,

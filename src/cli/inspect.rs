@@ -1,5 +1,6 @@
 //! `fluxverify ls` and `fluxverify inspect`.
 use super::source::with_registry_hints;
+use super::timed::{time_limit, TimedRun};
 use super::{source_for, Exit, Source};
 use crate::{LayoutArgs, RegistryArgs};
 use anyhow::Context as _;
@@ -37,7 +38,8 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&args.reference, &args.layout, &args.registry)?;
-    let listed = super::runtime()?.block_on(async {
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
+    let listed = timed.block_on(async {
         match &source {
             Source::Layout(s) => Ok((
                 list(s.source(), &s.display, &s.wanted, args.max_signatures).await?,
@@ -61,7 +63,7 @@ pub fn run_ls(args: ListArgs) -> anyhow::Result<Exit> {
                 Ok((listed, Some(discovery)))
             }
         }
-    });
+    })?;
     let (listed, cosign) = listed.map_err(|e| with_registry_hints(e, &source, &args.registry))?;
     match args.output {
         crate::OutputFormat::Text => {
@@ -137,7 +139,8 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
         anyhow::bail!("max-signatures value 0 must be a positive number");
     }
     let source = source_for(&list.reference, &list.layout, &list.registry)?;
-    let resolved = super::runtime()?.block_on(async {
+    let timed = TimedRun::start(time_limit(&list.registry, None), list.output)?;
+    let resolved = timed.block_on(async {
         match &source {
             Source::Layout(s) => {
                 let artifact = s
@@ -171,7 +174,7 @@ pub fn run_inspect(args: InspectArgs) -> anyhow::Result<Exit> {
                 anyhow::Ok((artifact, reference, result))
             }
         }
-    });
+    })?;
     let hinted = |e: anyhow::Error| with_registry_hints(e, &source, &list.registry);
     let (artifact, reference, result) = resolved.map_err(hinted)?;
     let inspection = result.map_err(|e| hinted(e.into()))?;

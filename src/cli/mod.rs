@@ -15,6 +15,7 @@ pub mod policy;
 pub mod scan;
 pub mod source;
 pub mod stages;
+pub mod timed;
 pub mod verify;
 
 pub use source::{source_for, Source};

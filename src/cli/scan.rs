@@ -121,6 +121,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         strict: args.strict,
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
+        default_timeout: super::timed::time_limit(&args.registry, None),
     };
     let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
     // No bar under -v: it would redraw over the log lines written to the same stderr.

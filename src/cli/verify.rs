@@ -1,5 +1,6 @@
 //! `fluxverify verify`.
 use super::source::{open_registry, registry_facts, registry_options};
+use super::timed::{time_limit, TimedRun};
 use super::{source_for, stages, with_hints, Exit, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
 use anyhow::Context as _;
@@ -103,17 +104,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         max_signatures: settings.max_signatures,
         warnings: stages.warnings.clone(),
     };
-    let runtime = super::runtime()?;
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
     let now = chrono::Utc::now();
     let options = settings.signature_options();
     let (outcome, facts) = match &source {
         Source::Layout(s) => (
-            runtime.block_on(verify(s.source(), stages.stages, options, request, now)),
+            timed.block_on(verify(s.source(), stages.stages, options, request, now))?,
             None,
         ),
         Source::Registry(s) => {
             let outcome =
-                runtime.block_on(verify(s.source(), stages.stages, options, request, now));
+                timed.block_on(verify(s.source(), stages.stages, options, request, now))?;
             let facts = registry_facts(s.source(), &args.registry, Origin::Flags);
             (outcome, Some(facts))
         }
@@ -181,15 +182,20 @@ fn run_ocirepository(
             format!("{wanted:?}").to_lowercase()
         );
     }
+    // `spec.timeout` bounds the reconcile, and so the verification, of the object.
+    let object = format!("OCIRepository {}/{}", repo.namespace, repo.name);
+    let timed = TimedRun::start(
+        time_limit(&args.registry, Some((repo.timeout, object))),
+        args.output,
+    )?;
     if wanted == ProviderArg::Cosign {
-        return super::cosign::run_ocirepository(&args, file, &parsed, &client);
+        return super::cosign::run_ocirepository(&args, file, &parsed, &client, &timed);
     }
     if !args.keys.is_empty() || args.strict {
         anyhow::bail!("--key and --strict belong to the cosign provider");
     }
-    let runtime = super::runtime()?;
-    let selected = runtime
-        .block_on(ocirepository::select_artifact(repo, &client))
+    let selected = timed
+        .block_on(ocirepository::select_artifact(repo, &client))?
         .map_err(|e| {
             let facts = registry_facts(&client, &registry, Origin::OciRepository);
             with_hints(e.into(), hints::for_registry(&facts))
@@ -224,7 +230,7 @@ fn run_ocirepository(
         None => stages::build(&args.trust, settings)?,
     };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
-    let outcome = runtime.block_on(ocirepository::verify_selected(
+    let outcome = timed.block_on(ocirepository::verify_selected(
         &client,
         repo,
         &selected,
@@ -232,7 +238,7 @@ fn run_ocirepository(
         stages.warnings,
         &settings.run_settings(),
         chrono::Utc::now(),
-    ));
+    ))?;
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
     let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());

@@ -36,7 +36,7 @@
 //! - `HelmRepository.spec.insecure` means plain HTTP, for the listing and the verifier alike.
 
 use super::condition::{Condition, PROVIDER_ERROR_PREFIX};
-use super::ocirepository::{Constraint, DEFAULT_TIMEOUT};
+use super::ocirepository::Constraint;
 use crate::source::reference::{Normalisation, Reference};
 use serde_json::Value;
 use std::time::Duration;
@@ -99,8 +99,9 @@ pub struct HelmRepository {
     pub oci: bool,
     /// `spec.insecure`: plain HTTP.
     pub insecure: bool,
-    /// `spec.timeout` (default 60s).
-    pub timeout: Duration,
+    /// `spec.timeout`; `None` when absent (Flux's default, 60s, applies; in `scan`, the
+    /// `--timeout` given).
+    pub timeout: Option<Duration>,
     /// `spec.provider` (`generic` when absent): who issues the registry credentials.
     pub provider: crate::source::registry::Provider,
 }
@@ -172,15 +173,15 @@ pub fn helm_repository(value: &Value, namespace: &str) -> Result<HelmRepository,
         .to_owned();
     let spec = value.get("spec").cloned().unwrap_or(Value::Null);
     let timeout = match str_at(&spec, &["timeout"]) {
-        None => DEFAULT_TIMEOUT,
-        Some(t) => {
+        None => None,
+        Some(t) => Some(
             crate::golang::time::parse_crd_duration(t).map_err(|detail| HelmChartError::Field {
                 kind: "HelmRepository".into(),
                 name: format!("{namespace}/{name}"),
                 field: "spec.timeout".into(),
                 detail,
-            })?
-        }
+            })?,
+        ),
     };
     use crate::source::registry::Provider;
     let provider = match str_at(&spec, &["provider"]) {
@@ -493,7 +494,7 @@ mod tests {
             url: "oci://r.example/charts/".into(),
             oci: true,
             insecure: false,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: None,
             provider: crate::source::registry::Provider::Generic,
         };
         let url = chart_url(&repo, "app", "1.2.1+build.5");

@@ -160,8 +160,9 @@ pub struct OciRepository {
     pub artifact: ArtifactRef,
     /// `spec.insecure`.
     pub insecure: bool,
-    /// `spec.timeout` ([`DEFAULT_TIMEOUT`] when absent).
-    pub timeout: std::time::Duration,
+    /// `spec.timeout`; `None` when absent, and then [`DEFAULT_TIMEOUT`] applies (or, in
+    /// `scan`, the `--timeout` given).
+    pub timeout: Option<std::time::Duration>,
     /// `spec.provider` (the CRD defaults it to `generic`).
     pub provider: crate::source::registry::Provider,
     /// `spec.secretRef.name`: the registry credentials' Secret (not read: its credentials are
@@ -398,17 +399,18 @@ pub fn from_document(
     } else {
         ArtifactRef::Tag("latest".into())
     };
-    let timeout = match non_empty(spec.timeout) {
-        None => DEFAULT_TIMEOUT,
-        Some(text) => crate::golang::time::parse_crd_duration(&text).map_err(|detail| {
-            OciRepositoryError::Field {
-                file: file.to_owned(),
-                name: qualified.clone(),
-                field: "spec.timeout".into(),
-                detail,
-            }
-        })?,
-    };
+    let timeout =
+        match non_empty(spec.timeout) {
+            None => None,
+            Some(text) => Some(crate::golang::time::parse_crd_duration(&text).map_err(
+                |detail| OciRepositoryError::Field {
+                    file: file.to_owned(),
+                    name: qualified.clone(),
+                    field: "spec.timeout".into(),
+                    detail,
+                },
+            )?),
+        };
     let verify = match spec.verify {
         None => None,
         Some(v) => {

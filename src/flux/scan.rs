@@ -18,6 +18,7 @@ use super::helmchart::{self, ChartVerdict, HelmChart, HelmRepository};
 use super::ocirepository::{self, ArtifactRef, OciRepository, RunSettings};
 use super::outcome::{check_outcome, FluxResult};
 use crate::gitops::{FoundSecret, Object, SecretContent, SecretLookup, Tree};
+use crate::source::registry::inflight::{Budget, LimitOrigin, TimeLimit};
 use crate::source::registry::pool::ClientPool;
 use crate::source::registry::Provider;
 use crate::source::SignatureSource as _;
@@ -220,6 +221,21 @@ pub struct ScanSettings {
     pub plain_http: bool,
     /// The verification time.
     pub now: DateTime<Utc>,
+    /// The time limit of a source whose `spec.timeout` is absent (Flux's 60s, or `--timeout`).
+    pub default_timeout: TimeLimit,
+}
+
+impl ScanSettings {
+    /// The time limit of a source: its own `spec.timeout`, else the default.
+    fn time_limit(&self, spec_timeout: Option<std::time::Duration>, object: String) -> TimeLimit {
+        match spec_timeout {
+            Some(duration) => TimeLimit {
+                duration,
+                origin: LimitOrigin::Manifest(object),
+            },
+            None => self.default_timeout.clone(),
+        }
+    }
 }
 
 /// Trust material judged once per Secret.
@@ -690,7 +706,10 @@ async fn run_oci(
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
-    let timeout = repository.timeout;
+    let budget = Budget::start(settings.time_limit(
+        repository.timeout,
+        format!("OCIRepository {}/{}", repository.namespace, repository.name),
+    ));
     let work = async {
         let selected = ocirepository::select_artifact(&repository, &client)
             .await
@@ -713,11 +732,8 @@ async fn run_oci(
         .await;
         Ok::<_, String>(Ok(outcome))
     };
-    let row = match tokio::time::timeout(timeout, work).await {
-        Err(_) => row.with(
-            RowResult::Error,
-            format!("verification did not finish within the source's timeout ({timeout:?})"),
-        ),
+    let row = match budget.run(work).await {
+        Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, e),
         Ok(Ok(Err(message))) => failed_with_condition(row, message),
         Ok(Ok(Ok(outcome))) => {
@@ -766,14 +782,14 @@ async fn run_cosign(
         Ok(c) => c,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
-    let timeout = repository.timeout;
+    let budget = Budget::start(settings.time_limit(
+        repository.timeout,
+        format!("OCIRepository {}/{}", repository.namespace, repository.name),
+    ));
     let work =
         super::cosign::verify_ocirepository(&repository, Some(secret), &client, settings.strict);
-    let row = match tokio::time::timeout(timeout, work).await {
-        Err(_) => row.with(
-            RowResult::Error,
-            format!("verification did not finish within the source's timeout ({timeout:?})"),
-        ),
+    let row = match budget.run(work).await {
+        Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, first_line(&e.to_string())),
         Ok(Ok(verified)) => {
             let flux = verified.flux;
@@ -867,7 +883,13 @@ async fn run_chart(
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
     let chart_base = format!("{}/{}", repository.url.trim_end_matches('/'), chart.chart);
-    let timeout = repository.timeout;
+    let budget = Budget::start(settings.time_limit(
+        repository.timeout,
+        format!(
+            "HelmRepository {}/{}",
+            repository.namespace, repository.name
+        ),
+    ));
     let work = async {
         let version = if exact {
             chart.version.clone()
@@ -903,13 +925,8 @@ async fn run_chart(
         report.revision = version.clone();
         Ok::<_, String>((version, url, Ok(report)))
     };
-    let row = match tokio::time::timeout(timeout, work).await {
-        Err(_) => row.with(
-            RowResult::Error,
-            format!(
-                "verification did not finish within the HelmRepository's timeout ({timeout:?})"
-            ),
-        ),
+    let row = match budget.run(work).await {
+        Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, e),
         Ok(Ok((_, _, Err(invalid)))) => chart_failure(row, &ChartVerdict::Failed(invalid)),
         Ok(Ok((version, url, Ok(outcome)))) => {

@@ -59,6 +59,46 @@ pub(crate) fn parse_crd_duration(text: &str) -> Result<std::time::Duration, Stri
     std::time::Duration::try_from_secs_f64(total).map_err(|_| invalid())
 }
 
+/// Go's `time.Duration.String()`: `2s`, `1m30s`, `1h0m0s`, `500ms`, `1.5s`.
+pub(crate) fn go_duration(duration: std::time::Duration) -> String {
+    let nanos = duration.as_nanos();
+    if nanos == 0 {
+        return "0s".into();
+    }
+    if nanos < 1_000_000_000 {
+        let (unit, scale) = if nanos < 1_000 {
+            ("ns", 1)
+        } else if nanos < 1_000_000 {
+            ("\u{b5}s", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return format!("{}{unit}", decimal(nanos, scale));
+    }
+    let hours = nanos / 3_600_000_000_000;
+    let minutes = nanos / 60_000_000_000 % 60;
+    let seconds = format!("{}s", decimal(nanos % 60_000_000_000, 1_000_000_000));
+    if hours > 0 {
+        format!("{hours}h{minutes}m{seconds}")
+    } else if minutes > 0 {
+        format!("{minutes}m{seconds}")
+    } else {
+        seconds
+    }
+}
+
+/// `value / scale` in decimal without trailing zeros (`scale` a power of ten).
+fn decimal(value: u128, scale: u128) -> String {
+    let whole = value / scale;
+    let fraction = value % scale;
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let width = scale.to_string().len() - 1;
+    let digits = format!("{fraction:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +127,20 @@ mod tests {
         assert!(parse_crd_duration("").is_err());
         assert!(parse_crd_duration("5d").is_err());
         assert!(parse_crd_duration(".5s").is_err());
+    }
+
+    #[test]
+    fn durations_print_like_go() {
+        use std::time::Duration;
+        assert_eq!(go_duration(Duration::ZERO), "0s");
+        assert_eq!(go_duration(Duration::from_secs(2)), "2s");
+        assert_eq!(go_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(go_duration(Duration::from_secs(60)), "1m0s");
+        assert_eq!(go_duration(Duration::from_secs(3600)), "1h0m0s");
+        assert_eq!(go_duration(Duration::from_millis(500)), "500ms");
+        assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(go_duration(Duration::from_micros(1500)), "1.5ms");
+        assert_eq!(go_duration(Duration::from_nanos(1500)), "1.5\u{b5}s");
     }
 
     #[test]

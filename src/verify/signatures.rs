@@ -131,7 +131,11 @@ where
                     return fail(verification, error);
                 }
             };
+            // Synchronous (revocation checks included): a run's time limit that passes during
+            // it is reported as having expired here.
+            let step = crate::source::registry::inflight::step("signature verification");
             let outcome = verifier.verify(&artifact, &fetched, &reference);
+            drop(step);
             let verified = outcome.verified();
             if let Some(error) = &outcome.error {
                 errors.push(format!(

@@ -59,6 +59,10 @@ pub struct Hostile {
     pub referrers_padded_to: Option<u64>,
     /// Every repository request is refused with `403 DENIED`, whoever asks.
     pub forbid: bool,
+    /// The connection is accepted and the request read (and logged), but no answer ever comes.
+    pub never_answer: bool,
+    /// GET responses send their status and headers, then the body never comes.
+    pub stall_after_headers: bool,
 }
 
 /// A body of `bytes` filler bytes, made as it is sent so that the server holds none of it, with
@@ -417,6 +421,18 @@ fn token_service(
 }
 
 async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
+    let get = req.method() == Method::GET;
+    let response = answer(Arc::clone(&st), req).await;
+    let stall = st.hostile.lock().unwrap().stall_after_headers;
+    if stall && get {
+        let (parts, _) = response.into_parts();
+        let body = futures::stream::pending::<Result<Bytes, std::io::Error>>();
+        return Response::from_parts(parts, Body::from_stream(body));
+    }
+    response
+}
+
+async fn answer(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
     let method = req.method().clone();
     let uri = req.uri().clone();
     let headers: HeaderMap = req.headers().clone();
@@ -442,6 +458,9 @@ async fn handle(st: Arc<State>, req: axum::extract::Request) -> Response<Body> {
     });
     let _in_flight = InFlight::enter(&st);
     let hostile = st.hostile.lock().unwrap().clone();
+    if hostile.never_answer {
+        return std::future::pending().await;
+    }
     if !hostile.delay.is_zero() {
         tokio::time::sleep(hostile.delay).await;
     }

@@ -22,6 +22,7 @@ mod auth;
 pub mod cloud;
 mod digest;
 mod error;
+pub mod inflight;
 mod logged;
 pub mod pool;
 pub mod tls;
@@ -298,6 +299,8 @@ impl RegistryClient {
             )));
         }
         let slots = options.max_concurrency.max(1);
+        // Every request is registered with the run it belongs to (see `inflight`).
+        let transport: Arc<dyn Transport> = Arc::new(inflight::Tracked(transport));
         Ok(RegistryClient {
             inner: Arc::new(Inner {
                 transport,
@@ -413,11 +416,12 @@ impl RegistryClient {
             }
             let inner = Arc::clone(&self.inner);
             let manifest = manifest.clone();
-            runtime.spawn(async move {
+            let tracker = inflight::current();
+            runtime.spawn(inflight::scoped(tracker, async move {
                 let _slot = inner.prefetch_slots.clone().acquire_owned().await;
                 cell.get_or_init(|| inner.fetch_signature_uncached(&manifest))
                     .await;
-            });
+            }));
         }
     }
 
@@ -505,9 +509,10 @@ impl SignatureSource for RegistryClient {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 let cell = self.inner.first_page_cell(&digest);
                 let inner = Arc::clone(&self.inner);
-                runtime.spawn(async move {
+                let tracker = inflight::current();
+                runtime.spawn(inflight::scoped(tracker, async move {
                     cell.get_or_init(|| inner.first_page(&digest)).await;
-                });
+                }));
             }
         }
         self.inner.record(self.inner.resolve(reference).await)
@@ -636,6 +641,7 @@ impl Inner {
             CredentialSource::DockerConfig => {
                 let host = self.registry.clone();
                 // Credential helpers are processes: keep them off the async threads.
+                let _step = inflight::step("the Docker credential lookup");
                 match tokio::task::spawn_blocking(move || auth::docker_config_credentials(&host))
                     .await
                 {
@@ -981,7 +987,11 @@ impl Inner {
         operation: impl std::future::Future<Output = Result<T, RegistryError>>,
     ) -> Result<T, RegistryError> {
         let deadline = self.options.request_timeout;
-        match tokio::time::timeout(deadline, operation).await {
+        // Never past the run's own time limit, which then ends the request itself.
+        let Some(until) = inflight::request_deadline(deadline) else {
+            return operation.await;
+        };
+        match tokio::time::timeout_at(until, operation).await {
             Ok(result) => result,
             Err(_) => {
                 tracing::info!(target: "fluxverify::registry",
