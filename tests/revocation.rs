@@ -13,8 +13,8 @@ mod external;
 use fluxverify::pki::cert::Certificate;
 use fluxverify::pki::revocation::http::{Request, Response, TransportError};
 use fluxverify::pki::revocation::{
-    ChainRevocation, Purpose, RevocationConfig, RevocationMethod, RevocationMode, RevocationStatus,
-    Transport, UreqTransport, Validator,
+    ChainRevocation, Purpose, ReqwestTransport, RevocationConfig, RevocationMethod, RevocationMode,
+    RevocationStatus, Transport, Validator,
 };
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -206,7 +206,7 @@ struct Counting {
 impl Transport for Counting {
     fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
         self.requests.lock().unwrap().push(request.url.to_string());
-        UreqTransport.send(request)
+        ReqwestTransport.send(request)
     }
 }
 

@@ -1,11 +1,24 @@
 //! The HTTP side of revocation checking: a small blocking transport trait (so tests can count
-//! or refuse requests) and its `ureq` implementation with hard timeouts and byte caps.
+//! or refuse requests) and its production implementation on reqwest, the HTTP stack the registry
+//! client uses too, with hard timeouts and byte caps.
 //!
-//! Go's `http.Client{Timeout: …}` bounds the whole exchange, body included; `ureq`'s global
-//! timeout does the same. Go reads bodies through `io.LimitReader`, so an oversized body is cut,
-//! not refused: the caller decides what a body of exactly the cap means.
+//! The trait is synchronous because the signature checks that call it are. They run on the
+//! threads of whatever tokio runtime the command started (or on none, in unit tests), and a
+//! synchronous call must not drive that runtime itself: `block_in_place` needs a multi-thread
+//! runtime and `Handle::block_on` panics inside one. So the requests are handed to one
+//! process-wide background thread, started on the first request, that owns a current-thread
+//! runtime and one `reqwest::Client` (shared, so connections are kept alive between requests as
+//! Go's default transport keeps them). The caller waits on a channel for the answer.
+//!
+//! Go's `http.Client{Timeout: …}` bounds the whole exchange, redirects and body included; here
+//! one deadline wraps the same. Go reads bodies through `io.LimitReader`, so an oversized body is
+//! cut, not refused: the caller decides what a body of exactly the cap means. Redirects,
+//! proxies and error texts follow Go's `net/http` (details at each function).
 
-use std::io::Read;
+use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION, REFERER};
+use reqwest::Url;
+use std::net::IpAddr;
+use std::sync::{mpsc, OnceLock};
 use std::time::Duration;
 
 /// HTTP method of a revocation request.
@@ -91,89 +104,523 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: &Request<'_>) -> Result<Response, TransportError>;
 }
 
-/// The production transport: `ureq`, plain HTTP only (notation refuses other schemes before a
-/// request is made), proxies from the environment as Go's default transport does.
+/// The production transport: reqwest on a process-wide background thread (see the module
+/// documentation). notation only fetches `http://` revocation URLs, but a redirect may lead to
+/// `https://`, which Go follows; the TLS configuration is the registry client's, whose system
+/// roots are only read at a first handshake, so plain-HTTP revocation never reads them.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct UreqTransport;
+pub struct ReqwestTransport;
 
-impl Transport for UreqTransport {
+impl Transport for ReqwestTransport {
     fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(request.timeout))
-            .http_status_as_error(false)
-            .user_agent("fluxverify")
-            .build()
-            .into();
         let failed = |reason: String| TransportError::Failed {
             method: request.method.as_str(),
             url: request.url.to_string(),
             reason,
         };
-        let map_err = |e: ureq::Error| match e {
-            ureq::Error::Timeout(_) => TransportError::Timeout {
-                method: request.method.as_str(),
-                url: request.url.to_string(),
-            },
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-                TransportError::Timeout {
-                    method: request.method.as_str(),
-                    url: request.url.to_string(),
-                }
-            }
-            other => failed(go_reason(request.url, &other)),
+        let worker = worker().map_err(|e| failed(e.clone()))?;
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job = Job {
+            method: request.method,
+            url: request.url.to_string(),
+            body: request.body.map(<[u8]>::to_vec),
+            content_type: request.content_type.map(str::to_string),
+            timeout: request.timeout,
+            max_body: request.max_body,
+            reply,
         };
-        let result = match request.method {
-            Method::Get => agent.get(request.url).call(),
-            Method::Post => {
-                let mut builder = agent.post(request.url);
-                if let Some(content_type) = request.content_type {
-                    builder = builder.header("Content-Type", content_type);
-                }
-                builder.send(request.body.unwrap_or_default())
-            }
-        };
-        let mut response = result.map_err(map_err)?;
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(request.max_body)
-            .read_to_end(&mut body)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::TimedOut {
-                    TransportError::Timeout {
-                        method: request.method.as_str(),
-                        url: request.url.to_string(),
-                    }
-                } else {
-                    failed(e.to_string())
-                }
-            })?;
-        Ok(Response { status, body })
+        const GONE: &str = "the revocation HTTP thread has stopped";
+        worker.send(job).map_err(|_| failed(GONE.to_string()))?;
+        answer.recv().map_err(|_| failed(GONE.to_string()))?
     }
 }
 
-/// Go's wording for the common connection failures; `ureq`'s otherwise.
-fn go_reason(url: &str, error: &ureq::Error) -> String {
-    let host_port = url
-        .split_once("://")
-        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default())
-        .unwrap_or_default();
-    let host = host_port
-        .rsplit_once(':')
-        .map_or(host_port, |(host, _)| host);
-    match error {
-        ureq::Error::HostNotFound => format!("dial tcp: lookup {host}: no such host"),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            let addr = if host_port.contains(':') {
-                host_port.to_string()
-            } else {
-                format!("{host_port}:80")
-            };
-            format!("dial tcp {addr}: connect: connection refused")
+/// A request as the background thread receives it, with the channel for its answer.
+struct Job {
+    method: Method,
+    url: String,
+    body: Option<Vec<u8>>,
+    content_type: Option<String>,
+    timeout: Duration,
+    max_body: u64,
+    reply: mpsc::SyncSender<Result<Response, TransportError>>,
+}
+
+/// The background thread's queue, started on the first call. A failure to start (no thread, no
+/// runtime, no TLS configuration) is kept and reported by every request.
+fn worker() -> Result<&'static tokio::sync::mpsc::UnboundedSender<Job>, &'static String> {
+    static WORKER: OnceLock<Result<tokio::sync::mpsc::UnboundedSender<Job>, String>> =
+        OnceLock::new();
+    WORKER.get_or_init(start_worker).as_ref()
+}
+
+fn start_worker() -> Result<tokio::sync::mpsc::UnboundedSender<Job>, String> {
+    let stack = Stack::new(GoProxy::from_env_once())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the revocation HTTP runtime: {e}"))?;
+    let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+    std::thread::Builder::new()
+        .name("revocation-http".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                while let Some(job) = queue.recv().await {
+                    // Each request is its own task: a chain's certificates are checked
+                    // concurrently, and one hanging responder must not hold up the others.
+                    let stack = stack.clone();
+                    tokio::spawn(async move {
+                        let answer = stack.run(&job).await;
+                        let _ = job.reply.send(answer);
+                    });
+                }
+            })
+        })
+        .map_err(|e| format!("cannot start the revocation HTTP thread: {e}"))?;
+    Ok(jobs)
+}
+
+/// Go stops at the tenth redirect response (`defaultCheckRedirect`: `len(via) >= 10`).
+const MAX_REQUESTS: usize = 10;
+
+/// One client and the proxy rules it was built with.
+#[derive(Clone)]
+struct Stack {
+    client: reqwest::Client,
+    proxy: &'static GoProxy,
+}
+
+impl Stack {
+    /// Redirects are followed here, not by reqwest (Go's rules and error texts); proxies are
+    /// Go's environment rules ([`GoProxy`]), not reqwest's.
+    fn new(proxy: &'static GoProxy) -> Result<Stack, String> {
+        use crate::source::registry::tls::{client_config, TlsSettings};
+        let tls = client_config(&TlsSettings::default())?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("fluxverify")
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&tls))
+            .proxy(reqwest::Proxy::custom(move |url| proxy.proxy_url(url)))
+            .build()
+            .map_err(|e| format!("cannot set up the revocation HTTP client: {e}"))?;
+        Ok(Stack { client, proxy })
+    }
+
+    /// Go's `http.Client.Do` for one request: follows redirects as Go's default policy does,
+    /// all within one deadline that also covers reading the body.
+    async fn run(&self, job: &Job) -> Result<Response, TransportError> {
+        let method = job.method.as_str();
+        // The URL of the request in flight: Go's `*url.Error` names it.
+        let mut current = job.url.clone();
+        let outcome = tokio::time::timeout(job.timeout, self.exchange(job, &mut current)).await;
+        match outcome {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err((url, reason))) => Err(TransportError::Failed {
+                method,
+                url: url.unwrap_or(current),
+                reason,
+            }),
+            Err(_) => Err(TransportError::Timeout {
+                method,
+                url: current,
+            }),
         }
-        ureq::Error::ConnectionFailed => "dial tcp: connection failed".to_string(),
-        other => other.to_string(),
+    }
+
+    /// The exchange proper. The error is the reason and, where Go names another URL than the one
+    /// in flight, that URL.
+    async fn exchange(
+        &self,
+        job: &Job,
+        current: &mut String,
+    ) -> Result<Response, (Option<String>, String)> {
+        let mut url = Url::parse(current.as_str()).map_err(|e| (None, e.to_string()))?;
+        let mut method = job.method;
+        let mut body = job.body.clone();
+        let mut referer: Option<HeaderValue> = None;
+        let mut made = 0usize;
+        loop {
+            if self.proxy.refuses(&url) {
+                return Err((None, CGI_REFUSAL.to_string()));
+            }
+            let mut builder = match method {
+                Method::Get => self.client.get(url.clone()),
+                Method::Post => self.client.post(url.clone()),
+            };
+            // Go copies the caller's headers to every hop, the content type too.
+            if let Some(content_type) = &job.content_type {
+                builder = builder.header(CONTENT_TYPE, content_type.as_str());
+            }
+            if let (Some(bytes), Method::Post) = (&body, method) {
+                builder = builder.body(bytes.clone());
+            }
+            if let Some(referer) = &referer {
+                builder = builder.header(REFERER, referer.clone());
+            }
+            made += 1;
+            let mut response = builder
+                .send()
+                .await
+                .map_err(|e| (None, go_reason(self.proxy, &url, &e)))?;
+            let status = response.status().as_u16();
+            let location = response
+                .headers()
+                .get(LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .filter(|v| !v.is_empty());
+            if let (true, Some(location)) = (matches!(status, 301..=303 | 307 | 308), location) {
+                // Go: a relative Location is resolved against the request URL; 301/302/303 turn
+                // a POST into a GET without body, 307/308 repeat it with its body.
+                let next = url.join(&location).map_err(|e| {
+                    (
+                        None,
+                        format!("failed to parse Location header {location:?}: {e}"),
+                    )
+                })?;
+                if matches!(status, 301..=303) {
+                    method = Method::Get;
+                    body = None;
+                }
+                if made >= MAX_REQUESTS {
+                    return Err((
+                        Some(location),
+                        format!("stopped after {MAX_REQUESTS} redirects"),
+                    ));
+                }
+                referer = go_referer(&url, &next);
+                url = next;
+                *current = url.to_string();
+                continue;
+            }
+            let mut data = Vec::new();
+            let cap = usize::try_from(job.max_body).unwrap_or(usize::MAX);
+            while data.len() < cap {
+                let chunk = response
+                    .chunk()
+                    .await
+                    .map_err(|e| (None, go_reason(self.proxy, &url, &e)))?;
+                let Some(chunk) = chunk else { break };
+                let room = cap - data.len();
+                data.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+            }
+            return Ok(Response { status, body: data });
+        }
     }
 }
+
+/// Go's `refererForURL`: the previous URL without credentials, none from `https` to `http`.
+fn go_referer(last: &Url, next: &Url) -> Option<HeaderValue> {
+    if last.scheme() == "https" && next.scheme() == "http" {
+        return None;
+    }
+    let mut last = last.clone();
+    let _ = last.set_username("");
+    let _ = last.set_password(None);
+    HeaderValue::from_str(last.as_str()).ok()
+}
+
+/// Go's wording for the common connection failures (`net.OpError` and `net.DNSError` texts);
+/// reqwest's error chain otherwise.
+fn go_reason(proxy: &GoProxy, url: &Url, error: &reqwest::Error) -> String {
+    let host = url.host_str().unwrap_or_default();
+    let io = error_sources(error).find_map(|e| e.downcast_ref::<std::io::Error>());
+    let chain = crate::source::registry::transport::error_chain(error);
+    if error.is_connect() {
+        if chain.contains("dns error") {
+            return dns_reason(host, io.map(|e| e.to_string()).unwrap_or_default().as_str());
+        }
+        if let Some(io) = io {
+            let proxied = proxy.proxy_for(url);
+            let addr = if proxied {
+                proxy.addr(url)
+            } else {
+                format!("{host}:{}", url.port_or_known_default().unwrap_or(80))
+            };
+            let dial = match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    format!("dial tcp {addr}: connect: connection refused")
+                }
+                _ => format!("dial tcp {addr}: {io}"),
+            };
+            // Go's transport wraps a failed dial of the proxy in `proxyconnect tcp: …`.
+            return if proxied {
+                format!("proxyconnect tcp: {dial}")
+            } else {
+                dial
+            };
+        }
+    }
+    chain
+}
+
+/// Go's `lookup <host>: no such host` when the name does not exist (`EAI_NONAME`, `EAI_NODATA`);
+/// the resolver's own words otherwise.
+fn dns_reason(host: &str, io_text: &str) -> String {
+    let detail = io_text
+        .strip_prefix("failed to lookup address information: ")
+        .unwrap_or(io_text);
+    let missing = [
+        "Name or service not known",
+        "No address associated with hostname",
+        "nodename nor servname provided, or not known",
+        "No such host is known",
+    ]
+    .iter()
+    .any(|m| detail.contains(m));
+    if missing || detail.is_empty() {
+        format!("dial tcp: lookup {host}: no such host")
+    } else {
+        format!("dial tcp: lookup {host}: {detail}")
+    }
+}
+
+fn error_sources<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
+}
+
+const CGI_REFUSAL: &str =
+    "refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy";
+
+/// Go's `http.ProxyFromEnvironment` (golang.org/x/net/http/httpproxy) for `http://` and
+/// `https://` URLs, read once per process as Go reads it: `HTTP_PROXY`/`http_proxy` and
+/// `HTTPS_PROXY`/`https_proxy` (upper case first; `ALL_PROXY` is not Go's), `NO_PROXY`/`no_proxy`
+/// with Go's matching (`*`, CIDRs, IPs and domains with optional ports, `.domain` and
+/// `*.domain` for subdomains, a bare domain for itself and its subdomains), never a proxy for
+/// `localhost` or loopback addresses, and in a CGI environment (`REQUEST_METHOD` set) a refusal
+/// to use `HTTP_PROXY`. reqwest's own environment proxy differs on all of these but the first.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GoProxy {
+    http: Option<Url>,
+    https: Option<Url>,
+    all: bool,
+    ips: Vec<(IpMatch, Option<String>)>,
+    domains: Vec<DomainMatch>,
+    cgi: bool,
+}
+
+#[derive(Debug, Clone)]
+enum IpMatch {
+    Net(IpAddr, u8),
+    Ip(IpAddr),
+}
+
+#[derive(Debug, Clone)]
+struct DomainMatch {
+    /// With its leading dot.
+    suffix: String,
+    port: Option<String>,
+    /// A bare `domain` also matches `domain` itself.
+    exact_too: bool,
+}
+
+impl GoProxy {
+    /// The environment's rules, read on the first call (Go's `envProxyFunc` reads them once).
+    fn from_env_once() -> &'static GoProxy {
+        static PROXY: OnceLock<GoProxy> = OnceLock::new();
+        PROXY.get_or_init(GoProxy::from_env)
+    }
+
+    /// The proxy for `url`, if it goes through one.
+    fn proxy_url(&self, url: &Url) -> Option<Url> {
+        if !self.proxy_for(url) {
+            return None;
+        }
+        match url.scheme() {
+            "https" => self.https.clone(),
+            _ => self.http.clone(),
+        }
+    }
+
+    fn from_env() -> GoProxy {
+        let var = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|n| std::env::var(n).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default()
+        };
+        GoProxy::parse(
+            &var(&["HTTP_PROXY", "http_proxy"]),
+            &var(&["HTTPS_PROXY", "https_proxy"]),
+            &var(&["NO_PROXY", "no_proxy"]),
+            std::env::var("REQUEST_METHOD").is_ok_and(|v| !v.is_empty()),
+        )
+    }
+
+    /// `httpproxy.Config.init`.
+    pub(crate) fn parse(http: &str, https: &str, no_proxy: &str, cgi: bool) -> GoProxy {
+        let mut proxy = GoProxy {
+            http: parse_proxy(http),
+            https: parse_proxy(https),
+            cgi,
+            ..GoProxy::default()
+        };
+        for entry in no_proxy.split(',') {
+            let entry = entry.trim().to_ascii_lowercase();
+            if entry.is_empty() {
+                continue;
+            }
+            if entry == "*" {
+                proxy.all = true;
+                proxy.ips.clear();
+                proxy.domains.clear();
+                return proxy;
+            }
+            if let Some((ip, bits)) = parse_cidr(&entry) {
+                proxy.ips.push((IpMatch::Net(ip, bits), None));
+                continue;
+            }
+            let (host, port) = match split_host_port(&entry) {
+                Some((host, port)) => {
+                    if host.is_empty() {
+                        continue;
+                    }
+                    (
+                        host.to_string(),
+                        Some(port.to_string()).filter(|p| !p.is_empty()),
+                    )
+                }
+                None => (entry.clone(), None),
+            };
+            if let Ok(ip) = host.parse::<IpAddr>() {
+                proxy.ips.push((IpMatch::Ip(ip), port));
+                continue;
+            }
+            let host = host
+                .strip_prefix('*')
+                .filter(|h| h.starts_with('.'))
+                .unwrap_or(host.as_str());
+            let (suffix, exact_too) = match host.strip_prefix('.') {
+                Some(_) => (host.to_string(), false),
+                None => (format!(".{host}"), true),
+            };
+            proxy.domains.push(DomainMatch {
+                suffix,
+                port,
+                exact_too,
+            });
+        }
+        proxy
+    }
+
+    /// Whether `url` goes through the proxy of its scheme (`proxyForURL` and `useProxy`).
+    pub(crate) fn proxy_for(&self, url: &Url) -> bool {
+        let configured = match url.scheme() {
+            "http" => self.http.is_some() && !self.cgi,
+            "https" => self.https.is_some(),
+            _ => false,
+        };
+        configured && self.use_proxy(url)
+    }
+
+    /// Go's CGI rule: an `http://` request with `HTTP_PROXY` set fails outright.
+    /// Go checks it before NO_PROXY and the loopback exemption.
+    fn refuses(&self, url: &Url) -> bool {
+        url.scheme() == "http" && self.http.is_some() && self.cgi
+    }
+
+    fn use_proxy(&self, url: &Url) -> bool {
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            None => return true,
+        };
+        let port = url.port_or_known_default().map(|p| p.to_string());
+        if host == "localhost" {
+            return false;
+        }
+        let ip = host.parse::<IpAddr>().ok();
+        if ip.is_some_and(|ip| ip.is_loopback()) {
+            return false;
+        }
+        if self.all {
+            return false;
+        }
+        if let Some(ip) = ip {
+            let hit = self.ips.iter().any(|(m, p)| {
+                let ip_hit = match m {
+                    IpMatch::Net(net, bits) => cidr_contains(*net, *bits, ip),
+                    IpMatch::Ip(m) => *m == ip,
+                };
+                ip_hit && (p.is_none() || *p == port)
+            });
+            if hit {
+                return false;
+            }
+        }
+        let hit = self.domains.iter().any(|d| {
+            (host.ends_with(&d.suffix) || (d.exact_too && host == d.suffix[1..]))
+                && (d.port.is_none() || d.port == port)
+        });
+        !hit
+    }
+
+    /// `host:port` of the proxy for `url`, as Go's dial error names it.
+    fn addr(&self, url: &Url) -> String {
+        self.proxy_url(url).map_or_else(String::new, |p| {
+            format!(
+                "{}:{}",
+                p.host_str().unwrap_or_default(),
+                p.port_or_known_default().unwrap_or(80)
+            )
+        })
+    }
+}
+
+/// `httpproxy.parseProxy`: a full URL, or `host[:port]` taken as `http://host[:port]`.
+fn parse_proxy(value: &str) -> Option<Url> {
+    if value.is_empty() {
+        return None;
+    }
+    match Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https" | "socks5") => Some(url),
+        _ => Url::parse(&format!("http://{value}")).ok(),
+    }
+}
+
+fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let (ip, bits) = text.split_once('/')?;
+    let ip: IpAddr = ip.parse().ok()?;
+    let bits: u8 = bits.parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (bits <= max).then_some((ip, bits))
+}
+
+fn cidr_contains(net: IpAddr, bits: u8, ip: IpAddr) -> bool {
+    let (net, ip, width) = match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(i)) => (u32::from(n) as u128, u32::from(i) as u128, 32),
+        (IpAddr::V6(n), IpAddr::V6(i)) => (u128::from(n), u128::from(i), 128),
+        // Go reads an IPv4-mapped IPv6 address as the IPv4 address.
+        (IpAddr::V4(n), IpAddr::V6(i)) => match i.to_ipv4_mapped() {
+            Some(i) => (u32::from(n) as u128, u32::from(i) as u128, 32),
+            None => return false,
+        },
+        // A network written in IPv6 never holds an IPv4 address (`net.IPNet.Contains`).
+        (IpAddr::V6(_), IpAddr::V4(_)) => return false,
+    };
+    if bits == 0 {
+        return true;
+    }
+    let shift = width - u32::from(bits);
+    (net >> shift) == (ip >> shift)
+}
+
+/// `net.SplitHostPort` for NO_PROXY entries: `host:port` or `[v6]:port`.
+fn split_host_port(text: &str) -> Option<(&str, &str)> {
+    if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        let port = after.strip_prefix(':')?;
+        return Some((host, port));
+    }
+    let (host, port) = text.rsplit_once(':')?;
+    if host.contains(':') {
+        return None;
+    }
+    Some((host, port))
+}
+
+#[cfg(test)]
+mod tests;

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use crl::parse_crl_distribution_points;
-pub use http::{Transport, UreqTransport};
+pub use http::{ReqwestTransport, Transport};
 
 /// What the chain is for; decides the chain rules and the wording of the verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +306,7 @@ pub type ChainRules = fn(&[Certificate], Purpose) -> Result<(), String>;
 impl Validator {
     /// A validator over real HTTP.
     pub fn new(config: RevocationConfig) -> Self {
-        Self::with_transport(config, Arc::new(UreqTransport))
+        Self::with_transport(config, Arc::new(ReqwestTransport))
     }
 
     /// A validator over the given transport.
