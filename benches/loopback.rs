@@ -2,7 +2,8 @@
 //! the same run: the same requests made by the same HTTP client (the library's registry client,
 //! fresh, in this process) with no verification, plus the start-up of the binary doing nothing
 //! (`fluxverify --version`). Prints wall-time medians, the ratio to the floor, the process's CPU
-//! time (user + system, from `wait4`) and its peak RSS.
+//! time (user + system, from `wait4`) against its target and the CPU of `--version` alone, and
+//! its peak RSS.
 //!
 //! Two artifacts, each with one JWS signature by a chain of three (leaf, intermediate, root):
 //! ECDSA P-256 and RSA-3072, signed with the test keys of `fixtures/keys/` through the test
@@ -11,6 +12,9 @@
 //!
 //! `-- --compare PATH` also runs another fluxverify binary (an older build, say), interleaved
 //! run by run with this one so that both see the same machine load; `-- --runs N` (default 31).
+//!
+//! `-- --serve` seeds the registry, prints one `fluxverify verify` command line per artifact and
+//! keeps the registry up until interrupted, for profiling a single process (callgrind, perf).
 //!
 //! Run: `cargo bench --bench loopback [-- --runs 31 --compare /tmp/fluxverify-old]`.
 
@@ -22,10 +26,14 @@ mod testreg;
 #[allow(unused_imports)]
 mod support;
 
+#[path = "common/child.rs"]
+mod child;
+
+use child::{median, ms, run};
 use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
 use fluxverify::source::SignatureSource;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use support::envelope::{self as env, EnvelopeSpec, Format};
 use support::layout::Subject;
@@ -35,12 +43,14 @@ use testreg::TestRegistry;
 /// One artifact in the registry, with the trust material that verifies it.
 struct Case {
     name: &'static str,
+    /// The per-process CPU target (docs/benchmarks.md).
+    cpu_target_ms: u32,
     repo: String,
     digest: String,
     dir: tempfile::TempDir,
 }
 
-fn seed(reg: &TestRegistry, kind: KeyKind, name: &'static str) -> Case {
+fn seed(reg: &TestRegistry, kind: KeyKind, name: &'static str, cpu_target_ms: u32) -> Case {
     let repo = format!("bench/{name}");
     let subject = Subject::new(format!("fluxverify benchmark {name}\n").as_bytes());
     reg.put_blob(b"{}");
@@ -80,45 +90,10 @@ fn seed(reg: &TestRegistry, kind: KeyKind, name: &'static str) -> Case {
     .unwrap();
     Case {
         name,
+        cpu_target_ms,
         repo,
         digest: subject.descriptor.digest.clone(),
         dir,
-    }
-}
-
-/// Wall time, CPU time (user + system) and peak RSS of one child process.
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    wall: Duration,
-    cpu: Duration,
-    max_rss_kib: i64,
-}
-
-// `wait4` reaps the child (std's `wait` cannot report its resource usage).
-#[allow(clippy::zombie_processes)]
-fn run(mut command: Command) -> Run {
-    let start = Instant::now();
-    let child = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero `rusage` is a valid value; `wait4` fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(waited, pid, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} did not succeed (status {status})"
-    );
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    Run {
-        wall,
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
-        max_rss_kib: usage.ru_maxrss,
     }
 }
 
@@ -149,15 +124,6 @@ async fn requests_only(reg: &TestRegistry, case: &Case) -> Duration {
     start.elapsed()
 }
 
-fn median<T: Copy + Ord>(mut values: Vec<T>) -> T {
-    values.sort();
-    values[values.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -176,9 +142,16 @@ async fn main() {
 
     let reg = TestRegistry::start().await;
     let cases = [
-        seed(&reg, KeyKind::P256, "p256-chain3"),
-        seed(&reg, KeyKind::Rsa3072, "rsa3072-chain3"),
+        seed(&reg, KeyKind::P256, "p256-chain3", 3),
+        seed(&reg, KeyKind::Rsa3072, "rsa3072-chain3", 4),
     ];
+    if args.iter().any(|a| a == "--serve") {
+        for case in &cases {
+            println!("{:?}", verify_command(&this, &reg, case));
+        }
+        println!("serving on {}; interrupt to stop", reg.host());
+        std::future::pending::<()>().await;
+    }
     println!(
         "one verify on loopback (plain HTTP, flux mode, one JWS signature), {runs} runs, medians"
     );
@@ -196,7 +169,7 @@ async fn main() {
             for (i, (_, bin)) in binaries.iter().enumerate() {
                 let mut version = Command::new(bin);
                 version.arg("--version");
-                startup[i].push(run(version).wall);
+                startup[i].push(run(version));
                 verify[i].push(run(verify_command(bin, &reg, case)));
             }
         }
@@ -204,18 +177,24 @@ async fn main() {
         println!();
         println!("{}: requests alone {:.2} ms", case.name, ms(requests));
         for (i, (label, _)) in binaries.iter().enumerate() {
-            let start_up = median(startup[i].clone());
+            let start_up = median(startup[i].iter().map(|r| r.wall).collect());
+            let start_up_cpu = median(startup[i].iter().map(|r| r.cpu).collect());
             let floor = requests + start_up;
             let wall = median(verify[i].iter().map(|r| r.wall).collect());
             let cpu = median(verify[i].iter().map(|r| r.cpu).collect());
             let rss = verify[i].iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
             println!(
-                "  {label}: verify {:.2} ms wall, floor {:.2} ms (start-up {:.2} ms), ratio {:.2}x; CPU {:.2} ms; peak RSS {:.1} MiB",
+                "  {label}: verify {:.2} ms wall, floor {:.2} ms (start-up {:.2} ms), ratio {:.2}x; \
+                 process CPU {:.2} ms (target {} ms; --version alone {:.2} ms, ratio {:.2}x); \
+                 peak RSS {:.1} MiB (target 20 MB)",
                 ms(wall),
                 ms(floor),
                 ms(start_up),
                 wall.as_secs_f64() / floor.as_secs_f64(),
                 ms(cpu),
+                case.cpu_target_ms,
+                ms(start_up_cpu),
+                cpu.as_secs_f64() / start_up_cpu.as_secs_f64().max(1e-6),
                 rss as f64 / 1024.0
             );
         }

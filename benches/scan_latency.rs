@@ -10,11 +10,20 @@
 //! once. One verification is HEAD and referrers together, then the signature manifest, then
 //! the envelope: 3 D.
 //!
+//! `-- --cpu [--runs N]` measures process CPU instead, on plain loopback (no delay): one
+//! `fluxverify scan` process over a file of the Secret and 100 OCIRepositories, against one
+//! `fluxverify verify --ocirepository` process over a file of the Secret and one of them (the
+//! same artifact, in flux mode), medians of N runs (default 11) interleaved; it prints both
+//! CPU times (user + system, from `wait4`), their ratio and peak RSS.
+//!
 //! Run: `cargo bench --bench scan_latency` (optionally `-- <D in ms>`, default 100).
 
 #[path = "../tests/registry/testreg.rs"]
 #[allow(unused_imports)]
 mod testreg;
+
+#[path = "common/child.rs"]
+mod child;
 
 use fluxverify::flux::ocirepository::{self, RunSettings};
 use fluxverify::flux::outcome::{check_outcome, FluxResult};
@@ -206,8 +215,74 @@ async fn baseline_once(n: usize, d: Duration) -> (Duration, usize, usize) {
     (start.elapsed(), requests, verified)
 }
 
+/// Process CPU of `scan` over 100 sources against `verify` of one, on plain loopback.
+async fn process_cpu(runs: usize) {
+    const SOURCES: usize = 100;
+    let (reg, digest) = seeded(SOURCES).await;
+    let dir = tempfile::tempdir().unwrap();
+    let hundred = dir.path().join("hundred.yaml");
+    let one = dir.path().join("one.yaml");
+    std::fs::write(&hundred, stream(&reg.host(), &digest, SOURCES)).unwrap();
+    std::fs::write(&one, stream(&reg.host(), &digest, 1)).unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_fluxverify"));
+    let scan_command = || {
+        let mut c = std::process::Command::new(bin);
+        c.arg("scan").arg(&hundred);
+        c
+    };
+    let verify_command = || {
+        let mut c = std::process::Command::new(bin);
+        c.args(["verify", "--ocirepository"]).arg(&one);
+        c
+    };
+    // Warm-up: page cache, the registry's connections.
+    child::run(verify_command());
+    child::run(scan_command());
+    let mut scans = Vec::new();
+    let mut verifies = Vec::new();
+    // Blocking waits on a runtime worker: the registry serves from the other workers.
+    tokio::task::block_in_place(|| {
+        for _ in 0..runs {
+            verifies.push(child::run(verify_command()));
+            scans.push(child::run(scan_command()));
+        }
+    });
+    let cpu = |r: &[child::Run]| child::median(r.iter().map(|r| r.cpu).collect());
+    let wall = |r: &[child::Run]| child::median(r.iter().map(|r| r.wall).collect());
+    let rss = |r: &[child::Run]| r.iter().map(|r| r.max_rss_kib).max().unwrap_or(0) as f64 / 1024.0;
+    let (scan_cpu, verify_cpu) = (cpu(&scans), cpu(&verifies));
+    println!("process CPU on plain loopback (flux mode), {runs} runs, medians");
+    println!(
+        "  verify --ocirepository (1 source): CPU {:.2} ms, wall {:.2} ms, peak RSS {:.1} MiB",
+        child::ms(verify_cpu),
+        child::ms(wall(&verifies)),
+        rss(&verifies)
+    );
+    println!(
+        "  scan ({SOURCES} sources, --jobs 16): CPU {:.2} ms, wall {:.2} ms, peak RSS {:.1} MiB",
+        child::ms(scan_cpu),
+        child::ms(wall(&scans)),
+        rss(&scans)
+    );
+    println!(
+        "  ratio scan / verify: {:.1}x (target <= 20x)",
+        scan_cpu.as_secs_f64() / verify_cpu.as_secs_f64()
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--cpu") {
+        let runs = args
+            .iter()
+            .position(|a| a == "--runs")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(11);
+        process_cpu(runs).await;
+        return;
+    }
     let d_ms: u64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
