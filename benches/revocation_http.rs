@@ -101,8 +101,8 @@ fn once(transport: &dyn Transport, request: &Request<'_>, expect: usize) -> Dura
     let started = Instant::now();
     let response = transport.send(request).expect("request failed");
     let elapsed = started.elapsed();
-    assert_eq!(response.status, 200);
-    assert_eq!(response.body.len(), expect);
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.body_len(), expect);
     elapsed
 }
 

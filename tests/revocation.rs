@@ -135,6 +135,84 @@ impl Drop for HangingServer {
     }
 }
 
+/// Answers every request by the first segment of its path, for OCSP (`/<mode>/<request>`)
+/// and CRL (`/<mode>.crl`) alike: `endless-500` sends a 500 whose body trickles in without end,
+/// `stall` a 200 with ten of its hundred announced bytes and then nothing until the client
+/// leaves, `short` the same ten bytes and then closes the connection.
+struct MisbehavingServer {
+    port: u16,
+    stop: Arc<AtomicBool>,
+}
+
+impl MisbehavingServer {
+    fn start() -> MisbehavingServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop2 = stop.clone();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                thread::spawn(move || Self::answer(stream));
+            }
+        });
+        MisbehavingServer { port, stop }
+    }
+
+    fn answer(mut stream: TcpStream) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return;
+        }
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+        }
+        let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+        let mode = path
+            .trim_start_matches('/')
+            .split(['/', '.'])
+            .next()
+            .unwrap_or_default();
+        const PARTIAL: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789";
+        match mode {
+            "endless-500" => {
+                let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\n\r\n");
+                // Slow enough that reading up to either cap would outlast the test's guard.
+                while stream.write_all(&[b'x'; 16]).is_ok() {
+                    thread::sleep(Duration::from_millis(10));
+                }
+            }
+            "stall" => {
+                let _ = stream.write_all(PARTIAL);
+                // Held open until the client gives up and closes its end.
+                let mut rest = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut reader, &mut rest);
+            }
+            "short" => {
+                let _ = stream.write_all(PARTIAL);
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+            _ => {
+                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+            }
+        }
+    }
+}
+
+impl Drop for MisbehavingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
 /// An `openssl ocsp` responder process, killed on drop.
 struct OcspResponder {
     child: Child,
@@ -243,6 +321,7 @@ struct Pki {
     crl_port: u16,
     down_port: u16,
     hang_port: u16,
+    odd_port: u16,
 }
 
 const FAR: &str = "301231235959Z";
@@ -360,10 +439,11 @@ impl Pki {
             crl_port: 0,
             down_port: free_port(),
             hang_port: 0,
+            odd_port: 0,
         }
     }
 
-    /// Builds every certificate, index and CRL; `crl_port`/`hang_port` must be set.
+    /// Builds every certificate, index and CRL; `crl_port`/`hang_port`/`odd_port` must be set.
     fn build(&self) {
         let dir = self.path();
         self.key("root");
@@ -537,6 +617,49 @@ impl Pki {
                 self.crl_port
             ),
         );
+        // One leaf per misbehaviour and method: OCSP only, or CRL only.
+        let odd = self.odd_port;
+        let misbehaving = [
+            (
+                "leaf-ocsp-endless-500",
+                "0x1020",
+                format!("authorityInfoAccess=OCSP;URI:http://127.0.0.1:{odd}/endless-500"),
+            ),
+            (
+                "leaf-ocsp-stall",
+                "0x1021",
+                format!("authorityInfoAccess=OCSP;URI:http://127.0.0.1:{odd}/stall"),
+            ),
+            (
+                "leaf-ocsp-short",
+                "0x1022",
+                format!("authorityInfoAccess=OCSP;URI:http://127.0.0.1:{odd}/short"),
+            ),
+            (
+                "leaf-crl-endless-500",
+                "0x1023",
+                format!("crlDistributionPoints=URI:http://127.0.0.1:{odd}/endless-500.crl"),
+            ),
+            (
+                "leaf-crl-stall",
+                "0x1024",
+                format!("crlDistributionPoints=URI:http://127.0.0.1:{odd}/stall.crl"),
+            ),
+            (
+                "leaf-crl-short",
+                "0x1025",
+                format!("crlDistributionPoints=URI:http://127.0.0.1:{odd}/short.crl"),
+            ),
+        ];
+        for (name, serial, access) in misbehaving {
+            self.issue(
+                name,
+                "int",
+                serial,
+                &format!("/C=US/O=Test/CN={name}"),
+                &format!("{}{access}\n", self.leaf_ext(None, None, "codeSigning")),
+            );
+        }
         for (name, serial) in [("leaf-delta", "0x1013"), ("leaf-delta-clean", "0x1014")] {
             self.issue(
                 name,
@@ -685,6 +808,7 @@ struct Setup {
     _root: OcspResponder,
     crl: HttpServer,
     _hang: HangingServer,
+    _odd: MisbehavingServer,
 }
 
 /// The test PKI and its responders; `None` when openssl is missing and the user opted out.
@@ -695,6 +819,8 @@ fn setup() -> Option<Setup> {
     pki.crl_port = crl_listener.local_addr().unwrap().port();
     let hang = HangingServer::start();
     pki.hang_port = hang.port;
+    let odd = MisbehavingServer::start();
+    pki.odd_port = odd.port;
     pki.build();
     let files = HashMap::from([
         ("/int.crl".to_string(), pki.file("int.crl")),
@@ -739,6 +865,7 @@ fn setup() -> Option<Setup> {
         _root: root,
         crl,
         _hang: hang,
+        _odd: odd,
     })
 }
 
@@ -1065,6 +1192,78 @@ fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
     assert_eq!(
         message(&both).as_deref(),
         Some("signing certificate with subject \"CN=leaf-hang-under-int-hang,O=Test,C=US\" revocation status is unknown")
+    );
+}
+
+/// The error of the one server asked for `leaf` (under `int`).
+fn server_error(v: &Validator, s: &Setup, leaf: &str) -> String {
+    let r = v.validate(
+        &s.pki.chain(&[leaf, "int", "root"]),
+        Purpose::CodeSigning,
+        None,
+    );
+    assert_eq!(
+        r.certificates[0].status,
+        RevocationStatus::Unknown,
+        "{r:#?}"
+    );
+    assert_eq!(r.certificates[0].servers.len(), 1, "{r:#?}");
+    r.certificates[0].servers[0].error.clone().unwrap()
+}
+
+#[test]
+fn error_statuses_fail_at_once_without_reading_their_bodies() {
+    let Some(s) = setup() else { return };
+    // Timeouts far above the guard below: waiting for the body would outlast it.
+    let config = RevocationConfig {
+        ocsp_timeout: Duration::from_secs(30),
+        crl_timeout: Duration::from_secs(30),
+        ..RevocationConfig::default()
+    };
+    let v = Validator::with_transport(config, Arc::new(ReqwestTransport));
+    let odd = s.pki.odd_port;
+    let started = Instant::now();
+    assert_eq!(
+        server_error(&v, &s, "leaf-ocsp-endless-500"),
+        "failed to retrieve OCSP: response had status code 500"
+    );
+    assert_eq!(
+        server_error(&v, &s, "leaf-crl-endless-500"),
+        format!("failed to download CRL from http://127.0.0.1:{odd}/endless-500.crl: failed to retrieve CRL: failed to download with status code: 500")
+    );
+    // Only a hang guard, far above any real duration.
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn body_read_failures_are_worded_as_go_and_notation_word_them() {
+    let Some(s) = setup() else { return };
+    let config = RevocationConfig {
+        ocsp_timeout: Duration::from_millis(500),
+        crl_timeout: Duration::from_millis(500),
+        ..RevocationConfig::default()
+    };
+    let v = Validator::with_transport(config, Arc::new(ReqwestTransport));
+    let odd = s.pki.odd_port;
+    let deadline =
+        "context deadline exceeded (Client.Timeout or context cancellation while reading body)";
+    // The headers arrived, so the deadline is no `*url.Error` and not OCSP's timeout error.
+    assert_eq!(
+        server_error(&v, &s, "leaf-ocsp-stall"),
+        format!("error checking revocation status via OCSP: {deadline}")
+    );
+    assert_eq!(
+        server_error(&v, &s, "leaf-crl-stall"),
+        format!("failed to download CRL from http://127.0.0.1:{odd}/stall.crl: failed to retrieve CRL: failed to read CRL response: {deadline}")
+    );
+    // A body cut short of its Content-Length.
+    assert_eq!(
+        server_error(&v, &s, "leaf-ocsp-short"),
+        "error checking revocation status via OCSP: unexpected EOF"
+    );
+    assert_eq!(
+        server_error(&v, &s, "leaf-crl-short"),
+        format!("failed to download CRL from http://127.0.0.1:{odd}/short.crl: failed to retrieve CRL: failed to read CRL response: unexpected EOF")
     );
 }
 

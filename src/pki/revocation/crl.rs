@@ -2,7 +2,7 @@
 //! `HTTPFetcher`, no cache — Flux configures none).
 //!
 //! Per distribution point URL, in order, stopping at the first error (→ unknown) or revocation:
-//! fetch over http (5 s, 32 MiB), plus the delta CRL named by the base CRL's FreshestCRL
+//! fetch over http (5 s, a 2xx status, 32 MiB), plus the delta CRL named by the base CRL's FreshestCRL
 //! extension; a certificate that itself names a FreshestCRL while no delta was found is refused;
 //! both CRLs signed by the issuer, `NextUpdate` set and not past, no unknown critical
 //! extension (IssuingDistributionPoint and DeltaCRLIndicator are known), the delta's number
@@ -12,7 +12,7 @@
 //! revoked), any other reason is revoked.
 
 use super::ext::has_freshest_crl;
-use super::http::{Method, Request};
+use super::http::{Method, Request, Response};
 use super::{CertResult, CheckContext, RevocationMethod, RevocationStatus};
 use super::{ServerResult, Transport};
 use crate::golang::big::decimal;
@@ -290,32 +290,32 @@ fn fetch_crl(transport: &dyn Transport, timeout: Duration, url: &str) -> Result<
     });
     let ms = crate::logging::elapsed_ms(started);
     let shown = crate::logging::redacted_url(url);
-    let response = match sent {
-        Ok(response) => {
-            tracing::info!(target: "fluxverify::revocation",
-                url = %shown,
-                status = response.status,
-                bytes = response.body.len(),
-                ms,
-                "CRL request"
-            );
-            response
-        }
+    match &sent {
+        Ok(response) => tracing::info!(target: "fluxverify::revocation",
+            url = %shown,
+            status = response.status(),
+            bytes = response.body_len(),
+            ms,
+            "CRL request"
+        ),
         Err(e) => {
-            tracing::info!(target: "fluxverify::revocation", url = %shown, error = %e, ms, "CRL request failed");
-            return Err(format!("request failed: {e}"));
+            tracing::info!(target: "fluxverify::revocation", url = %shown, error = %e, ms, "CRL request failed")
         }
-    };
-    if response.status != 200 {
-        return Err(format!(
-            "failed to download with status code: {}",
-            response.status
-        ));
     }
-    if response.body.len() as u64 == MAX_CRL_SIZE {
+    let body = match sent {
+        Ok(Response::Success { body: Ok(body), .. }) => body,
+        Ok(Response::Success { body: Err(e), .. }) => {
+            return Err(format!("failed to read CRL response: {e}"))
+        }
+        Ok(Response::Failure { status }) => {
+            return Err(format!("failed to download with status code: {status}"))
+        }
+        Err(e) => return Err(format!("request failed: {e}")),
+    };
+    if body.len() as u64 == MAX_CRL_SIZE {
         return Err(format!("CRL size exceeds the limit: {MAX_CRL_SIZE}"));
     }
-    Crl::parse(&response.body)
+    Crl::parse(&body)
 }
 
 /// notation-core-go `validate(bundle, issuer)`.

@@ -11,9 +11,13 @@
 //! Go's default transport keeps them). The caller waits on a channel for the answer.
 //!
 //! Go's `http.Client{Timeout: …}` bounds the whole exchange, redirects and body included; here
-//! one deadline wraps the same. Go reads bodies through `io.LimitReader`, so an oversized body is
-//! cut, not refused: the caller decides what a body of exactly the cap means. Redirects,
-//! proxies and error texts follow Go's `net/http` (details at each function).
+//! one deadline wraps the same. Go's `Client.Do` returns at the headers and the caller reads the
+//! body afterwards, so the two fail differently: before the headers a [`TransportError`]
+//! (`*url.Error`), while reading the body a [`BodyError`] inside the [`Response`]. notation's
+//! callers read only 2xx bodies, so only those are read here. Go reads bodies through
+//! `io.LimitReader`, so an oversized body is cut, not refused: the caller decides what a body of
+//! exactly the cap means. Redirects, proxies and error texts follow Go's `net/http` (details at
+//! each function).
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION, REFERER};
 use reqwest::Url;
@@ -57,13 +61,59 @@ pub struct Request<'a> {
     pub max_body: u64,
 }
 
-/// A response: status code and (possibly cut) body.
+/// A final answer, as Go's `http.Client.Do` hands it over once the headers are in, plus what
+/// notation's callers then do with the body: only 2xx bodies are read (OCSP and CRL callers
+/// return the status error without touching any other body, so an endless error body costs
+/// nothing), through the same deadline, at most `max_body` bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    /// HTTP status code.
-    pub status: u16,
-    /// Body, at most `max_body` bytes.
-    pub body: Vec<u8>,
+pub enum Response {
+    /// A 2xx status and its body as read: at most `max_body` bytes, or why reading failed.
+    Success {
+        /// HTTP status code, 200–299.
+        status: u16,
+        /// The (possibly cut) body, or the error reading it.
+        body: Result<Vec<u8>, BodyError>,
+    },
+    /// Any other final status (a redirect without `Location` included); its body is not read.
+    Failure {
+        /// HTTP status code.
+        status: u16,
+    },
+}
+
+impl Response {
+    /// The final status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            Response::Success { status, .. } | Response::Failure { status } => *status,
+        }
+    }
+
+    /// Bytes of body read (none when the body was not read or failed), for logs.
+    pub fn body_len(&self) -> usize {
+        match self {
+            Response::Success { body: Ok(body), .. } => body.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// Why reading a body failed after its headers arrived. Go returns these from `Body.Read`, not
+/// as `*url.Error`, so they carry no method or URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    /// The deadline passed while reading (Go's `cancelTimerBody` around the context's cause).
+    #[error(
+        "context deadline exceeded (Client.Timeout or context cancellation while reading body)"
+    )]
+    Timeout,
+    /// The connection ended before the announced length or the last chunk
+    /// (Go's `io.ErrUnexpectedEOF`).
+    #[error("unexpected EOF")]
+    Truncated,
+    /// Anything else (reset connection, malformed chunking); reqwest's words.
+    #[error("{0}")]
+    Failed(String),
 }
 
 /// Why no response arrived. `Display` follows Go's `*url.Error` shape
@@ -78,7 +128,7 @@ pub enum TransportError {
         /// Request URL.
         url: String,
     },
-    /// Anything else (DNS, refused connection, protocol error, body read error).
+    /// Anything else before the headers (DNS, refused connection, protocol error).
     #[error("{method} \"{url}\": {reason}")]
     Failed {
         /// Go's method name.
@@ -207,14 +257,28 @@ impl Stack {
     }
 
     /// Go's `http.Client.Do` for one request: follows redirects as Go's default policy does,
-    /// all within one deadline that also covers reading the body.
+    /// then reads a 2xx body, all within one deadline (Go's `Client.Timeout` covers the body
+    /// read too). A failure before the headers is a [`TransportError`]; one while reading the
+    /// body is the response's [`BodyError`].
     async fn run(&self, job: &Job) -> Result<Response, TransportError> {
         let method = job.method.as_str();
+        let deadline = tokio::time::Instant::now() + job.timeout;
         // The URL of the request in flight: Go's `*url.Error` names it.
         let mut current = job.url.clone();
-        let outcome = tokio::time::timeout(job.timeout, self.exchange(job, &mut current)).await;
+        let outcome = tokio::time::timeout_at(deadline, self.exchange(job, &mut current)).await;
         match outcome {
-            Ok(Ok(response)) => Ok(response),
+            Ok(Ok(response)) => {
+                let status = response.status().as_u16();
+                if !(200..300).contains(&status) {
+                    return Ok(Response::Failure { status });
+                }
+                let read = read_body(response, job.max_body);
+                let body = match tokio::time::timeout_at(deadline, read).await {
+                    Ok(body) => body,
+                    Err(_) => Err(BodyError::Timeout),
+                };
+                Ok(Response::Success { status, body })
+            }
             Ok(Err((url, reason))) => Err(TransportError::Failed {
                 method,
                 url: url.unwrap_or(current),
@@ -227,13 +291,13 @@ impl Stack {
         }
     }
 
-    /// The exchange proper. The error is the reason and, where Go names another URL than the one
-    /// in flight, that URL.
+    /// The exchange up to the final response's headers. The error is the reason and, where Go
+    /// names another URL than the one in flight, that URL.
     async fn exchange(
         &self,
         job: &Job,
         current: &mut String,
-    ) -> Result<Response, (Option<String>, String)> {
+    ) -> Result<reqwest::Response, (Option<String>, String)> {
         let mut url = Url::parse(current.as_str()).map_err(|e| (None, e.to_string()))?;
         let mut method = job.method;
         let mut body = job.body.clone();
@@ -258,7 +322,7 @@ impl Stack {
                 builder = builder.header(REFERER, referer.clone());
             }
             made += 1;
-            let mut response = builder
+            let response = builder
                 .send()
                 .await
                 .map_err(|e| (None, go_reason(self.proxy, &url, &e)))?;
@@ -292,19 +356,35 @@ impl Stack {
                 *current = url.to_string();
                 continue;
             }
-            let mut data = Vec::new();
-            let cap = usize::try_from(job.max_body).unwrap_or(usize::MAX);
-            while data.len() < cap {
-                let chunk = response
-                    .chunk()
-                    .await
-                    .map_err(|e| (None, go_reason(self.proxy, &url, &e)))?;
-                let Some(chunk) = chunk else { break };
-                let room = cap - data.len();
-                data.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
-            }
-            return Ok(Response { status, body: data });
+            return Ok(response);
         }
+    }
+}
+
+/// `io.ReadAll(io.LimitReader(body, max))`: at most `max` bytes, the rest never read.
+async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<u8>, BodyError> {
+    let mut data = Vec::new();
+    let cap = usize::try_from(max).unwrap_or(usize::MAX);
+    while data.len() < cap {
+        let chunk = response.chunk().await.map_err(|e| body_error(&e))?;
+        let Some(chunk) = chunk else { break };
+        let room = cap - data.len();
+        data.extend_from_slice(chunk.get(..room).unwrap_or(&chunk));
+    }
+    Ok(data)
+}
+
+/// Go's body-read errors: a connection that ends short of `Content-Length` or of the last
+/// chunk is `unexpected EOF` (hyper reports it as an `UnexpectedEof` I/O error); reqwest's
+/// error chain otherwise.
+fn body_error(error: &reqwest::Error) -> BodyError {
+    let short = error_sources(error)
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::UnexpectedEof);
+    if short {
+        BodyError::Truncated
+    } else {
+        BodyError::Failed(crate::source::registry::transport::error_chain(error))
     }
 }
 

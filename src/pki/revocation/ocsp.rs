@@ -9,7 +9,7 @@
 //! unknown. The first server that answers good, revoked or unknown decides; otherwise the last
 //! server's error stands.
 
-use super::http::{Method, Request};
+use super::http::{Method, Request, Response};
 use super::{CertResult, CheckContext, RevocationMethod, RevocationStatus, ServerResult};
 use crate::golang::cryptobyte::BitString;
 use crate::pki::algorithm::verify_x509_signature;
@@ -166,8 +166,8 @@ fn check_server(
         Ok(response) => tracing::info!(target: "fluxverify::revocation",
             %method,
             url = %shown,
-            status = response.status,
-            bytes = response.body.len(),
+            status = response.status(),
+            bytes = response.body_len(),
             ms,
             "OCSP request"
         ),
@@ -175,8 +175,16 @@ fn check_server(
             tracing::info!(target: "fluxverify::revocation", %method, url = %shown, error = %e, ms, "OCSP request failed")
         }
     }
-    let response = match sent {
-        Ok(response) => response,
+    // notation: only a `*url.Error` that timed out is the `TimeoutError`; a deadline while
+    // reading the body is a plain `GenericError`, like any other body-read failure.
+    let body = match sent {
+        Ok(Response::Success { body: Ok(body), .. }) => body,
+        Ok(Response::Success { body: Err(e), .. }) => return Outcome::Error(generic(e)),
+        Ok(Response::Failure { status }) => {
+            return Outcome::Error(format!(
+                "failed to retrieve OCSP: response had status code {status}"
+            ))
+        }
         Err(e) if e.is_timeout() => {
             return Outcome::Error(format!(
                 "exceeded timeout threshold of {:.2} seconds for OCSP check",
@@ -185,19 +193,13 @@ fn check_server(
         }
         Err(e) => return Outcome::Error(generic(e)),
     };
-    if !(200..300).contains(&response.status) {
-        return Outcome::Error(format!(
-            "failed to retrieve OCSP: response had status code {}",
-            response.status
-        ));
-    }
     if let Some((_, text)) = CANNED_ERRORS
         .iter()
-        .find(|(body, _)| *body == response.body.as_slice())
+        .find(|(canned, _)| *canned == body.as_slice())
     {
         return Outcome::Error(generic(text));
     }
-    let parsed = match parse_response_for_cert(&response.body, cert, issuer) {
+    let parsed = match parse_response_for_cert(&body, cert, issuer) {
         Ok(parsed) => parsed,
         Err(e) => return Outcome::Error(e),
     };

@@ -121,8 +121,16 @@ fn post<'a>(url: &'a str, body: &'a [u8]) -> Request<'a> {
     }
 }
 
+/// The body of a 2xx answer; panics on anything else (a test expecting a body got none).
+fn body(response: &Response) -> &[u8] {
+    match response {
+        Response::Success { body: Ok(body), .. } => body,
+        other => panic!("no body read: {other:?}"),
+    }
+}
+
 fn text(response: &Response) -> String {
-    String::from_utf8_lossy(&response.body).into_owned()
+    String::from_utf8_lossy(body(response)).into_owned()
 }
 
 #[test]
@@ -130,7 +138,7 @@ fn get_and_post_reach_the_server_with_method_type_and_body() {
     let port = serve(echo);
     let url = format!("http://127.0.0.1:{port}/ocsp/MEMwQTA%2FMD0");
     let response = ReqwestTransport.send(&get(&url)).unwrap();
-    assert_eq!(response.status, 200);
+    assert_eq!(response.status(), 200);
     assert_eq!(text(&response), "GET /ocsp/MEMwQTA%2FMD0 - -\n");
 
     let url = format!("http://127.0.0.1:{port}/ocsp");
@@ -142,12 +150,37 @@ fn get_and_post_reach_the_server_with_method_type_and_body() {
 }
 
 #[test]
-fn error_statuses_are_responses_not_errors() {
+fn error_statuses_are_responses_not_errors_and_their_bodies_are_not_read() {
     let port = serve(|_, stream| answer(stream, "404 Not Found", "", b"gone"));
     let url = format!("http://127.0.0.1:{port}/a.crl");
     let response = ReqwestTransport.send(&get(&url)).unwrap();
-    assert_eq!(response.status, 404);
-    assert_eq!(response.body, b"gone");
+    assert_eq!(response, Response::Failure { status: 404 });
+
+    // A 500 whose body never ends: the answer is the status, not a wait for the deadline.
+    let port = serve(|_, stream| {
+        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\n\r\n");
+        while stream.write_all(&[b'x'; 1024]).is_ok() {
+            thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/endless");
+    let request = Request {
+        timeout: Duration::from_secs(30),
+        max_body: u64::MAX,
+        ..get(&url)
+    };
+    let started = std::time::Instant::now();
+    let response = ReqwestTransport.send(&request).unwrap();
+    assert_eq!(response, Response::Failure { status: 500 });
+    // Only a guard against waiting for the deadline, far above any real duration.
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // Any 2xx body is read.
+    let port = serve(|_, stream| answer(stream, "203 Non-Authoritative Information", "", b"ok"));
+    let url = format!("http://127.0.0.1:{port}/203");
+    let response = ReqwestTransport.send(&get(&url)).unwrap();
+    assert_eq!(response.status(), 203);
+    assert_eq!(body(&response), b"ok");
 }
 
 #[test]
@@ -160,7 +193,7 @@ fn bodies_are_cut_at_the_cap_not_refused() {
             ..get(&url)
         };
         let response = ReqwestTransport.send(&request).unwrap();
-        assert_eq!(response.body.len(), expected, "cap {cap}");
+        assert_eq!(body(&response).len(), expected, "cap {cap}");
     }
 }
 
@@ -176,11 +209,19 @@ fn the_deadline_covers_the_whole_exchange_body_included() {
         timeout: Duration::from_millis(300),
         ..get(&url)
     };
-    let error = ReqwestTransport.send(&request).unwrap_err();
-    assert!(error.is_timeout(), "{error}");
+    // The headers arrived: the deadline hits the body read, which Go words differently.
+    let response = ReqwestTransport.send(&request).unwrap();
+    let Response::Success {
+        status: 200,
+        body: Err(error),
+    } = response
+    else {
+        panic!("expected a failed body read: {response:?}");
+    };
+    assert_eq!(error, BodyError::Timeout);
     assert_eq!(
         error.to_string(),
-        format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
+        "context deadline exceeded (Client.Timeout or context cancellation while reading body)"
     );
 
     // No answer at all.
@@ -195,6 +236,33 @@ fn the_deadline_covers_the_whole_exchange_body_included() {
         error.to_string(),
         format!("Post \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
     );
+}
+
+#[test]
+fn bodies_cut_short_read_as_go_prints_them() {
+    let short = |received: &Received, stream: &mut TcpStream| {
+        let head: &[u8] = if received.target == "/chunked" {
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n0123456789"
+        } else {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
+        };
+        let _ = stream.write_all(head);
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    };
+    let port = serve(short);
+    for path in ["length", "chunked"] {
+        let url = format!("http://127.0.0.1:{port}/{path}");
+        let response = ReqwestTransport.send(&get(&url)).unwrap();
+        assert_eq!(
+            response,
+            Response::Success {
+                status: 200,
+                body: Err(BodyError::Truncated)
+            },
+            "{path}"
+        );
+    }
+    assert_eq!(BodyError::Truncated.to_string(), "unexpected EOF");
 }
 
 #[test]
@@ -296,7 +364,7 @@ fn redirects_are_followed_as_go_follows_them() {
     let port = serve(|_, stream| answer(stream, "302 Found", "", b"nowhere"));
     let url = format!("http://127.0.0.1:{port}/x");
     let response = ReqwestTransport.send(&get(&url)).unwrap();
-    assert_eq!((response.status, response.body), (302, b"nowhere".to_vec()));
+    assert_eq!(response, Response::Failure { status: 302 });
 }
 
 #[test]
