@@ -123,7 +123,10 @@ impl Curve {
     }
 
     /// `ecdsa.ParseUncompressedPublicKey` → `nistec` `SetBytes`: the prefix, the length, each
-    /// coordinate below p, then y² = x³ - 3x + b.
+    /// coordinate below p, then y² = x³ - 3x + b. The last check is made here for P-224 only:
+    /// for the other curves the caller's `from_sec1_bytes` makes it (in constant-time field
+    /// arithmetic, a fraction of big-integer arithmetic's cost), and its only refusal left, once
+    /// the prefix, the length and the coordinates passed, is a point off the curve.
     fn check_point(&self, data: &[u8]) -> Result<(), PublicKeyError> {
         if data.first() != Some(&4) {
             return refuse("ecdsa: invalid uncompressed public key");
@@ -132,14 +135,20 @@ impl Curve {
         if data.len() != 1 + 2 * len {
             return refuse(&format!("invalid {} point encoding", self.name));
         }
-        let p = big(self.p);
-        let coordinate = |range: std::ops::Range<usize>| {
-            BigUint::from_bytes_be(data.get(range).unwrap_or_default())
-        };
-        let (x, y) = (coordinate(1..1 + len), coordinate(1 + len..1 + 2 * len));
-        if x >= p || y >= p {
+        // Equal-length big-endian byte strings compare as the numbers they encode.
+        let p = hex::decode(self.p).unwrap_or_default();
+        let (x_bytes, y_bytes) = (&data[1..1 + len], &data[1 + len..]);
+        if x_bytes >= p.as_slice() || y_bytes >= p.as_slice() {
             return refuse(self.element_error);
         }
+        if self.bits != 224 {
+            return Ok(());
+        }
+        let p = big(self.p);
+        let (x, y) = (
+            BigUint::from_bytes_be(x_bytes),
+            BigUint::from_bytes_be(y_bytes),
+        );
         let three_x = (&x * 3u32) % &p;
         let rhs = ((&x * &x % &p) * &x + &p - three_x + big(self.b)) % &p;
         if (&y * &y) % &p != rhs {
@@ -398,6 +407,40 @@ mod tests {
         // An even exponent parses (Go fails it only when verifying).
         let even_e = [0x30, 0x07, 0x02, 0x02, 0x00, 0xc3, 0x02, 0x01, 0x04];
         assert_eq!(rsa(&NULL_PARAMS, &even_e), Ok(()));
+    }
+
+    #[test]
+    fn p256_coordinates_are_refused_from_p_up_and_checked_on_the_curve_below() {
+        // prime256v1: 1.2.840.10045.3.1.7
+        const P256_PARAMS: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+        let sk = p256::SecretKey::from_slice(&[9u8; 32]).unwrap();
+        let point = sk.public_key().to_sec1_bytes().to_vec();
+        let parse = |data: &[u8]| {
+            PublicKey::parse_go(&oid(EC_OID), P256_PARAMS, data)
+                .map(|k| format!("{k:?}"))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(parse(&point), Ok("Some(P256)".into()));
+        let p = hex::decode(P256.p).unwrap();
+        let mut minus_one = p.clone();
+        *minus_one.last_mut().unwrap() -= 1;
+        for (x, y, want) in [
+            (&p, &point[33..], "invalid P256 element encoding"),
+            (
+                &point[1..33].to_vec(),
+                &p[..],
+                "invalid P256 element encoding",
+            ),
+            (&minus_one, &point[33..], "P256 point not on curve"),
+            (
+                &point[1..33].to_vec(),
+                &minus_one[..],
+                "P256 point not on curve",
+            ),
+        ] {
+            let data = [&[4u8][..], x, y].concat();
+            assert_eq!(parse(&data), Err(want.into()));
+        }
     }
 
     #[test]
