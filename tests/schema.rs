@@ -610,28 +610,7 @@ fn verify_schema_refuses_broken_output() {
 /// Serves the OCI layout `dir` as `repo` of the in-process registry (the referrers API lists
 /// its signature manifests); returns the subject's digest.
 fn serve_layout(reg: &TestRegistry, dir: &Path, repo: &str) -> String {
-    for entry in std::fs::read_dir(dir.join("blobs/sha256")).unwrap() {
-        reg.put_blob(&std::fs::read(entry.unwrap().path()).unwrap());
-    }
-    let index: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
-    let mut subject = None;
-    for d in index["manifests"].as_array().unwrap() {
-        let digest = d["digest"].as_str().unwrap();
-        let bytes = std::fs::read(
-            dir.join("blobs/sha256")
-                .join(digest.trim_start_matches("sha256:")),
-        )
-        .unwrap();
-        let tag = d["annotations"]["org.opencontainers.image.ref.name"].as_str();
-        reg.put_manifest(repo, d["mediaType"].as_str().unwrap(), &bytes, tag);
-        let manifest: Value = serde_json::from_slice(&bytes).unwrap();
-        match manifest["subject"]["digest"].as_str() {
-            Some(of) => reg.add_referrer(repo, of, d.clone()),
-            None => subject = Some(digest.to_string()),
-        }
-    }
-    subject.unwrap()
+    reg.serve_layout(dir, repo)
 }
 
 /// Runs the binary with an empty Docker config and no credentials in the environment, off the

@@ -25,29 +25,7 @@ fn secret() -> PathBuf {
 
 /// Serves the corpus layout `name` as `repo`; returns the subject's digest.
 fn serve_layout(reg: &TestRegistry, name: &str, repo: &str) -> String {
-    let dir = corpus().join("layouts").join(name);
-    for entry in std::fs::read_dir(dir.join("blobs/sha256")).unwrap() {
-        reg.put_blob(&std::fs::read(entry.unwrap().path()).unwrap());
-    }
-    let index: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
-    let mut subject = None;
-    for d in index["manifests"].as_array().unwrap() {
-        let digest = d["digest"].as_str().unwrap();
-        let bytes = std::fs::read(
-            dir.join("blobs/sha256")
-                .join(digest.trim_start_matches("sha256:")),
-        )
-        .unwrap();
-        let tag = d["annotations"]["org.opencontainers.image.ref.name"].as_str();
-        reg.put_manifest(repo, d["mediaType"].as_str().unwrap(), &bytes, tag);
-        let manifest: Value = serde_json::from_slice(&bytes).unwrap();
-        match manifest["subject"]["digest"].as_str() {
-            Some(of) => reg.add_referrer(repo, of, d.clone()),
-            None => subject = Some(digest.to_string()),
-        }
-    }
-    subject.unwrap()
+    reg.serve_layout(&corpus().join("layouts").join(name), repo)
 }
 
 /// Runs the binary; returns the exit code, stdout, stderr and how long it took.

@@ -137,7 +137,9 @@ impl Curve {
         }
         // Equal-length big-endian byte strings compare as the numbers they encode.
         let p = hex::decode(self.p).unwrap_or_default();
-        let (x_bytes, y_bytes) = (&data[1..1 + len], &data[1 + len..]);
+        let Some((x_bytes, y_bytes)) = data.get(1..).and_then(|xy| xy.split_at_checked(len)) else {
+            return refuse(&format!("invalid {} point encoding", self.name));
+        };
         if x_bytes >= p.as_slice() || y_bytes >= p.as_slice() {
             return refuse(self.element_error);
         }

@@ -233,6 +233,32 @@ impl TestRegistry {
         serde_json::json!({"mediaType": media_type, "digest": d, "size": bytes.len()})
     }
 
+    /// Serves the OCI layout `dir` (an index of a subject and its signature manifests, as the
+    /// corpus and the test signer write them) as `repo`: every blob, every manifest with the tag
+    /// its index annotation gives, each signature manifest listed as a referrer of its subject.
+    /// Returns the subject's digest.
+    pub fn serve_layout(&self, dir: &std::path::Path, repo: &str) -> String {
+        let blobs = dir.join("blobs/sha256");
+        for entry in std::fs::read_dir(&blobs).unwrap() {
+            self.put_blob(&std::fs::read(entry.unwrap().path()).unwrap());
+        }
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+        let mut subject = None;
+        for d in index["manifests"].as_array().unwrap() {
+            let digest = d["digest"].as_str().unwrap();
+            let bytes = std::fs::read(blobs.join(digest.trim_start_matches("sha256:"))).unwrap();
+            let tag = d["annotations"]["org.opencontainers.image.ref.name"].as_str();
+            self.put_manifest(repo, d["mediaType"].as_str().unwrap(), &bytes, tag);
+            let manifest: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            match manifest["subject"]["digest"].as_str() {
+                Some(of) => self.add_referrer(repo, of, d.clone()),
+                None => subject = Some(digest.to_string()),
+            }
+        }
+        subject.expect("the layout's index names a subject")
+    }
+
     /// Adds `descriptor` to the referrers of `subject_digest` (the API's view).
     pub fn add_referrer(&self, repo: &str, subject_digest: &str, descriptor: serde_json::Value) {
         self.state
