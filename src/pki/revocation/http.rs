@@ -170,15 +170,7 @@ impl Transport for ReqwestTransport {
         };
         let worker = worker().map_err(|e| failed(e.clone()))?;
         let (reply, answer) = mpsc::sync_channel(1);
-        let job = Job {
-            method: request.method,
-            url: request.url.to_string(),
-            body: request.body.map(<[u8]>::to_vec),
-            content_type: request.content_type.map(str::to_string),
-            timeout: request.timeout,
-            max_body: request.max_body,
-            reply,
-        };
+        let job = Job::new(request, reply);
         const GONE: &str = "the revocation HTTP thread has stopped";
         worker.send(job).map_err(|_| failed(GONE.to_string()))?;
         answer.recv().map_err(|_| failed(GONE.to_string()))?
@@ -194,6 +186,24 @@ struct Job {
     timeout: Duration,
     max_body: u64,
     reply: mpsc::SyncSender<Result<Response, TransportError>>,
+}
+
+impl Job {
+    /// `request`, owned for the background thread, answered on `reply`.
+    fn new(
+        request: &Request<'_>,
+        reply: mpsc::SyncSender<Result<Response, TransportError>>,
+    ) -> Job {
+        Job {
+            method: request.method,
+            url: request.url.to_string(),
+            body: request.body.map(<[u8]>::to_vec),
+            content_type: request.content_type.map(str::to_string),
+            timeout: request.timeout,
+            max_body: request.max_body,
+            reply,
+        }
+    }
 }
 
 /// The background thread's queue, started on the first call. A failure to start (no thread, no

@@ -56,26 +56,19 @@ impl Stream for LoggedBody {
 
 impl Drop for LoggedBody {
     fn drop(&mut self) {
-        let ms = self.ms;
-        if let Some(error) = &self.error {
-            tracing::info!(target: "fluxverify::registry",
-                method = %self.method,
-                url = %self.url,
-                status = self.status,
-                bytes = self.bytes,
-                ms,
-                %error,
-                "registry request failed reading the body"
-            );
-            return;
-        }
+        let outcome = match self.error {
+            Some(_) => "registry request failed reading the body",
+            None => "registry request",
+        };
+        // An `Option` field is recorded only when it is `Some`.
         tracing::info!(target: "fluxverify::registry",
             method = %self.method,
             url = %self.url,
             status = self.status,
             bytes = self.bytes,
-            ms,
-            "registry request"
+            ms = self.ms,
+            error = self.error.as_deref(),
+            "{outcome}"
         );
     }
 }

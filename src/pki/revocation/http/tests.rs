@@ -399,15 +399,7 @@ fn callers_with_and_without_a_runtime_are_served() {
 fn through(proxy: GoProxy, request: &Request<'_>) -> Result<Response, TransportError> {
     let stack = Stack::new(Box::leak(Box::new(proxy))).unwrap();
     let (reply, _answer) = mpsc::sync_channel(1);
-    let job = Job {
-        method: request.method,
-        url: request.url.to_string(),
-        body: request.body.map(<[u8]>::to_vec),
-        content_type: request.content_type.map(str::to_string),
-        timeout: request.timeout,
-        max_body: request.max_body,
-        reply,
-    };
+    let job = Job::new(request, reply);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
