@@ -187,7 +187,7 @@ pub struct RegistryArgs {
 /// `--timeout`: Go duration syntax, checked here so that a bad value is a usage error naming
 /// the flag.
 fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
-    let duration = fluxverify::source::registry::inflight::parse_duration(text)
+    let duration = fluxverify::flux::ocirepository::parse_timeout(text)
         .map_err(|e| format!("{e}: expected a duration such as 60s, 2m, 1m30s or 500ms"))?;
     if duration.is_zero() {
         return Err("the time limit must be longer than 0s".into());

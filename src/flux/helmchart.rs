@@ -174,14 +174,14 @@ pub fn helm_repository(value: &Value, namespace: &str) -> Result<HelmRepository,
     let spec = value.get("spec").cloned().unwrap_or(Value::Null);
     let timeout = match str_at(&spec, &["timeout"]) {
         None => None,
-        Some(t) => Some(
-            crate::golang::time::parse_crd_duration(t).map_err(|detail| HelmChartError::Field {
+        Some(t) => Some(super::ocirepository::parse_timeout(t).map_err(|detail| {
+            HelmChartError::Field {
                 kind: "HelmRepository".into(),
                 name: format!("{namespace}/{name}"),
                 field: "spec.timeout".into(),
                 detail,
-            })?,
-        ),
+            }
+        })?),
     };
     use crate::source::registry::Provider;
     let provider = match str_at(&spec, &["provider"]) {

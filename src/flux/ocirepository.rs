@@ -143,6 +143,12 @@ pub struct Verification {
 /// verification) of the object.
 pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// A `spec.timeout` value (Go duration syntax as the CRD takes it: `60s`, `1m30s`, `500ms`); the
+/// error is Go's (`time: invalid duration "abc"`). `--timeout` takes the same syntax.
+pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    crate::golang::time::parse_crd_duration(text)
+}
+
 /// An `OCIRepository` as far as verification is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OciRepository {
@@ -399,18 +405,17 @@ pub fn from_document(
     } else {
         ArtifactRef::Tag("latest".into())
     };
-    let timeout =
-        match non_empty(spec.timeout) {
-            None => None,
-            Some(text) => Some(crate::golang::time::parse_crd_duration(&text).map_err(
-                |detail| OciRepositoryError::Field {
-                    file: file.to_owned(),
-                    name: qualified.clone(),
-                    field: "spec.timeout".into(),
-                    detail,
-                },
-            )?),
-        };
+    let timeout = match non_empty(spec.timeout) {
+        None => None,
+        Some(text) => Some(
+            parse_timeout(&text).map_err(|detail| OciRepositoryError::Field {
+                file: file.to_owned(),
+                name: qualified.clone(),
+                field: "spec.timeout".into(),
+                detail,
+            })?,
+        ),
+    };
     let verify = match spec.verify {
         None => None,
         Some(v) => {

@@ -302,12 +302,6 @@ pub fn request_deadline(request_timeout: Duration) -> Option<tokio::time::Instan
     }
 }
 
-/// A duration in Go syntax as Flux's `spec.timeout` takes it (`60s`, `1m30s`, `500ms`); the
-/// error is Go's (`time: invalid duration "abc"`).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    crate::golang::time::parse_crd_duration(text)
-}
-
 /// Where a time limit came from, for the message when it expires.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitOrigin {

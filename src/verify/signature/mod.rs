@@ -278,24 +278,20 @@ impl Run<'_> {
         };
         let critical = result.is_critical();
         let error = result.error.clone();
-        let ms = crate::logging::elapsed_ms(self.step_started);
-        match &error {
-            None => tracing::debug!(target: "fluxverify::signature",
-                step = %validation.name(),
-                action = %action.name(),
-                result = %"passed",
-                ms,
-                "signature check"
-            ),
-            Some(e) => tracing::debug!(target: "fluxverify::signature",
-                step = %validation.name(),
-                action = %action.name(),
-                result = %if critical { "failed" } else { "failed, logged only" },
-                error = %e,
-                ms,
-                "signature check"
-            ),
-        }
+        let outcome = match (&error, critical) {
+            (None, _) => "passed",
+            (Some(_), true) => "failed",
+            (Some(_), false) => "failed, logged only",
+        };
+        // An `Option` field is recorded only when it is `Some`.
+        tracing::debug!(target: "fluxverify::signature",
+            step = %validation.name(),
+            action = %action.name(),
+            result = %outcome,
+            error = error.as_ref().map(tracing::field::display),
+            ms = crate::logging::elapsed_ms(self.step_started),
+            "signature check"
+        );
         self.step_started = std::time::Instant::now();
         self.results.push(result);
         match error {
@@ -444,19 +440,13 @@ impl<S: Stages> super::signatures::SignatureVerifier for Verifier<S> {
         let _entered = span.enter();
         let started = std::time::Instant::now();
         let outcome = self.verify_in_span(artifact, signature, artifact_reference);
-        match &outcome.error {
-            None => tracing::debug!(target: "fluxverify::signature",
-                manifest = %digest,
-                ms = crate::logging::elapsed_ms(started),
-                "signature verified"
-            ),
-            Some(error) => tracing::debug!(target: "fluxverify::signature",
-                manifest = %digest,
-                ms = crate::logging::elapsed_ms(started),
-                %error,
-                "signature not verified"
-            ),
-        }
+        tracing::debug!(target: "fluxverify::signature",
+            manifest = %digest,
+            ms = crate::logging::elapsed_ms(started),
+            error = outcome.error.as_ref().map(tracing::field::display),
+            "{}",
+            if outcome.error.is_none() { "signature verified" } else { "signature not verified" }
+        );
         outcome
     }
 }
