@@ -3,7 +3,8 @@
 //! fresh, in this process) with no verification, plus the start-up of the binary doing nothing
 //! (`fluxverify --version`). Prints wall-time medians, the ratio to the floor, the process's CPU
 //! time (user + system, from `wait4`) against its target and the CPU of `--version` alone, and
-//! its peak RSS.
+//! its peak RSS. The CPU time of `true` (a small C program) measured the same way shows what
+//! the system charges any process for `execve`, the loader and exit.
 //!
 //! Two artifacts, each with one JWS signature by a chain of three (leaf, intermediate, root):
 //! ECDSA P-256 and RSA-3072, signed with the test keys of `fixtures/keys/` through the test
@@ -164,8 +165,10 @@ async fn main() {
         let mut startup = vec![Vec::new(); binaries.len()];
         let mut verify = vec![Vec::new(); binaries.len()];
         let mut requests = Vec::new();
+        let mut exec_floor = Vec::new();
         for _ in 0..runs {
             requests.push(requests_only(&reg, case).await);
+            exec_floor.push(run(Command::new("true")));
             for (i, (_, bin)) in binaries.iter().enumerate() {
                 let mut version = Command::new(bin);
                 version.arg("--version");
@@ -174,8 +177,14 @@ async fn main() {
             }
         }
         let requests = median(requests);
+        let exec_cpu = median(exec_floor.iter().map(|r| r.cpu).collect());
         println!();
-        println!("{}: requests alone {:.2} ms", case.name, ms(requests));
+        println!(
+            "{}: requests alone {:.2} ms; `true` (the system's exec floor) {:.2} ms CPU",
+            case.name,
+            ms(requests),
+            ms(exec_cpu)
+        );
         for (i, (label, _)) in binaries.iter().enumerate() {
             let start_up = median(startup[i].iter().map(|r| r.wall).collect());
             let start_up_cpu = median(startup[i].iter().map(|r| r.cpu).collect());
