@@ -2,7 +2,13 @@
 //! no referrers API, so the tag-schema fallback) and an in-process registry with the referrers
 //! API that can also play hostile.
 
+#[path = "../support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
 mod contract;
+#[path = "../support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 mod distribution;
 #[path = "../support/external.rs"]
 #[allow(dead_code)]
@@ -10,6 +16,7 @@ mod external;
 mod testreg;
 mod trust_store_errors;
 
+use corpus::vectors;
 use distribution::{Distribution, Layout, Pusher};
 use fluxverify::source::registry::{
     CredentialSource, Credentials, RegistryClient, RegistryError, RegistryOptions,
@@ -18,10 +25,6 @@ use fluxverify::source::{Descriptor, SignatureSource};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use testreg::{Hostile, TestRegistry};
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
-}
 
 fn options(credentials: CredentialSource) -> RegistryOptions {
     RegistryOptions {
@@ -499,22 +502,9 @@ async fn ls_lists_signatures_from_docker_registry_like_notation() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
 }
 
-/// Runs the CLI; returns (exit code, stdout, stderr).
+/// Runs the CLI, isolated; returns (exit code, stdout, stderr).
 async fn fluxverify(args: Vec<String>) -> (i32, String, String) {
-    let out = tokio::task::spawn_blocking(move || {
-        assert_cmd::Command::cargo_bin("fluxverify")
-            .unwrap()
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cli::fluxverify(args).output().await.into()
 }
 
 /// The corpus, pushed into docker-registry, verifies through the registry with the verdicts and

@@ -375,7 +375,8 @@ fn acr_error(code: StatusCode, message: &str) -> Response<Body> {
     )
 }
 
-fn basic_of(user: &str, password: &str) -> String {
+/// The `Authorization` header value of Basic auth as `user`.
+pub fn basic_authorization(user: &str, password: &str) -> String {
     use base64::Engine as _;
     format!(
         "Basic {}",
@@ -426,7 +427,7 @@ fn token_service(
     let granted = match *method {
         // The docker token protocol: Basic credentials, service and scope in the query.
         Method::GET => {
-            authorization == Some(basic_of(&auth.user, &auth.password).as_str())
+            authorization == Some(basic_authorization(&auth.user, &auth.password).as_str())
                 && query.contains("service=")
         }
         // The OAuth2 form: a refresh token.
