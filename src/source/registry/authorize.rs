@@ -182,10 +182,7 @@ impl Inner {
                 r
             }
         };
-        let line = RequestLine {
-            method: request.method.to_string(),
-            url: request.url.to_string(),
-        };
+        let line = RequestLine::of(&request);
         let grant = match credentials {
             Credentials::Anonymous => "anonymous",
             Credentials::Basic { .. } => "basic",

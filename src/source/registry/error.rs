@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::transport::HttpRequest;
 use super::wire::decode_first_json;
 use crate::golang::quote::go_quote;
 use serde::Deserialize;
@@ -16,6 +17,16 @@ pub struct RequestLine {
     pub method: String,
     /// Full request URL.
     pub url: String,
+}
+
+impl RequestLine {
+    /// The line of `request`.
+    pub(crate) fn of(request: &HttpRequest) -> RequestLine {
+        RequestLine {
+            method: request.method.to_string(),
+            url: request.url.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for RequestLine {

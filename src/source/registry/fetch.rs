@@ -84,10 +84,7 @@ impl Inner {
         if let Some(accept) = accept {
             request = request.header("Accept", accept);
         }
-        let line0 = RequestLine {
-            method: "GET".into(),
-            url: request.url.to_string(),
-        };
+        let line0 = RequestLine::of(&request);
         self.deadline(line0, async {
             let (response, line) = self.send(request).await?;
             match response.status {

@@ -43,13 +43,7 @@ impl Inner {
                 break;
             }
             if followed >= self.options.max_pages {
-                return Err(RegistryError::TooManyPages {
-                    request: RequestLine {
-                        method: "GET".into(),
-                        url: url.to_string(),
-                    },
-                    limit: self.options.max_pages,
-                });
+                return Err(self.too_many_pages(&url));
             }
             followed += 1;
             let notary = Some(NOTARY_SIGNATURE_ARTIFACT_TYPE);
@@ -119,13 +113,7 @@ impl Inner {
         let mut followed = 0usize;
         while let Some(url) = next.take() {
             if followed >= self.options.max_pages {
-                return Err(RegistryError::TooManyPages {
-                    request: RequestLine {
-                        method: "GET".into(),
-                        url: url.to_string(),
-                    },
-                    limit: self.options.max_pages,
-                });
+                return Err(self.too_many_pages(&url));
             }
             followed += 1;
             match self.referrers_page(url, artifact_type).await? {
@@ -147,6 +135,17 @@ impl Inner {
         Ok(listed)
     }
 
+    /// The error of a listing still going when `next` would be past the page limit.
+    pub(super) fn too_many_pages(&self, next: &Url) -> RegistryError {
+        RegistryError::TooManyPages {
+            request: RequestLine {
+                method: "GET".into(),
+                url: next.to_string(),
+            },
+            limit: self.options.max_pages,
+        }
+    }
+
     fn set_referrers_supported(&self, value: bool) {
         let mut state = self
             .referrers_supported
@@ -165,10 +164,7 @@ impl Inner {
         artifact_type: Option<&str>,
     ) -> Result<Option<Page>, RegistryError> {
         let request = HttpRequest::new(Method::GET, url);
-        let line0 = RequestLine {
-            method: "GET".into(),
-            url: request.url.to_string(),
-        };
+        let line0 = RequestLine::of(&request);
         self.deadline(line0, async {
             let (response, line) = self.send(request).await?;
             match response.status {
@@ -236,10 +232,7 @@ impl Inner {
         let tag = digest.referrers_tag();
         let url = self.url(&format!("manifests/{tag}"))?;
         let request = HttpRequest::new(Method::GET, url).header("Accept", MANIFEST_ACCEPT);
-        let line0 = RequestLine {
-            method: "GET".into(),
-            url: request.url.to_string(),
-        };
+        let line0 = RequestLine::of(&request);
         let body = self
             .deadline(line0, async {
                 let (response, line) = self.send(request).await?;

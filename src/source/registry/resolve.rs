@@ -31,10 +31,7 @@ impl Inner {
         }
         let url = self.url(&format!("manifests/{reference}"))?;
         let request = HttpRequest::new(Method::HEAD, url).header("Accept", MANIFEST_ACCEPT);
-        let line = RequestLine {
-            method: "HEAD".into(),
-            url: request.url.to_string(),
-        };
+        let line = RequestLine::of(&request);
         self.deadline(line, async {
             let (response, line) = self.send(request).await?;
             match response.status {
@@ -60,15 +57,9 @@ impl Inner {
         while let Some(url) = next.take() {
             pages += 1;
             let request = HttpRequest::new(Method::GET, url);
-            let line0 = RequestLine {
-                method: "GET".into(),
-                url: request.url.to_string(),
-            };
+            let line0 = RequestLine::of(&request);
             if pages > self.options.max_pages {
-                return Err(RegistryError::TooManyPages {
-                    request: line0,
-                    limit: self.options.max_pages,
-                });
+                return Err(self.too_many_pages(&request.url));
             }
             let (page, link) = self
                 .deadline(line0, async {

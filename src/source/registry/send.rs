@@ -31,10 +31,7 @@ impl Inner {
     ) -> Result<HttpResponse, RegistryError> {
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let line = RequestLine {
-            method: request.method.to_string(),
-            url: request.url.to_string(),
-        };
+        let line = RequestLine::of(&request);
         let started = std::time::Instant::now();
         match self.transport.send(request).await {
             Ok(mut response) => {
@@ -81,10 +78,7 @@ impl Inner {
             if let Some(value) = &sent {
                 outgoing = outgoing.header("Authorization", value.clone());
             }
-            let line = RequestLine {
-                method: outgoing.method.to_string(),
-                url: outgoing.url.to_string(),
-            };
+            let line = RequestLine::of(&outgoing);
             let response = self.send_raw(outgoing).await?;
             if response.status == 401 && authorized && !challenged {
                 challenged = true;
