@@ -16,6 +16,9 @@
 //!
 //! Run: `cargo bench --bench registry_latency` (optionally `-- <D in ms>`, default 100).
 
+#[path = "../tests/support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 #[path = "../tests/registry/testreg.rs"]
 #[allow(unused_imports)]
 mod testreg;
@@ -31,45 +34,16 @@ use fluxverify::verify::run::{verify, VerifyRequest};
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::{revocation_config, PolicyStages};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use testreg::{Hostile, TestRegistry};
 
 const REPO: &str = "corpus/multi4-fourth-trusted";
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
-}
-
-fn blob(layout: &Path, digest: &str) -> Vec<u8> {
-    let (alg, hex) = digest.split_once(':').unwrap();
-    std::fs::read(layout.join("blobs").join(alg).join(hex)).unwrap()
-}
-
 /// The corpus artifact and its four signature manifests, with a referrers list of `n` entries.
 async fn seeded(n: usize) -> (TestRegistry, String) {
     let reg = TestRegistry::start().await;
-    let layout = corpus().join("layouts/multi4-fourth-trusted");
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
-    let manifests = index["manifests"].as_array().unwrap();
-    let mut subject = String::new();
-    let mut signatures = Vec::new();
-    for d in manifests {
-        let digest = d["digest"].as_str().unwrap();
-        let bytes = blob(&layout, digest);
-        let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        reg.put_blob(&blob(&layout, m["config"]["digest"].as_str().unwrap()));
-        for l in m["layers"].as_array().unwrap() {
-            reg.put_blob(&blob(&layout, l["digest"].as_str().unwrap()));
-        }
-        reg.put_manifest(REPO, d["mediaType"].as_str().unwrap(), &bytes, None);
-        if d["artifactType"] == testreg::NOTARY {
-            signatures.push(d.clone());
-        } else {
-            subject = digest.to_owned();
-        }
-    }
+    let (subject, signatures) =
+        reg.push_layout_manifests(&corpus::layout("multi4-fourth-trusted"), REPO);
     let (untrusted, trusted) = (&signatures[..3], &signatures[3]);
     let before = n.min(FLUX_MAX_SIGNATURES) - 1;
     for i in 0..n {
@@ -88,7 +62,7 @@ fn stages() -> Result<
     fluxverify::verify::outcome::VerifyError,
 > {
     let input = TrustInput {
-        secret: Some(corpus().join("cases/multi4-fourth-trusted--strict/secret.yaml")),
+        secret: Some(corpus::strict_secret("multi4-fourth-trusted")),
         secret_name: None,
         trust_policy: None,
         certs: Vec::new(),

@@ -18,6 +18,9 @@
 //!
 //! Run: `cargo bench --bench scan_latency` (optionally `-- <D in ms>`, default 100).
 
+#[path = "../tests/support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 #[path = "../tests/registry/testreg.rs"]
 #[allow(unused_imports)]
 mod testreg;
@@ -37,49 +40,25 @@ use fluxverify::trust::material::TrustMaterial;
 use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::stages_from_material;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use testreg::{Hostile, TestRegistry};
 
 const SECRET: &str = "notation-multi4-fourth-trusted--strict";
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
-}
-
-fn blob(layout: &Path, digest: &str) -> Vec<u8> {
-    let (alg, hex) = digest.split_once(':').unwrap();
-    std::fs::read(layout.join("blobs").join(alg).join(hex)).unwrap()
-}
-
 /// A registry with `n` repositories `app-<i>`, each the corpus artifact and its trusted
 /// signature. Returns the registry and the artifact's digest.
 async fn seeded(n: usize) -> (TestRegistry, String) {
     let reg = TestRegistry::start().await;
-    let layout = corpus().join("layouts/multi4-fourth-trusted");
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
-    let manifests = index["manifests"].as_array().unwrap();
+    let layout = corpus::layout("multi4-fourth-trusted");
     let mut subject = String::new();
     let mut signatures = Vec::new();
     for i in 0..n {
         let repo = format!("app-{i}");
-        for d in manifests {
-            let digest = d["digest"].as_str().unwrap();
-            let bytes = blob(&layout, digest);
-            let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            reg.put_blob(&blob(&layout, m["config"]["digest"].as_str().unwrap()));
-            for l in m["layers"].as_array().unwrap() {
-                reg.put_blob(&blob(&layout, l["digest"].as_str().unwrap()));
-            }
-            reg.put_manifest(&repo, d["mediaType"].as_str().unwrap(), &bytes, None);
-            if d["artifactType"] == testreg::NOTARY {
-                if i == 0 {
-                    signatures.push(d.clone());
-                }
-            } else {
-                subject = digest.to_owned();
-            }
+        let (pushed, listed) = reg.push_layout_manifests(&layout, &repo);
+        subject = pushed;
+        if i == 0 {
+            signatures = listed;
         }
         // Only the fourth signature chains to the Secret's root.
         reg.add_referrer(&repo, &subject, signatures[3].clone());
@@ -89,9 +68,7 @@ async fn seeded(n: usize) -> (TestRegistry, String) {
 
 /// The tree a `kustomize build` would print: the Secret and `n` OCIRepositories.
 fn stream(host: &str, digest: &str, n: usize) -> String {
-    let secret =
-        std::fs::read_to_string(corpus().join("cases/multi4-fourth-trusted--strict/secret.yaml"))
-            .unwrap();
+    let secret = std::fs::read_to_string(corpus::strict_secret("multi4-fourth-trusted")).unwrap();
     let mut text = secret;
     for i in 0..n {
         text.push_str(&format!(

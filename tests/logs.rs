@@ -2,62 +2,31 @@
 //! in-process registry: what a request line says, that stdout stays the report, that no
 //! credential reaches stderr, and what an invalid filter does.
 
+#[path = "support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 #[path = "registry/testreg.rs"]
 mod testreg;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use testreg::{TestRegistry, TokenAuth};
 
+const CASE: &str = "m-rsa2048-c2-jws";
 const REPO: &str = "corpus/m-rsa2048-c2-jws";
 const USER: &str = "log-user";
 const PASSWORD: &str = "pw-7d41c9e0";
 const ACCESS_TOKEN: &str = "access-token-5be2f3";
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
-}
-
-/// Serves the corpus layout `name` as `repo`, tagging what its index tags; returns the
-/// subject's digest.
-fn serve_layout(reg: &TestRegistry, name: &str, repo: &str) -> String {
-    reg.serve_layout(&corpus().join("layouts").join(name), repo)
-}
-
-/// Runs the binary with a clean logging and credentials environment plus `env`.
+/// Runs the binary, isolated, with `env` over its environment.
 async fn run(args: Vec<String>, env: Vec<(&str, &str)>) -> (i32, String, String) {
-    let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_path_buf();
-    let env: Vec<(String, String)> = env
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let out = tokio::task::spawn_blocking(move || {
-        let mut cmd = assert_cmd::Command::cargo_bin("fluxverify").unwrap();
-        cmd.args(&args)
-            .env("HOME", &home_path)
-            .env("DOCKER_CONFIG", home_path.join("docker"))
-            .env_remove("FLUXVERIFY_LOG")
-            .env_remove("RUST_LOG")
-            .env_remove("FLUXVERIFY_USERNAME")
-            .env_remove("FLUXVERIFY_PASSWORD");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    })
-    .await
-    .unwrap();
-    drop(home);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cli::fluxverify(args).envs(env).output().await.into()
 }
 
 fn verify_args(reference: &str, extra: &[&str]) -> Vec<String> {
-    let secret = corpus().join("cases/m-rsa2048-c2-jws--strict/secret.yaml");
+    let secret = corpus::strict_secret(CASE);
     let mut args: Vec<String> = vec![
         "verify".into(),
         reference.into(),
@@ -77,6 +46,7 @@ fn lines_with<'a>(stderr: &'a str, message: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// `user:password` in base64, as a Basic `Authorization` header carries it.
 fn basic(user: &str, password: &str) -> String {
     base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
@@ -87,7 +57,7 @@ fn basic(user: &str, password: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn verbose_logs_each_request_with_method_path_status_and_time() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let host = reg.host();
     let by_digest = format!("{host}/{REPO}@{digest}");
 
@@ -159,7 +129,7 @@ async fn verbose_logs_each_request_with_method_path_status_and_time() {
 #[tokio::test(flavor = "multi_thread")]
 async fn json_on_stdout_stays_valid_under_debug_logs() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let reference = format!("{}/{REPO}@{digest}", reg.host());
     let (code, stdout, stderr) = run(verify_args(&reference, &["-vv", "-o", "json"]), vec![]).await;
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -188,7 +158,7 @@ async fn json_on_stdout_stays_valid_under_debug_logs() {
 #[tokio::test(flavor = "multi_thread")]
 async fn credentials_never_reach_stderr_even_at_trace() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let reference = format!("{}/{REPO}@{digest}", reg.host());
     let secrets = [
         PASSWORD.to_string(),
@@ -197,7 +167,7 @@ async fn credentials_never_reach_stderr_even_at_trace() {
     ];
 
     // Basic auth on the registry itself.
-    *reg.state.basic.lock().unwrap() = Some(format!("Basic {}", basic(USER, PASSWORD)));
+    *reg.state.basic.lock().unwrap() = Some(testreg::basic_authorization(USER, PASSWORD));
     let (code, stdout, stderr) = run(
         verify_args(&reference, &["-vvv", "-u", USER, "-p", PASSWORD]),
         vec![],
@@ -267,7 +237,7 @@ async fn credentials_never_reach_stderr_even_at_trace() {
 #[tokio::test(flavor = "multi_thread")]
 async fn filter_variables_choose_the_levels_and_a_bad_one_is_an_error() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let reference = format!("{}/{REPO}@{digest}", reg.host());
 
     // FLUXVERIFY_LOG alone turns on debug lines, without -v.
@@ -359,10 +329,10 @@ async fn filter_variables_choose_the_levels_and_a_bad_one_is_an_error() {
 async fn the_credential_helper_is_named_and_its_secret_is_not() {
     use std::os::unix::fs::PermissionsExt as _;
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let host = reg.host();
     let reference = format!("{host}/{REPO}@{digest}");
-    *reg.state.basic.lock().unwrap() = Some(format!("Basic {}", basic(USER, PASSWORD)));
+    *reg.state.basic.lock().unwrap() = Some(testreg::basic_authorization(USER, PASSWORD));
     let dir = tempfile::tempdir().unwrap();
     let helper = dir.path().join("docker-credential-logtest");
     std::fs::write(

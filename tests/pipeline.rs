@@ -607,11 +607,16 @@ fn write_example(dir: &Path) -> String {
         "trustedIdentities": ["x509.subject: C=US, ST=WA, O=Notary"],
     }]});
     let root = chain.last().unwrap().pem();
-    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
-    let secret = format!(
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: notation-config\n  namespace: flux-system\ntype: Opaque\nstringData:\n  trustpolicy.json: |\n{}  example-root.crt: |\n{}",
-        indent(&serde_json::to_string_pretty(&policy).unwrap()),
-        indent(&root)
+    let secret = support::secret::string_data(
+        "notation-config",
+        "flux-system",
+        &[
+            (
+                "trustpolicy.json",
+                &serde_json::to_string_pretty(&policy).unwrap(),
+            ),
+            ("example-root.crt", &root),
+        ],
     );
     std::fs::write(dir.join("secret.yaml"), secret).unwrap();
     subject.descriptor.digest.clone()

@@ -16,6 +16,7 @@ use distribution::{Distribution, Layout, Pusher};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use support::cli;
 use support::envelope::{self as env, EnvelopeSpec, Format};
 use support::external;
 use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
@@ -159,22 +160,13 @@ async fn world() -> Option<World> {
     })
 }
 
+/// Runs the binary, isolated, with `stdin` as its input.
 async fn fluxverify(args: Vec<String>, stdin: Option<String>) -> (i32, String, String) {
-    let out = tokio::task::spawn_blocking(move || {
-        let mut cmd = assert_cmd::Command::cargo_bin("fluxverify").unwrap();
-        cmd.args(&args).env("DOCKER_CONFIG", "/nonexistent");
-        if let Some(input) = stdin {
-            cmd.write_stdin(input);
-        }
-        cmd.output().unwrap()
-    })
-    .await
-    .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut run = cli::fluxverify(args);
+    if let Some(input) = stdin {
+        run = run.stdin(input);
+    }
+    run.output().await.into()
 }
 
 fn args(list: &[&str]) -> Vec<String> {

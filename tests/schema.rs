@@ -7,10 +7,10 @@ mod support;
 #[path = "registry/testreg.rs"]
 mod testreg;
 
-use assert_cmd::Command;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use support::cli;
 use support::envelope::{self as env, EnvelopeSpec, Format};
 use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
 use support::pki::{self, KeyKind};
@@ -70,22 +70,33 @@ fn assert_valid(validator: &Validator, value: &Value, what: &str) {
     );
 }
 
-/// Runs the binary from the repository root; returns (exit code, stdout as JSON).
+/// Runs the binary, isolated, from the repository root; returns (exit code, stdout as JSON).
 fn run(args: &[&str]) -> (i32, Value) {
-    let out = Command::cargo_bin("fluxverify")
-        .unwrap()
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = cli::fluxverify(args.clone())
         .current_dir(root())
-        .args(args)
+        .output_blocking();
+    stdout_json(&args, out)
+}
+
+/// [`run`] off the runtime's threads (the in-process registry answers on them).
+async fn run_async(args: Vec<String>) -> (i32, Value) {
+    let out = cli::fluxverify(args.clone())
+        .current_dir(root())
         .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        .await;
+    stdout_json(&args, out)
+}
+
+/// The exit code and stdout as one JSON value; panics, showing both streams, when stdout is not.
+fn stdout_json(args: &[String], out: cli::Output) -> (i32, Value) {
+    let json = serde_json::from_slice(&out.stdout_bytes).unwrap_or_else(|e| {
         panic!(
             "{args:?}: stdout is not one JSON value ({e}):\n{}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            out.stdout, out.stderr
         )
     });
-    (out.status.code().unwrap_or(-1), json)
+    (out.code, json)
 }
 
 fn path_str(p: &Path) -> &str {
@@ -607,40 +618,6 @@ fn verify_schema_refuses_broken_output() {
     }
 }
 
-/// Serves the OCI layout `dir` as `repo` of the in-process registry (the referrers API lists
-/// its signature manifests); returns the subject's digest.
-fn serve_layout(reg: &TestRegistry, dir: &Path, repo: &str) -> String {
-    reg.serve_layout(dir, repo)
-}
-
-/// Runs the binary with an empty Docker config and no credentials in the environment, off the
-/// runtime's threads (the registry answers on them).
-async fn run_isolated(args: Vec<String>) -> (i32, Value) {
-    tokio::task::spawn_blocking(move || {
-        let home = tempfile::tempdir().unwrap();
-        let out = Command::cargo_bin("fluxverify")
-            .unwrap()
-            .current_dir(root())
-            .args(&args)
-            .env("HOME", home.path())
-            .env("DOCKER_CONFIG", home.path().join("docker"))
-            .env_remove("FLUXVERIFY_USERNAME")
-            .env_remove("FLUXVERIFY_PASSWORD")
-            .output()
-            .unwrap();
-        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: stdout is not one JSON value ({e}):\n{}\nstderr: {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (out.status.code().unwrap_or(-1), json)
-    })
-    .await
-    .unwrap()
-}
-
 /// The exit code the CLI contract gives a verify result.
 fn exit_of(result: &str) -> i32 {
     match result {
@@ -717,7 +694,7 @@ fn verify_schema_refuses_broken_cosign_output() {
 async fn verify_output_from_a_registry_matches_the_schema() {
     let validator = validator("verify.schema.json");
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let digest = reg.serve_layout(&root().join(EXAMPLE_LAYOUT), "example/app");
     let trust = Trust::new("strict", "*", &example_root_pem());
     let reference = format!("{}/example/app@{digest}", reg.host());
     let args = |extra: &[&str]| -> Vec<String> {
@@ -735,7 +712,7 @@ async fn verify_output_from_a_registry_matches_the_schema() {
         args
     };
 
-    let (code, anonymous) = run_isolated(args(&["--plain-http"])).await;
+    let (code, anonymous) = run_async(args(&["--plain-http"])).await;
     assert_valid(&validator, &anonymous, "anonymous registry");
     assert_eq!(
         (code, anonymous["result"].as_str()),
@@ -744,7 +721,7 @@ async fn verify_output_from_a_registry_matches_the_schema() {
     );
 
     // Plain HTTP answering a TLS handshake.
-    let (code, tls) = run_isolated(args(&[])).await;
+    let (code, tls) = run_async(args(&[])).await;
     assert_valid(&validator, &tls, "TLS to a plain-HTTP registry");
     assert_eq!(code, exit_of(tls["result"].as_str().unwrap()), "{tls:#}");
     assert_ne!(code, 0, "{tls:#}");
@@ -764,7 +741,7 @@ async fn verify_output_from_a_registry_matches_the_schema() {
         access_token: "registry-access".into(),
         exchange: None,
     });
-    let (code, explicit) = run_isolated(args(&["--plain-http", "-u", "ci", "-p", "right"])).await;
+    let (code, explicit) = run_async(args(&["--plain-http", "-u", "ci", "-p", "right"])).await;
     assert_valid(&validator, &explicit, "explicit credentials");
     assert_eq!(code, 0, "{explicit:#}");
     assert_eq!(
@@ -772,7 +749,7 @@ async fn verify_output_from_a_registry_matches_the_schema() {
         "{explicit:#}"
     );
 
-    let (code, refused) = run_isolated(args(&["--plain-http", "-u", "ci", "-p", "wrong"])).await;
+    let (code, refused) = run_async(args(&["--plain-http", "-u", "ci", "-p", "wrong"])).await;
     assert_valid(&validator, &refused, "refused credentials");
     assert_eq!(
         code,
@@ -848,11 +825,11 @@ async fn ls_output_matches_the_schema() {
         ),
     ];
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let digest = reg.serve_layout(&root().join(EXAMPLE_LAYOUT), "example/app");
     let reference = format!("{}/example/app@{digest}", reg.host());
     cases.push((
         "registry",
-        run_isolated(vec![
+        run_async(vec![
             "ls".into(),
             reference,
             "--plain-http".into(),
@@ -938,11 +915,13 @@ fn secret_doc(name: &str, level: &str, root_pem: &str) -> String {
     let policy = json!({"version": "1.0", "trustPolicies": [{
         "name": "all", "registryScopes": ["*"], "signatureVerification": {"level": level},
         "trustStores": ["ca:scan"], "trustedIdentities": ["*"]}]});
-    let indent = |s: &str| s.lines().map(|l| format!("    {l}\n")).collect::<String>();
-    format!(
-        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: apps\ntype: Opaque\nstringData:\n  trustpolicy.json: |\n{}  root.crt: |\n{}",
-        indent(&policy.to_string()),
-        indent(root_pem)
+    support::secret::string_data(
+        name,
+        "apps",
+        &[
+            ("trustpolicy.json", &policy.to_string()),
+            ("root.crt", root_pem),
+        ],
     )
 }
 
@@ -963,7 +942,7 @@ fn notation_verify(secret: &str) -> String {
 async fn scan_output_matches_the_schema() {
     let validator = validator("scan.schema.json");
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, &root().join(EXAMPLE_LAYOUT), "example/app");
+    let digest = reg.serve_layout(&root().join(EXAMPLE_LAYOUT), "example/app");
     let url = format!("oci://{}/example/app", reg.host());
     let other_root = pki::chain(KeyKind::P256, 2).pop().unwrap().pem();
     let tree = tempfile::tempdir().unwrap();
@@ -978,8 +957,7 @@ async fn scan_output_matches_the_schema() {
     .join("---\n");
     std::fs::write(tree.path().join("sources.yaml"), sources).unwrap();
     // A cosign source with static keys: verified by the cosign stage, its row without a report.
-    serve_layout(
-        &reg,
+    reg.serve_layout(
         &root().join("tests/vectors/cosign/layouts/ecdsa-bundle"),
         "cosign/ecdsa-bundle",
     );
@@ -1015,8 +993,8 @@ async fn scan_output_matches_the_schema() {
     let dir = path_str(tree.path()).to_string();
 
     let (online_code, online) =
-        run_isolated(vec!["scan".into(), dir.clone(), "-o".into(), "json".into()]).await;
-    let (offline_code, offline) = run_isolated(vec![
+        run_async(vec!["scan".into(), dir.clone(), "-o".into(), "json".into()]).await;
+    let (offline_code, offline) = run_async(vec![
         "scan".into(),
         dir.clone(),
         "--offline".into(),

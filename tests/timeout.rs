@@ -3,55 +3,28 @@
 //! and names the request it was waiting for. The time bounds asserted are hang guards, far
 //! above the limits set; they measure nothing.
 
+#[path = "support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 #[path = "registry/testreg.rs"]
 mod testreg;
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use testreg::{Hostile, TestRegistry};
 
+const CASE: &str = "m-rsa2048-c2-jws";
 const REPO: &str = "corpus/m-rsa2048-c2-jws";
 /// Far above every limit set here: a run that takes this long ignored its limit.
 const HANG_GUARD: Duration = Duration::from_secs(20);
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
-}
-
-fn secret() -> PathBuf {
-    corpus().join("cases/m-rsa2048-c2-jws--strict/secret.yaml")
-}
-
-/// Serves the corpus layout `name` as `repo`; returns the subject's digest.
-fn serve_layout(reg: &TestRegistry, name: &str, repo: &str) -> String {
-    reg.serve_layout(&corpus().join("layouts").join(name), repo)
-}
-
-/// Runs the binary; returns the exit code, stdout, stderr and how long it took.
+/// Runs the binary, isolated; returns the exit code, stdout, stderr and how long it took.
 async fn run(args: Vec<String>) -> (i32, String, String, Duration) {
-    let out = tokio::task::spawn_blocking(move || {
-        let started = Instant::now();
-        let out = assert_cmd::Command::cargo_bin("fluxverify")
-            .unwrap()
-            .args(&args)
-            .env("DOCKER_CONFIG", "/nonexistent")
-            .env_remove("FLUXVERIFY_USERNAME")
-            .env_remove("FLUXVERIFY_PASSWORD")
-            .timeout(HANG_GUARD * 2)
-            .output()
-            .unwrap();
-        (out, started.elapsed())
-    })
-    .await
-    .unwrap();
-    let (out, took) = out;
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        took,
-    )
+    let out = cli::fluxverify(args).timeout(HANG_GUARD * 2).output().await;
+    (out.code, out.stdout, out.stderr, out.took)
 }
 
 fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> {
@@ -60,7 +33,7 @@ fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> 
         format!("{}/{REPO}@{digest}", reg.host()),
         "--plain-http".into(),
         "--secret".into(),
-        secret().display().to_string(),
+        corpus::strict_secret(CASE).display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     args
@@ -68,7 +41,7 @@ fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> 
 
 async fn never_answering() -> (TestRegistry, String) {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     reg.hostile(Hostile {
         never_answer: true,
         ..Hostile::default()
@@ -148,7 +121,7 @@ async fn ls_and_inspect_obey_the_limit_too() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_that_never_comes_is_named_with_its_headers_received() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     reg.hostile(Hostile {
         stall_after_headers: true,
         ..Hostile::default()
@@ -190,7 +163,7 @@ async fn the_ocirepository_spec_timeout_applies_unless_the_flag_is_given() {
             "--ocirepository".into(),
             file.display().to_string(),
             "--secret".into(),
-            secret().display().to_string(),
+            corpus::strict_secret(CASE).display().to_string(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
         args
@@ -244,7 +217,7 @@ async fn an_invalid_timeout_is_a_usage_error_naming_the_flag() {
 async fn a_scan_row_of_a_never_answering_source_is_an_error_naming_the_request() {
     let (reg, digest) = never_answering().await;
     let tree = tempfile::tempdir().unwrap();
-    std::fs::copy(secret(), tree.path().join("secret.yaml")).unwrap();
+    std::fs::copy(corpus::strict_secret(CASE), tree.path().join("secret.yaml")).unwrap();
     let source =
         ocirepository(&reg, &digest, None).replace("namespace: apps", "namespace: flux-system");
     std::fs::write(tree.path().join("source.yaml"), source).unwrap();

@@ -6,6 +6,12 @@
 //! the real clouds are never reached. The providers apply to loopback hosts for exactly this
 //! reason (see `src/source/registry/cloud.rs`).
 
+#[path = "support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
+#[path = "support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 #[path = "registry/testreg.rs"]
 mod testreg;
 
@@ -13,24 +19,12 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use testreg::{Hostile, TestRegistry, TokenAuth};
 
+const CASE: &str = "m-rsa2048-c2-jws";
 const REPO: &str = "corpus/m-rsa2048-c2-jws";
 const AAD_TOKEN: &str = "aad-token-4f1c";
 const REFRESH_TOKEN: &str = "acr-refresh-9b7e";
 const ACCESS_TOKEN: &str = "registry-access-2d5a";
 const SECRETS: [&str; 3] = [AAD_TOKEN, REFRESH_TOKEN, ACCESS_TOKEN];
-
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/corpus")
-}
-
-fn secret() -> PathBuf {
-    corpus().join("cases/m-rsa2048-c2-jws--strict/secret.yaml")
-}
-
-/// Serves the corpus layout `name` as `repo`; returns the subject's digest.
-fn serve_layout(reg: &TestRegistry, name: &str, repo: &str) -> String {
-    reg.serve_layout(&corpus().join("layouts").join(name), repo)
-}
 
 /// A directory for `PATH` with fake provider CLIs that log their arguments to `calls.log`.
 struct FakeClis {
@@ -66,41 +60,19 @@ impl FakeClis {
     }
 }
 
-/// Runs the binary with `PATH` = the fake CLIs only, an empty Docker config and no Azure token
-/// in the environment unless `env` sets one.
+/// Runs the binary, isolated, with `PATH` = the fake CLIs only and `env` over its environment
+/// (no Azure token unless `env` sets one).
 async fn run(
     clis: &FakeClis,
     args: Vec<String>,
     env: Vec<(&str, String)>,
 ) -> (i32, String, String) {
-    let path = clis.dir.path().to_path_buf();
-    let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_path_buf();
-    let env: Vec<(String, String)> = env.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    let out = tokio::task::spawn_blocking(move || {
-        let mut cmd = assert_cmd::Command::cargo_bin("fluxverify").unwrap();
-        cmd.args(&args)
-            .env("PATH", &path)
-            .env("HOME", &home_path)
-            .env("DOCKER_CONFIG", home_path.join("docker"))
-            .env_remove("AZURE_ACCESS_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_DEFAULT_REGION")
-            .env_remove("FLUXVERIFY_USERNAME")
-            .env_remove("FLUXVERIFY_PASSWORD");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    })
-    .await
-    .unwrap();
-    drop(home);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cli::fluxverify(args)
+        .env("PATH", clis.dir.path())
+        .envs(env)
+        .output()
+        .await
+        .into()
 }
 
 fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> {
@@ -109,7 +81,7 @@ fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> 
         format!("{}/{REPO}@{digest}", reg.host()),
         "--plain-http".into(),
         "--secret".into(),
-        secret().display().to_string(),
+        corpus::strict_secret(CASE).display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     args
@@ -136,7 +108,7 @@ fn assert_no_secret(texts: &[&str]) {
 #[tokio::test(flavor = "multi_thread")]
 async fn azure_exchanges_the_az_token_at_acr_and_says_so() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     acr(&reg);
     let clis = FakeClis::new();
     clis.script("az", AAD_TOKEN, "", 0);
@@ -212,7 +184,7 @@ async fn azure_exchanges_the_az_token_at_acr_and_says_so() {
 #[tokio::test(flavor = "multi_thread")]
 async fn azure_token_from_the_environment_and_its_failures() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     acr(&reg);
     let clis = FakeClis::new(); // no az at all
 
@@ -260,7 +232,7 @@ async fn azure_token_from_the_environment_and_its_failures() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ocirepository_spec_provider_is_used_only_without_configured_credentials() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     acr(&reg);
     let clis = FakeClis::new();
     clis.script("az", AAD_TOKEN, "", 0);
@@ -280,7 +252,7 @@ async fn ocirepository_spec_provider_is_used_only_without_configured_credentials
             "--ocirepository".into(),
             file.display().to_string(),
             "--secret".into(),
-            secret().display().to_string(),
+            corpus::strict_secret(CASE).display().to_string(),
         ]
     };
     let args = args_for(&file);
@@ -337,7 +309,7 @@ async fn ocirepository_spec_provider_is_used_only_without_configured_credentials
 #[tokio::test(flavor = "multi_thread")]
 async fn aws_login_password_is_basic_auth_as_user_aws() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     *reg.state.basic.lock().unwrap() = Some(format!(
         "Basic {}",
         base64::Engine::encode(
@@ -385,7 +357,7 @@ async fn aws_login_password_is_basic_auth_as_user_aws() {
 #[tokio::test(flavor = "multi_thread")]
 async fn gcp_access_token_goes_to_the_token_service_as_oauth2accesstoken() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     reg.require_token(TokenAuth {
         token_path: "/v2/token".into(),
         user: "oauth2accesstoken".into(),
@@ -433,21 +405,11 @@ async fn gcp_access_token_goes_to_the_token_service_as_oauth2accesstoken() {
 // ---------------------------------------------------------------------------------------------
 // Hints
 
-fn basic(user: &str, password: &str) -> String {
-    format!(
-        "Basic {}",
-        base64::Engine::encode(
-            &base64::engine::general_purpose::STANDARD,
-            format!("{user}:{password}")
-        )
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_error() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
-    *reg.state.basic.lock().unwrap() = Some(basic("u", "p"));
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
+    *reg.state.basic.lock().unwrap() = Some(testreg::basic_authorization("u", "p"));
     let clis = FakeClis::new();
     let host = reg.host();
     let ways = format!("-u USER -p PASSWORD (or FLUXVERIFY_USERNAME / FLUXVERIFY_PASSWORD), `docker login {host}`, a credential helper for {host} in the Docker config (credHelpers / credsStore)");
@@ -484,7 +446,7 @@ async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_erro
             format!("{host}/{REPO}:v1"),
             "--plain-http".into(),
             "--secret".into(),
-            secret().display().to_string(),
+            corpus::strict_secret(CASE).display().to_string(),
         ],
         vec![],
     )
@@ -577,7 +539,7 @@ async fn a_cloud_host_hint_names_the_provider() {
 #[tokio::test(flavor = "multi_thread")]
 async fn https_to_a_plain_http_registry_hints_at_plain_http() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
     let clis = FakeClis::new();
     let host = reg.host();
     let (code, stdout, _) = run(
@@ -586,7 +548,7 @@ async fn https_to_a_plain_http_registry_hints_at_plain_http() {
             "verify".into(),
             format!("{host}/{REPO}@{digest}"),
             "--secret".into(),
-            secret().display().to_string(),
+            corpus::strict_secret(CASE).display().to_string(),
         ],
         vec![],
     )
@@ -607,7 +569,7 @@ async fn https_to_a_plain_http_registry_hints_at_plain_http() {
             "--mode".into(),
             "notation".into(),
             "--trust-policy".into(),
-            corpus()
+            corpus::corpus()
                 .join("cases/m-rsa2048-c2-jws--strict/trustpolicy.json")
                 .display()
                 .to_string(),
@@ -642,7 +604,7 @@ async fn https_to_a_plain_http_registry_hints_at_plain_http() {
             "--ocirepository".into(),
             file.display().to_string(),
             "--secret".into(),
-            secret().display().to_string(),
+            corpus::strict_secret(CASE).display().to_string(),
         ],
         vec![],
     )
@@ -664,22 +626,20 @@ fn layout_verify(
     let dir = tempfile::tempdir().unwrap();
     let policy_file = dir.path().join("trustpolicy.json");
     std::fs::write(&policy_file, policy.to_string()).unwrap();
-    let out = assert_cmd::Command::cargo_bin("fluxverify")
-        .unwrap()
-        .args(["verify", "--oci-layout"])
-        .arg(corpus().join("layouts/m-rsa2048-c2-jws"))
-        .args(["--scope", scope, "--trust-policy"])
-        .arg(&policy_file)
-        .args(["--certs", certs])
-        .args(extra)
-        .arg("v1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut args: Vec<String> = vec![
+        "verify".into(),
+        "--oci-layout".into(),
+        corpus::layout(CASE).display().to_string(),
+        "--scope".into(),
+        scope.into(),
+        "--trust-policy".into(),
+        policy_file.display().to_string(),
+        "--certs".into(),
+        certs.into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push("v1".into());
+    cli::fluxverify(args).output_blocking().into()
 }
 
 fn statement(name: &str, scopes: &[&str]) -> Value {
@@ -691,7 +651,8 @@ fn statement(name: &str, scopes: &[&str]) -> Value {
 }
 
 fn rsa_root() -> PathBuf {
-    corpus().join("cases/m-rsa2048-c2-jws--strict/truststore/x509/ca/corpus/root-rsa2048.crt")
+    corpus::corpus()
+        .join("cases/m-rsa2048-c2-jws--strict/truststore/x509/ca/corpus/root-rsa2048.crt")
 }
 
 #[test]
@@ -724,8 +685,8 @@ fn no_applicable_statement_lists_the_scopes_and_the_nearest() {
 #[test]
 fn an_untrusted_chain_shows_its_root_beside_the_trusted_certificates() {
     let policy = serde_json::json!({"version": "1.0", "trustPolicies": [statement("all", &["*"])]});
-    let ec_root =
-        corpus().join("cases/m-ec384-c2-cose--strict/truststore/x509/ca/corpus/root-ec384.crt");
+    let ec_root = corpus::corpus()
+        .join("cases/m-ec384-c2-cose--strict/truststore/x509/ca/corpus/root-ec384.crt");
     let (code, stdout, stderr) = layout_verify(
         "registry.example/app",
         &policy,
@@ -788,8 +749,8 @@ fn certs_with_an_unknown_store_type_lists_the_valid_types() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cosign_verification_gets_the_same_registry_hints() {
     let reg = TestRegistry::start().await;
-    let digest = serve_layout(&reg, "m-rsa2048-c2-jws", REPO);
-    *reg.state.basic.lock().unwrap() = Some(basic("u", "p"));
+    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
+    *reg.state.basic.lock().unwrap() = Some(testreg::basic_authorization("u", "p"));
     let clis = FakeClis::new();
     let host = reg.host();
     let secret = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,7 +2,7 @@
 use super::source::{open_layout, open_registry, registry_facts};
 use super::timed::{time_limit, TimedRun};
 use super::{Exit, ExitError};
-use crate::cli::verify::VerifyArgs;
+use crate::cli::verify::{print_status_line, VerifyArgs};
 use crate::OutputFormat;
 use anyhow::Context as _;
 use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, NamedKey};
@@ -174,17 +174,7 @@ pub fn run_ocirepository(
     let facts = registry_facts(client, &args.registry, Origin::OciRepository);
     let exit = emit(&report, &diagnostics(&report, Some(&facts)), args.output);
     if args.output == OutputFormat::Text {
-        if let Some(c) = report.flux().condition {
-            let first_line = c.message.lines().next().unwrap_or_default();
-            outln!(
-                "OCIRepository {}/{}: {} {} {}: {first_line}",
-                repo.namespace,
-                repo.name,
-                c.kind,
-                c.status,
-                c.reason
-            );
-        }
+        print_status_line(repo, report.flux().condition.as_ref());
     }
     Ok(exit)
 }

@@ -244,20 +244,27 @@ fn run_ocirepository(
     let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
     let exit = emit_with(&report, &diagnostics, args.output);
     if args.output == OutputFormat::Text {
-        // The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
-        if let Some(c) = report.condition() {
-            let first_line = c.message.lines().next().unwrap_or_default();
-            outln!(
-                "OCIRepository {}/{}: {} {} {}: {first_line}",
-                repo.namespace,
-                repo.name,
-                c.kind,
-                c.status,
-                c.reason
-            );
-        }
+        print_status_line(repo, report.condition().as_ref());
     }
     Ok(exit)
+}
+
+/// The object's status line, as `flux get sources oci` / `kubectl get` summarise it.
+pub(super) fn print_status_line(
+    repo: &ocirepository::OciRepository,
+    condition: Option<&fluxverify::flux::condition::Condition>,
+) {
+    if let Some(c) = condition {
+        let first_line = c.message.lines().next().unwrap_or_default();
+        outln!(
+            "OCIRepository {}/{}: {} {} {}: {first_line}",
+            repo.namespace,
+            repo.name,
+            c.kind,
+            c.status,
+            c.reason
+        );
+    }
 }
 
 /// Prints the report and returns the exit code of the CLI contract.

@@ -5,7 +5,7 @@
 
 use super::distribution::{self, Distribution, Layout, Pusher};
 use super::testreg::{Hostile, TestRegistry};
-use super::{fluxverify, vectors};
+use super::{fluxverify, multi4_in_docker_registry, vectors};
 use serde_json::Value;
 
 const CASE: &str = "m-rsa2048-c2-jws";
@@ -159,13 +159,7 @@ async fn ls_prints_one_json_object_listing_or_failing() {
     let Some(bin) = distribution::binary() else {
         return;
     };
-    let reg = Distribution::start(&bin, false);
-    let dir = vectors().join("corpus/layouts/multi4-fourth-trusted");
-    let layout = Layout::open(&dir);
-    layout
-        .push(&Pusher::new(&reg.addr, None), "corpus/multi4", "v1")
-        .await;
-    let subject = layout.tagged("v1")["digest"].as_str().unwrap().to_owned();
+    let (reg, layout, subject) = multi4_in_docker_registry(&bin).await;
     let expected: Vec<Value> = layout
         .referrers_of(&subject)
         .iter()

@@ -2,7 +2,13 @@
 //! no referrers API, so the tag-schema fallback) and an in-process registry with the referrers
 //! API that can also play hostile.
 
+#[path = "../support/cli.rs"]
+#[allow(dead_code)]
+mod cli;
 mod contract;
+#[path = "../support/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 mod distribution;
 #[path = "../support/external.rs"]
 #[allow(dead_code)]
@@ -10,6 +16,7 @@ mod external;
 mod testreg;
 mod trust_store_errors;
 
+use corpus::vectors;
 use distribution::{Distribution, Layout, Pusher};
 use fluxverify::source::registry::{
     CredentialSource, Credentials, RegistryClient, RegistryError, RegistryOptions,
@@ -18,10 +25,6 @@ use fluxverify::source::{Descriptor, SignatureSource};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use testreg::{Hostile, TestRegistry};
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
-}
 
 fn options(credentials: CredentialSource) -> RegistryOptions {
     RegistryOptions {
@@ -124,31 +127,23 @@ async fn upstream_and_corpus_layouts_in_docker_registry() {
     let mut total = 0;
     let upstream = vectors().join("upstream/notation/test/e2e/testdata/registry/oci_layout");
     let mut counts = Vec::new();
-    for entry in std::fs::read_dir(&upstream).unwrap() {
-        let dir = entry.unwrap().path();
-        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let n = push_and_discover(
-            &reg,
-            CredentialSource::Anonymous,
-            &dir,
-            &format!("e2e/{name}"),
-        )
-        .await;
-        counts.push((name, n));
-        total += n;
-    }
-    for entry in std::fs::read_dir(vectors().join("corpus/layouts")).unwrap() {
-        let dir = entry.unwrap().path();
-        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let n = push_and_discover(
-            &reg,
-            CredentialSource::Anonymous,
-            &dir,
-            &format!("corpus/{name}"),
-        )
-        .await;
-        counts.push((name, n));
-        total += n;
+    for (layouts, namespace) in [
+        (upstream, "e2e"),
+        (vectors().join("corpus/layouts"), "corpus"),
+    ] {
+        for entry in std::fs::read_dir(&layouts).unwrap() {
+            let dir = entry.unwrap().path();
+            let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+            let n = push_and_discover(
+                &reg,
+                CredentialSource::Anonymous,
+                &dir,
+                &format!("{namespace}/{name}"),
+            )
+            .await;
+            counts.push((name, n));
+            total += n;
+        }
     }
     counts.sort();
     let count = |n: &str| counts.iter().find(|(k, _)| k == n).unwrap().1;
@@ -398,13 +393,7 @@ async fn ls_lists_signatures_from_docker_registry_like_notation() {
     let Some(bin) = distribution::binary() else {
         return;
     };
-    let reg = Distribution::start(&bin, false);
-    let dir = vectors().join("corpus/layouts/multi4-fourth-trusted");
-    let layout = Layout::open(&dir);
-    layout
-        .push(&Pusher::new(&reg.addr, None), "corpus/multi4", "v1")
-        .await;
-    let subject = layout.tagged("v1")["digest"].as_str().unwrap().to_owned();
+    let (reg, layout, subject) = multi4_in_docker_registry(&bin).await;
     let sigs: Vec<String> = layout
         .referrers_of(&subject)
         .iter()
@@ -499,22 +488,22 @@ async fn ls_lists_signatures_from_docker_registry_like_notation() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("Error: "));
 }
 
-/// Runs the CLI; returns (exit code, stdout, stderr).
+/// docker-registry holding the corpus' `multi4-fourth-trusted` (four signatures, only the
+/// fourth trusted) as `corpus/multi4:v1`; returns the registry, the layout and the subject's
+/// digest.
+async fn multi4_in_docker_registry(bin: &Path) -> (Distribution, Layout, String) {
+    let reg = Distribution::start(bin, false);
+    let layout = Layout::open(&corpus::layout("multi4-fourth-trusted"));
+    layout
+        .push(&Pusher::new(&reg.addr, None), "corpus/multi4", "v1")
+        .await;
+    let subject = layout.tagged("v1")["digest"].as_str().unwrap().to_owned();
+    (reg, layout, subject)
+}
+
+/// Runs the CLI, isolated; returns (exit code, stdout, stderr).
 async fn fluxverify(args: Vec<String>) -> (i32, String, String) {
-    let out = tokio::task::spawn_blocking(move || {
-        assert_cmd::Command::cargo_bin("fluxverify")
-            .unwrap()
-            .args(&args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cli::fluxverify(args).output().await.into()
 }
 
 /// The corpus, pushed into docker-registry, verifies through the registry with the verdicts and

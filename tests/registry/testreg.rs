@@ -259,6 +259,40 @@ impl TestRegistry {
         subject.expect("the layout's index names a subject")
     }
 
+    /// Pushes the manifests of the OCI layout `dir` (untagged) and the blobs they name into
+    /// `repo`, listing no referrers. Returns the subject's digest and the index descriptors of
+    /// the signature manifests, in index order.
+    pub fn push_layout_manifests(
+        &self,
+        dir: &std::path::Path,
+        repo: &str,
+    ) -> (String, Vec<serde_json::Value>) {
+        let blob = |digest: &str| {
+            let (alg, hex) = digest.split_once(':').unwrap();
+            std::fs::read(dir.join("blobs").join(alg).join(hex)).unwrap()
+        };
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+        let mut subject = String::new();
+        let mut signatures = Vec::new();
+        for d in index["manifests"].as_array().unwrap() {
+            let digest = d["digest"].as_str().unwrap();
+            let bytes = blob(digest);
+            let m: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            self.put_blob(&blob(m["config"]["digest"].as_str().unwrap()));
+            for l in m["layers"].as_array().unwrap() {
+                self.put_blob(&blob(l["digest"].as_str().unwrap()));
+            }
+            self.put_manifest(repo, d["mediaType"].as_str().unwrap(), &bytes, None);
+            if d["artifactType"] == NOTARY {
+                signatures.push(d.clone());
+            } else {
+                subject = digest.to_owned();
+            }
+        }
+        (subject, signatures)
+    }
+
     /// Adds `descriptor` to the referrers of `subject_digest` (the API's view).
     pub fn add_referrer(&self, repo: &str, subject_digest: &str, descriptor: serde_json::Value) {
         self.state
@@ -375,7 +409,8 @@ fn acr_error(code: StatusCode, message: &str) -> Response<Body> {
     )
 }
 
-fn basic_of(user: &str, password: &str) -> String {
+/// The `Authorization` header value of Basic auth as `user`.
+pub fn basic_authorization(user: &str, password: &str) -> String {
     use base64::Engine as _;
     format!(
         "Basic {}",
@@ -426,7 +461,7 @@ fn token_service(
     let granted = match *method {
         // The docker token protocol: Basic credentials, service and scope in the query.
         Method::GET => {
-            authorization == Some(basic_of(&auth.user, &auth.password).as_str())
+            authorization == Some(basic_authorization(&auth.user, &auth.password).as_str())
                 && query.contains("service=")
         }
         // The OAuth2 form: a refresh token.

@@ -1,4 +1,5 @@
-//! Test-only Notary Project signer: test PKI, JWS/COSE envelopes and OCI layouts.
+//! Test-only Notary Project signer (test PKI, JWS/COSE envelopes and OCI layouts) and the
+//! helpers the integration tests share (running the binary, the corpus, Secret documents).
 //!
 //! Never part of the shipped binary: include it from an integration test with `mod support;`
 //! (files under `tests/support/` are not test crates themselves). Keys come from
@@ -39,9 +40,23 @@
 //! # External programs ([`external`])
 //! - [`external::DOCKER_REGISTRY`], [`external::OPENSSL`]`.require()`: the path, or a failure
 //!   with the install command unless the README's opt-out variable is set.
+//!
+//! # Shared helpers
+//! - [`cli::fluxverify`]`(args)` a run of the binary isolated from the machine's credentials
+//!   and log settings (`.env`, `.stdin`, `.timeout`, `.current_dir`), then `.output().await`
+//!   (off the async runtime's threads, for the in-process registry) or `.output_blocking()`.
+//! - [`corpus::vectors`], [`corpus::corpus`], [`corpus::layout`]`(name)`,
+//!   [`corpus::strict_secret`]`(name)`: the committed vectors.
+//! - [`secret::string_data`]`(name, namespace, &[(key, text)])` a Secret document.
+//!
+//! A test that needs only some of these includes them alone, as
+//! `#[path = "support/cli.rs"] mod cli;`, to keep the signer out of its build.
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod corpus;
 pub mod envelope;
 pub mod external;
 pub mod layout;
 pub mod pki;
+pub mod secret;

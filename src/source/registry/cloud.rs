@@ -20,8 +20,11 @@
 //! the cloud's place changes nothing Flux accepts or rejects for a real host.
 
 use super::auth::{CredentialOrigin, Credentials};
+use super::authorize::MAX_TOKEN_BODY;
+use super::body::{read_capped, Excess};
 use super::transport::HttpRequest;
-use super::{decode_first_json, read_capped, Excess, Inner, MAX_TOKEN_BODY};
+use super::wire::decode_first_json;
+use super::Inner;
 use reqwest::Method;
 use std::process::{Command, Stdio};
 

@@ -1,10 +1,14 @@
 //! The registry stage's errors. Their texts are oras-go v2.6.1's and notation-go v1.3.2's where
 //! those libraries produce the same failure, because Flux prints them verbatim in the
-//! `SourceVerified` condition.
+//! `SourceVerified` condition; a registry's own error response is rendered as oras-go renders
+//! it, for the same reason.
 
 use std::fmt;
 
+use super::transport::HttpRequest;
+use super::wire::decode_first_json;
 use crate::golang::quote::go_quote;
+use serde::Deserialize;
 
 /// Which HTTP request a failure belongs to: Go prints `<METHOD> "<url>"` in front of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +17,16 @@ pub struct RequestLine {
     pub method: String,
     /// Full request URL.
     pub url: String,
+}
+
+impl RequestLine {
+    /// The line of `request`.
+    pub(crate) fn of(request: &HttpRequest) -> RequestLine {
+        RequestLine {
+            method: request.method.to_string(),
+            url: request.url.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for RequestLine {
@@ -250,5 +264,108 @@ impl crate::source::SourceError for RegistryError {
             | RegistryError::Config(_) => true,
             _ => false,
         }
+    }
+}
+
+/// A registry's error response body, distribution's `errcode.Errors`.
+#[derive(Debug, Deserialize, Default)]
+struct RawErrors {
+    #[serde(default)]
+    errors: Vec<RawError>,
+}
+
+/// One entry of [`RawErrors`].
+#[derive(Debug, Deserialize, Default)]
+pub(super) struct RawError {
+    #[serde(default)]
+    pub(super) code: String,
+    #[serde(default)]
+    pub(super) message: String,
+    #[serde(default)]
+    pub(super) detail: Option<serde_json::Value>,
+}
+
+/// oras-go's `ParseErrorResponse` text for a response of `status` whose body began with `body`:
+/// the registry's `errors`, or the status text.
+pub(super) fn status_detail(status: u16, body: &[u8]) -> String {
+    let errors: Vec<RawError> = decode_first_json::<RawErrors>(body)
+        .map(|e| e.errors)
+        .unwrap_or_default();
+    if errors.is_empty() {
+        status_text(status).to_owned()
+    } else {
+        errors
+            .iter()
+            .map(render_error_code)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// errcode `Error.Error()`: the code lower-cased with `_` as spaces, then message and detail.
+pub(super) fn render_error_code(e: &RawError) -> String {
+    let code: String = e
+        .code
+        .chars()
+        .map(|c| {
+            if c == '_' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    match (&e.message, &e.detail) {
+        (m, _) if m.is_empty() => code,
+        (m, None) | (m, Some(serde_json::Value::Null)) => format!("{code}: {m}"),
+        (m, Some(detail)) => format!("{code}: {m}: {}", go_value(detail)),
+    }
+}
+
+/// Go's `%v` of a decoded JSON value, for the common shapes.
+fn go_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => {
+            format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" "))
+        }
+        serde_json::Value::Object(o) => {
+            let mut entries: Vec<_> = o.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            format!(
+                "map[{}]",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", go_value(v)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Go's `http.StatusText` for the codes a registry plausibly sends.
+fn status_text(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Request Entity Too Large",
+        415 => "Unsupported Media Type",
+        416 => "Requested Range Not Satisfiable",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
     }
 }

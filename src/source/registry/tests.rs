@@ -1,10 +1,18 @@
 //! The client against a fake transport: what it sends, and what it makes of every answer.
 
+use super::descriptor::parse_media_type;
 use super::digest::sha256_digest;
+use super::error::{render_error_code, RawError};
+use super::referrers::{filter_applied, parse_link};
+use super::resolve::valid_tag;
 use super::transport::{Body, HttpRequest, HttpResponse, Transport};
+use super::wire::{OCI_ARTIFACT_MANIFEST, OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST};
 use super::*;
+use crate::source::NOTARY_SIGNATURE_ARTIFACT_TYPE;
 use futures::future::BoxFuture;
+use futures::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
 use serde_json::json;
 use std::sync::Mutex as StdMutex;
 
