@@ -17,6 +17,14 @@ const HARMLESS_QUERY_KEYS: [&str; 8] = [
     "from",
 ];
 
+/// Removes the user name, password and fragment of `url`: what no message or log line shows.
+pub fn strip_userinfo_and_fragment(url: &mut url::Url) {
+    // Both fail only for URLs without a host, which carry no user info to remove.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_fragment(None);
+}
+
 /// `url` as a log line may show it: no user name or password, no fragment, and the value of
 /// every query parameter outside [`HARMLESS_QUERY_KEYS`] replaced by `REDACTED`.
 pub fn redacted_url(url: &str) -> String {
@@ -25,10 +33,7 @@ pub fn redacted_url(url: &str) -> String {
         // Not a URL with a host that we can take apart: keep what cannot hold a secret.
         _ => return redacted_text(url),
     };
-    // Both succeed for URLs with a host, the only ones left here.
-    let _ = parsed.set_username("");
-    let _ = parsed.set_password(None);
-    parsed.set_fragment(None);
+    strip_userinfo_and_fragment(&mut parsed);
     if parsed.query().is_some() {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()

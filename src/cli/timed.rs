@@ -3,7 +3,7 @@
 use super::{with_hints, Exit, ExitError};
 use crate::{OutputFormat, RegistryArgs};
 use fluxverify::flux::ocirepository::DEFAULT_TIMEOUT;
-use fluxverify::source::registry::inflight::{Budget, LimitOrigin, TimeLimit, Tracker};
+use fluxverify::inflight::{Budget, LimitOrigin, TimeLimit, Tracker};
 use std::cell::RefCell;
 use std::future::Future;
 use std::io::IsTerminal as _;

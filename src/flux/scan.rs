@@ -18,7 +18,7 @@ use super::helmchart::{self, ChartVerdict, HelmChart, HelmRepository};
 use super::ocirepository::{self, ArtifactRef, OciRepository, RunSettings};
 use super::outcome::{check_outcome, FluxResult};
 use crate::gitops::{FoundSecret, Object, SecretContent, SecretLookup, Tree};
-use crate::source::registry::inflight::{Budget, LimitOrigin, TimeLimit};
+use crate::inflight::{Budget, LimitOrigin, TimeLimit};
 use crate::source::registry::pool::ClientPool;
 use crate::source::registry::Provider;
 use crate::source::SignatureSource as _;

@@ -133,7 +133,7 @@ where
             };
             // Synchronous (revocation checks included): a run's time limit that passes during
             // it is reported as having expired here.
-            let step = crate::source::registry::inflight::step("signature verification");
+            let step = crate::inflight::step("signature verification");
             let outcome = verifier.verify(&artifact, &fetched, &reference);
             drop(step);
             let verified = outcome.verified();

@@ -7,7 +7,8 @@ use super::body::{read_capped, Excess};
 use super::error::{RegistryError, RequestLine};
 use super::transport::HttpRequest;
 use super::wire::decode_first_json;
-use super::{inflight, Inner, Provider};
+use super::{Inner, Provider};
+use crate::inflight;
 use reqwest::{Method, Url};
 use std::sync::Arc;
 

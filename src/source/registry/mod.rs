@@ -33,7 +33,6 @@ mod descriptor;
 mod digest;
 mod error;
 mod fetch;
-pub mod inflight;
 mod logged;
 pub mod pool;
 mod referrers;
@@ -233,8 +232,8 @@ impl RegistryClient {
             )));
         }
         let slots = options.max_concurrency.max(1);
-        // Every request is registered with the run it belongs to (see `inflight`).
-        let transport: Arc<dyn Transport> = Arc::new(inflight::Tracked(transport));
+        // Every request is registered with the run it belongs to (see `crate::inflight`).
+        let transport: Arc<dyn Transport> = Arc::new(transport::Tracked(transport));
         Ok(RegistryClient {
             inner: Arc::new(Inner {
                 transport,
@@ -350,8 +349,8 @@ impl RegistryClient {
             }
             let inner = Arc::clone(&self.inner);
             let manifest = manifest.clone();
-            let tracker = inflight::current();
-            runtime.spawn(inflight::scoped(tracker, async move {
+            let tracker = crate::inflight::current();
+            runtime.spawn(crate::inflight::scoped(tracker, async move {
                 let _slot = inner.prefetch_slots.clone().acquire_owned().await;
                 cell.get_or_init(|| inner.fetch_signature_uncached(&manifest))
                     .await;
@@ -443,8 +442,8 @@ impl SignatureSource for RegistryClient {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 let cell = self.inner.first_page_cell(&digest);
                 let inner = Arc::clone(&self.inner);
-                let tracker = inflight::current();
-                runtime.spawn(inflight::scoped(tracker, async move {
+                let tracker = crate::inflight::current();
+                runtime.spawn(crate::inflight::scoped(tracker, async move {
                     cell.get_or_init(|| inner.first_page(&digest)).await;
                 }));
             }

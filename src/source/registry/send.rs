@@ -5,7 +5,8 @@
 use super::body::{read_capped, Excess};
 use super::error::{status_detail, RegistryError, RequestLine};
 use super::transport::{HttpRequest, HttpResponse};
-use super::{auth, inflight, logged, Inner};
+use super::{auth, logged, Inner};
+use crate::inflight;
 use reqwest::{Method, Url};
 
 /// How much of an error response oras-go reads (`maxErrorBytes`).

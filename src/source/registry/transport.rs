@@ -12,6 +12,7 @@ use futures::stream::BoxStream;
 use futures::StreamExt;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Url};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use super::tls::TlsSettings;
@@ -143,4 +144,31 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+/// A transport whose requests are registered in the current run's tracker from when they are
+/// sent until their body is read or dropped.
+pub(crate) struct Tracked(pub(crate) Arc<dyn Transport>);
+
+impl Transport for Tracked {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>> {
+        // Registered here, in the caller's task, where the run's tracker is current.
+        let Some(guard) = crate::inflight::request(request.method.as_str(), &request.url) else {
+            return self.0.send(request);
+        };
+        let sent = self.0.send(request);
+        Box::pin(async move {
+            let mut response = sent.await?;
+            guard.headers_arrived();
+            response.body = response
+                .body
+                .inspect(move |chunk| {
+                    if let Ok(bytes) = chunk {
+                        guard.add_bytes(bytes.len());
+                    }
+                })
+                .boxed();
+            Ok(response)
+        })
+    }
 }

@@ -9,10 +9,7 @@
 //! per registry among sources that each have their own `spec.timeout`: each source's requests
 //! must land in that source's tracker and obey that source's deadline.
 
-use super::transport::{HttpRequest, HttpResponse, Transport};
 use crate::golang::time::go_duration;
-use futures::future::BoxFuture;
-use futures::StreamExt as _;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -136,7 +133,7 @@ impl Tracker {
     }
 
     /// Registers a request; it stays in flight until the guard is dropped.
-    pub fn request(&self, method: &str, url: &reqwest::Url) -> Guard {
+    pub fn request(&self, method: &str, url: &url::Url) -> Guard {
         self.register(Work::Request {
             method: method.to_owned(),
             url: display_url(url),
@@ -222,45 +219,16 @@ impl Drop for Guard {
 
 /// The URL as shown to the user: no user info, no query (a redirect to blob storage may carry
 /// a signed query string, which is a credential).
-fn display_url(url: &reqwest::Url) -> String {
+fn display_url(url: &url::Url) -> String {
     let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
+    crate::logging::strip_userinfo_and_fragment(&mut shown);
     let had_query = shown.query().is_some();
     shown.set_query(None);
-    shown.set_fragment(None);
     let mut text = shown.to_string();
     if had_query {
         text.push_str("?...");
     }
     text
-}
-
-/// A transport whose requests are registered in the current run's tracker from when they are
-/// sent until their body is read or dropped.
-pub(crate) struct Tracked(pub(crate) Arc<dyn Transport>);
-
-impl Transport for Tracked {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>> {
-        // Registered here, in the caller's task, where the run's tracker is current.
-        let Some(guard) = self::request(request.method.as_str(), &request.url) else {
-            return self.0.send(request);
-        };
-        let sent = self.0.send(request);
-        Box::pin(async move {
-            let mut response = sent.await?;
-            guard.headers_arrived();
-            response.body = response
-                .body
-                .inspect(move |chunk| {
-                    if let Ok(bytes) = chunk {
-                        guard.add_bytes(bytes.len());
-                    }
-                })
-                .boxed();
-            Ok(response)
-        })
-    }
 }
 
 /// The current run's tracker, if the caller runs under one.
@@ -269,7 +237,7 @@ pub fn current() -> Option<Tracker> {
 }
 
 /// Registers a request in the current tracker (none: not tracked).
-pub fn request(method: &str, url: &reqwest::Url) -> Option<Guard> {
+pub fn request(method: &str, url: &url::Url) -> Option<Guard> {
     current().map(|t| t.request(method, url))
 }
 
@@ -410,8 +378,8 @@ impl Budget {
 mod tests {
     use super::*;
 
-    fn url(text: &str) -> reqwest::Url {
-        reqwest::Url::parse(text).unwrap()
+    fn url(text: &str) -> url::Url {
+        url::Url::parse(text).unwrap()
     }
 
     #[test]
