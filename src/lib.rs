@@ -66,6 +66,7 @@ pub mod envelope;
 pub mod flux;
 pub mod gitops;
 mod golang;
+pub mod http;
 pub mod inflight;
 pub mod logging;
 pub mod pki;

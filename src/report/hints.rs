@@ -119,7 +119,7 @@ pub fn for_registry(facts: &RegistryFacts) -> Vec<String> {
     match error {
         RegistryError::Status { status: 401, .. } => vec![unauthorized(facts)],
         RegistryError::Status { status: 403, .. } => vec![forbidden(facts)],
-        RegistryError::Transport { detail, .. } if is_plain_http_answer(detail) => {
+        RegistryError::Send { cause, .. } if cause == crate::http::errors::SCHEME_MISMATCH => {
             vec![plain_http(facts)]
         }
         _ => Vec::new(),
@@ -187,16 +187,6 @@ fn plain_http(facts: &RegistryFacts) -> String {
         "{} answered the TLS handshake in plain HTTP: it serves HTTP, not HTTPS; {fix}",
         facts.registry
     )
-}
-
-/// Whether a transport failure is rustls receiving something that is not a TLS record, which
-/// is what an `https://` request to a plain-HTTP server looks like. The transport carries its
-/// failures as text (the error chain, as Go prints it), so this is the one hint that looks at
-/// text: the text is rustls' own rendering of that error value, not a copy of it.
-fn is_plain_http_answer(detail: &str) -> bool {
-    let not_tls =
-        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType).to_string();
-    detail.contains(&not_tls)
 }
 
 /// The policy's scopes, and the one nearest to `repository`.
@@ -336,14 +326,6 @@ mod tests {
             Some(("c", "other.example/app2"))
         );
         assert_eq!(nearest(&[("w", "*")], "x/y"), None);
-    }
-
-    #[test]
-    fn plain_http_detection_uses_rustls_text() {
-        assert!(is_plain_http_answer(
-            "error sending request: client error (Connect): received corrupt message of type InvalidContentType"
-        ));
-        assert!(!is_plain_http_answer("connection refused"));
     }
 
     #[test]

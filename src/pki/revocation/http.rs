@@ -19,6 +19,7 @@
 //! exactly the cap means. Redirects, proxies and error texts follow Go's `net/http` (details at
 //! each function).
 
+use crate::http::errors::{error_chain, error_sources, send_cause, Dialled};
 use reqwest::header::{HeaderValue, CONTENT_TYPE, LOCATION, REFERER};
 use reqwest::Url;
 use std::net::IpAddr;
@@ -254,7 +255,7 @@ impl Stack {
     /// Redirects are followed here, not by reqwest (Go's rules and error texts); proxies are
     /// Go's environment rules ([`GoProxy`]), not reqwest's.
     fn new(proxy: &'static GoProxy) -> Result<Stack, String> {
-        use crate::source::registry::tls::{client_config, TlsSettings};
+        use crate::http::tls::{client_config, TlsSettings};
         let tls = client_config(&TlsSettings::default())?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -332,10 +333,14 @@ impl Stack {
                 builder = builder.header(REFERER, referer.clone());
             }
             made += 1;
-            let response = builder
-                .send()
-                .await
-                .map_err(|e| (None, go_reason(self.proxy, &url, &e)))?;
+            let response = builder.send().await.map_err(|e| {
+                let proxy_addr = self.proxy.proxy_for(&url).then(|| self.proxy.addr(&url));
+                let dialled = match &proxy_addr {
+                    Some(addr) => Dialled::Proxy(addr),
+                    None => Dialled::Direct,
+                };
+                (None, send_cause(&e, &url, dialled))
+            })?;
             let status = response.status().as_u16();
             let location = response
                 .headers()
@@ -394,7 +399,7 @@ fn body_error(error: &reqwest::Error) -> BodyError {
     if short {
         BodyError::Truncated
     } else {
-        BodyError::Failed(crate::source::registry::transport::error_chain(error))
+        BodyError::Failed(error_chain(error))
     }
 }
 
@@ -407,67 +412,6 @@ fn go_referer(last: &Url, next: &Url) -> Option<HeaderValue> {
     let _ = last.set_username("");
     let _ = last.set_password(None);
     HeaderValue::from_str(last.as_str()).ok()
-}
-
-/// Go's wording for the common connection failures (`net.OpError` and `net.DNSError` texts);
-/// reqwest's error chain otherwise.
-fn go_reason(proxy: &GoProxy, url: &Url, error: &reqwest::Error) -> String {
-    let host = url.host_str().unwrap_or_default();
-    let io = error_sources(error).find_map(|e| e.downcast_ref::<std::io::Error>());
-    let chain = crate::source::registry::transport::error_chain(error);
-    if error.is_connect() {
-        if chain.contains("dns error") {
-            return dns_reason(host, io.map(|e| e.to_string()).unwrap_or_default().as_str());
-        }
-        if let Some(io) = io {
-            let proxied = proxy.proxy_for(url);
-            let addr = if proxied {
-                proxy.addr(url)
-            } else {
-                format!("{host}:{}", url.port_or_known_default().unwrap_or(80))
-            };
-            let dial = match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => {
-                    format!("dial tcp {addr}: connect: connection refused")
-                }
-                _ => format!("dial tcp {addr}: {io}"),
-            };
-            // Go's transport wraps a failed dial of the proxy in `proxyconnect tcp: …`.
-            return if proxied {
-                format!("proxyconnect tcp: {dial}")
-            } else {
-                dial
-            };
-        }
-    }
-    chain
-}
-
-/// Go's `lookup <host>: no such host` when the name does not exist (`EAI_NONAME`, `EAI_NODATA`);
-/// the resolver's own words otherwise.
-fn dns_reason(host: &str, io_text: &str) -> String {
-    let detail = io_text
-        .strip_prefix("failed to lookup address information: ")
-        .unwrap_or(io_text);
-    let missing = [
-        "Name or service not known",
-        "No address associated with hostname",
-        "nodename nor servname provided, or not known",
-        "No such host is known",
-    ]
-    .iter()
-    .any(|m| detail.contains(m));
-    if missing || detail.is_empty() {
-        format!("dial tcp: lookup {host}: no such host")
-    } else {
-        format!("dial tcp: lookup {host}: {detail}")
-    }
-}
-
-fn error_sources<'a>(
-    error: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(error), |e| e.source())
 }
 
 const CGI_REFUSAL: &str =

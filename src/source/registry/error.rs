@@ -223,7 +223,16 @@ pub enum RegistryError {
         /// The deadline.
         deadline: std::time::Duration,
     },
-    /// Connection, TLS or I/O failure.
+    /// No response: the connection, the TLS handshake or the request failed, worded as Go's
+    /// `*url.Error` (`Head "https://...": dial tcp ...`), as oras-go returns it.
+    #[error("{}", crate::http::errors::url_error(&request.method, &request.url, cause))]
+    Send {
+        /// The failing request.
+        request: RequestLine,
+        /// Go's text for the cause (`crate::http::errors::send_cause`).
+        cause: String,
+    },
+    /// A response body that could not be read to its end.
     #[error("{request}: {detail}")]
     Transport {
         /// The failing request.
@@ -259,6 +268,7 @@ impl crate::source::SourceError for RegistryError {
                 matches!(status, 401 | 403 | 429) || (500..600).contains(status)
             }
             RegistryError::Timeout { .. }
+            | RegistryError::Send { .. }
             | RegistryError::Transport { .. }
             | RegistryError::Auth(_)
             | RegistryError::Config(_) => true,

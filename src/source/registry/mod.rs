@@ -38,7 +38,6 @@ pub mod pool;
 mod referrers;
 mod resolve;
 mod send;
-pub mod tls;
 pub mod transport;
 mod wire;
 

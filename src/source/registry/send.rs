@@ -49,9 +49,9 @@ impl Inner {
                     ms = crate::logging::elapsed_ms(started),
                     "registry request failed"
                 );
-                Err(RegistryError::Transport {
+                Err(RegistryError::Send {
                     request: line,
-                    detail,
+                    cause: detail,
                 })
             }
         }

@@ -15,7 +15,8 @@ use reqwest::{Method, Url};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use super::tls::TlsSettings;
+use crate::http::errors::{error_chain, send_cause, Dialled};
+pub use crate::http::tls::TlsSettings;
 
 /// A response body, chunk by chunk, so that callers can stop reading at a byte cap.
 pub type Body = BoxStream<'static, Result<Vec<u8>, String>>;
@@ -77,7 +78,7 @@ pub trait Transport: Send + Sync {
 /// reqwest with redirects switched off (the client follows them itself, deciding per hop whether
 /// credentials may go along) and no automatic proxy-less surprises: proxies come from the
 /// environment as reqwest reads them. The TLS configuration is the process-wide one for these
-/// settings ([`super::tls::client_config`]), so building a client reads no root certificates.
+/// settings ([`crate::http::tls::client_config`]), so building a client reads no root certificates.
 pub(crate) struct HttpTransport {
     client: reqwest::Client,
 }
@@ -88,7 +89,7 @@ impl HttpTransport {
         connect_timeout: Duration,
         user_agent: &str,
     ) -> Result<Self, String> {
-        let config = super::tls::client_config(tls)?;
+        let config = crate::http::tls::client_config(tls)?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
@@ -102,6 +103,7 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, String>> {
+        let url = request.url.clone();
         let mut builder = self.client.request(request.method, request.url);
         for (name, value) in request.headers {
             builder = builder.header(name, value);
@@ -115,7 +117,12 @@ impl Transport for HttpTransport {
                 .body(body);
         }
         Box::pin(async move {
-            let response = builder.send().await.map_err(|e| error_chain(&e))?;
+            let response = builder.send().await.map_err(|e| match proxy_configured() {
+                // reqwest picks the proxy by its own rules and does not say which one it
+                // dialled: the chain, rather than a Go text naming the wrong address.
+                true => error_chain(&e),
+                false => send_cause(&e, &url, Dialled::Direct),
+            })?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = response
@@ -129,21 +136,6 @@ impl Transport for HttpTransport {
             })
         })
     }
-}
-
-/// An error with its sources, `: `-separated, as Go's wrapped errors print.
-pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// A transport whose requests are registered in the current run's tracker from when they are
@@ -171,4 +163,18 @@ impl Transport for Tracked {
             Ok(response)
         })
     }
+}
+
+/// Whether the environment names a proxy reqwest may send registry requests through.
+fn proxy_configured() -> bool {
+    static CONFIGURED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CONFIGURED.get_or_init(|| {
+        ["http_proxy", "https_proxy", "all_proxy"]
+            .iter()
+            .any(|name| {
+                [name.to_string(), name.to_uppercase()]
+                    .iter()
+                    .any(|n| std::env::var_os(n).is_some_and(|v| !v.is_empty()))
+            })
+    })
 }
