@@ -268,11 +268,7 @@ impl Drop for OcspResponder {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    external::server_port()
 }
 
 /// Counts requests and forwards them to the real transport.

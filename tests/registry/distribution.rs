@@ -35,11 +35,7 @@ pub fn binary() -> Option<PathBuf> {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    super::external::server_port()
 }
 
 impl Distribution {

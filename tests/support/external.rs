@@ -71,3 +71,39 @@ impl Program {
         );
     }
 }
+
+/// A loopback port for a server process that binds it itself (`openssl ocsp -port`,
+/// `docker-registry`), often baked into certificates before the process starts.
+///
+/// `bind("127.0.0.1:0")` hands out ports from the kernel's ephemeral range, which is where the
+/// client side of every outgoing connection of the parallel tests lands too: a port freed for a
+/// server can be taken by a client socket before the server binds it, and the server exits.
+/// Ports below that range are never given out implicitly, so they are picked from there, each
+/// at most once per process, and checked to be free now.
+pub fn server_port() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u32>().ok())
+        .unwrap_or(32768);
+    let low = 10_000u32;
+    if ephemeral_low <= low + 1_000 {
+        // No room below the ephemeral range: the kernel's choice, race and all.
+        return std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free loopback port")
+            .port();
+    }
+    let span = ephemeral_low - low;
+    // Different test binaries (and runs) start at different places in the span.
+    let start = std::process::id() % span;
+    for _ in 0..span {
+        let offset = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = u16::try_from(low + (start + offset) % span).expect("port in range");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between {low} and {ephemeral_low}");
+}
