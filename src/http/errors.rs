@@ -54,6 +54,9 @@ pub enum Dialled<'a> {
     Direct,
     /// A proxy at this address.
     Proxy(&'a str),
+    /// Perhaps a proxy, chosen by reqwest's own rules, which do not say which: dial and lookup
+    /// failures keep reqwest's chain rather than a Go text naming the wrong address.
+    Unknown,
 }
 
 /// The cause Go would give for a request that got no response: the dial and lookup texts of
@@ -67,17 +70,21 @@ pub fn send_cause(error: &reqwest::Error, url: &Url, dialled: Dialled<'_>) -> St
     let io = error_sources(error).find_map(|e| e.downcast_ref::<std::io::Error>());
     let chain = error_chain(error);
     if error.is_connect() {
-        if chain.contains("dns error") {
-            return dns_cause(host, io.map(|e| e.to_string()).unwrap_or_default().as_str());
-        }
-        // A failed handshake comes as a connect error too, an I/O error around rustls' own.
+        // A failed handshake comes as a connect error too, an I/O error around rustls' own;
+        // through a proxy's tunnel the handshake is still the server's.
         if let Some(tls) = rustls_error(error) {
             return tls_cause(tls).unwrap_or(chain);
+        }
+        if matches!(dialled, Dialled::Unknown) {
+            return chain;
+        }
+        if chain.contains("dns error") {
+            return dns_cause(host, io.map(|e| e.to_string()).unwrap_or_default().as_str());
         }
         if let Some(io) = io {
             let addr = match dialled {
                 Dialled::Proxy(addr) => addr.to_owned(),
-                Dialled::Direct => {
+                Dialled::Direct | Dialled::Unknown => {
                     format!("{host}:{}", url.port_or_known_default().unwrap_or(80))
                 }
             };
@@ -90,7 +97,7 @@ pub fn send_cause(error: &reqwest::Error, url: &Url, dialled: Dialled<'_>) -> St
             // Go's transport wraps a failed dial of the proxy in `proxyconnect tcp: …`.
             return match dialled {
                 Dialled::Proxy(_) => format!("proxyconnect tcp: {dial}"),
-                Dialled::Direct => dial,
+                Dialled::Direct | Dialled::Unknown => dial,
             };
         }
     }

@@ -117,12 +117,15 @@ impl Transport for HttpTransport {
                 .body(body);
         }
         Box::pin(async move {
-            let response = builder.send().await.map_err(|e| match proxy_configured() {
-                // reqwest picks the proxy by its own rules and does not say which one it
-                // dialled: the chain, rather than a Go text naming the wrong address.
-                true => error_chain(&e),
-                false => send_cause(&e, &url, Dialled::Direct),
-            })?;
+            // reqwest picks a proxy by its own rules and does not say which one it dialled.
+            let dialled = match proxy_configured() {
+                true => Dialled::Unknown,
+                false => Dialled::Direct,
+            };
+            let response = builder
+                .send()
+                .await
+                .map_err(|e| send_cause(&e, &url, dialled))?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = response
