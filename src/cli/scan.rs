@@ -4,16 +4,20 @@ use super::Exit;
 use crate::RegistryArgs;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
+use fluxverify::fleet::{self, spec::ObjectRef, FleetRequest};
 use fluxverify::flux::ocirepository::RunSettings;
 use fluxverify::flux::scan::{scan, RowResult, ScanRow, ScanSettings};
 use fluxverify::gitops::{self, LoadOptions};
-use fluxverify::report::scan as render;
+use fluxverify::report::scan::{self as render, ScanContext};
 use fluxverify::settings::FluxVersion;
 use fluxverify::settings::Mode;
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use std::io::{IsTerminal as _, Read as _};
 use std::path::PathBuf;
+
+/// Said in every format under `--files`.
+const FILES_NOTE: &str = "--files: files read one by one, not built as Flux builds them: overlays, patches, generated kustomizations and postBuild substitutions were not applied";
 
 /// Largest stream read from stdin.
 const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
@@ -35,10 +39,28 @@ pub enum ScanFormat {
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan (`*.yaml`, `*.yml`, `*.json`), or `-` for a stream of
-    /// documents on stdin (`kustomize build`, `flux build` output).
+    /// Directories of a fleet repository, built as Flux builds them: a cluster directory (its
+    /// bootstrap Kustomization and every Flux Kustomization it leads to), a repository root
+    /// holding several clusters, or any kustomize directory; `-` for a stream of built documents
+    /// on stdin (`kustomize build`, `flux build` output).
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// Read the files one by one instead of building them (for trees kustomize cannot build):
+    /// overlays, patches and substitutions are then not applied.
+    #[arg(long)]
+    pub files: bool,
+    /// The repository root Flux Kustomization paths are relative to (default: found from the
+    /// bootstrap Kustomization, else the git top level).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The GitRepository (`GitRepository/NAMESPACE/NAME`) the clusters sync this repository
+    /// through (default: the one the bootstrap Kustomization names).
+    #[arg(long, value_name = "REF")]
+    pub source: Option<String>,
+    /// The kustomize to run (`kustomize`, `kubectl`, a path; default: `kustomize`, else
+    /// `kubectl kustomize`).
+    #[arg(long, value_name = "CMD")]
+    pub kustomize: Option<String>,
     /// A Secret manifest searched first for the sources' `verify.secretRef`; repeatable.
     #[arg(long, value_name = "FILE")]
     pub secret: Vec<PathBuf>,
@@ -93,13 +115,60 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
     let options = LoadOptions {
         secret_files: args.secret.clone(),
     };
-    let tree = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+    let source = args
+        .source
+        .as_deref()
+        .map(|s| {
+            ObjectRef::parse(s)
+                .with_context(|| format!("--source {s}: expected GitRepository/NAMESPACE/NAME"))
+        })
+        .transpose()?;
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let mut context = ScanContext::default();
+    // One tree a cluster: (cluster, tree).
+    let trees: Vec<(Option<String>, gitops::Tree)> = if stdin {
         if args.paths.len() > 1 {
             anyhow::bail!("`-` (stdin) cannot be combined with other paths");
         }
-        gitops::load_stream("-", &read_stdin()?, &options)?
+        let text = read_stdin()?;
+        if text.trim().is_empty() {
+            anyhow::bail!("stdin is empty: nothing to scan (pipe the output of `kustomize build` or `flux build`)");
+        }
+        vec![(None, gitops::load_stream("-", &text, &options)?)]
+    } else if args.files {
+        context.note = Some(FILES_NOTE.into());
+        vec![(None, gitops::load(&args.paths, &options)?)]
     } else {
-        gitops::load(&args.paths, &options)?
+        for path in &args.paths {
+            if path.is_file() {
+                anyhow::bail!(
+                    "{}: a file; scan builds directories as Flux does: give its directory, --files to read files one by one, or - for a built stream on stdin",
+                    path.display()
+                );
+            }
+        }
+        let flags = gitops::load(&[], &options)?;
+        let request = FleetRequest {
+            paths: args.paths.clone(),
+            root: args.root.clone(),
+            source,
+            kustomize: args.kustomize.clone(),
+        };
+        let fleet = fleet::build(&request, &fleet::secret_objects(&args.secret)?)?;
+        context.not_applied = fleet.not_applied.clone();
+        fleet
+            .clusters
+            .iter()
+            .map(|cluster| {
+                context.kustomizations.extend(
+                    cluster
+                        .kustomizations
+                        .iter()
+                        .map(|k| (cluster.name.clone(), k.clone())),
+                );
+                (Some(cluster.name.clone()), cluster.tree(&flags))
+            })
+            .collect()
     };
     let settings = ScanSettings {
         run: RunSettings {
@@ -130,17 +199,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
             < tracing::level_filters::LevelFilter::INFO;
     let progress = bar_wanted.then(|| {
         // An estimate: a HelmRelease with chartRef makes no row.
-        let sources = tree
-            .objects
+        let sources: usize = trees
             .iter()
-            .filter(|o| {
-                matches!(
-                    o.kind.as_str(),
-                    "OCIRepository" | "HelmChart" | "HelmRelease"
-                )
+            .map(|(_, tree)| {
+                tree.objects
+                    .iter()
+                    .filter(|o| {
+                        matches!(
+                            o.kind.as_str(),
+                            "OCIRepository" | "HelmChart" | "HelmRelease"
+                        )
+                    })
+                    .count()
+                    + tree.problems.len()
             })
-            .count();
-        let bar = indicatif::ProgressBar::new((sources + tree.problems.len()) as u64);
+            .sum();
+        let bar = indicatif::ProgressBar::new(sources as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -158,19 +232,69 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let rows = runtime.block_on(scan(&tree, &pool, &settings, &done));
+    let mut rows = Vec::new();
+    for (cluster, tree) in &trees {
+        // A Kustomization whose build failed: Flux applies none of it.
+        for (_, k) in context
+            .kustomizations
+            .iter()
+            .filter(|(c, k)| Some(c) == cluster.as_ref() && k.failed)
+        {
+            let name = if k.name.is_empty() {
+                k.path.clone()
+            } else {
+                k.name.clone()
+            };
+            let mut row = ScanRow::other(
+                "Kustomization",
+                &name,
+                &k.file,
+                k.line,
+                RowResult::Error,
+                k.reason.clone(),
+            );
+            row.namespace = k.namespace.clone();
+            row.cluster = cluster.clone();
+            rows.push(row);
+        }
+        let mut cluster_rows = runtime.block_on(scan(tree, &pool, &settings, &done));
+        for row in &mut cluster_rows {
+            row.cluster = cluster.clone();
+        }
+        rows.extend(cluster_rows);
+    }
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
+    let empty = rows.is_empty();
     match args.output {
-        ScanFormat::Text => out!("{}", render::to_text(&rows, settings.run.settings)),
+        ScanFormat::Text => out!(
+            "{}",
+            render::to_text(&rows, settings.run.settings, &context)
+        ),
         ScanFormat::Json => outln!(
             "{}",
-            serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings))
+            serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings, &context))
                 .unwrap_or_default()
         ),
         ScanFormat::Junit => out!("{}", render::to_junit(&rows)),
-        ScanFormat::Github => out!("{}", render::to_github(&rows, settings.run.settings)),
+        ScanFormat::Github => out!(
+            "{}",
+            render::to_github(&rows, settings.run.settings, &context)
+        ),
+    }
+    if empty {
+        eprintln!(
+            "scan: no verifiable sources in what Flux applies from {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if args.strict {
+            return Ok(Exit::Failed);
+        }
     }
     Ok(exit_code(&rows))
 }

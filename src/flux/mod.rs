@@ -9,3 +9,4 @@ pub mod helmchart;
 pub mod ocirepository;
 pub mod outcome;
 pub mod scan;
+pub mod spec_fields;

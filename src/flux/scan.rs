@@ -17,6 +17,7 @@ use super::condition::{Condition, PROVIDER_ERROR_PREFIX};
 use super::helmchart::{self, ChartVerdict, HelmChart, HelmRepository};
 use super::ocirepository::{self, ArtifactRef, OciRepository, RunSettings};
 use super::outcome::{check_outcome, FluxResult};
+use super::spec_fields::unknown_spec_fields;
 use crate::gitops::{FoundSecret, Object, SecretContent, SecretLookup, Tree};
 use crate::inflight::{Budget, LimitOrigin, TimeLimit};
 use crate::source::registry::pool::ClientPool;
@@ -99,6 +100,14 @@ pub struct ScanRow {
     /// How the registry answered, when one was contacted (the report's credential source and
     /// hints come from it).
     pub registry: Option<RegistryContact>,
+    /// The cluster (entry directory) whose build applies it, in a fleet scan.
+    pub cluster: Option<String>,
+    /// The Flux Kustomization (`namespace/name`) that applies it, in a fleet scan.
+    pub kustomization: Option<String>,
+    /// The patch files that changed it.
+    pub patched_by: Vec<String>,
+    /// Hints of the scan's own (a hashed Secret name, an out-of-band Secret).
+    pub hints: Vec<String>,
 }
 
 /// The registry side of a row: what the report needs for the credential source and the hints.
@@ -144,8 +153,44 @@ impl ScanRow {
             reason: String::new(),
             condition: None,
             verification: None,
+            warnings: unknown_spec_fields(object),
+            registry: None,
+            cluster: None,
+            kustomization: object.applied_by.clone(),
+            patched_by: object.patched_by.clone(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// A row of its own for something that is not a source (a file, a Kustomization, a task).
+    pub fn other(
+        kind: &str,
+        name: &str,
+        file: &str,
+        line: usize,
+        result: RowResult,
+        reason: String,
+    ) -> ScanRow {
+        ScanRow {
+            kind: kind.into(),
+            api_version: String::new(),
+            namespace: String::new(),
+            name: name.into(),
+            file: file.into(),
+            line,
+            provider: None,
+            url: None,
+            reference: None,
+            result,
+            reason,
+            condition: None,
+            verification: None,
             warnings: Vec::new(),
             registry: None,
+            cluster: None,
+            kustomization: None,
+            patched_by: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -397,6 +442,13 @@ impl Planner<'_> {
         if verification.provider == ocirepository::Provider::Cosign {
             return self.plan_cosign(row, repository, &object.namespace);
         }
+        if let Some(job) = verification
+            .secret_name
+            .as_deref()
+            .and_then(|name| self.missing_secret(&row, provider, &object.namespace, name))
+        {
+            return job;
+        }
         let trust = verification
             .secret_name
             .as_deref()
@@ -425,6 +477,15 @@ impl Planner<'_> {
                     row.with(RowResult::Skipped, crate::cosign::KEYLESS_NOT_CHECKED),
                 ))
             }
+            Some(name)
+                if self
+                    .missing_secret(&row, "cosign", namespace, &name)
+                    .is_some() =>
+            {
+                return self
+                    .missing_secret(&row, "cosign", namespace, &name)
+                    .unwrap_or_else(|| Job::Done(Box::new(row)))
+            }
             Some(name) => match self.tree.find_secret(namespace, &name) {
                 SecretLookup::Missing(message) => {
                     return Job::Done(Box::new(row.with(RowResult::Error, message)))
@@ -449,6 +510,39 @@ impl Planner<'_> {
             repository: Box::new(repository),
             secret,
         }
+    }
+
+    /// A `secretRef` the tree cannot answer, when the tree says more than "not found": the
+    /// Secret was generated under a hashed name (Flux then fails the source: source-controller
+    /// reads Secrets uncached, by the name in `secretRef`), or an object creates it in the
+    /// cluster.
+    fn missing_secret(
+        &self,
+        row: &ScanRow,
+        provider: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Job> {
+        let SecretLookup::Missing(message) = self.tree.find_secret(namespace, name) else {
+            return None;
+        };
+        if let Some(hashed) = self.tree.hashed_generated(namespace, name) {
+            let mut row = failed_with_condition(
+                row.clone(),
+                // source-controller's verifySignature: r.Get on the Secret, wrapped.
+                format!("failed to verify the signature using provider '{provider}': secrets \"{name}\" not found"),
+            );
+            row.hints.push(format!(
+                "kustomize named the generated Secret \"{}\" ({}), and does not rewrite a Flux source's secretRef: set `generatorOptions.disableNameSuffixHash: true` (or the generator's `options.disableNameSuffixHash: true`) so that it keeps the name \"{name}\"",
+                hashed.name, hashed.origin
+            ));
+            return Some(Job::Done(Box::new(row)));
+        }
+        let creator = self.tree.created_out_of_band(namespace, name)?;
+        Some(Job::Done(Box::new(row.clone().with(
+            RowResult::Error,
+            format!("{message}; it is created in the cluster by {creator}: its values are not in the repository, pass the Secret with --secret"),
+        ))))
     }
 
     fn plan_chart(&mut self, mut row: ScanRow, chart: HelmChart) -> Job {
@@ -993,23 +1087,14 @@ pub async fn scan(
     for problem in &tree.problems {
         rows.push((
             rows.len(),
-            ScanRow {
-                kind: "File".into(),
-                api_version: String::new(),
-                namespace: String::new(),
-                name: problem.file.clone(),
-                file: problem.file.clone(),
-                line: problem.line,
-                provider: None,
-                url: None,
-                reference: None,
-                result: RowResult::Error,
-                reason: format!("line {}: {}", problem.line, problem.detail),
-                condition: None,
-                verification: None,
-                warnings: Vec::new(),
-                registry: None,
-            },
+            ScanRow::other(
+                "File",
+                &problem.file,
+                &problem.file,
+                problem.line,
+                RowResult::Error,
+                format!("line {}: {}", problem.line, problem.detail),
+            ),
         ));
     }
     let mut jobs = Vec::new();
@@ -1052,22 +1137,15 @@ pub async fn scan(
         })
         .buffer_unordered(settings.jobs.max(1))
         .map(|(i, joined)| {
-            let row = joined.unwrap_or_else(|e| ScanRow {
-                kind: "Scan".into(),
-                api_version: String::new(),
-                namespace: String::new(),
-                name: format!("task {i}"),
-                file: String::new(),
-                line: 0,
-                provider: None,
-                url: None,
-                reference: None,
-                result: RowResult::Error,
-                reason: format!("the verification task ended abnormally: {e}"),
-                condition: None,
-                verification: None,
-                warnings: Vec::new(),
-                registry: None,
+            let row = joined.unwrap_or_else(|e| {
+                ScanRow::other(
+                    "Scan",
+                    &format!("task {i}"),
+                    "",
+                    0,
+                    RowResult::Error,
+                    format!("the verification task ended abnormally: {e}"),
+                )
             });
             done(&row);
             (i, row)

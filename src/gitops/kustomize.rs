@@ -101,7 +101,7 @@ struct RawGenerator {
 
 /// The line of the generator named `name` (`name: NAME` after `secretGenerator:`), found in
 /// the text because the parsed document has no positions.
-fn generator_line(text: &str, name: &str) -> usize {
+pub fn generator_line(text: &str, name: &str) -> usize {
     let start = text
         .lines()
         .position(|l| l.trim_start().starts_with("secretGenerator:"))

@@ -56,6 +56,10 @@ pub struct Object {
     pub line: usize,
     /// The document.
     pub value: Value,
+    /// The Flux Kustomization (`namespace/name`) that applies it, when a fleet build found it.
+    pub applied_by: Option<String>,
+    /// The patch files (or kustomization files with inline patches) that changed it.
+    pub patched_by: Vec<String>,
 }
 
 /// Where a Secret was found.
@@ -205,6 +209,52 @@ impl Tree {
     }
 }
 
+impl Tree {
+    /// The Secret a kustomize secretGenerator named `name` made as `name-<hash>`: kustomize
+    /// rewrites references to it only in the fields it knows, never in a Flux source's
+    /// `secretRef`, so a source naming `name` does not find it.
+    pub fn hashed_generated(&self, namespace: &str, name: &str) -> Option<&FoundSecret> {
+        self.secrets.iter().find(|s| {
+            matches!(s.origin, SecretOrigin::Generator { .. })
+                && s.namespace.as_deref() == Some(namespace)
+                && s.name
+                    .strip_prefix(name)
+                    .and_then(|r| r.strip_prefix('-'))
+                    .is_some_and(|hash| {
+                        hash.len() == 10
+                            && hash
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                    })
+        })
+    }
+
+    /// An object of the tree that creates the Secret `namespace/name` in the cluster (an
+    /// ExternalSecret or a SealedSecret): `Kind namespace/name (file:line)`.
+    pub fn created_out_of_band(&self, namespace: &str, name: &str) -> Option<String> {
+        self.objects.iter().find_map(|o| {
+            if o.namespace != namespace {
+                return None;
+            }
+            let target = match (o.kind.as_str(), o.api_version.split('/').next()) {
+                ("ExternalSecret", Some(g)) if g.ends_with("external-secrets.io") => {
+                    str_at(&o.value, &["spec", "target", "name"]).unwrap_or(&o.name)
+                }
+                ("SealedSecret", Some("bitnami.com")) => {
+                    str_at(&o.value, &["spec", "template", "metadata", "name"]).unwrap_or(&o.name)
+                }
+                _ => return None,
+            };
+            (target == name).then(|| {
+                format!(
+                    "{} {}/{} ({}:{})",
+                    o.kind, o.namespace, o.name, o.file, o.line
+                )
+            })
+        })
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -345,6 +395,8 @@ impl Loader {
                 file: file.to_owned(),
                 line: document.line,
                 value: document.value,
+                applied_by: None,
+                patched_by: Vec::new(),
             });
         }
     }
@@ -367,7 +419,7 @@ impl Loader {
 }
 
 /// A Secret document's content: SOPS-encrypted, decoded, or why it is unreadable.
-fn secret_content(file: &str, value: &Value, namespace: &str) -> SecretContent {
+pub fn secret_content(file: &str, value: &Value, namespace: &str) -> SecretContent {
     if value.get("sops").is_some() {
         return SecretContent::Sops;
     }

@@ -1,6 +1,8 @@
 //! The `scan` report in its four forms: a text table, one JSON object, JUnit XML (GitLab and
 //! GitHub test reports read it), and GitHub Actions workflow commands.
 
+use crate::fleet::cluster::KustomizationReport;
+use crate::fleet::Unapplied;
 use crate::flux::condition::Condition;
 use crate::flux::scan::{RowResult, ScanRow, Summary};
 use crate::report::hints::{self, Diagnostics, Origin, RegistryFacts};
@@ -14,6 +16,18 @@ fn condition_json(c: &Condition) -> Value {
     json!({"type": c.kind, "status": c.status, "reason": c.reason, "message": c.message})
 }
 
+/// What a scan read besides its rows: the Flux Kustomizations of a fleet build, the files no
+/// Kustomization applies, and how the tree was read.
+#[derive(Debug, Clone, Default)]
+pub struct ScanContext {
+    /// Every Flux Kustomization met, with its cluster.
+    pub kustomizations: Vec<(String, KustomizationReport)>,
+    /// Flux sources in files no Kustomization applies.
+    pub not_applied: Vec<Unapplied>,
+    /// Said in every format when the tree was not built as Flux builds it (`--files`).
+    pub note: Option<String>,
+}
+
 /// The summary line's counts as JSON.
 pub fn summary_json(summary: &Summary) -> Value {
     json!({
@@ -22,6 +36,21 @@ pub fn summary_json(summary: &Summary) -> Value {
         "ignored": summary.ignored,
         "skipped": summary.skipped,
         "error": summary.error,
+    })
+}
+
+fn kustomization_json(cluster: &str, k: &KustomizationReport) -> Value {
+    json!({
+        "cluster": cluster,
+        "namespace": k.namespace,
+        "name": k.name,
+        "path": k.path,
+        "source": k.source,
+        "built": k.built,
+        "reason": k.reason,
+        "file": k.file,
+        "line": k.line,
+        "applied": k.applied,
     })
 }
 
@@ -76,16 +105,36 @@ pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
             .as_ref()
             .map(|r| VerifyReport::new(settings, r.clone()).to_json()),
         "warnings": row.warnings,
+        "cluster": row.cluster,
+        "kustomization": row.kustomization,
+        "patched_by": row.patched_by,
     });
-    diagnostics(row, settings).add_to_json(&mut object);
+    let mut diagnostics = diagnostics(row, settings);
+    diagnostics.hints.extend(row.hints.iter().cloned());
+    diagnostics.add_to_json(&mut object);
     object
 }
 
-/// `{"resources": [...], "summary": {...}}`.
-pub fn to_json(rows: &[ScanRow], settings: Settings) -> Value {
+/// `{"resources": [...], "kustomizations": [...], "not_applied": [...], "summary": {...}}`.
+pub fn to_json(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> Value {
+    let mut summary = summary_json(&Summary::of(rows));
+    if let Some(counts) = summary.as_object_mut() {
+        counts.insert("not_applied".into(), json!(context.not_applied.len()));
+    }
     json!({
         "resources": rows.iter().map(|r| row_json(r, settings)).collect::<Vec<_>>(),
-        "summary": summary_json(&Summary::of(rows)),
+        "kustomizations": context
+            .kustomizations
+            .iter()
+            .map(|(c, k)| kustomization_json(c, k))
+            .collect::<Vec<_>>(),
+        "not_applied": context
+            .not_applied
+            .iter()
+            .map(|u| json!({"file": u.file, "line": u.line, "object": u.object}))
+            .collect::<Vec<_>>(),
+        "note": context.note,
+        "summary": summary,
     })
 }
 
@@ -104,17 +153,16 @@ pub fn summary_line(rows: &[ScanRow]) -> String {
     )
 }
 
-/// The text table: one line a resource, the condition of every failure (and the reason of
-/// every error) under it with its file and line, and the summary line.
-pub fn to_text(rows: &[ScanRow], settings: Settings) -> String {
-    let ids: Vec<String> = rows.iter().map(ScanRow::id).collect();
+/// The text table of some rows: one line a resource, the condition of every failure (and the
+/// reason of every error) under it with its file and line.
+fn table(out: &mut String, rows: &[&ScanRow], settings: Settings) {
+    let ids: Vec<String> = rows.iter().map(|r| r.id()).collect();
     let sources: Vec<String> = rows
         .iter()
         .map(|r| r.url.clone().unwrap_or_else(|| "-".into()))
         .collect();
     let id_width = ids.iter().map(String::len).max().unwrap_or(0).max(8);
     let source_width = sources.iter().map(String::len).max().unwrap_or(0).max(6);
-    let mut out = String::new();
     let _ = writeln!(
         out,
         "{:<id_width$}  {:<source_width$}  {:<8}  REASON",
@@ -129,6 +177,12 @@ pub fn to_text(rows: &[ScanRow], settings: Settings) -> String {
         );
         if matches!(row.result, RowResult::Failed | RowResult::Error) {
             let _ = writeln!(out, "    at {}:{}", row.file, row.line);
+            if let Some(k) = &row.kustomization {
+                let _ = writeln!(out, "    applied by Kustomization {k}");
+            }
+            if !row.patched_by.is_empty() {
+                let _ = writeln!(out, "    patched by {}", row.patched_by.join(", "));
+            }
             if let Some(c) = row.condition.as_ref().filter(|c| c.status == "False") {
                 let _ = writeln!(out, "    {} {} {}:", c.kind, c.status, c.reason);
                 for line in c.message.lines() {
@@ -139,9 +193,88 @@ pub fn to_text(rows: &[ScanRow], settings: Settings) -> String {
         for warning in &row.warnings {
             let _ = writeln!(out, "    warning: {warning}");
         }
-        for hint in diagnostics(row, settings).hints {
+        let mut diagnostics = diagnostics(row, settings);
+        diagnostics.hints.extend(row.hints.iter().cloned());
+        for hint in diagnostics.hints {
             let _ = writeln!(out, "    hint: {hint}");
         }
+    }
+}
+
+/// The text report: a section a cluster (its Flux Kustomizations, then its rows), the files no
+/// Kustomization applies, and the summary line.
+pub fn to_text(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> String {
+    let mut out = String::new();
+    if let Some(note) = &context.note {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let mut clusters: Vec<Option<&str>> = Vec::new();
+    for c in rows
+        .iter()
+        .map(|r| r.cluster.as_deref())
+        .chain(context.kustomizations.iter().map(|(c, _)| Some(c.as_str())))
+    {
+        if !clusters.contains(&c) {
+            clusters.push(c);
+        }
+    }
+    if clusters.is_empty() {
+        clusters.push(None);
+    }
+    for cluster in clusters {
+        if let Some(name) = cluster {
+            let _ = writeln!(out, "== cluster {name}");
+            let ks: Vec<&KustomizationReport> = context
+                .kustomizations
+                .iter()
+                .filter(|(c, _)| c == name)
+                .map(|(_, k)| k)
+                .collect();
+            if !ks.is_empty() {
+                let _ = writeln!(out, "Kustomizations:");
+                for k in ks {
+                    let id = if k.name.is_empty() {
+                        "(entry)".to_owned()
+                    } else {
+                        format!("{}/{}", k.namespace, k.name)
+                    };
+                    let state = if k.failed {
+                        "error"
+                    } else if k.built {
+                        "built"
+                    } else {
+                        "not built"
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {id}  path {}  source {}  {state}: {} ({} objects)",
+                        k.path,
+                        k.source,
+                        k.reason,
+                        k.applied.len()
+                    );
+                }
+            }
+        }
+        let cluster_rows: Vec<&ScanRow> = rows
+            .iter()
+            .filter(|r| r.cluster.as_deref() == cluster)
+            .collect();
+        if cluster_rows.is_empty() {
+            let _ = writeln!(out, "no verifiable sources");
+        } else {
+            table(&mut out, &cluster_rows, settings);
+        }
+        if cluster.is_some() {
+            let _ = writeln!(out);
+        }
+    }
+    for u in &context.not_applied {
+        let _ = writeln!(
+            out,
+            "not applied by any Kustomization: {} ({}:{})",
+            u.object, u.file, u.line
+        );
     }
     let _ = writeln!(out, "{}", summary_line(rows));
     out
@@ -256,7 +389,7 @@ fn escape_property(text: &str) -> String {
 /// GitHub Actions workflow commands: `::error` for each failure and error, `::warning` for
 /// each skipped or ignored source (under `--strict` those are failures already), each with the
 /// file and line of the resource; then the text table.
-pub fn to_github(rows: &[ScanRow], settings: Settings) -> String {
+pub fn to_github(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> String {
     let mut out = String::new();
     for row in rows {
         let level = match row.result {
@@ -278,7 +411,7 @@ pub fn to_github(rows: &[ScanRow], settings: Settings) -> String {
             escape_data(&message)
         );
     }
-    out.push_str(&to_text(rows, settings));
+    out.push_str(&to_text(rows, settings, context));
     out
 }
 
@@ -308,6 +441,10 @@ mod tests {
             verification: None,
             warnings: Vec::new(),
             registry: None,
+            cluster: None,
+            kustomization: None,
+            patched_by: Vec::new(),
+            hints: Vec::new(),
         }
     }
 
@@ -341,19 +478,23 @@ mod tests {
     #[test]
     fn a_row_carries_the_registry_hints_in_json_and_text() {
         let rows = [unauthorized_row()];
-        let json = to_json(&rows, SETTINGS);
+        let json = to_json(&rows, SETTINGS, &ScanContext::default());
         let hints = json["resources"][0]["hints"].as_array().unwrap();
         assert_eq!(hints.len(), 1, "{json:#}");
         let hint = hints[0].as_str().unwrap();
         assert!(hint.contains("r.example"), "{hint}");
         assert_eq!(json["resources"][0]["credentials"], Value::Null);
-        let text = to_text(&rows, SETTINGS);
+        let text = to_text(&rows, SETTINGS, &ScanContext::default());
         assert!(text.contains(&format!("    hint: {hint}\n")), "{text}");
     }
 
     #[test]
     fn a_row_that_met_no_registry_has_no_hints() {
-        let json = to_json(&[row(RowResult::Failed, "r")], SETTINGS);
+        let json = to_json(
+            &[row(RowResult::Failed, "r")],
+            SETTINGS,
+            &ScanContext::default(),
+        );
         assert_eq!(json["resources"][0]["hints"], json!([]));
         assert_eq!(json["resources"][0]["credentials"], Value::Null);
     }
@@ -393,7 +534,11 @@ mod tests {
 
     #[test]
     fn github_commands_are_escaped() {
-        let text = to_github(&[row(RowResult::Failed, "r")], SETTINGS);
+        let text = to_github(
+            &[row(RowResult::Failed, "r")],
+            SETTINGS,
+            &ScanContext::default(),
+        );
         let first = text.lines().next().unwrap();
         assert_eq!(
             first,
