@@ -199,12 +199,13 @@ const PREFIX: &str = "failed to verify the signature using provider 'notation': 
 async fn the_fixture_tree_scans_as_flux_will_verify_it() {
     let Some(w) = world().await else { return };
     let tree = w.tree().display().to_string();
-    let (code, stdout, stderr) = fluxverify(args(&["scan", "-o", "json", &tree]), None).await;
+    let (code, stdout, stderr) =
+        fluxverify(args(&["scan", "--files", "-o", "json", &tree]), None).await;
     assert_eq!(code, 1, "failures present: {stdout}\n{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["summary"],
-        serde_json::json!({"verified": 6, "failed": 4, "ignored": 1, "skipped": 2, "error": 2}),
+        serde_json::json!({"verified": 6, "failed": 4, "ignored": 1, "skipped": 2, "error": 2, "not_applied": 0}),
         "{stdout}"
     );
     let rows = rows(&report);
@@ -405,7 +406,8 @@ async fn scan_rows_are_what_verify_reports() {
         None,
     )
     .await;
-    let (code, scan_out, stderr) = fluxverify(args(&["scan", "-o", "json", &file]), None).await;
+    let (code, scan_out, stderr) =
+        fluxverify(args(&["scan", "--files", "-o", "json", &file]), None).await;
     assert_eq!(code, 1, "{scan_out}\n{stderr}");
     let mut verify: Value = serde_json::from_str(&verify_out).unwrap();
     // `verify` adds its run's diagnostics (credential source, hints) beside the report.
@@ -425,7 +427,7 @@ async fn every_output_format() {
     let Some(w) = world().await else { return };
     let tree = w.tree().display().to_string();
     let sources = w.tree().join("clusters/production/sources.yaml");
-    let (code, junit, _) = fluxverify(args(&["scan", "-o", "junit", &tree]), None).await;
+    let (code, junit, _) = fluxverify(args(&["scan", "--files", "-o", "junit", &tree]), None).await;
     assert_eq!(code, 1);
     let mut reader = quick_xml::Reader::from_str(&junit);
     let mut cases = Vec::new();
@@ -464,7 +466,8 @@ async fn every_output_format() {
     );
     assert!(junit.contains("tests=\"15\" failures=\"4\" errors=\"2\" skipped=\"3\""));
 
-    let (code, github, _) = fluxverify(args(&["scan", "-o", "github", &tree]), None).await;
+    let (code, github, _) =
+        fluxverify(args(&["scan", "--files", "-o", "github", &tree]), None).await;
     assert_eq!(code, 1);
     let untrusted_line = format!(
         "::error file={},line=49,title=flux-system/OCIRepository/untrusted failed::{PREFIX}signature verification failed%0Afailed to verify signature with digest {}",
@@ -495,7 +498,7 @@ async fn every_output_format() {
         .all(|l| l.contains(" file=") && l.contains(",line=")));
     assert!(github.contains("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error"));
 
-    let (code, text, _) = fluxverify(args(&["scan", &tree]), None).await;
+    let (code, text, _) = fluxverify(args(&["scan", "--files", &tree]), None).await;
     assert_eq!(code, 1);
     let line = text
         .lines()
@@ -543,7 +546,11 @@ async fn a_kustomize_build_stream_on_stdin() {
 async fn offline_decides_what_the_trust_material_decides() {
     let Some(w) = world().await else { return };
     let tree = w.tree().display().to_string();
-    let (code, out, _) = fluxverify(args(&["scan", "--offline", "-o", "json", &tree]), None).await;
+    let (code, out, _) = fluxverify(
+        args(&["scan", "--files", "--offline", "-o", "json", &tree]),
+        None,
+    )
+    .await;
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&out).unwrap();
     let rows = rows(&report);
@@ -584,12 +591,16 @@ async fn offline_decides_what_the_trust_material_decides() {
 async fn strict_refuses_every_unverified_source_and_exit_codes() {
     let Some(w) = world().await else { return };
     let tree = w.tree().display().to_string();
-    let (code, out, _) = fluxverify(args(&["scan", "--strict", "-o", "json", &tree]), None).await;
+    let (code, out, _) = fluxverify(
+        args(&["scan", "--files", "--strict", "-o", "json", &tree]),
+        None,
+    )
+    .await;
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         report["summary"],
-        serde_json::json!({"verified": 6, "failed": 7, "ignored": 0, "skipped": 0, "error": 2})
+        serde_json::json!({"verified": 6, "failed": 7, "ignored": 0, "skipped": 0, "error": 2, "not_applied": 0})
     );
     let rows = rows(&report);
     assert_eq!(
@@ -609,7 +620,7 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
         .join("apps/missing-secret.yaml")
         .display()
         .to_string();
-    let (code, out, _) = fluxverify(args(&["scan", &missing]), None).await;
+    let (code, out, _) = fluxverify(args(&["scan", "--files", &missing]), None).await;
     assert_eq!(code, 2, "{out}");
     let secret = w.dir.path().join("secret.yaml");
     std::fs::write(
@@ -622,6 +633,7 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
     let (code, out, _) = fluxverify(
         args(&[
             "scan",
+            "--files",
             "--secret",
             secret.to_str().unwrap(),
             "-o",
@@ -636,7 +648,11 @@ async fn strict_refuses_every_unverified_source_and_exit_codes() {
     assert_eq!(report["summary"]["verified"], 1);
     // A broken file is a row of its own and does not stop the scan.
     std::fs::write(w.tree().join("apps/broken.yaml"), "kind: [\n").unwrap();
-    let (code, out, _) = fluxverify(args(&["scan", "--offline", "-o", "json", &tree]), None).await;
+    let (code, out, _) = fluxverify(
+        args(&["scan", "--files", "--offline", "-o", "json", &tree]),
+        None,
+    )
+    .await;
     assert_eq!(code, 1);
     let report: Value = serde_json::from_str(&out).unwrap();
     let broken = &report["resources"][0];
@@ -692,6 +708,7 @@ async fn tokens_are_requested_once_per_registry_and_scope() {
     let (code, out, err) = fluxverify(
         args(&[
             "scan",
+            "--files",
             "-u",
             "oauth2accesstoken",
             "-p",

@@ -1002,7 +1002,14 @@ async fn scan_output_matches_the_schema() {
         "json".into(),
     ])
     .await;
-    let (_, fixtures) = run(&["scan", "fixtures/gitops", "--offline", "-o", "json"]);
+    let (_, fixtures) = run(&[
+        "scan",
+        "--files",
+        "fixtures/gitops",
+        "--offline",
+        "-o",
+        "json",
+    ]);
     for (what, json) in [
         ("online", &online),
         ("offline", &offline),

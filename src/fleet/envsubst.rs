@@ -8,7 +8,8 @@ pub fn eval(
     vars: &dyn Fn(&str) -> Option<String>,
     _strict: bool,
 ) -> Result<String, EnvsubstError> {
-    let re = regex::Regex::new(r"\$\{([_a-zA-Z][_a-zA-Z0-9]*)(?::=([^}]*))?\}").map_err(|_| EnvsubstError)?;
+    let re = regex::Regex::new(r"\$\{([_a-zA-Z][_a-zA-Z0-9]*)(?::=([^}]*))?\}")
+        .map_err(|_| EnvsubstError)?;
     Ok(re
         .replace_all(text, |c: &regex::Captures| {
             vars(&c[1])

@@ -107,3 +107,21 @@ pub fn server_port() -> u16 {
     }
     panic!("no free loopback port between {low} and {ephemeral_low}");
 }
+
+/// kustomize for the fleet scan: `kubectl` (whose `kubectl kustomize` is kustomize v5; the
+/// machine image ships it) or a `kustomize` binary.
+pub const KUBECTL: Program = Program {
+    name: "kubectl",
+    package: "kubectl",
+    skip_var: "FLUXVERIFY_SKIP_KUSTOMIZE_TESTS",
+};
+
+/// kustomize is on `PATH` as `kustomize` or `kubectl`; otherwise as [`Program::require`].
+pub fn require_kustomize() -> Option<PathBuf> {
+    let kustomize = Program {
+        name: "kustomize",
+        package: "kustomize",
+        skip_var: KUBECTL.skip_var,
+    };
+    kustomize.find().or_else(|| KUBECTL.require())
+}
