@@ -170,3 +170,265 @@ fn the_root_of_the_fleet_sample_scans_every_cluster_with_its_name() {
     assert_eq!(not_applied, want);
     assert_eq!(report["summary"]["not_applied"], want.len());
 }
+
+/// One expected row of the project's fleet fixture.
+struct Want {
+    id: &'static str,
+    kustomization: &'static str,
+    result: &'static str,
+    /// A piece of the reason (or of the condition message, for a failure).
+    says: &'static str,
+    file: &'static str,
+    patched_by: &'static [&'static str],
+}
+
+fn check_fixture_cluster(cluster: &str, wants: &[Want], kustomizations: &[(&str, bool)]) -> Value {
+    let fleet = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fleet");
+    let (code, report, stderr) = scan_json(&fleet, &[&format!("clusters/{cluster}")]);
+    let rows = report["resources"].as_array().unwrap();
+    let id = |r: &Value| {
+        format!(
+            "{}/{}/{}",
+            r["namespace"].as_str().unwrap(),
+            r["kind"].as_str().unwrap(),
+            r["name"].as_str().unwrap()
+        )
+    };
+    let ids: BTreeSet<String> = rows.iter().map(id).collect();
+    let want_ids: BTreeSet<String> = wants.iter().map(|w| w.id.to_owned()).collect();
+    assert_eq!(ids, want_ids, "{cluster}: {stderr}\n{report:#}");
+    for w in wants {
+        let row = rows.iter().find(|r| id(r) == w.id).unwrap();
+        assert_eq!(row["result"], w.result, "{cluster} {}: {row:#}", w.id);
+        assert_eq!(row["kustomization"], w.kustomization, "{cluster} {}", w.id);
+        assert_eq!(row["cluster"], format!("clusters/{cluster}"));
+        assert_eq!(row["file"], w.file, "{cluster} {}", w.id);
+        let said = format!(
+            "{} {}",
+            row["reason"].as_str().unwrap_or_default(),
+            row["condition"]["message"].as_str().unwrap_or_default()
+        );
+        assert!(said.contains(w.says), "{cluster} {}: {said}", w.id);
+        let patched: Vec<&str> = row["patched_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(patched, w.patched_by, "{cluster} {}", w.id);
+    }
+    let met: Vec<(String, bool)> = report["kustomizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                format!(
+                    "{}/{}",
+                    k["namespace"].as_str().unwrap(),
+                    k["name"].as_str().unwrap()
+                ),
+                k["built"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want_met: Vec<(String, bool)> = kustomizations
+        .iter()
+        .map(|(k, b)| ((*k).to_owned(), *b))
+        .collect();
+    assert_eq!(
+        met.iter().cloned().collect::<BTreeSet<_>>(),
+        want_met.into_iter().collect::<BTreeSet<_>>(),
+        "{cluster}: Kustomizations"
+    );
+    let expected_code = if wants.iter().any(|w| w.result == "failed") {
+        1
+    } else if wants.iter().any(|w| w.result == "error") {
+        2
+    } else {
+        0
+    };
+    assert_eq!(code, expected_code, "{cluster}: {stderr}");
+    report
+}
+
+#[test]
+fn the_fixture_fleet_staging_cluster() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let report = check_fixture_cluster(
+        "staging",
+        &[
+            // base HelmRelease, substituted and patched by the overlay's values file
+            Want {
+                id: "podinfo/HelmRelease/podinfo",
+                kustomization: "flux-system/apps",
+                result: "skipped",
+                says: "offline",
+                file: "apps/base/podinfo/release.yaml",
+                patched_by: &["apps/staging/podinfo-values.yaml"],
+            },
+            // the Component adds verify; staging has no platform-trust Secret
+            Want {
+                id: "flux-system/OCIRepository/policies",
+                kustomization: "flux-system/infra-configs",
+                result: "error",
+                says: "Secret flux-system/platform-trust not found",
+                file: "infrastructure/configs/policies.yaml",
+                patched_by: &["components/verify/kustomization.yaml"],
+            },
+            // a generated kustomization: every YAML below the path
+            Want {
+                id: "flux-system/OCIRepository/cert-manager",
+                kustomization: "flux-system/infra-controllers",
+                result: "skipped",
+                says: "verification not configured",
+                file: "infrastructure/controllers/cert-manager.yaml",
+                patched_by: &[],
+            },
+            Want {
+                id: "flux-system/OCIRepository/ingress-nginx",
+                kustomization: "flux-system/infra-controllers",
+                result: "skipped",
+                says: "verification not configured",
+                file: "infrastructure/controllers/sources/ingress.yaml",
+                patched_by: &[],
+            },
+            // targetNamespace overrides metadata.namespace
+            Want {
+                id: "team-a/OCIRepository/app",
+                kustomization: "flux-system/team-a",
+                result: "skipped",
+                says: "offline",
+                file: "tenants/team-a/app.yaml",
+                patched_by: &[],
+            },
+        ],
+        &[
+            ("flux-system/flux-system", true),
+            ("flux-system/apps", true),
+            ("flux-system/infra-configs", true),
+            ("flux-system/infra-controllers", true),
+            ("flux-system/team-a", true),
+        ],
+    );
+    let rows = report["resources"].as_array().unwrap();
+    let url = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap()["url"].clone();
+    // postBuild substitution from the cluster's ConfigMap
+    assert_eq!(
+        url("ingress-nginx"),
+        "oci://registry.staging.example/charts/ingress-nginx"
+    );
+    assert_eq!(
+        url("podinfo"),
+        "oci://registry.staging.example/charts/podinfo"
+    );
+    let typo = rows.iter().find(|r| r["name"] == "cert-manager").unwrap();
+    assert!(
+        typo["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("unknown field \"spec.verfiy\" (did you mean \"verify\"?)"),
+        "{typo:#}"
+    );
+}
+
+#[test]
+fn the_fixture_fleet_from_its_root() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let fleet = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fleet");
+    let (code, report, stderr) = scan_json(&fleet, &["."]);
+    assert_eq!(code, 1, "{stderr}");
+    let clusters: BTreeSet<&str> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cluster"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        clusters,
+        ["clusters/edge", "clusters/production", "clusters/staging"]
+            .into_iter()
+            .collect()
+    );
+    // nothing applies attic/: no row, counted and named
+    assert_eq!(report["summary"]["not_applied"], 1);
+    assert_eq!(report["not_applied"][0]["file"], "attic/old-web.yaml");
+    assert!(!report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["name"] == "old-web"));
+}
+
+#[test]
+fn the_fixture_fleet_production_cluster() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let report = check_fixture_cluster(
+        "production",
+        &[
+            Want { id: "flux-system/OCIRepository/platform-bundle", kustomization: "flux-system/flux-system", result: "skipped", says: "offline", file: "clusters/production/platform.yaml", patched_by: &[] },
+            // a JSON6902 patch with a target
+            Want { id: "podinfo/HelmRelease/podinfo", kustomization: "flux-system/apps", result: "skipped", says: "offline", file: "apps/base/podinfo/release.yaml", patched_by: &["apps/production/version.yaml"] },
+            // the hash-suffix trap
+            Want { id: "podinfo/OCIRepository/web", kustomization: "flux-system/apps", result: "failed", says: "failed to verify the signature using provider 'notation': secrets \"web-trust\" not found", file: "apps/production/web.yaml", patched_by: &[] },
+            Want { id: "flux-system/OCIRepository/policies", kustomization: "flux-system/infra-configs", result: "skipped", says: "offline", file: "infrastructure/configs/policies.yaml", patched_by: &["components/verify/kustomization.yaml"] },
+            Want { id: "flux-system/OCIRepository/cert-manager", kustomization: "flux-system/infra-controllers", result: "skipped", says: "verification not configured", file: "infrastructure/controllers/cert-manager.yaml", patched_by: &[] },
+            Want { id: "flux-system/OCIRepository/ingress-nginx", kustomization: "flux-system/infra-controllers", result: "skipped", says: "verification not configured", file: "infrastructure/controllers/sources/ingress.yaml", patched_by: &[] },
+        ],
+        &[("flux-system/flux-system", true), ("flux-system/apps", true), ("flux-system/infra-configs", true), ("flux-system/infra-controllers", true), ("flux-system/platform", false)],
+    );
+    let platform = report["kustomizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "platform")
+        .unwrap();
+    assert_eq!(
+        platform["reason"],
+        "applies the contents of OCIRepository flux-system/platform-bundle"
+    );
+    let web = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "web")
+        .unwrap();
+    assert_eq!(web["condition"]["reason"], "VerificationError");
+    let hint = web["hints"][0].as_str().unwrap();
+    assert!(
+        hint.contains("web-trust-") && hint.contains("apps/production/kustomization.yaml"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn the_fixture_fleet_edge_cluster_builds_through_an_artifact_generator() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let report = check_fixture_cluster(
+        "edge",
+        &[Want {
+            id: "podinfo/HelmRelease/podinfo",
+            kustomization: "flux-system/apps",
+            result: "skipped",
+            says: "offline",
+            file: "apps/base/podinfo/release.yaml",
+            patched_by: &["apps/staging/podinfo-values.yaml"],
+        }],
+        &[
+            ("flux-system/flux-system", true),
+            ("flux-system/apps", true),
+        ],
+    );
+    assert_eq!(
+        report["resources"][0]["url"],
+        "oci://registry.edge.example/charts/podinfo"
+    );
+}

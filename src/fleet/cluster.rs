@@ -362,11 +362,17 @@ impl<'a> ClusterBuilder<'a> {
             {
                 apply_common_metadata(&mut value, common);
             }
-            let Some(object) =
+            let Some(mut object) =
                 self.object_of(value, &provenance, &dir, &source, applied_by.clone())
             else {
                 continue;
             };
+            if let Some(k) = pending.kustomization.as_ref() {
+                let o = &mut object.object;
+                if super::patches::spec_patches_select(&k.spec, &o.kind, &o.name) {
+                    o.patched_by.push(format!("{} (spec.patches)", k.file));
+                }
+            }
             let key = (
                 object.object.kind.clone(),
                 object.object.namespace.clone(),
@@ -453,13 +459,15 @@ impl<'a> ClusterBuilder<'a> {
             Origin::Unknown => (self.work.relative(dir), 1),
         };
         self.cluster.files.insert(file.clone());
+        let root = self.work.root();
         let patched_by = provenance
             .patched_in
             .iter()
             .flat_map(|k| {
                 let abs = normalize(&dir.join(k)).unwrap_or_else(|| dir.join(k));
+                // Read in the user's tree: the work copy's kustomization files are rewritten.
                 super::patches::patch_files(&source.original(&abs), &kind, &name, &|p| {
-                    source.describe_path(p)
+                    super::repo::relative_to(root, p)
                 })
             })
             .collect();

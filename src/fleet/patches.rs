@@ -16,7 +16,7 @@ fn str_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v str> {
 
 /// Does a patch `target` select `kind`/`name`? kustomize reads `name` as a regular
 /// expression matched against the whole name.
-fn target_selects(target: &Value, kind: &str, name: &str) -> bool {
+pub fn target_selects(target: &Value, kind: &str, name: &str) -> bool {
     let kind_ok = str_at(target, &["kind"]).is_none_or(|k| k == kind);
     let name_ok = str_at(target, &["name"]).is_none_or(|n| {
         regex::Regex::new(&format!("^(?:{n})$")).map_or(n == name, |r| r.is_match(name))
@@ -35,8 +35,22 @@ fn documents_select(text: &str, kind: &str, name: &str) -> bool {
     })
 }
 
+/// Do the Flux Kustomization's own `spec.patches` select `kind`/`name` (by `target`, or by the
+/// patch document's kind and name)?
+pub fn spec_patches_select(spec: &Value, kind: &str, name: &str) -> bool {
+    spec.get("patches")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|p| match p.get("target") {
+            Some(t) => target_selects(t, kind, name),
+            None => str_at(p, &["patch"]).is_some_and(|t| documents_select(t, kind, name)),
+        })
+}
+
 /// The patches of the kustomization file `kustomization` that select `kind`/`name`, named by
-/// `describe` (an inline patch by the kustomization file itself).
+/// `describe` (an inline patch by the kustomization file itself); none when no patch there
+/// selects it.
 pub fn patch_files(
     kustomization: &Path,
     kind: &str,
@@ -45,10 +59,10 @@ pub fn patch_files(
 ) -> Vec<String> {
     let dir = kustomization.parent().unwrap_or(Path::new("."));
     let Ok(text) = std::fs::read_to_string(kustomization) else {
-        return vec![describe(kustomization)];
+        return Vec::new();
     };
     let Ok(k) = serde_norway::from_str::<Value>(&text) else {
-        return vec![describe(kustomization)];
+        return Vec::new();
     };
     let mut out = Vec::new();
     let mut push = |entry: String| {
@@ -112,9 +126,8 @@ pub fn patch_files(
             patch.get("target"),
         );
     }
-    if out.is_empty() {
-        out.push(describe(kustomization));
-    }
+    // kustomize marks every object a patch transformer ran over, matched or not: an object
+    // no patch selects was not changed.
     out
 }
 
