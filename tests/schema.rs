@@ -992,10 +992,17 @@ async fn scan_output_matches_the_schema() {
     .unwrap();
     let dir = path_str(tree.path()).to_string();
 
-    let (online_code, online) =
-        run_async(vec!["scan".into(), dir.clone(), "-o".into(), "json".into()]).await;
+    let (online_code, online) = run_async(vec![
+        "scan".into(),
+        "--files".into(),
+        dir.clone(),
+        "-o".into(),
+        "json".into(),
+    ])
+    .await;
     let (offline_code, offline) = run_async(vec![
         "scan".into(),
+        "--files".into(),
         dir.clone(),
         "--offline".into(),
         "-o".into(),
@@ -1010,10 +1017,13 @@ async fn scan_output_matches_the_schema() {
         "-o",
         "json",
     ]);
+    // The fleet build: clusters, Kustomizations, patched_by, not_applied.
+    let (_, fleet) = run(&["scan", "fixtures/fleet", "--offline", "-o", "json"]);
     for (what, json) in [
         ("online", &online),
         ("offline", &offline),
         ("fixtures/gitops", &fixtures),
+        ("fixtures/fleet", &fleet),
     ] {
         assert_valid(&validator, json, what);
     }
@@ -1073,7 +1083,7 @@ async fn scan_output_matches_the_schema() {
             v["resources"][0]["line"] = json!(0)
         }),
         ("a row's kind outside its enum", |v| {
-            v["resources"][0]["kind"] = json!("Kustomization")
+            v["resources"][0]["kind"] = json!("GitRepository")
         }),
         ("a row's file missing", |v| {
             v["resources"][0].as_object_mut().unwrap().remove("file");

@@ -249,7 +249,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
                 "Kustomization",
                 &name,
                 &k.file,
-                k.line,
+                k.line.max(1),
                 RowResult::Error,
                 k.reason.clone(),
             );
