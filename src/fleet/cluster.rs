@@ -305,6 +305,8 @@ impl<'a> ClusterBuilder<'a> {
             .map(|k| k.spec.clone())
             .unwrap_or(Value::Null);
         let relative = |p: &Path| source.describe_path(p);
+        super::confine::check(&dir, source.dir(), &relative)
+            .map_err(|e| Failure::Failed(format!("kustomize build failed: {e}")))?;
         let output = {
             let _restore = prepare(&dir, &spec, &relative).map_err(|e| match e {
                 GenerateError::Spec(s) => Failure::Failed(s),

@@ -17,6 +17,7 @@
 pub mod artifact;
 pub mod artifact_source;
 pub mod cluster;
+pub mod confine;
 pub mod envsubst;
 pub mod generate;
 pub mod kustomize;

@@ -175,7 +175,7 @@ mod tests {
                 "shop",
                 &describe
             ),
-            vec!["kustomization.yaml".to_owned()]
+            Vec::<String>::new()
         );
     }
 }
