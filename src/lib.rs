@@ -63,6 +63,7 @@
 
 pub mod cosign;
 pub mod envelope;
+pub mod fleet;
 pub mod flux;
 pub mod gitops;
 mod golang;
