@@ -1,8 +1,9 @@
 //! The ArtifactGenerator (`source.extensions.fluxcd.io/v1beta1`, Flux 2.7+, fluxcd/source-watcher):
 //! its spec read as the API server and the controller validate it ([`GeneratorSpec`]), the
 //! artifacts a `pathPattern` expands to ([`GeneratorSpec::artifact_requests`]), and the files of
-//! one artifact composed from local copies of its sources ([`compose`]) with the builder's
-//! cp-like rules:
+//! one artifact composed from local copies of its sources: [`stage`] applies the builder's
+//! cp-like rules, [`compose`] also drops what the stored archive leaves out (see
+//! [`compose`]). The rules:
 //!
 //! - `from: "@alias/<pattern>"`, `to: "@artifact/<path>"`; operations run in order and later
 //!   ones overwrite earlier files.
@@ -21,6 +22,7 @@
 //!   everything else is replaced; multi-document sources merge into one map); `Extract`
 //!   unpacks `.tar.gz`/`.tgz` files into `to`.
 
+mod archive;
 mod copy;
 mod glob;
 mod spec;
@@ -77,9 +79,30 @@ pub struct ArtifactRequest {
     pub labels: BTreeMap<String, String>,
 }
 
-/// Composes one artifact's files in `out` (created if missing) from `sources` (alias to the
-/// local directory holding that source's files).
+/// The ExternalArtifact's files as a consumer (a Kustomization, a HelmRelease) gets them, in
+/// `out` (created if missing): [`stage`], then without what the artifact archive leaves out —
+/// fluxcd/pkg/sourceignore's default patterns (`.git/`, `.gitignore`, `*.png`, `*.tar.gz`,
+/// `*.zip`, `.github/`, `**/.sops.yaml`, ...) at any depth, and anything not a regular file or
+/// directory.
+///
+/// `sources` maps each alias to the directory holding that source's artifact, which for a
+/// GitRepository is the checkout as source-controller archives it (its own `.sourceignore` and
+/// `spec.ignore` rules applied).
 pub fn compose(
+    spec: &ArtifactSpec,
+    sources: &HashMap<String, PathBuf>,
+    out: &Path,
+) -> Result<(), ArtifactError> {
+    stage(spec, sources, out)?;
+    archive::apply_default_ignore(out).map_err(|e| ArtifactError::Compose {
+        artifact: spec.name.clone(),
+        message: format!("failed to create artifact: {}", copy::io_text(&e)),
+    })
+}
+
+/// The builder's staging directory for one artifact: the copy operations applied in order in
+/// `out` (created if missing) from `sources` (alias to local directory).
+pub fn stage(
     spec: &ArtifactSpec,
     sources: &HashMap<String, PathBuf>,
     out: &Path,

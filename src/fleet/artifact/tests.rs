@@ -78,7 +78,7 @@ fn run(sources: &[(&str, &Path)], ops: Vec<CopyOperation>) -> Result<Vec<String>
         .iter()
         .map(|(alias, dir)| (alias.to_string(), dir.to_path_buf()))
         .collect();
-    compose(&artifact(ops), &sources, out.path()).map_err(|e| e.to_string())?;
+    stage(&artifact(ops), &sources, out.path()).map_err(|e| e.to_string())?;
     Ok(listing(out.path()))
 }
 
@@ -552,6 +552,25 @@ fn path_patterns_expand_one_artifact_set_per_matching_directory() {
 }
 
 #[test]
+fn the_artifact_leaves_out_what_the_archive_ignores() {
+    let src = tree(&[
+        ("app/k.yaml", "k"),
+        ("app/.github/workflows/ci.yaml", "ci"),
+        ("app/img/logo.png", "png"),
+        ("app/chart.tar.gz", "tgz"),
+        ("app/.gitignore", "x"),
+    ]);
+    let sources: HashMap<String, PathBuf> = [("s".to_string(), src.path().to_path_buf())].into();
+    let spec = artifact(vec![op("@s/app/**", "@artifact/")]);
+    let out = tempfile::tempdir().unwrap();
+    stage(&spec, &sources, out.path()).unwrap();
+    assert!(out.path().join("img/logo.png").is_file());
+    let out = tempfile::tempdir().unwrap();
+    compose(&spec, &sources, out.path()).unwrap();
+    assert_eq!(listing(out.path()), ["img/", "k.yaml=k"]);
+}
+
+#[test]
 fn the_fleet_sample_generator_composes_the_shop_tree() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fleet-sample/tree");
     let object: Value = serde_norway::from_str(
@@ -572,6 +591,13 @@ fn the_fleet_sample_generator_composes_the_shop_tree() {
     copy_tree(&root.join("shop"), &repo.path().join("shop"));
     fs::write(repo.path().join("shop/README.md"), "docs").unwrap();
     fs::write(repo.path().join("shop/base/NOTES.md"), "notes").unwrap();
+    // Not excluded by the generator, but never in the stored artifact.
+    fs::write(
+        repo.path().join("shop/base/.sops.yaml"),
+        "creation_rules: []",
+    )
+    .unwrap();
+    fs::write(repo.path().join("shop/logo.png"), "png").unwrap();
     let sources: HashMap<String, PathBuf> =
         [("repo".to_string(), repo.path().to_path_buf())].into();
     let requests = spec.artifact_requests(&sources).unwrap();
