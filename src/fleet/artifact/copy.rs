@@ -478,6 +478,24 @@ impl Copier<'_> {
                 tar::EntryType::Directory => {
                     std::fs::create_dir_all(&target).map_err(|e| wrap(io_text(&e)))?;
                 }
+                // Go reads a hard link entry as a regular file of its size, zero.
+                tar::EntryType::Link => {
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent).map_err(|e| wrap(io_text(&e)))?;
+                    }
+                    std::fs::write(&target, b"").map_err(|e| {
+                        wrap(format!(
+                            "error writing to {}: {}",
+                            target.display(),
+                            io_text(&e)
+                        ))
+                    })?;
+                }
+                tar::EntryType::Symlink => {
+                    return Err(wrap(format!(
+                        "tar file entry {name} is a symlink, which is not allowed in this context"
+                    )));
+                }
                 other => {
                     let mode = go_file_mode(other, entry.header().mode().unwrap_or(0));
                     return Err(wrap(format!(
@@ -493,7 +511,6 @@ impl Copier<'_> {
 /// Go's `fs.FileMode.String()` for a tar entry that is neither a file nor a directory.
 fn go_file_mode(kind: tar::EntryType, mode: u32) -> String {
     let letter = match kind {
-        tar::EntryType::Symlink => "L",
         tar::EntryType::Char => "Dc",
         tar::EntryType::Block => "D",
         tar::EntryType::Fifo => "p",

@@ -414,6 +414,28 @@ fn extract_unpacks_tarballs_and_refuses_other_sources() {
         err.ends_with("extract strategy is not supported for directories, got 'charts'"),
         "{err}"
     );
+    let linked = tree(&[]);
+    let file = fs::File::create(linked.path().join("l.tgz")).unwrap();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::default(),
+    ));
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_size(0);
+    builder
+        .append_link(&mut header, "link", "/etc/passwd")
+        .unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+    let err = run(
+        &[("source", linked.path())],
+        vec![extract("@source/l.tgz", "@artifact/")],
+    )
+    .unwrap_err();
+    assert!(
+        err.ends_with("tar file entry link is a symlink, which is not allowed in this context"),
+        "{err}"
+    );
     let evil = tree(&[]);
     tarball(&evil.path().join("evil.tgz"), &[("ok.yaml", "x")]);
     // Rewrite the entry name to climb out (the tar builder itself refuses `..`).
