@@ -128,11 +128,14 @@ fn class_end(p: &[u8], open: usize) -> Option<usize> {
     if matches!(p.get(i), Some(b'^') | Some(b'!')) {
         i += 1;
     }
-    let first = i;
+    // An empty class is malformed.
+    if p.get(i) == Some(&b']') {
+        return None;
+    }
     while i < p.len() {
         match p.get(i) {
             Some(b'\\') => i += 1,
-            Some(b']') if i > first => return Some(i + 1),
+            Some(b']') => return Some(i + 1),
             _ => {}
         }
         i += 1;
@@ -233,8 +236,9 @@ fn match_at(p: &[u8], pi: usize, n: &[u8], ni: usize) -> bool {
             _ => {}
         }
     }
-    // `dir/**` also matches `dir` itself.
-    if rest == b"/**" && ni >= n.len() {
+    // At the end of the name, `dir/**` and `dir/**/` also match `dir` itself
+    // (doublestar's `isZeroLengthPattern`).
+    if ni >= n.len() && matches!(rest, b"/**" | b"/**/" | b"**/" | b"**" | b"*") {
         return true;
     }
     let Some(&c) = rest.first() else {
@@ -352,12 +356,15 @@ mod tests {
             ("\\*", "a", false),
             ("secret.yaml", "secret.yaml", true),
             ("**", ".", true),
+            ("a/**/", "a", true),
+            ("a/*", "a", false),
         ] {
             assert_eq!(matches(pattern, name), want, "{pattern} vs {name}");
         }
         assert_eq!(validate("[*.md"), Err(BAD_PATTERN));
         assert_eq!(validate("{a,b"), Err(BAD_PATTERN));
         assert_eq!(validate("a\\"), Err(BAD_PATTERN));
+        assert_eq!(validate("[]a]"), Err(BAD_PATTERN));
         assert_eq!(validate("**/{a,b}/[xy]*"), Ok(()));
     }
 
