@@ -13,8 +13,9 @@
 //! 4. Each variable name must match `^[_[:alpha:]][_[:alpha:][:digit:]]*$` (ASCII), then the
 //!    resource's YAML text is evaluated ([`substitute`]) and parsed back.
 //!
-//! Errors carry Flux's words; the controller prefixes them with the resource's name
-//! ([`PostBuildError::in_resource`]: `post build failed for 'web': envsubst error: ...`).
+//! [`substitute_resource`] does all four for one resource. Errors carry Flux's words; the
+//! controller prefixes them with the resource's name ([`PostBuildError::in_resource`]:
+//! `post build failed for 'web': envsubst error: ...`).
 
 use super::{eval, Dialect, EnvsubstError};
 use serde_json::{Map, Value};
@@ -395,6 +396,34 @@ pub fn substitute_object(
     serde_norway::from_str(&out).map_err(|e| PostBuildError::Yaml(e.to_string()))
 }
 
+/// The whole per-resource step: `None` when Flux leaves the resource as built (substitution
+/// disabled on it, or no variables), else the substituted object. Errors name the resource as
+/// the controller does. `text` is the resource as kustomize prints it.
+pub fn substitute_resource(
+    object: &Value,
+    text: &str,
+    post_build: &PostBuild,
+    lookup: &dyn Fn(SourceKind, &str, &str) -> Option<Value>,
+    dialect: Dialect,
+) -> Result<Option<Value>, ResourceError> {
+    if !should_substitute(object) {
+        return Ok(None);
+    }
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let vars = post_build
+        .variables(lookup)
+        .map_err(|e| e.in_resource(name))?;
+    if vars.is_empty() {
+        return Ok(None);
+    }
+    substitute_object(text, &vars, dialect)
+        .map(Some)
+        .map_err(|e| e.in_resource(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Release;
@@ -573,6 +602,30 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("envsubst error: YAMLToJSON: "));
+    }
+
+    #[test]
+    fn the_per_resource_step_skips_disabled_resources_before_looking_up_sources() {
+        let pb = PostBuild::from_kustomization(&ks(
+            "    substituteFrom:\n      - {kind: ConfigMap, name: gone}\n",
+        ))
+        .unwrap()
+        .unwrap();
+        let text = "kind: ConfigMap\nmetadata:\n  name: dash\n  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}\ndata: {a: '${x}'}\n";
+        let object = yaml(text);
+        let got = substitute_resource(&object, text, &pb, &lookup, Dialect::default());
+        assert_eq!(got, Ok(None));
+        let text = "kind: ConfigMap\nmetadata: {name: web}\ndata: {a: '${x}'}\n";
+        let err = substitute_resource(&yaml(text), text, &pb, &lookup, Dialect::default());
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "post build failed for 'web': substitute from 'ConfigMap/gone' error: configmaps \"gone\" not found"
+        );
+        let pb = PostBuild::from_kustomization(&ks("    substitute: {x: \"1\"}\n"))
+            .unwrap()
+            .unwrap();
+        let got = substitute_resource(&yaml(text), text, &pb, &lookup, Dialect::default());
+        assert_eq!(got.unwrap().unwrap()["data"]["a"], "1");
     }
 
     #[test]
