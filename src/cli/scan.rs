@@ -95,6 +95,20 @@ fn read_stdin() -> anyhow::Result<String> {
     String::from_utf8(bytes).context("stdin is not UTF-8 text")
 }
 
+/// The envsubst of the Flux release that ships the source-controller version asked for
+/// (source-controller v1.9 is Flux 2.9); strict substitution is a controller feature gate, off
+/// by default.
+fn substitution_dialect(flux_version: FluxVersion) -> fleet::envsubst::Dialect {
+    fleet::envsubst::Dialect {
+        strict: false,
+        release: if flux_version == FluxVersion::V1_9 {
+            fleet::envsubst::Release::Flux2_9
+        } else {
+            fleet::envsubst::Release::Flux2_8
+        },
+    }
+}
+
 /// 1 when any row failed, else 2 when any row is an error, else 0.
 pub fn exit_code(rows: &[ScanRow]) -> Exit {
     if rows.iter().any(|r| r.result == RowResult::Failed) {
@@ -153,6 +167,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
             root: args.root.clone(),
             source,
             kustomize: args.kustomize.clone(),
+            substitution: substitution_dialect(flux_version),
         };
         let fleet = fleet::build(&request, &fleet::secret_objects(&args.secret)?)?;
         context.not_applied = fleet.not_applied.clone();

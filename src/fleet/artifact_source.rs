@@ -3,10 +3,10 @@
 //! composes from the repository ([`super::artifact`]), in a temporary directory of its own.
 //! Files of a composed artifact are named by the repository file they were copied from.
 
+use super::artifact::GeneratorSpec;
 use super::repo::{normalize, WorkCopy};
 use super::spec::ObjectRef;
 use crate::gitops::Object;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -122,14 +122,6 @@ impl<'a> ArtifactSource<'a> {
     }
 }
 
-fn str_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v str> {
-    let mut v = value;
-    for key in path {
-        v = v.get(key)?;
-    }
-    v.as_str()
-}
-
 /// Every file below `dir`, relative to it.
 fn files_below(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -192,65 +184,64 @@ pub fn compose<'a>(
     artifact: &ObjectRef,
     objects: &[&Object],
 ) -> Result<ArtifactSource<'a>, SourceError> {
-    let generator = objects.iter().find(|o| {
+    let generators = objects.iter().filter(|o| {
         o.kind == "ArtifactGenerator"
             && o.api_version.starts_with("source.extensions.fluxcd.io/")
             && o.namespace == artifact.namespace
-            && o.value
-                .get("spec")
-                .and_then(|s| s.get("artifacts"))
-                .and_then(Value::as_array)
-                .is_some_and(|list| {
-                    list.iter()
-                        .any(|a| str_at(a, &["name"]) == Some(artifact.name.as_str()))
-                })
     });
-    let Some(generator) = generator else {
-        return Err(SourceError::NoGenerator(format!(
-            "ExternalArtifact {}/{}: no ArtifactGenerator in the cluster's objects makes it",
-            artifact.namespace, artifact.name
-        )));
+    let sources_of = |spec: &GeneratorSpec| -> HashMap<String, PathBuf> {
+        spec.sources
+            .iter()
+            .map(|s| (s.alias.clone(), work.path().to_path_buf()))
+            .collect()
     };
-    let generator_id = format!(
-        "ArtifactGenerator {}/{}",
-        generator.namespace, generator.name
-    );
-    let spec = generator.value.get("spec").cloned().unwrap_or(Value::Null);
-    let mut sources: HashMap<String, PathBuf> = HashMap::new();
-    for source in spec
-        .get("sources")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let of = ObjectRef {
-            kind: str_at(source, &["kind"]).unwrap_or_default().to_owned(),
-            namespace: str_at(source, &["namespace"])
-                .filter(|n| !n.is_empty())
-                .unwrap_or(&generator.namespace)
-                .to_owned(),
-            name: str_at(source, &["name"]).unwrap_or_default().to_owned(),
+    for generator in generators {
+        let spec = GeneratorSpec::from_object(&generator.value)
+            .map_err(|e| SourceError::Failed(e.to_string()))?;
+        // Every artifact it makes, pathPattern expanded; the sources resolve to this
+        // repository only if the generator reads nothing else (checked below).
+        let requests = spec
+            .artifact_requests(&sources_of(&spec))
+            .map_err(|e| SourceError::Failed(e.to_string()))?;
+        let Some(request) = requests.iter().find(|r| r.artifact.name == artifact.name) else {
+            continue;
         };
-        if of != *repository {
-            return Err(SourceError::NotThisRepository(format!(
-                "applies ExternalArtifact {}/{}, which {generator_id} composes from {} {}/{}, not this repository",
-                artifact.namespace, artifact.name, of.kind, of.namespace, of.name
-            )));
+        let generator_id = format!("ArtifactGenerator {}/{}", spec.namespace, spec.name);
+        for source in &spec.sources {
+            let of = ObjectRef {
+                kind: source.kind.as_str().to_owned(),
+                namespace: source
+                    .namespace
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| spec.namespace.clone()),
+                name: source.name.clone(),
+            };
+            if of != *repository {
+                return Err(SourceError::NotThisRepository(format!(
+                    "applies ExternalArtifact {}/{}, which {generator_id} composes from {} {}/{}, not this repository",
+                    artifact.namespace, artifact.name, of.kind, of.namespace, of.name
+                )));
+            }
         }
-        let alias = str_at(source, &["alias"]).unwrap_or_default().to_owned();
-        sources.insert(alias, work.path().to_path_buf());
+        let dir = tempfile::Builder::new()
+            .prefix("fluxverify-artifact-")
+            .tempdir()
+            .map_err(|e| {
+                SourceError::Failed(format!("cannot create a temporary directory: {e}"))
+            })?;
+        super::artifact::compose(&request.artifact, &sources_of(&spec), dir.path())
+            .map_err(|e| SourceError::Failed(format!("{generator_id}: {e}")))?;
+        let files = trace_files(dir.path(), work);
+        return Ok(ArtifactSource::Artifact {
+            name: format!("{}/{}", artifact.namespace, artifact.name),
+            dir,
+            files,
+            work,
+        });
     }
-    let dir = tempfile::Builder::new()
-        .prefix("fluxverify-artifact-")
-        .tempdir()
-        .map_err(|e| SourceError::Failed(format!("cannot create a temporary directory: {e}")))?;
-    super::artifact::compose_named(&spec, &artifact.name, &sources, dir.path())
-        .map_err(|e| SourceError::Failed(format!("{generator_id}: {e}")))?;
-    let files = trace_files(dir.path(), work);
-    Ok(ArtifactSource::Artifact {
-        name: format!("{}/{}", artifact.namespace, artifact.name),
-        dir,
-        files,
-        work,
-    })
+    Err(SourceError::NoGenerator(format!(
+        "ExternalArtifact {}/{}: no ArtifactGenerator in the cluster's objects makes it",
+        artifact.namespace, artifact.name
+    )))
 }

@@ -8,10 +8,11 @@
 //! after the others (in a cluster, it would be reconciled again once that object exists).
 
 use super::artifact_source::{self, ArtifactSource};
+use super::envsubst::postbuild::{self, PostBuildError, SourceKind};
+use super::envsubst::Dialect;
 use super::generate::{prepare, GenerateError};
 use super::kustomize::Kustomize;
 use super::origin::{split_documents, take_provenance, Origin, Provenance};
-use super::postbuild::{self, PostBuildError};
 use super::repo::{normalize, spec_path, Entry, WorkCopy};
 use super::spec::{is_flux_kustomization, FluxKustomization, ObjectRef};
 use crate::gitops::documents::{parse_yaml_stream, Document};
@@ -99,6 +100,7 @@ pub struct ClusterBuilder<'a> {
     documents: HashMap<PathBuf, Vec<Document>>,
     /// The `--secret` files' Secrets, searched first for `substituteFrom`.
     secret_objects: &'a [Object],
+    dialect: Dialect,
 }
 
 fn str_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v str> {
@@ -123,6 +125,7 @@ impl<'a> ClusterBuilder<'a> {
         entry: &Entry,
         source: Option<&ObjectRef>,
         secret_objects: &'a [Object],
+        dialect: Dialect,
     ) -> ClusterBuilder<'a> {
         let repository = source
             .cloned()
@@ -146,6 +149,7 @@ impl<'a> ClusterBuilder<'a> {
             applied: HashSet::new(),
             documents: HashMap::new(),
             secret_objects,
+            dialect,
         }
     }
 
@@ -321,39 +325,40 @@ impl<'a> ClusterBuilder<'a> {
         };
         let applied_by = pending.kustomization.as_ref().map(FluxKustomization::id);
         let mut objects = Vec::new();
-        let vars = match pending
+        let post_build = pending
             .kustomization
             .as_ref()
-            .and_then(|k| k.post_build.as_ref().map(|p| (k, p)))
-        {
-            None => None,
-            Some((k, post_build)) => {
-                let cluster_objects: Vec<&Object> = self
-                    .secret_objects
-                    .iter()
-                    .chain(self.cluster.objects.iter().map(|b| &b.object))
-                    .collect();
-                Some(
-                    postbuild::variables(k, post_build, &cluster_objects).map_err(|e| match e {
-                        PostBuildError::Missing(m) => Failure::Waiting(m),
-                        other => Failure::Failed(other.to_string()),
-                    })?,
-                )
-            }
-        };
+            .and_then(|k| k.post_build.as_ref());
+        // Assembled once, on the first resource that is substituted (Flux looks at the opt-out
+        // before it loads any variable).
+        let mut vars: Option<postbuild::Variables> = None;
         for text in split_documents(&output) {
             let mut value: Value = serde_norway::from_str(&text).map_err(|e| {
                 Failure::Failed(format!("kustomize printed YAML that does not parse: {e}"))
             })?;
-            if let Some(vars) = &vars {
-                if postbuild::substitution_enabled(&value) {
-                    let substituted = postbuild::substitute(&text, vars)
-                        .map_err(|e| Failure::Failed(e.to_string()))?;
-                    value = serde_norway::from_str(&substituted).map_err(|e| {
-                        Failure::Failed(format!(
-                            "variable substitution failed: the result is not YAML: {e}"
-                        ))
-                    })?;
+            if let Some(post_build) = post_build.filter(|_| postbuild::should_substitute(&value)) {
+                let name = value
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if vars.is_none() {
+                    let lookup = |kind: SourceKind, namespace: &str, name: &str| {
+                        self.lookup(kind, namespace, name)
+                    };
+                    vars = Some(post_build.variables(&lookup).map_err(|e| match e {
+                        PostBuildError::NotFound { .. } => {
+                            Failure::Waiting(e.in_resource(&name).to_string())
+                        }
+                        other => Failure::Failed(other.in_resource(&name).to_string()),
+                    })?);
+                }
+                let vars = vars
+                    .as_ref()
+                    .ok_or_else(|| Failure::Failed("no variables".into()))?;
+                if !vars.is_empty() {
+                    value = postbuild::substitute_object(&text, vars, self.dialect)
+                        .map_err(|e| Failure::Failed(e.in_resource(&name).to_string()))?;
                 }
             }
             let provenance = take_provenance(&mut value);
@@ -392,6 +397,25 @@ impl<'a> ClusterBuilder<'a> {
             _ => format!("built from {}", self.work.relative(&dir)),
         };
         Ok((built_from, objects))
+    }
+
+    /// A ConfigMap or Secret for `substituteFrom`: the `--secret` files first, then what the
+    /// cluster's Kustomizations apply.
+    fn lookup(&self, kind: SourceKind, namespace: &str, name: &str) -> Option<Value> {
+        self.secret_objects
+            .iter()
+            .filter(|o| {
+                kind == SourceKind::Secret && (o.namespace.is_empty() || o.namespace == namespace)
+            })
+            .chain(
+                self.cluster
+                    .objects
+                    .iter()
+                    .map(|b| &b.object)
+                    .filter(|o| o.namespace == namespace),
+            )
+            .find(|o| o.kind == kind.as_str() && o.api_version == "v1" && o.name == name)
+            .map(|o| o.value.clone())
     }
 
     /// The line of the document of `kind`/`name` in `file`.
@@ -472,7 +496,9 @@ impl<'a> ClusterBuilder<'a> {
                     super::repo::relative_to(root, p)
                 })
             })
-            .collect();
+            .collect::<Vec<String>>();
+        // A patch file is used by the build, not left out of it.
+        self.cluster.files.extend(patched_by.iter().cloned());
         Some(BuiltObject {
             object: Object {
                 api_version,

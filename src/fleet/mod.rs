@@ -8,7 +8,7 @@
 //!    Flux Kustomization ([`spec`]) whose source is this repository, recursively: the
 //!    kustomization generated or merged ([`generate`]), the real kustomize run
 //!    ([`kustomize`]), the objects traced to their files and patches ([`origin`],
-//!    [`patches`]), `postBuild` substitution ([`postbuild`], [`envsubst`]), and the
+//!    [`patches`]), `postBuild` substitution ([`envsubst`], [`envsubst::postbuild`]), and the
 //!    ExternalArtifacts of ArtifactGenerators composed from the repository
 //!    ([`artifact_source`], [`artifact`]).
 //! 3. The result: per cluster, every applied object with its Kustomization, file, line and
@@ -23,7 +23,6 @@ pub mod generate;
 pub mod kustomize;
 pub mod origin;
 pub mod patches;
-pub mod postbuild;
 pub mod repo;
 pub mod spec;
 
@@ -60,6 +59,8 @@ pub struct FleetRequest {
     pub source: Option<ObjectRef>,
     /// `--kustomize CMD`.
     pub kustomize: Option<String>,
+    /// Which Flux release's envsubst (and its strict mode) the substitution follows.
+    pub substitution: envsubst::Dialect,
 }
 
 /// A source object in a file no Kustomization applies.
@@ -115,6 +116,7 @@ pub fn build(request: &FleetRequest, secret_objects: &[Object]) -> Result<Fleet,
             entry,
             request.source.as_ref(),
             secret_objects,
+            request.substitution,
         );
         clusters.push(builder.build(entry));
     }

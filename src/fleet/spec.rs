@@ -3,6 +3,7 @@
 //! kustomization it builds (`targetNamespace`, `namePrefix`, `nameSuffix`, `patches`,
 //! `images`, `components`, `commonMetadata`), and `postBuild`.
 
+use super::envsubst::postbuild::PostBuild;
 use crate::gitops::Object;
 use serde_json::Value;
 
@@ -39,26 +40,6 @@ impl ObjectRef {
             },
         )
     }
-}
-
-/// One `postBuild.substituteFrom` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubstituteFrom {
-    /// `ConfigMap` or `Secret`.
-    pub kind: String,
-    /// `name`.
-    pub name: String,
-    /// `optional`: a missing object is no error.
-    pub optional: bool,
-}
-
-/// `postBuild`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PostBuild {
-    /// `substitute`, in document order.
-    pub substitute: Vec<(String, String)>,
-    /// `substituteFrom`, in order (later entries override earlier ones).
-    pub substitute_from: Vec<SubstituteFrom>,
 }
 
 /// A Flux Kustomization of the tree.
@@ -151,10 +132,8 @@ impl FluxKustomization {
                 .to_owned(),
             name: name.to_owned(),
         };
-        let post_build = match spec.get("postBuild") {
-            None | Some(Value::Null) => None,
-            Some(p) => Some(post_build(p).map_err(fail)?),
-        };
+        let post_build =
+            PostBuild::from_kustomization(&object.value).map_err(|e| fail(e.to_string()))?;
         Ok(FluxKustomization {
             namespace: object.namespace.clone(),
             name: object.name.clone(),
@@ -167,55 +146,6 @@ impl FluxKustomization {
             line: object.line,
         })
     }
-}
-
-fn post_build(value: &Value) -> Result<PostBuild, String> {
-    let mut out = PostBuild::default();
-    match value.get("substitute") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (key, v) in map {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    // The CRD types `substitute` as map[string]string: the API server
-                    // refuses anything else.
-                    other => {
-                        return Err(format!(
-                            "spec.postBuild.substitute.{key}: must be a string, not {other}"
-                        ))
-                    }
-                };
-                out.substitute.push((key.clone(), text));
-            }
-        }
-        Some(_) => return Err("spec.postBuild.substitute: must be a mapping".into()),
-    }
-    match value.get("substituteFrom") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let kind = string_at(item, "kind").unwrap_or_default();
-                if kind != "ConfigMap" && kind != "Secret" {
-                    return Err(format!(
-                        "spec.postBuild.substituteFrom[{i}].kind: must be ConfigMap or Secret, not {kind:?}"
-                    ));
-                }
-                let name = string_at(item, "name")
-                    .filter(|n| !n.is_empty())
-                    .ok_or_else(|| format!("spec.postBuild.substituteFrom[{i}].name: required"))?;
-                out.substitute_from.push(SubstituteFrom {
-                    kind: kind.to_owned(),
-                    name: name.to_owned(),
-                    optional: item
-                        .get("optional")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
-                });
-            }
-        }
-        Some(_) => return Err("spec.postBuild.substituteFrom: must be a list".into()),
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -252,7 +182,7 @@ mod tests {
         );
         assert_eq!(k.path, "./apps");
         let p = k.post_build.unwrap();
-        assert_eq!(p.substitute, vec![("a".to_owned(), "1".to_owned())]);
+        assert_eq!(p.substitute["a"], "1");
         assert_eq!(p.substitute_from.len(), 2);
         assert!(p.substitute_from[1].optional);
     }

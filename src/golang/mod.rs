@@ -7,5 +7,6 @@ pub(crate) mod big;
 pub(crate) mod cbor;
 pub(crate) mod cryptobyte;
 pub(crate) mod json;
+pub(crate) mod pathmatch;
 pub(crate) mod quote;
 pub(crate) mod time;
