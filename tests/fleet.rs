@@ -432,3 +432,156 @@ fn the_fixture_fleet_edge_cluster_builds_through_an_artifact_generator() {
         "oci://registry.edge.example/charts/podinfo"
     );
 }
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const SOURCE: &str = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  interval: 5m\n  url: oci://${registry}/app\n  ref:\n    tag: v1\n";
+
+#[test]
+fn builds_that_fail_are_error_rows_and_the_others_go_on() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let ks = |name: &str, path: &str, extra: &str| {
+        format!("---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\n  namespace: flux-system\nspec:\n  path: {path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n{extra}")
+    };
+    write(
+        d.path(),
+        "clusters/a/sync.yaml",
+        &[
+            ks("flux-system", "./clusters/a", ""),
+            ks("good", "./good", "  postBuild:\n    substitute:\n      registry: r.example\n"),
+            ks("missing-path", "./nowhere", ""),
+            ks("broken", "./broken", ""),
+            ks("escapes", "./escapes", ""),
+            ks("no-vars", "./good", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: absent\n"),
+        ]
+        .concat(),
+    );
+    write(d.path(), "good/app.yaml", SOURCE);
+    write(
+        d.path(),
+        "broken/kustomization.yaml",
+        "resources:\n  - missing.yaml\n",
+    );
+    write(
+        d.path(),
+        "escapes/kustomization.yaml",
+        "secretGenerator:\n  - name: s\n    files:\n      - k=../../../../../../etc/hostname\n",
+    );
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    let (code, report, stderr) = scan_json(d.path(), &["clusters/a"]);
+    assert_eq!(code, 2, "{stderr}\n{report:#}");
+    let rows = report["resources"].as_array().unwrap();
+    let reason = |name: &str| {
+        rows.iter()
+            .find(|r| r["kind"] == "Kustomization" && r["name"] == name)
+            .unwrap_or_else(|| panic!("no row for {name}: {report:#}"))["reason"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        reason("missing-path"),
+        "kustomization path not found: stat nowhere: no such file or directory"
+    );
+    assert!(
+        reason("broken").starts_with("kustomize build failed: "),
+        "{}",
+        reason("broken")
+    );
+    assert!(
+        reason("broken").contains("missing.yaml"),
+        "{}",
+        reason("broken")
+    );
+    assert!(
+        !reason("broken").contains("fluxverify-build-"),
+        "no temporary paths: {}",
+        reason("broken")
+    );
+    assert!(
+        reason("escapes").contains("is not in or below the repository root"),
+        "{}",
+        reason("escapes")
+    );
+    assert_eq!(
+        reason("no-vars"),
+        "post build failed for 'app': substitute from 'ConfigMap/absent' error: configmaps \"absent\" not found"
+    );
+    let app = rows.iter().find(|r| r["name"] == "app").unwrap();
+    assert_eq!(app["url"], "oci://r.example/app");
+    assert_eq!(app["kustomization"], "flux-system/good");
+    assert_eq!(app["file"], "good/app.yaml");
+    // Nothing was written into the tree.
+    assert!(!d.path().join("good/kustomization.yaml").exists());
+}
+
+#[test]
+fn empty_results_files_mode_and_bad_paths_explain_themselves() {
+    if require_kustomize().is_none() {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    );
+    let out = fluxverify(vec!["scan".into(), "--strict".into(), ".".into()])
+        .current_dir(d.path())
+        .output_blocking();
+    assert_eq!(
+        out.code, 1,
+        "an empty result fails under --strict: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("no verifiable sources"),
+        "{}",
+        out.stderr
+    );
+    let out = fluxverify(vec!["scan".into(), ".".into()])
+        .current_dir(d.path())
+        .output_blocking();
+    assert_eq!(out.code, 0);
+    let out = fluxverify(vec!["scan".into(), "-".into()])
+        .stdin("")
+        .output_blocking();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("stdin is empty"), "{}", out.stderr);
+    let out = fluxverify(vec!["scan".into(), "cm.yaml".into()])
+        .current_dir(d.path())
+        .output_blocking();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("cm.yaml: a file; scan builds directories"),
+        "{}",
+        out.stderr
+    );
+    // --files says what it gave up, in every format.
+    write(d.path(), "src.yaml", SOURCE);
+    for format in ["json", "text", "junit", "github"] {
+        let out = fluxverify(vec![
+            "scan".into(),
+            "--files".into(),
+            "--offline".into(),
+            "-o".into(),
+            format.into(),
+            ".".into(),
+        ])
+        .current_dir(d.path())
+        .output_blocking();
+        assert!(
+            out.stdout.contains("not built as Flux builds them"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}

@@ -292,7 +292,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
             serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings, &context))
                 .unwrap_or_default()
         ),
-        ScanFormat::Junit => out!("{}", render::to_junit(&rows)),
+        ScanFormat::Junit => out!("{}", render::to_junit(&rows, &context)),
         ScanFormat::Github => out!(
             "{}",
             render::to_github(&rows, settings.run.settings, &context)

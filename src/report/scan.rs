@@ -294,7 +294,7 @@ fn xml_safe(text: &str) -> String {
 
 /// JUnit XML: one `<testcase>` a resource (classname `Kind/namespace`, name the resource
 /// name), `<failure>` for failed, `<error>` for error, `<skipped>` for skipped and ignored.
-pub fn to_junit(rows: &[ScanRow]) -> String {
+pub fn to_junit(rows: &[ScanRow], context: &ScanContext) -> String {
     let s = Summary::of(rows);
     let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
     let tests = rows.len().to_string();
@@ -316,6 +316,15 @@ pub fn to_junit(rows: &[ScanRow]) -> String {
     suite.push_attribute(("name", "fluxverify scan"));
     suite.extend_attributes(counts);
     events.push(Event::Start(suite));
+    if let Some(note) = &context.note {
+        events.push(Event::Start(BytesStart::new("properties")));
+        let mut property = BytesStart::new("property");
+        let note = xml_safe(note);
+        property.push_attribute(("name", "note"));
+        property.push_attribute(("value", note.as_str()));
+        events.push(Event::Empty(property.into_owned()));
+        events.push(Event::End(BytesEnd::new("properties")));
+    }
     for row in rows {
         let namespace = if row.namespace.is_empty() {
             "-"
@@ -391,6 +400,9 @@ fn escape_property(text: &str) -> String {
 /// file and line of the resource; then the text table.
 pub fn to_github(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> String {
     let mut out = String::new();
+    if let Some(note) = &context.note {
+        let _ = writeln!(out, "::notice title=fluxverify scan::{}", escape_data(note));
+    }
     for row in rows {
         let level = match row.result {
             RowResult::Verified => continue,
@@ -506,7 +518,7 @@ mod tests {
             row(RowResult::Skipped, "offline"),
             row(RowResult::Error, "e"),
         ];
-        let xml = to_junit(&rows);
+        let xml = to_junit(&rows, &ScanContext::default());
         assert!(
             xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
             "{xml}"
