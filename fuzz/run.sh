@@ -11,24 +11,28 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo fuzz list)
 
 vectors=../tests/vectors
+# Other projects' vectors are not in the repository: ../shared/upstream-vectors beside it, or
+# FLUXVERIFY_UPSTREAM_VECTORS (two targets read a certificate from them, tests/support/upstream.rs).
+export FLUXVERIFY_UPSTREAM_VECTORS="${FLUXVERIFY_UPSTREAM_VECTORS:-$(cd ../.. && pwd)/shared/upstream-vectors}"
+upstream=$FLUXVERIFY_UPSTREAM_VECTORS
 seed() { # seed TARGET FILE...
   mkdir -p "corpus/$1"
   for f in "${@:2}"; do [ -f "$f" ] && cp "$f" "corpus/$1/$(sha256sum "$f" | cut -c1-16)"; done
   return 0
 }
-seed trust_policy $(find "$vectors" ../fixtures -name '*trustpolicy*.json' 2>/dev/null)
-seed secret_manifest $(find "$vectors" ../fixtures -name '*.yaml' 2>/dev/null)
-seed certificate $(find "$vectors" ../fixtures \( -name '*.crt' -o -name '*.cer' -o -name '*.der' \) 2>/dev/null)
-seed ber_to_der $(find "$vectors" ../fixtures \( -name '*.p7s' -o -name '*.tsq' -o -name '*.tsr' \) 2>/dev/null)
-seed envelope $(find "$vectors" ../fixtures \( -name '*.sig' -o -name '*sig_env*.json' \) 2>/dev/null)
-seed revocation_response $(find "$vectors" ../fixtures \( -name '*.crl' -o -name '*.ocsp' \) 2>/dev/null)
-seed oci_layout_json $(find "$vectors" -path '*oci_layout*' -name 'index.json' 2>/dev/null)
+seed trust_policy $(find "$vectors" "$upstream" ../fixtures -name '*trustpolicy*.json' 2>/dev/null)
+seed secret_manifest $(find "$vectors" "$upstream" ../fixtures -name '*.yaml' 2>/dev/null)
+seed certificate $(find "$vectors" "$upstream" ../fixtures \( -name '*.crt' -o -name '*.cer' -o -name '*.der' \) 2>/dev/null)
+seed ber_to_der $(find "$vectors" "$upstream" ../fixtures \( -name '*.p7s' -o -name '*.tsq' -o -name '*.tsr' \) 2>/dev/null)
+seed envelope $(find "$vectors" "$upstream" ../fixtures \( -name '*.sig' -o -name '*sig_env*.json' \) 2>/dev/null)
+seed revocation_response $(find "$vectors" "$upstream" ../fixtures \( -name '*.crl' -o -name '*.ocsp' \) 2>/dev/null)
+seed oci_layout_json $(find "$vectors" "$upstream" -path '*oci_layout*' -name 'index.json' 2>/dev/null)
 # timestamp_token seeds: each timestamped envelope's signature bytes and token, framed as the
 # target reads them (u16 little-endian signature length, signature, token).
 mkdir -p corpus/timestamp_token
-python3 - "$vectors" corpus/timestamp_token <<'PY'
+python3 - corpus/timestamp_token "$vectors" "$upstream" <<'PY'
 import base64, hashlib, json, pathlib, struct, sys
-for path in pathlib.Path(sys.argv[1]).rglob("*.sig"):
+for path in (p for root in sys.argv[2:] for p in pathlib.Path(root).rglob("*.sig")):
     try:
         env = json.loads(path.read_bytes())
         sig = base64.urlsafe_b64decode(env["signature"] + "==")
@@ -36,13 +40,13 @@ for path in pathlib.Path(sys.argv[1]).rglob("*.sig"):
     except Exception:
         continue
     seed = struct.pack("<H", len(sig)) + sig + token
-    (pathlib.Path(sys.argv[2]) / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
+    (pathlib.Path(sys.argv[1]) / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
 PY
 # registry_responses seeds: for each signature in the OCI layouts, the registry's answers to
 # resolve, referrers listing, signature manifest and blob (format in the target's header), and
 # the signature manifest alone behind `MANIFEST`.
 mkdir -p corpus/registry_responses
-python3 - "$vectors" corpus/registry_responses <<'PY'
+python3 - corpus/registry_responses "$vectors" "$upstream" <<'PY'
 import hashlib, json, pathlib, sys
 SUBJECT = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}'
 INDEX = "application/vnd.oci.image.index.v1+json"
@@ -50,11 +54,11 @@ def d(b): return "sha256:" + hashlib.sha256(b).hexdigest()
 def reply(status, headers, body=b""):
     head = "%d\n" % status + "".join("%s: %s\n" % kv for kv in headers)
     return head.encode() + b"\n" + body
-out = pathlib.Path(sys.argv[2])
+out = pathlib.Path(sys.argv[1])
 def write(seed): (out / hashlib.sha256(seed).hexdigest()[:16]).write_bytes(seed)
 subject = reply(200, [("Content-Type", "application/vnd.oci.image.manifest.v1+json"),
                       ("Docker-Content-Digest", d(SUBJECT)), ("Content-Length", len(SUBJECT))])
-for blobs in pathlib.Path(sys.argv[1]).rglob("blobs/sha256"):
+for blobs in (b for root in sys.argv[2:] for b in pathlib.Path(root).rglob("blobs/sha256")):
     for f in sorted(blobs.iterdir())[:200]:
         raw = f.read_bytes()
         try:

@@ -74,5 +74,9 @@ pub mod pki;
 pub mod report;
 pub mod settings;
 pub mod source;
+// The unit tests find the upstream vectors with the integration tests' helper.
+#[cfg(test)]
+#[path = "../tests/support/upstream.rs"]
+mod testdata;
 pub mod trust;
 pub mod verify;

@@ -476,27 +476,31 @@ mod signer {
     }
 }
 
-/// Integrity-relevant parts of the upstream vectors (tests/vectors/upstream/cases.json).
+/// Integrity-relevant parts of the upstream vectors (their cases.json).
 mod upstream {
     use fluxverify::envelope::payload::Payload;
     use fluxverify::envelope::{verify_integrity, Envelope, SigningScheme};
     use serde_json::Value;
 
-    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
+    use crate::support::upstream::upstream;
 
     fn cases() -> Vec<Value> {
-        let text = std::fs::read_to_string(format!("{DIR}cases.json")).unwrap();
+        let text = std::fs::read_to_string(upstream("cases.json")).unwrap();
         let doc: Value = serde_json::from_str(&text).unwrap();
         doc["cases"].as_array().unwrap().clone()
     }
 
     fn read(rel: &str) -> Vec<u8> {
-        std::fs::read(format!("{DIR}{rel}")).unwrap()
+        std::fs::read(upstream(rel)).unwrap()
     }
 
     /// Every case that names an envelope and whose observed run reached integrity: the same
     /// integrity verdict and text; where nothing failed, the payload names the target.
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn observed_integrity_results() {
         let mut checked = 0;
         for case in cases() {
@@ -546,6 +550,10 @@ mod upstream {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn signing_authority_and_expiry_as_encoded() {
         let content = verify_integrity(
             "application/jose+json",
@@ -564,7 +572,9 @@ mod upstream {
         let expiry = expired.signer_info.signed_attributes.expiry.unwrap();
         assert_eq!(expiry.to_rfc2822(), "Fri, 29 Jul 2022 23:59:00 +0000");
         // The e2e expired signature keeps its +08:00 offset for the RFC1123Z message.
-        let layout = format!("{DIR}notation/test/e2e/testdata/registry/oci_layout/e2e-expired-signature/blobs/sha256/");
+        let layout = upstream(
+            "notation/test/e2e/testdata/registry/oci_layout/e2e-expired-signature/blobs/sha256",
+        );
         let blob = std::fs::read_dir(&layout)
             .unwrap()
             .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
@@ -579,6 +589,10 @@ mod upstream {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn plugin_attribute_is_critical_extended_attribute() {
         let content = verify_integrity(
             "application/jose+json",
@@ -597,6 +611,10 @@ mod upstream {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn conformance_jws_decoded_fields() {
         let env = Envelope::parse(
             "application/jose+json",
@@ -673,6 +691,10 @@ mod upstream {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn parse_cose_signature_fields() {
         let env = Envelope::parse(
             "application/cose",
@@ -705,6 +727,10 @@ mod upstream {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn blob_envelopes_inspect() {
         for (file, mt, leaf, agent) in [
             (

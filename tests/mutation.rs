@@ -82,6 +82,9 @@ struct Subject {
     trust: TrustInput,
 }
 
+#[path = "support/upstream.rs"]
+mod upstream;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -106,7 +109,7 @@ fn subjects() -> Vec<Subject> {
                 .join("secret.yaml"),
         ),
     };
-    let e2e = root().join("tests/vectors/upstream/notation/test/e2e/testdata");
+    let e2e = upstream::upstream("notation/test/e2e/testdata");
     vec![
         corpus_case("m-rsa2048-c2-jws"),
         corpus_case("m-ec384-c2-cose"),
@@ -458,21 +461,37 @@ fn check(name: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn corpus_rsa2048_jws_mutants_do_not_verify() {
     check("m-rsa2048-c2-jws");
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn corpus_ec384_cose_mutants_do_not_verify() {
     check("m-ec384-c2-cose");
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn corpus_rsa4096_chain3_jws_mutants_do_not_verify() {
     check("m-rsa4096-c3-jws");
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn upstream_e2e_mutants_do_not_verify() {
     check("e2e-valid-signature");
 }
@@ -480,11 +499,19 @@ fn upstream_e2e_mutants_do_not_verify() {
 /// An envelope the mutation oracle has not seen: its certificates go through the same Go-order
 /// parser, and no byte of them may be flipped without the signature failing.
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn upstream_e2e_multiple_signatures_mutants_do_not_verify() {
     check("e2e-valid-multiple-signatures");
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn shipped_example_mutants_do_not_verify() {
     check("fixtures-example");
 }

@@ -10,16 +10,16 @@ fn bin() -> Command {
     Command::cargo_bin("fluxverify").unwrap()
 }
 
+#[path = "support/upstream.rs"]
+mod upstream;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// A certificate Flux parses (the notation-core-go test vector).
 fn cert_pem() -> String {
-    std::fs::read_to_string(
-        root().join("tests/vectors/upstream/notation-core-go/x509/testdata/pem.crt"),
-    )
-    .unwrap()
+    std::fs::read_to_string(upstream::upstream("notation-core-go/x509/testdata/pem.crt")).unwrap()
 }
 
 const POLICY: &str = r#"{"version":"1.0","trustPolicies":[{"name":"apps","registryScopes":["registry.example/app"],"signatureVerification":{"level":"strict"},"trustStores":["ca:apps"],"trustedIdentities":["*"]}]}"#;
@@ -46,6 +46,10 @@ fn source_file(dir: &Path, url: &str, policy: &str, ca: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn certificates_flux_cannot_parse_fail_the_check() {
     let dir = tempfile::tempdir().unwrap();
     let key = std::fs::read_to_string(root().join("fixtures/keys/p256-leaf.pem")).unwrap();
@@ -126,6 +130,10 @@ fn certificates_flux_cannot_parse_fail_the_check() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn an_ocirepository_is_checked_against_its_url_offline() {
     let dir = tempfile::tempdir().unwrap();
     let ok = source_file(
@@ -167,6 +175,10 @@ fn an_ocirepository_is_checked_against_its_url_offline() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn keys_go_ignores_are_named_with_the_nearest_known_key() {
     let dir = tempfile::tempdir().unwrap();
     let typo = POLICY.replace(

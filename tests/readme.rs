@@ -8,7 +8,7 @@
 //! the only ones left out, and the test counts what it ran so that a README whose commands all
 //! became illustrative fails here.
 //!
-//! The set-up commands (`cargo run ...`, `cargo test ...`) are run by `tests/pipeline.rs`
+//! The set-up commands (`cargo run ...`, `scripts/test`) are run by `tests/pipeline.rs`
 //! (`shipped_example_verifies_and_prints_the_condition`) and by CI itself.
 
 use assert_cmd::Command;

@@ -9,6 +9,8 @@
 #[path = "support/external.rs"]
 #[allow(dead_code)]
 mod external;
+#[path = "support/upstream.rs"]
+mod upstream;
 
 use fluxverify::pki::cert::Certificate;
 use fluxverify::pki::revocation::http::{Request, Response, TransportError};
@@ -807,9 +809,9 @@ struct Setup {
     _odd: MisbehavingServer,
 }
 
-/// The test PKI and its responders; `None` when openssl is missing and the user opted out.
-fn setup() -> Option<Setup> {
-    external::OPENSSL.require()?;
+/// The test PKI and its responders (openssl missing, the test fails with the install command).
+fn setup() -> Setup {
+    external::OPENSSL.require();
     let mut pki = Pki::generate();
     let crl_listener = TcpListener::bind("127.0.0.1:0").unwrap();
     pki.crl_port = crl_listener.local_addr().unwrap().port();
@@ -854,7 +856,7 @@ fn setup() -> Option<Setup> {
         "root-ocsp.key",
         &[],
     );
-    Some(Setup {
+    Setup {
         pki,
         _int: int,
         _int_self: int_self,
@@ -862,7 +864,7 @@ fn setup() -> Option<Setup> {
         crl,
         _hang: hang,
         _odd: odd,
-    })
+    }
 }
 
 fn message(result: &ChainRevocation) -> Option<String> {
@@ -874,8 +876,12 @@ fn message(result: &ChainRevocation) -> Option<String> {
 // ------------------------------------------------------------------------------------------
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn ocsp_good_revoked_unknown_and_revoked_intermediate() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
 
     let good = v.validate(
@@ -969,8 +975,12 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn ocsp_and_crl_requests_are_logged_with_url_status_bytes_and_time() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
@@ -1020,8 +1030,12 @@ fn ocsp_and_crl_requests_are_logged_with_url_status_bytes_and_time() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn a_ca_embedding_its_own_certificate_is_refused_as_go_does() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-self-embedded", "int", "root"]),
@@ -1039,8 +1053,12 @@ fn a_ca_embedding_its_own_certificate_is_refused_as_go_does() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn ocsp_unknown_falls_back_to_crl_which_says_revoked() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-fallback", "int", "root"]),
@@ -1079,8 +1097,12 @@ fn ocsp_unknown_falls_back_to_crl_which_says_revoked() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn crl_only_certificates_hold_and_expired_crls() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-crl-only", "int", "root"]),
@@ -1133,8 +1155,12 @@ fn crl_only_certificates_hold_and_expired_crls() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn responder_down_or_hanging_ends_unknown_within_the_timeout() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let started = Instant::now();
     let down = v.validate(
@@ -1208,8 +1234,12 @@ fn server_error(v: &Validator, s: &Setup, leaf: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn error_statuses_fail_at_once_without_reading_their_bodies() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     // Timeouts far above the guard below: waiting for the body would outlast it.
     let config = RevocationConfig {
         ocsp_timeout: Duration::from_secs(30),
@@ -1232,8 +1262,12 @@ fn error_statuses_fail_at_once_without_reading_their_bodies() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn body_read_failures_are_worded_as_go_and_notation_word_them() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let config = RevocationConfig {
         ocsp_timeout: Duration::from_millis(500),
         crl_timeout: Duration::from_millis(500),
@@ -1264,8 +1298,12 @@ fn body_read_failures_are_worded_as_go_and_notation_word_them() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn servers_and_distribution_points_are_tried_in_order() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     // OCSP: the first server is down, the second answers good and alone decides.
     let r = v.validate(
@@ -1306,8 +1344,12 @@ fn servers_and_distribution_points_are_tried_in_order() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn delta_crls_named_by_the_base_crl_are_applied() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-delta", "int", "root"]),
@@ -1335,8 +1377,12 @@ fn delta_crls_named_by_the_base_crl_are_applied() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn invalidity_date_after_the_authentic_signing_time_is_not_revoked() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let chain = s.pki.chain(&["leaf-invalidity", "int", "root"]);
     let without = v.validate(&chain, Purpose::CodeSigning, None);
@@ -1349,8 +1395,12 @@ fn invalidity_date_after_the_authentic_signing_time_is_not_revoked() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn timestamping_chains_use_the_timestamping_words() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, _) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["tsa-revoked", "int", "root"]),
@@ -1375,8 +1425,12 @@ fn timestamping_chains_use_the_timestamping_words() {
 }
 
 #[test]
+#[cfg_attr(
+    any(feature = "skip-openssl-tests", not(feature = "upstream-vectors")),
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1; and ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn chains_without_revocation_info_never_touch_the_network() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let plain = v.validate(
         &s.pki.chain(&["leaf-plain", "int", "root"]),
@@ -1389,9 +1443,8 @@ fn chains_without_revocation_info_never_touch_the_network() {
         .iter()
         .all(|c| c.status == RevocationStatus::NonRevokable));
     assert!(!plain.touched_network());
-    let e2e = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/upstream/notation/test/e2e/testdata/config/localkeys/e2e.crt"
+    let e2e = std::fs::read(upstream::upstream(
+        "notation/test/e2e/testdata/config/localkeys/e2e.crt",
     ))
     .unwrap();
     let self_signed = Certificate::from_der(
@@ -1411,8 +1464,12 @@ fn chains_without_revocation_info_never_touch_the_network() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn broken_chains_cannot_be_checked() {
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let r = v.validate(
         &s.pki.chain(&["leaf-good", "root"]),
@@ -1483,16 +1540,19 @@ fn local_timestamp(pki: &Pki, tsa: &str, message: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(
+    any(feature = "skip-openssl-tests", not(feature = "upstream-vectors")),
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1; and ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn timestamp_from_a_local_tsa_verifies_end_to_end() {
     use fluxverify::pki::timestamp::{verify_timestamp, TimestampInput};
-    let Some(s) = setup() else { return };
+    let s = setup();
     let (v, counting) = validator(RevocationMode::OcspWithCrlFallback);
     let signature = b"the envelope's signature bytes".to_vec();
     // The generated certificates start this second, and genTime − 1 s must not precede the
     // signing certificate, so the signing chain is the upstream e2e certificate (2022–2122).
-    let e2e = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/upstream/notation/test/e2e/testdata/config/localkeys/e2e.crt"
+    let e2e = std::fs::read(upstream::upstream(
+        "notation/test/e2e/testdata/config/localkeys/e2e.crt",
     ))
     .unwrap();
     let signing_chain = vec![Certificate::from_der(
@@ -1612,10 +1672,9 @@ fn timestamp_from_a_local_tsa_verifies_end_to_end() {
 // Upstream CRL fixtures (certificates point at http://localhost:10086)
 // ------------------------------------------------------------------------------------------
 
-const CRL_DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/vectors/upstream/notation/test/e2e/testdata/config/crl/"
-);
+fn crl_fixture(file: &str) -> Vec<u8> {
+    std::fs::read(upstream::upstream("notation/test/e2e/testdata/config/crl").join(file)).unwrap()
+}
 
 /// Port 10086 is fixed by the fixtures. The bound listener is the lock: another test binary
 /// serving the same fixtures waits until it is free, and this test keeps it for its whole run.
@@ -1637,25 +1696,24 @@ fn set_files(files: &Files, entries: &[(&str, &str)]) {
     let mut map = files.lock().unwrap();
     map.clear();
     for (path, file) in entries {
-        map.insert(
-            path.to_string(),
-            std::fs::read(format!("{CRL_DIR}{file}")).unwrap(),
-        );
+        map.insert(path.to_string(), crl_fixture(file));
     }
 }
 
 fn upstream_chain() -> Vec<Certificate> {
     use der::Encode;
-    x509_cert::Certificate::load_pem_chain(
-        &std::fs::read(format!("{CRL_DIR}certchain_with_crl.pem")).unwrap(),
-    )
-    .unwrap()
-    .iter()
-    .map(|c| Certificate::from_der(&c.to_der().unwrap()).unwrap())
-    .collect()
+    x509_cert::Certificate::load_pem_chain(&crl_fixture("certchain_with_crl.pem"))
+        .unwrap()
+        .iter()
+        .map(|c| Certificate::from_der(&c.to_der().unwrap()).unwrap())
+        .collect()
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn upstream_crl_chain_good_leaf_revoked_and_ocsp_fallback() {
     let files: Files = Arc::default();
     let _server = serve_10086(files.clone());
@@ -1731,14 +1789,15 @@ fn upstream_crl_chain_good_leaf_revoked_and_ocsp_fallback() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn upstream_freshest_crl_extension_vectors() {
     use fluxverify::pki::revocation::parse_crl_distribution_points;
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/upstream/notation-core-go/revocation/crl/testdata/"
-    );
+    let dir = upstream::upstream("notation-core-go/revocation/crl/testdata");
     let freshest = |file: &str| {
-        let pem = std::fs::read(format!("{dir}{file}")).unwrap();
+        let pem = std::fs::read(dir.join(file)).unwrap();
         let der = x509_cert::Certificate::load_pem_chain(&pem).unwrap()[0].to_der_vec();
         let cert = Certificate::from_der(&der).unwrap();
         let oid = const_oid::ObjectIdentifier::new_unwrap("2.5.29.46");

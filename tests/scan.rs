@@ -98,8 +98,8 @@ fn copy_tree(from: &Path, to: &Path, replace: &[(&str, String)]) {
     }
 }
 
-async fn world() -> Option<World> {
-    let bin = distribution::binary()?;
+async fn world() -> World {
+    let bin = distribution::binary();
     let dist = Distribution::start(&bin, false);
     let refs = TestRegistry::start().await;
     let trusted = pki::chain(KeyKind::P256, 3);
@@ -151,13 +151,13 @@ async fn world() -> Option<World> {
     copy_tree(&fixtures, &tree, &replace);
     std::fs::remove_file(tree.join("README.md")).unwrap();
     std::fs::write(tree.join("apps/trust/root.pem"), &root_pem).unwrap();
-    Some(World {
+    World {
         dir,
         dist,
         refs,
         artifacts,
         root_pem,
-    })
+    }
 }
 
 /// Runs the binary, isolated, with `stdin` as its input.
@@ -196,8 +196,12 @@ fn rows(report: &Value) -> BTreeMap<String, Value> {
 const PREFIX: &str = "failed to verify the signature using provider 'notation': ";
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn the_fixture_tree_scans_as_flux_will_verify_it() {
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let tree = w.tree().display().to_string();
     let (code, stdout, stderr) =
         fluxverify(args(&["scan", "--files", "-o", "json", &tree]), None).await;
@@ -388,9 +392,13 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn scan_rows_are_what_verify_reports() {
     // The same source through `verify --ocirepository` and through `scan`: one verification.
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let source = w.dir.path().join("untrusted.yaml");
     let text = std::fs::read_to_string(w.tree().join("clusters/production/sources.yaml")).unwrap();
     let doc = text
@@ -423,8 +431,12 @@ async fn scan_rows_are_what_verify_reports() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn every_output_format() {
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let tree = w.tree().display().to_string();
     let sources = w.tree().join("clusters/production/sources.yaml");
     let (code, junit, _) = fluxverify(args(&["scan", "--files", "-o", "junit", &tree]), None).await;
@@ -511,10 +523,14 @@ async fn every_output_format() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn a_kustomize_build_stream_on_stdin() {
     // What `kustomize build clusters/production` prints: namespaces set, the Secret with its
     // own name, documents in one stream.
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let d = &w.dist.addr;
     let policy = format!(
         r#"{{"version":"1.0","trustPolicies":[{{"name":"p","registryScopes":["{d}/apps/podinfo"],"signatureVerification":{{"level":"strict"}},"trustStores":["ca:x"],"trustedIdentities":["*"]}}]}}"#
@@ -543,8 +559,12 @@ async fn a_kustomize_build_stream_on_stdin() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn offline_decides_what_the_trust_material_decides() {
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let tree = w.tree().display().to_string();
     let (code, out, _) = fluxverify(
         args(&["scan", "--files", "--offline", "-o", "json", &tree]),
@@ -588,8 +608,12 @@ async fn offline_decides_what_the_trust_material_decides() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn strict_refuses_every_unverified_source_and_exit_codes() {
-    let Some(w) = world().await else { return };
+    let w = world().await;
     let tree = w.tree().display().to_string();
     let (code, out, _) = fluxverify(
         args(&["scan", "--files", "--strict", "-o", "json", &tree]),

@@ -106,8 +106,14 @@ fn path_str(p: &Path) -> &str {
 const EXAMPLE_LAYOUT: &str = "fixtures/example/layout";
 const EXAMPLE_SECRET: &str = "fixtures/example/secret.yaml";
 const EXAMPLE_SCOPE: &str = "registry.example/app";
-const E2E: &str = "tests/vectors/upstream/notation/test/e2e/testdata";
 const FLUX_DOCS_SECRET: &str = "fixtures/trust/flux-docs-notation-config.yaml";
+
+/// The upstream notation e2e test data.
+fn e2e() -> String {
+    support::upstream::upstream("notation/test/e2e/testdata")
+        .display()
+        .to_string()
+}
 
 /// The shipped example's root certificate, cut out of its Secret (`example-root.crt`).
 fn example_root_pem() -> String {
@@ -306,7 +312,7 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
         ("e2e-expired-signature", "expired signature"),
         ("e2e-invalid-signature", "invalid signature"),
     ] {
-        let layout = format!("{E2E}/registry/oci_layout/{layout}");
+        let layout = format!("{}/registry/oci_layout/{layout}", e2e());
         add(
             what,
             run(&[
@@ -397,7 +403,8 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
     );
 
     // `envelope verify` prints the same object.
-    let vectors = "tests/vectors/upstream";
+    let vectors = support::upstream::upstream_vectors();
+    let vectors = vectors.display();
     let envelope = format!("{vectors}/notation-go/internal/mock/testdata/ca_valid_sig_env.json");
     let store = format!(
         "{vectors}/notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/NotationTestRoot.pem"
@@ -437,6 +444,10 @@ fn case<'a>(cases: &'a [(String, i32, Value)], what: &str) -> &'a (String, i32, 
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn verify_output_matches_the_schema() {
     let validator = validator("verify.schema.json");
     let cases = verify_cases();
@@ -765,9 +776,16 @@ async fn verify_output_from_a_registry_matches_the_schema() {
 
 /// `ls -o json` on layouts and through the registry, and the object of an `ls` that stopped.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 async fn ls_output_matches_the_schema() {
     let validator = validator("ls.schema.json");
-    let e2e_multiple = format!("{E2E}/registry/oci_layout/e2e-valid-multiple-signatures");
+    let e2e_multiple = format!(
+        "{}/registry/oci_layout/e2e-valid-multiple-signatures",
+        e2e()
+    );
     let mut cases = vec![
         (
             "shipped example",

@@ -1,4 +1,4 @@
-//! Trust material against the upstream vectors (`tests/vectors/upstream/cases.json`, kinds
+//! Trust material against the upstream vectors (their `cases.json`, kinds
 //! policy-validate, flux-secret, truststore-load, trusted-identity-match, certificate-file and
 //! the oci-layout-verify cases that fail on the trust policy or trust store), plus the
 //! `policy`, `certs` and `completions` commands driven through the binary.
@@ -12,10 +12,13 @@ use fluxverify::trust::store::{
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "support/upstream.rs"]
+mod upstream;
 
 fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/upstream")
+    upstream::upstream_vectors()
 }
 
 fn cases() -> Vec<Value> {
@@ -54,6 +57,10 @@ fn observed_error<'a>(case: &'a Value, mode: &str) -> Option<&'a str> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn policy_validate_cases() {
     let mut checked = 0;
     for case in cases_of("policy-validate") {
@@ -79,6 +86,10 @@ fn policy_validate_cases() {
 
 /// The oci-layout cases decided by the trust policy: validation or statement selection.
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn layout_cases_failing_on_trust_policy() {
     let mut checked = 0;
     for case in cases_of("oci-layout-verify") {
@@ -131,6 +142,10 @@ fn flux_store_of(case: &Value) -> FluxTrustStore {
 /// The oci-layout cases decided by the trust store: notation's named store is missing, Flux's
 /// any-name store answers.
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn layout_cases_failing_on_trust_store() {
     let mut checked = 0;
     for case in cases_of("oci-layout-verify") {
@@ -187,6 +202,10 @@ fn layout_cases_failing_on_trust_store() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn truststore_load_cases() {
     for case in cases_of("truststore-load") {
         let id = case["id"].as_str().unwrap();
@@ -212,6 +231,10 @@ fn truststore_load_cases() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn certificate_file_cases() {
     for case in cases_of("certificate-file") {
         let id = case["id"].as_str().unwrap();
@@ -250,6 +273,10 @@ fn certificate_file_cases() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn trusted_identity_cases() {
     for case in cases_of("trusted-identity-match") {
         let id = case["id"].as_str().unwrap();
@@ -272,6 +299,10 @@ fn trusted_identity_cases() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn flux_secret_cases() {
     for case in cases_of("flux-secret") {
         let id = case["id"].as_str().unwrap();
@@ -397,10 +428,13 @@ mod cli {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn certs_from_a_directory() {
         let dir = tempfile::tempdir().unwrap();
-        let vectors = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/vectors/upstream/notation-core-go/x509/testdata");
+        let vectors = super::vectors().join("notation-core-go/x509/testdata");
         std::fs::copy(vectors.join("multi-pem.crt"), dir.path().join("bundle.pem")).unwrap();
         std::fs::copy(vectors.join("der.der"), dir.path().join("skipped.der")).unwrap();
         let out = bin()
@@ -484,9 +518,12 @@ mod cli {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn invalid_policies_exit_1_with_exact_message() {
-        let vectors = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/vectors/upstream/notation/test/e2e/testdata/config/trustpolicies");
+        let vectors = super::vectors().join("notation/test/e2e/testdata/config/trustpolicies");
         bin()
             .args(["policy", "check", "--trust-policy"])
             .arg(vectors.join("overlapped_trusted_identity_trustpolicy.json"))
@@ -600,6 +637,10 @@ mod cli {
     /// Every policy case, wrapped in a Secret as Flux reads it, through `policy check` (and
     /// `policy explain` for the cases decided by statement selection), in both modes.
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn policy_check_on_every_policy_case() {
         let dir = tempfile::tempdir().unwrap();
         let cert =

@@ -12,6 +12,9 @@ mod cli;
 #[path = "support/corpus.rs"]
 #[allow(dead_code)]
 mod corpus;
+#[path = "support/external.rs"]
+#[allow(dead_code)]
+mod external;
 #[path = "registry/testreg.rs"]
 mod testreg;
 
@@ -687,6 +690,10 @@ fn no_applicable_statement_lists_the_scopes_and_the_nearest() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-openssl-tests",
+    ignore = "needs openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 fn an_untrusted_chain_shows_its_root_beside_the_trusted_certificates() {
     let policy = serde_json::json!({"version": "1.0", "trustPolicies": [statement("all", &["*"])]});
     let ec_root = corpus::corpus()
@@ -704,7 +711,7 @@ fn an_untrusted_chain_shows_its_root_beside_the_trusted_certificates() {
         "{stdout}"
     );
     // The fingerprint as openssl prints it for the certificate that is the chain's root.
-    let openssl = std::process::Command::new("openssl")
+    let openssl = std::process::Command::new(external::OPENSSL.require())
         .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
         .arg(rsa_root())
         .output()

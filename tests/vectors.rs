@@ -1,5 +1,5 @@
 //! Every verification, envelope, timestamp, inspect and list case of the upstream vectors
-//! (tests/vectors/upstream/cases.json) and of the corpus sample (tests/vectors/corpus/cases.json),
+//! (`cases.json` of ../shared/upstream-vectors, read through `support/upstream.rs`) and of the corpus sample (tests/vectors/corpus/cases.json),
 //! in both modes, against what notation-go v1.3.2 returned for the same inputs (`observed`):
 //! the verdict, the exact error text, the notation CLI's last lines, Flux's result, and each
 //! validation result (type, action, error).
@@ -42,6 +42,9 @@ const KINDS: &[&str] = &[
 
 /// The registry the corpus expectations name.
 const CORPUS_REGISTRY: &str = "127.0.0.1:5091";
+
+#[path = "support/upstream.rs"]
+mod upstream;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
@@ -328,7 +331,7 @@ fn user_metadata(v: &Value) -> BTreeMap<String, String> {
 }
 
 fn run_upstream(case: &Value, mode: Mode) -> Actual {
-    let base = root().join("upstream");
+    let base = upstream::upstream_vectors();
     let v = &case["verify"];
     match case["kind"].as_str().unwrap() {
         "oci-layout-verify" => run_layout(
@@ -541,6 +544,10 @@ fn pending(id: &str, mode: &str) -> Option<&'static str> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn every_vector_case_matches_observed() {
     let mut failures = Vec::new();
     let mut now_passing = Vec::new();
@@ -555,7 +562,8 @@ fn every_vector_case_matches_observed() {
         }
     };
 
-    let upstream = load("upstream/cases.json");
+    let upstream: Value =
+        serde_json::from_slice(&std::fs::read(upstream::upstream("cases.json")).unwrap()).unwrap();
     for case in upstream["cases"].as_array().unwrap() {
         let kind = case["kind"].as_str().unwrap();
         if !KINDS.contains(&kind) {

@@ -9,6 +9,10 @@ use fluxverify::trust::pem;
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 
+// The upstream vectors are not in the repository; fuzz/run.sh says where they are.
+#[path = "../../tests/support/upstream.rs"]
+mod upstream;
+
 /// Answers every request with the fuzz input.
 struct Echo(Vec<u8>);
 
@@ -25,9 +29,11 @@ impl Transport for Echo {
 fn chain() -> &'static [Certificate] {
     static CHAIN: OnceLock<Vec<Certificate>> = OnceLock::new();
     CHAIN.get_or_init(|| {
-        let mut rest: &[u8] = include_bytes!(
-            "../../tests/vectors/upstream/notation/test/e2e/testdata/config/crl/certchain_with_crl.pem"
-        );
+        let pem = std::fs::read(upstream::upstream(
+            "notation/test/e2e/testdata/config/crl/certchain_with_crl.pem",
+        ))
+        .expect("vector chain readable");
+        let mut rest: &[u8] = &pem;
         let mut chain = Vec::new();
         while let Some((block, tail)) = pem::decode(rest) {
             chain.push(Certificate::from_der(&block.bytes).expect("vector certificate parses"));

@@ -10,6 +10,10 @@ use fluxverify::pki::timestamp::{read_token, verify_timestamp, TimestampInput};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 
+// The upstream vectors are not in the repository; fuzz/run.sh says where they are.
+#[path = "../../tests/support/upstream.rs"]
+mod upstream;
+
 /// Revocation servers are never reachable while fuzzing.
 struct Offline;
 
@@ -26,10 +30,11 @@ impl Transport for Offline {
 fn tsa_root() -> &'static Certificate {
     static ROOT: OnceLock<Certificate> = OnceLock::new();
     ROOT.get_or_init(|| {
-        Certificate::from_der(include_bytes!(
-            "../../tests/vectors/upstream/notation-go/verifier/testdata/truststore/x509/tsa/test-timestamp/globalsignRoot.cer"
+        let der = std::fs::read(upstream::upstream(
+            "notation-go/verifier/testdata/truststore/x509/tsa/test-timestamp/globalsignRoot.cer",
         ))
-        .expect("vector root parses")
+        .expect("vector root readable");
+        Certificate::from_der(&der).expect("vector root parses")
     })
 }
 

@@ -16,7 +16,7 @@ use super::quote::go_quote_rune;
 /// Which Go release's words the scanner uses where they changed. Go up to 1.26 (and Flux's
 /// own tests) call a control character inside a string `in string literal`; the Go 1.27
 /// build the upstream vectors were observed with says `in string` (vector "invalid character
-/// in string should fail verification" in tests/vectors/upstream/cases.json).
+/// in string should fail verification" in the upstream vectors' cases.json).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Wording {
     /// `in string literal`.

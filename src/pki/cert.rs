@@ -286,10 +286,8 @@ pub fn parse_certificates(der: &[u8]) -> Result<Vec<Certificate>, CertificateErr
 mod tests {
     use super::*;
 
-    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
-
     fn read(path: &str) -> Vec<u8> {
-        std::fs::read(format!("{VECTORS}{path}")).unwrap()
+        std::fs::read(crate::testdata::upstream(path)).unwrap()
     }
 
     fn pem_body(pem: &[u8]) -> Vec<u8> {
@@ -307,6 +305,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn parses_der_vector_with_go_names() {
         let der = read("notation-core-go/x509/testdata/der.der");
         let cert = Certificate::from_der(&der).unwrap();
@@ -318,6 +320,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn signing_cert_subject_matches_go() {
         let der = pem_body(&read(
             "notation-go/verifier/testdata/verifier/signing-cert.pem",
@@ -330,6 +336,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn non_ca_leaf_is_not_ca() {
         let der = pem_body(&read(
             "notation-go/verifier/testdata/truststore/x509/ca/trust-store-with-leaf-certs/non-ca.crt",
@@ -472,6 +482,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn concatenated_der_and_errors() {
         let der = read("notation-core-go/x509/testdata/der.der");
         let two = [der.clone(), der.clone()].concat();

@@ -508,10 +508,7 @@ mod tests {
     use super::*;
 
     fn load(rel: &str) -> Certificate {
-        let path = format!(
-            "{}/tests/vectors/upstream/{rel}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = crate::testdata::upstream(rel);
         let bytes = std::fs::read(&path).unwrap();
         let der = if bytes.starts_with(b"-----BEGIN") {
             der::pem::decode_vec(&bytes).unwrap().1
@@ -526,6 +523,10 @@ mod tests {
     const TSA_ROOT: &str = "notation-core-go/x509/testdata/timestamp_root.crt";
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn a_memoised_link_answers_for_its_own_parent_only() {
         let (leaf, inter, root) = (load(TSA_LEAF), load(TSA_INTER), load(TSA_ROOT));
         for _ in 0..2 {
@@ -540,6 +541,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn upstream_timestamping_chains() {
         let chain = [load(TSA_LEAF), load(TSA_INTER), load(TSA_ROOT)];
         assert_eq!(validate_timestamping_chain(&chain), Ok(()));
@@ -564,6 +569,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn upstream_openssl_minimum_self_signed_is_a_valid_code_signing_chain() {
         let cert = load("notation-core-go/x509/testdata/openssl-minimum-self-signed.pem");
         assert_eq!(validate_code_signing_chain(&[cert]), Ok(()));

@@ -487,19 +487,18 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 mod tests {
     use super::*;
 
-    const UPSTREAM: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/upstream/notation/test/e2e/testdata/registry/oci_layout"
-    );
+    fn upstream_layouts() -> std::path::PathBuf {
+        crate::testdata::upstream("notation/test/e2e/testdata/registry/oci_layout")
+    }
     const SUBJECT: &str = "sha256:b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
 
     fn open(name: &str) -> OciLayout {
-        OciLayout::open(format!("{UPSTREAM}/{name}")).unwrap()
+        OciLayout::open(upstream_layouts().join(name)).unwrap()
     }
 
     fn copy_layout(name: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let src = Path::new(UPSTREAM).join(name);
+        let src = upstream_layouts().join(name);
         std::fs::create_dir_all(dir.path().join("blobs/sha256")).unwrap();
         for f in ["oci-layout", "index.json"] {
             std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
@@ -516,6 +515,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn resolves_tag_and_digest() {
         let layout = open("e2e-valid-signature");
         let by_tag = layout.resolve_now("v1").unwrap();
@@ -538,6 +541,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn lists_config_media_type_signatures_but_not_the_tag_index() {
         let layout = open("e2e-valid-signature");
         let subject = layout.resolve_now("v1").unwrap();
@@ -577,6 +584,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn a_signature_of_another_subject_is_not_listed() {
         let layout = open("e2e-valid-signature");
         let mut other = layout.resolve_now("v1").unwrap();
@@ -585,6 +596,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn tampered_blob_fails_the_digest_check() {
         let dir = copy_layout("e2e-valid-signature");
         let layout = OciLayout::open(dir.path()).unwrap();
@@ -608,6 +623,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn notation_checks_on_the_signature_manifest() {
         let layout = open("e2e-valid-signature");
         let mut sig = layout

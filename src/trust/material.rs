@@ -408,10 +408,13 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn certs_args() {
         let dir = tempfile::tempdir().unwrap();
-        let vectors = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/vectors/upstream/notation-core-go/x509/testdata");
+        let vectors = crate::testdata::upstream("notation-core-go/x509/testdata");
         std::fs::copy(vectors.join("pem.crt"), dir.path().join("one.crt")).unwrap();
         std::fs::copy(vectors.join("der.der"), dir.path().join("ignored.der")).unwrap();
         let policy = write(dir.path(), "p.json", POLICY);

@@ -15,11 +15,14 @@ mod robustness {
     use rand::{Rng, SeedableRng};
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn parsers_do_not_panic_on_random_or_mutated_input() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let der = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/vectors/upstream/notation-core-go/x509/testdata/der.der"
+        let der = std::fs::read(crate::testdata::upstream(
+            "notation-core-go/x509/testdata/der.der",
         ))
         .unwrap();
         let policy = br#"{"version":"1.0","trustPolicies":[{"name":"p","registryScopes":["a.io/b"],"signatureVerification":{"level":"strict","override":{"expiry":"log"}},"trustStores":["ca:s"],"trustedIdentities":["x509.subject:C=US,ST=WA,O=x"]}]}"#;

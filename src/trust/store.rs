@@ -572,13 +572,15 @@ impl TrustStore for NotationTrustStore {
 mod tests {
     use super::*;
 
-    const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
-
     fn read(path: &str) -> Vec<u8> {
-        std::fs::read(format!("{VECTORS}{path}")).unwrap()
+        std::fs::read(crate::testdata::upstream(path)).unwrap()
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn flux_first_block_only_any_name() {
         let multi = read("notation-core-go/x509/testdata/multi-pem.crt");
         let der = read("notation-core-go/x509/testdata/der.der");
@@ -602,6 +604,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn flux_one_bad_value_fails_the_lookup() {
         let store = FluxTrustStore::new(vec![
             CertEntry {
@@ -622,8 +628,12 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        not(feature = "upstream-vectors"),
+        ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+    )]
     fn notation_store_vectors() {
-        let root = Path::new(VECTORS).join("notation-go/verifier/testdata/truststore");
+        let root = crate::testdata::upstream("notation-go/verifier/testdata/truststore");
         let mut store = NotationTrustStore::new();
         store.add_root(&root);
         assert_eq!(

@@ -15,6 +15,8 @@ mod distribution;
 mod external;
 mod testreg;
 mod trust_store_errors;
+#[path = "../support/upstream.rs"]
+mod upstream;
 
 use corpus::vectors;
 use distribution::{Distribution, Layout, Pusher};
@@ -119,13 +121,15 @@ async fn push_and_discover(
 }
 
 #[tokio::test]
+#[cfg_attr(
+    any(feature = "skip-registry-tests", not(feature = "upstream-vectors")),
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1; and ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 async fn upstream_and_corpus_layouts_in_docker_registry() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let reg = Distribution::start(&bin, false);
     let mut total = 0;
-    let upstream = vectors().join("upstream/notation/test/e2e/testdata/registry/oci_layout");
+    let upstream = upstream::upstream("notation/test/e2e/testdata/registry/oci_layout");
     let mut counts = Vec::new();
     for (layouts, namespace) in [
         (upstream, "e2e"),
@@ -155,10 +159,12 @@ async fn upstream_and_corpus_layouts_in_docker_registry() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn htpasswd_basic_auth_on_docker_registry() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let reg = Distribution::start(&bin, true);
     let dir = vectors().join("corpus/layouts/m-rsa2048-c2-jws");
     let alice = CredentialSource::Explicit(Credentials::Basic {
@@ -389,10 +395,12 @@ async fn signatures_to_try_are_fetched_concurrently() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn ls_lists_signatures_from_docker_registry_like_notation() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let (reg, layout, subject) = multi4_in_docker_registry(&bin).await;
     let sigs: Vec<String> = layout
         .referrers_of(&subject)
@@ -509,10 +517,12 @@ async fn fluxverify(args: Vec<String>) -> (i32, String, String) {
 /// The corpus, pushed into docker-registry, verifies through the registry with the verdicts and
 /// error texts notation-go v1.3.2 gave (as Flux and as the notation CLI) for the same artifacts.
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn corpus_verdicts_through_docker_registry_match_observed() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let reg = Distribution::start(&bin, false);
     let corpus = vectors().join("corpus");
     let cases: Vec<serde_json::Value> =
@@ -579,10 +589,12 @@ async fn corpus_verdicts_through_docker_registry_match_observed() {
 /// the local registry: semver selection over the listed tags, `insecure` as plain HTTP, the
 /// Secret found by `verify.secretRef` in the OCIRepository's namespace.
 #[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
 async fn flux_docs_example_verifies_with_ocirepository() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let reg = Distribution::start(&bin, false);
     let corpus = vectors().join("corpus");
     let layout = Layout::open(&corpus.join("layouts/m-rsa2048-c2-jws"));
@@ -674,13 +686,13 @@ async fn flux_docs_example_verifies_with_ocirepository() {
 /// TLS is the default; `--ca-file` adds a trusted root, `--insecure-skip-tls-verify` skips the
 /// check, and nothing falls back to plain HTTP.
 #[tokio::test]
+#[cfg_attr(
+    any(feature = "skip-registry-tests", feature = "skip-openssl-tests"),
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1; and openssl: left out by FLUXVERIFY_SKIP_OPENSSL_TESTS=1"
+)]
 async fn tls_by_default_with_ca_file_or_skip_verify() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
-    if external::OPENSSL.require().is_none() {
-        return;
-    }
+    let bin = distribution::binary();
+    external::OPENSSL.require();
     let certs = tempfile::tempdir().unwrap();
     let (ca, cert, key) = distribution::tls_material(certs.path());
     let reg = Distribution::start_with(&bin, false, Some((&cert, &key)));
@@ -723,11 +735,13 @@ async fn tls_by_default_with_ca_file_or_skip_verify() {
 /// (scopes naming `localhost:5000` rewritten to the registry's address, in the expectation
 /// too) and trust stores, in both modes: exit code and error text as observed.
 #[tokio::test]
+#[cfg_attr(
+    any(feature = "skip-registry-tests", not(feature = "upstream-vectors")),
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1; and ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 async fn upstream_e2e_verdicts_through_docker_registry_match_observed() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
-    let upstream = vectors().join("upstream");
+    let bin = distribution::binary();
+    let upstream = upstream::upstream_vectors();
     let all: serde_json::Value =
         serde_json::from_slice(&std::fs::read(upstream.join("cases.json")).unwrap()).unwrap();
     let cases: Vec<&serde_json::Value> = all["cases"]

@@ -22,10 +22,11 @@ fn root_cert() -> String {
 
 /// A certificate that is neither a CA nor self-signed (notation-go's own test data).
 fn leaf_cert() -> String {
-    vectors()
-        .join("upstream/notation-go/verifier/testdata/truststore/x509/ca/trust-store-with-leaf-certs/non-ca.crt")
-        .display()
-        .to_string()
+    super::upstream::upstream(
+        "notation-go/verifier/testdata/truststore/x509/ca/trust-store-with-leaf-certs/non-ca.crt",
+    )
+    .display()
+    .to_string()
 }
 
 fn write_policy(dir: &Path, stores: &[&str]) -> String {
@@ -62,10 +63,12 @@ async fn notation_error_line(source: &[String], policy: &str, certs: &str) -> (i
 }
 
 #[tokio::test]
+#[cfg_attr(
+    any(feature = "skip-registry-tests", not(feature = "upstream-vectors")),
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1; and ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 async fn notation_mode_words_trust_store_errors_as_notation_through_registry_and_layout() {
-    let Some(bin) = distribution::binary() else {
-        return;
-    };
+    let bin = distribution::binary();
     let reg = Distribution::start(&bin, false);
     let layout_dir = vectors().join("corpus/layouts").join(CASE);
     let layout = Layout::open(&layout_dir);

@@ -1,12 +1,11 @@
 //! External programs some integration tests run: Debian's `docker-registry` and `openssl`.
 //!
-//! A missing program fails the test with the command that installs it. Only an explicit opt-out
-//! (the program's environment variable, named in the README) turns that into a skip, and a
-//! skipped test says so on the terminal even though the test harness captures its output. A
-//! test that did not run never passes silently. Standalone (no other `support` module) so that
-//! `tests/registry/` can include it by path.
+//! A missing program fails the test with the command that installs it. A test never skips
+//! itself: leaving the tests of a program out is `scripts/test`'s opt-out variable, which turns
+//! on the cargo feature that marks them `#[ignore]` (`skip-registry-tests`,
+//! `skip-openssl-tests`), so that they are counted as left out, never as passed. Standalone
+//! (no other `support` module) so that `tests/registry/` can include it by path.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 /// A program a test needs, where Debian installs it from, and the variable that opts out.
@@ -15,7 +14,7 @@ pub struct Program {
     pub name: &'static str,
     /// The Debian package.
     pub package: &'static str,
-    /// `=1` skips the tests that need it.
+    /// `=1` makes `scripts/test` leave out the tests that need it.
     pub skip_var: &'static str,
 }
 
@@ -44,29 +43,18 @@ impl Program {
             .find(|p| p.is_file())
     }
 
-    /// The program's path. When it is missing: `None` after a `SKIPPED` line if the user set
-    /// the opt-out variable to `1`, otherwise a panic naming the install command.
-    pub fn require(&self) -> Option<PathBuf> {
+    /// The program's path; missing, a panic naming the install command and the opt-out.
+    pub fn require(&self) -> PathBuf {
         if let Some(path) = self.find() {
-            return Some(path);
+            return path;
         }
         let test = std::thread::current()
             .name()
             .unwrap_or("<unnamed test>")
             .to_string();
-        if std::env::var(self.skip_var).is_ok_and(|v| v == "1") {
-            // Straight to the stderr handle: the harness captures only the print macros.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED {test}: {} is not installed and {}=1 is set",
-                self.name,
-                self.skip_var
-            );
-            return None;
-        }
         panic!(
             "{test} needs {}, which is not installed. Install it with `apt-get install -y {}` \
-             (or set {}=1 to skip the tests that need it; they then print SKIPPED)",
+             (scripts/test does), or leave the tests that need it out with `{}=1 scripts/test`",
             self.name, self.package, self.skip_var
         );
     }

@@ -39,7 +39,7 @@
 //!
 //! # External programs ([`external`])
 //! - [`external::DOCKER_REGISTRY`], [`external::OPENSSL`]`.require()`: the path, or a failure
-//!   with the install command unless the README's opt-out variable is set.
+//!   with the install command (leaving such tests out is a cargo feature, docs/testing.md).
 //!
 //! # Shared helpers
 //! - [`cli::fluxverify`]`(args)` a run of the binary isolated from the machine's credentials
@@ -48,6 +48,9 @@
 //! - [`corpus::vectors`], [`corpus::corpus`], [`corpus::layout`]`(name)`,
 //!   [`corpus::strict_secret`]`(name)`: the committed vectors.
 //! - [`secret::string_data`]`(name, namespace, &[(key, text)])` a Secret document.
+//! - [`upstream::upstream`]`(rel)`: a file of the upstream Notary Project vectors, which are not
+//!   in the repository (`FLUXVERIFY_UPSTREAM_VECTORS`, else `../shared/upstream-vectors`); a test
+//!   that reads them is marked to run only with the `upstream-vectors` feature.
 //!
 //! A test that needs only some of these includes them alone, as
 //! `#[path = "support/cli.rs"] mod cli;`, to keep the signer out of its build.
@@ -60,3 +63,4 @@ pub mod external;
 pub mod layout;
 pub mod pki;
 pub mod secret;
+pub mod upstream;

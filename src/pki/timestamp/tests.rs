@@ -1,5 +1,5 @@
 //! The upstream timestamp vectors (`authentic-timestamp`, `authentic-timestamp-splice` and
-//! `timestamping-chain` cases of tests/vectors/upstream/cases.json), each expected to end with
+//! `timestamping-chain` cases of the upstream vectors' cases.json), each expected to end with
 //! the text notation-go v1.3.2 recorded in `observed`.
 
 use super::*;
@@ -9,7 +9,6 @@ use base64::Engine as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream/");
 const TS: &str = "notation-go/verifier/testdata/timestamp/";
 const CA_STORE: &str = "notation-go/verifier/testdata/truststore/x509/ca/valid-trust-store/";
 const TSA_ROOT: &str =
@@ -19,7 +18,7 @@ const TSA_MISMATCH: &str =
 const GLOBALSIGN_TSA_UNKNOWN: &str = "timestamping certificate with subject \"CN=Globalsign TSA for Advanced - G4 - 202311,O=GlobalSign nv-sa,C=BE\" revocation status is unknown";
 
 fn read(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{VECTORS}{path}")).unwrap()
+    std::fs::read(crate::testdata::upstream(path)).unwrap()
 }
 
 fn certs(path: &str) -> Vec<Certificate> {
@@ -132,6 +131,10 @@ fn with_token(mut env: Envelope, token: &str) -> Envelope {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn jws_with_globalsign_token_fails_offline_only_on_tsa_revocation() {
     let env = jws(&read(&format!("{TS}sigEnv/jwsWithTimestamp.sig")));
     let (validator, transport) = offline();
@@ -165,6 +168,10 @@ fn jws_with_globalsign_token_fails_offline_only_on_tsa_revocation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn cose_with_globalsign_token_fails_offline_only_on_tsa_revocation() {
     let env = cose(&read(&format!("{TS}sigEnv/coseWithTimestamp.sig")));
     let err = run(&env, certs(TSA_ROOT)).unwrap_err();
@@ -172,6 +179,10 @@ fn cose_with_globalsign_token_fails_offline_only_on_tsa_revocation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn globalsign_token_verifies_up_to_revocation() {
     // GlobalSign's OCSP responses cannot be produced offline, so the steps before revocation
     // are checked one by one: the token verifies and the TSA chain is GlobalSign's.
@@ -201,6 +212,10 @@ fn globalsign_token_verifies_up_to_revocation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn missing_countersignature() {
     let env = jws(&read(&format!("{TS}sigEnv/withoutTimestamp.sig")));
     assert!(env.token.is_none());
@@ -219,6 +234,10 @@ fn missing_countersignature() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn spliced_token_with_wrong_content_type() {
     let env = with_token(
         jws(&read(&format!("{TS}sigEnv/withoutTimestamp.sig"))),
@@ -231,6 +250,10 @@ fn spliced_token_with_wrong_content_type() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn spliced_token_with_bad_tst_info() {
     let env = with_token(
         jws(&read(&format!("{TS}sigEnv/withoutTimestamp.sig"))),
@@ -247,6 +270,10 @@ fn spliced_token_with_bad_tst_info() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn spliced_token_for_another_message() {
     let env = with_token(
         jws(&read(&format!("{TS}sigEnv/withoutTimestamp.sig"))),
@@ -259,6 +286,10 @@ fn spliced_token_for_another_message() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn untrusted_tsa_root() {
     let env = cose(&read(&format!("{TS}sigEnv/coseWithTimestamp.sig")));
     assert_eq!(
@@ -268,6 +299,10 @@ fn untrusted_tsa_root() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn flux_store_without_the_tsa_root() {
     // ts-tsa-store-missing under Flux: every Secret certificate is a TSA root, none of them
     // GlobalSign R6.
@@ -290,6 +325,10 @@ fn flux_store_without_the_tsa_root() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn tsa_store_load_errors_and_empty_store() {
     let env = cose(&read(&format!("{TS}sigEnv/coseWithTimestamp.sig")));
     let (validator, transport) = offline();
@@ -317,6 +356,10 @@ fn tsa_store_load_errors_and_empty_store() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn tsa_roots_are_loaded_only_after_the_token_matches() {
     // Upstream reads and validates the TSTInfo before loading the TSA store.
     let env = with_token(
@@ -338,6 +381,10 @@ fn tsa_roots_are_loaded_only_after_the_token_matches() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn timestamp_before_signing_certificate() {
     let env = jws(&read(&format!("{TS}sigEnv/timestampBeforeNotBefore.sig")));
     let (validator, transport) = offline();
@@ -360,6 +407,10 @@ fn timestamp_before_signing_certificate() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn timestamp_after_signing_certificate() {
     // The GlobalSign token (genTime 2024-06-18) against a signing chain that expired in 2023.
     let env = jws(&read(&format!("{TS}sigEnv/jwsWithTimestamp.sig")));
@@ -378,6 +429,10 @@ fn timestamp_after_signing_certificate() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn junk_token_fails_in_the_ber_converter() {
     // e2e-with-invalid-timestamped-signature: the token is the 8 bytes "invalid\n".
     let layout = "notation/test/e2e/testdata/registry/oci_layout/e2e-with-invalid-timestamped-signature/blobs/sha256/";
@@ -392,6 +447,10 @@ fn junk_token_fails_in_the_ber_converter() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn microsoft_token_with_fractional_gen_time_reads() {
     let layout =
         "notation/test/e2e/testdata/registry/oci_layout/e2e-with-timestamped-signature/blobs/sha256/";
@@ -410,6 +469,10 @@ fn microsoft_token_with_fractional_gen_time_reads() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn every_truncation_of_a_real_token_is_an_error_not_a_panic() {
     let env = jws(&read(&format!("{TS}sigEnv/jwsWithTimestamp.sig")));
     let token = env.token.clone().unwrap();
@@ -451,6 +514,10 @@ fn chain_of(files: &[&str]) -> Vec<Certificate> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn timestamping_chain_vectors() {
     assert!(validate_timestamping_chain(&chain_of(&[
         "timestamp_leaf.crt",
@@ -481,6 +548,10 @@ fn timestamping_chain_vectors() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn path_building_prefers_roots_and_checks_time_and_usage() {
     let env = jws(&read(&format!("{TS}sigEnv/jwsWithTimestamp.sig")));
     let der = token::normalise(env.token.as_deref().unwrap()).unwrap();

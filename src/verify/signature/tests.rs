@@ -7,13 +7,10 @@ use crate::pki::revocation::{
 };
 use std::cell::RefCell;
 
-const KEYS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/vectors/upstream/notation/test/e2e/testdata/config/localkeys"
-);
+const KEYS: &str = "notation/test/e2e/testdata/config/localkeys";
 
 fn cert(name: &str) -> Certificate {
-    let pem = std::fs::read(format!("{KEYS}/{name}")).unwrap();
+    let pem = std::fs::read(crate::testdata::upstream(KEYS).join(name)).unwrap();
     let (_, der) = der::pem::decode_vec(&pem).unwrap();
     Certificate::from_der(&der).unwrap()
 }
@@ -221,6 +218,10 @@ fn types(o: &SignatureOutcome) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn all_validations_in_notation_order() {
     let fake = Fake::new(envelope());
     let o = run(&fake, &statement(strict()), &flux());
@@ -247,6 +248,10 @@ fn all_validations_in_notation_order() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn enforced_integrity_failure_stops_everything() {
     let mut fake = Fake::new(envelope());
     fake.envelope = Err("unable to parse the digital signature, error : bad".into());
@@ -259,6 +264,10 @@ fn enforced_integrity_failure_stops_everything() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn payload_content_type_is_an_integrity_failure() {
     let mut e = envelope();
     e.payload_content_type = "application/json".into();
@@ -270,6 +279,10 @@ fn payload_content_type_is_an_integrity_failure() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn untrusted_chain_enforced_and_logged() {
     let mut fake = Fake::new(envelope());
     fake.store = vec![cert("new_e2e.crt")];
@@ -291,6 +304,10 @@ fn untrusted_chain_enforced_and_logged() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn empty_store_is_inconclusive_and_store_type_follows_the_scheme() {
     let mut fake = Fake::new(envelope());
     fake.store = Vec::new();
@@ -312,6 +329,10 @@ fn empty_store_is_inconclusive_and_store_type_follows_the_scheme() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn identity_failure_replaces_authenticity_error() {
     let mut fake = Fake::new(envelope());
     fake.identity = Err("identity mismatch".into());
@@ -333,6 +354,10 @@ fn identity_failure_replaces_authenticity_error() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn expiry_message_keeps_the_encoded_offset() {
     let mut e = envelope();
     e.expiry = DateTime::parse_from_rfc3339("2023-06-27T13:21:21+08:00").ok();
@@ -350,6 +375,10 @@ fn expiry_message_keeps_the_encoded_offset() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn chain_validity_at_now_without_tsa() {
     let mut e = envelope();
     let future = DateTime::parse_from_rfc3339("2200-01-01T00:00:00Z")
@@ -370,6 +399,10 @@ fn chain_validity_at_now_without_tsa() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn tsa_store_requires_a_countersignature() {
     let mut st = statement(strict());
     st.trust_stores.push("tsa:ts".into());
@@ -385,6 +418,10 @@ fn tsa_store_requires_a_countersignature() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn timestamp_stage_gets_the_tsa_roots_and_its_error_is_the_result() {
     let mut st = statement(strict());
     st.trust_stores.push("tsa:ts".into());
@@ -406,6 +443,10 @@ fn timestamp_stage_gets_the_tsa_roots_and_its_error_is_the_result() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn revocation_details_reach_the_outcome_and_the_status_alone_decides() {
     let mut st = statement(strict());
     st.trust_stores.push("tsa:ts".into());
@@ -476,6 +517,10 @@ fn revocation_details_reach_the_outcome_and_the_status_alone_decides() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn revocation_not_checked_never_passes_when_enforced() {
     let mut fake = Fake::new(envelope());
     fake.revocation = RevocationStatus::NotChecked("no checker".into());
@@ -496,6 +541,10 @@ fn revocation_not_checked_never_passes_when_enforced() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn revocation_by_level() {
     let permissive = level(
         "permissive",
@@ -532,6 +581,10 @@ fn revocation_by_level() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn signature_for_another_digest_is_a_payload_mismatch() {
     let mut e = envelope();
     e.payload = payload(
@@ -544,6 +597,10 @@ fn signature_for_another_digest_is_a_payload_mismatch() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn user_metadata_must_be_in_the_payload() {
     let mut e = envelope();
     e.payload = payload(ARTIFACT_DIGEST, r#","annotations":{"k":"v"}"#);
@@ -560,6 +617,10 @@ fn user_metadata_must_be_in_the_payload() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn plugin_signatures_fail_by_mode() {
     let mut e = envelope();
     e.extended_attributes.push(ExtendedAttribute {
@@ -592,6 +653,10 @@ fn plugin_signatures_fail_by_mode() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn signing_authority_uses_the_authentic_signing_time() {
     let mut e = envelope();
     e.signing_scheme = SCHEME_SIGNING_AUTHORITY.into();
@@ -627,6 +692,10 @@ fn at(
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn expiry_is_reached_at_the_exact_instant() {
     // notation-go: `!time.Now().Before(expiry)`, so now == expiry has expired.
     let mut e = envelope();
@@ -641,6 +710,10 @@ fn expiry_is_reached_at_the_exact_instant() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn chain_validity_boundaries_at_now() {
     let leaf = cert("e2e.crt");
     let fake = Fake::new(envelope());
@@ -659,6 +732,10 @@ fn chain_validity_boundaries_at_now() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn signing_authority_validity_boundaries_and_missing_time() {
     let leaf = cert("e2e.crt");
     let mut st = statement(strict());
@@ -685,6 +762,10 @@ fn signing_authority_validity_boundaries_and_missing_time() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn tsa_store_is_ignored_where_timestamps_are_not_supported() {
     // source-controller 1.3: no tsa stores, so validity is checked at now and no token is needed.
     let mut st = statement(strict());
@@ -699,6 +780,10 @@ fn tsa_store_is_ignored_where_timestamps_are_not_supported() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn after_cert_expiry_timestamp_only_once_a_certificate_expired() {
     let leaf = cert("e2e.crt");
     let mut st = statement(strict());
@@ -720,6 +805,10 @@ fn after_cert_expiry_timestamp_only_once_a_certificate_expired() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn stores_of_the_scheme_type_are_loaded_once_in_policy_order() {
     let mut st = statement(strict());
     st.trust_stores = vec![
@@ -749,6 +838,10 @@ fn stores_of_the_scheme_type_are_loaded_once_in_policy_order() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn only_signing_authority_passes_an_authentic_signing_time_to_revocation() {
     let fake = Fake::new(envelope());
     run(&fake, &statement(strict()), &flux());
@@ -766,6 +859,10 @@ fn only_signing_authority_passes_an_authentic_signing_time_to_revocation() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn facts_are_read_from_the_envelope() {
     let o = run(&Fake::new(envelope()), &statement(strict()), &flux());
     assert_eq!(o.facts.signing_scheme.as_deref(), Some(SCHEME_X509));
@@ -796,6 +893,10 @@ fn plugin_error(attributes: &[(&str, bool, serde_json::Value)]) -> Option<String
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn plugin_attribute_rules() {
     use serde_json::json;
     let plugin = |v: serde_json::Value| (VERIFICATION_PLUGIN, true, v);
@@ -829,6 +930,10 @@ fn plugin_attribute_rules() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "upstream-vectors"),
+    ignore = "needs ../shared/upstream-vectors: run with --features upstream-vectors (scripts/test does)"
+)]
 fn verifier_takes_level_and_statement_from_the_policy() {
     use crate::verify::signatures::SignatureVerifier as _;
     let verifier = Verifier {
