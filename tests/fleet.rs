@@ -106,10 +106,12 @@ fn check_cluster(name: &str, expected: &Value, report: &Value, cluster_field: Op
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn each_cluster_of_the_fleet_sample_gets_the_rows_flux_creates() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let sample = sample();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap())
@@ -132,10 +134,12 @@ fn each_cluster_of_the_fleet_sample_gets_the_rows_flux_creates() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn the_root_of_the_fleet_sample_scans_every_cluster_with_its_name() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let sample = sample();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap())
@@ -253,10 +257,12 @@ fn check_fixture_cluster(cluster: &str, wants: &[Want], kustomizations: &[(&str,
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn the_fixture_fleet_staging_cluster() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let report = check_fixture_cluster(
         "staging",
         &[
@@ -335,10 +341,12 @@ fn the_fixture_fleet_staging_cluster() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn the_fixture_fleet_from_its_root() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let fleet = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fleet");
     let (code, report, stderr) = scan_json(&fleet, &["."]);
     assert_eq!(code, 1, "{stderr}");
@@ -365,10 +373,12 @@ fn the_fixture_fleet_from_its_root() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn the_fixture_fleet_production_cluster() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let report = check_fixture_cluster(
         "production",
         &[
@@ -408,10 +418,12 @@ fn the_fixture_fleet_production_cluster() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn the_fixture_fleet_edge_cluster_builds_through_an_artifact_generator() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let report = check_fixture_cluster(
         "edge",
         &[Want {
@@ -442,10 +454,12 @@ fn write(dir: &Path, rel: &str, text: &str) {
 const SOURCE: &str = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app\n  namespace: apps\nspec:\n  interval: 5m\n  url: oci://${registry}/app\n  ref:\n    tag: v1\n";
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn builds_that_fail_are_error_rows_and_the_others_go_on() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let d = tempfile::tempdir().unwrap();
     let ks = |name: &str, path: &str, extra: &str| {
         format!("---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: {name}\n  namespace: flux-system\nspec:\n  path: {path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n{extra}")
@@ -523,10 +537,12 @@ fn builds_that_fail_are_error_rows_and_the_others_go_on() {
 }
 
 #[test]
+#[cfg_attr(
+    feature = "skip-kustomize-tests",
+    ignore = "needs kustomize: left out by FLUXVERIFY_SKIP_KUSTOMIZE_TESTS=1"
+)]
 fn empty_results_files_mode_and_bad_paths_explain_themselves() {
-    if require_kustomize().is_none() {
-        return;
-    }
+    require_kustomize();
     let d = tempfile::tempdir().unwrap();
     write(
         d.path(),

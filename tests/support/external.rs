@@ -1,9 +1,10 @@
-//! External programs some integration tests run: Debian's `docker-registry` and `openssl`.
+//! External programs some integration tests run: Debian's `docker-registry` and `openssl`, and
+//! kustomize (`kubectl kustomize`).
 //!
 //! A missing program fails the test with the command that installs it. A test never skips
 //! itself: leaving the tests of a program out is `scripts/test`'s opt-out variable, which turns
 //! on the cargo feature that marks them `#[ignore]` (`skip-registry-tests`,
-//! `skip-openssl-tests`), so that they are counted as left out, never as passed. Standalone
+//! `skip-openssl-tests`, `skip-kustomize-tests`), so that they are counted as left out, never as passed. Standalone
 //! (no other `support` module) so that `tests/registry/` can include it by path.
 
 use std::path::PathBuf;
@@ -104,12 +105,12 @@ pub const KUBECTL: Program = Program {
     skip_var: "FLUXVERIFY_SKIP_KUSTOMIZE_TESTS",
 };
 
-/// kustomize is on `PATH` as `kustomize` or `kubectl`; otherwise as [`Program::require`].
-pub fn require_kustomize() -> Option<PathBuf> {
+/// kustomize on `PATH` as `kustomize` or `kubectl`; missing, as [`Program::require`].
+pub fn require_kustomize() -> PathBuf {
     let kustomize = Program {
         name: "kustomize",
         package: "kustomize",
         skip_var: KUBECTL.skip_var,
     };
-    kustomize.find().or_else(|| KUBECTL.require())
+    kustomize.find().unwrap_or_else(|| KUBECTL.require())
 }
