@@ -505,9 +505,18 @@ async fn every_output_format() {
             .count(),
         3
     );
+    // Every annotation points at a file and line; the one notice says --files was used.
     assert!(commands
         .iter()
+        .filter(|l| !l.starts_with("::notice "))
         .all(|l| l.contains(" file=") && l.contains(",line=")));
+    assert_eq!(
+        commands
+            .iter()
+            .filter(|l| l.starts_with("::notice "))
+            .count(),
+        1
+    );
     assert!(github.contains("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error"));
 
     let (code, text, _) = fluxverify(args(&["scan", "--files", &tree]), None).await;

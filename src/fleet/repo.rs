@@ -8,8 +8,9 @@
 //! - Entries: directories whose own Kustomization points back at them (`spec.path` is the
 //!   directory, relative to the root), as `flux bootstrap` writes them.
 //! - Work copy: the root copied to a temporary directory, less what source-controller leaves
-//!   out of a GitRepository artifact (`.git/` and its other default ignore patterns), because
-//!   the controller's generated kustomization files must never be written into the user's tree.
+//!   out of a GitRepository artifact (`.git/` and its other default ignore patterns, and what
+//!   the repository's `.sourceignore` files exclude), because the controller's generated
+//!   kustomization files must never be written into the user's tree.
 
 use super::spec::{is_flux_kustomization, FluxKustomization};
 use crate::gitops::Object;
@@ -36,9 +37,9 @@ pub enum RepoError {
     },
 }
 
-/// Names source-controller leaves out of a GitRepository artifact by default
-/// (`pkg/sourceignore` `VCSPatterns` and `ExcludeExt`... defaults); matched on a file or
-/// directory's own name.
+/// Names source-controller leaves out of a GitRepository artifact by default (`pkg/sourceignore`:
+/// `ExcludeVCS`, `ExcludeExt`, `ExcludeCI`, `ExcludeExtra`), matched on a file or directory's
+/// own name: none of the default patterns has a `/` inside it, so each matches at any depth.
 fn ignored_by_source_controller(name: &str, is_dir: bool) -> bool {
     const DIRS: [&str; 3] = [".git", ".github", ".circleci"];
     const FILES: [&str; 13] = [
@@ -256,28 +257,40 @@ pub struct WorkCopy {
     root: PathBuf,
 }
 
+/// Copies the repository as source-controller archives it: without its default ignore patterns
+/// and without what the repository's `.sourceignore` files exclude (gitignore syntax, each file
+/// for its own directory and below, as `ignore`'s walker reads them).
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let kind = entry.file_type()?;
-        let name_text = name.to_string_lossy();
-        if ignored_by_source_controller(&name_text, kind.is_dir()) {
+    let walker = ignore::WalkBuilder::new(from)
+        .standard_filters(false)
+        .add_custom_ignore_filename(".sourceignore")
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            entry.depth() == 0
+                || !ignored_by_source_controller(&entry.file_name().to_string_lossy(), is_dir)
+        })
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let Ok(rel) = entry.path().strip_prefix(from) else {
+            continue;
+        };
+        if rel.as_os_str().is_empty() {
             continue;
         }
-        let target = to.join(&name);
+        let target = to.join(rel);
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
+            std::fs::create_dir_all(&target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target)?;
         } else if kind.is_symlink() {
-            // A link is copied as what it points to when that is inside the tree; Flux's
-            // artifact keeps no links that leave it.
-            if let Ok(meta) = std::fs::metadata(entry.path()) {
-                if meta.is_file() {
-                    std::fs::copy(entry.path(), &target)?;
-                }
+            // A link is copied as the file it points to; Flux's artifact keeps no links.
+            if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+                std::fs::copy(entry.path(), &target)?;
             }
         }
     }
@@ -336,6 +349,36 @@ mod tests {
             normalize(Path::new("/w/a/../b/./c")),
             Some(PathBuf::from("/w/b/c"))
         );
+    }
+
+    #[test]
+    fn the_work_copy_leaves_out_what_source_controller_leaves_out() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for (rel, text) in [
+            (".sourceignore", "scripts/\n*.md\n"),
+            ("apps/.sourceignore", "local.yaml\n"),
+            ("apps/app.yaml", "a"),
+            ("apps/local.yaml", "b"),
+            ("apps/README.md", "c"),
+            ("scripts/x.yaml", "d"),
+            (".git/config", "e"),
+            ("logo.png", "f"),
+        ] {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), text).unwrap();
+        }
+        let work = WorkCopy::of(root).unwrap();
+        assert!(work.path().join("apps/app.yaml").is_file());
+        for gone in [
+            "apps/local.yaml",
+            "apps/README.md",
+            "scripts",
+            ".git",
+            "logo.png",
+        ] {
+            assert!(!work.path().join(gone).exists(), "{gone}");
+        }
     }
 
     #[test]
