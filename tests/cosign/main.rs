@@ -821,6 +821,98 @@ async fn command_line_keys_strict_and_keyless() {
     .unwrap();
 }
 
+/// Keys as sigstore's `UnmarshalPEMToPublicKey` reads them, through the command line: a PEM
+/// `RSA PUBLIC KEY` (PKCS #1) block verifies; a certificate, a private key and truncated DER
+/// end Flux's loop with Go's and sigstore's texts, in the JSON, the condition and the text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_blocks_as_sigstore_reads_them() {
+    use rsa::pkcs1::EncodeRsaPublicKey as _;
+    let reg = TestRegistry::start().await;
+    let signer = Signer::rsa(61);
+    let repo = "fx/pkcs1";
+    let subject = artifact(&reg, repo, "v1", b"pkcs1");
+    let digest = subject["digest"].as_str().unwrap().to_owned();
+    classic(
+        &reg,
+        repo,
+        &digest,
+        vec![Layer::signed(&signer, simple_signing(repo, &digest))],
+    );
+    let Signer::Rsa(private) = &signer else {
+        unreachable!()
+    };
+    let pkcs1 = private
+        .to_public_key()
+        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+        .unwrap();
+    let pkix = signer.public_pem();
+    let der = {
+        use base64::Engine as _;
+        let body: String = pkix.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
+    };
+    let truncated = {
+        use base64::Engine as _;
+        let cut = base64::engine::general_purpose::STANDARD.encode(&der[..der.len() / 2]);
+        format!("-----BEGIN PUBLIC KEY-----\n{cut}\n-----END PUBLIC KEY-----\n")
+    };
+    let certificate = pkix.replace("PUBLIC KEY", "CERTIFICATE");
+    let private_block = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let files = [
+        file("pkcs1.pub", &pkcs1),
+        file("cert.pub", &certificate),
+        file("private.pub", private_block),
+        file("truncated.pub", &truncated),
+    ];
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let v1 = format!("{host}/{repo}:v1");
+        let run = |key: &str, json: bool| {
+            let mut args = vec!["verify", "--provider", "cosign", "--plain-http", &v1, "--key", key];
+            if json {
+                args.extend(["-o", "json"]);
+            }
+            cli(&args)
+        };
+        let (code, json, all) = run(&files[0], true);
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["keys"][0]["type"], "RSA 2048 bits", "{all}");
+        assert_eq!(
+            json["condition"]["message"],
+            format!("verified signature of revision v1@{digest}")
+        );
+        for (key, error) in [
+            (&files[1], "unknown Public key PEM file type: CERTIFICATE. Are you passing the correct public key?"),
+            (&files[2], "unknown Public key PEM file type: PRIVATE KEY. Are you passing the correct public key?"),
+            (&files[3], "asn1: syntax error: data truncated"),
+        ] {
+            let (code, json, all) = run(key, true);
+            assert_eq!(code, 1, "{all}");
+            assert_eq!(json["result"], "failed");
+            assert_eq!(json["error"], error, "{all}");
+            assert_eq!(json["keys"][0]["result"], "invalid", "{all}");
+            assert_eq!(
+                json["condition"],
+                json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+                       "message": format!("failed to verify the signature using provider 'cosign': {error}")})
+            );
+            let (code, _, text) = run(key, false);
+            assert_eq!(code, 1, "{text}");
+            assert!(text.contains(&format!("failed to verify the signature using provider 'cosign': {error}")), "{text}");
+        }
+    })
+    .await
+    .unwrap();
+}
+
 /// The P-384 sample signature is a valid SHA-384 signature: Flux's failure comes from its
 /// SHA-256 verifier, not from a bad signature.
 #[test]
