@@ -217,6 +217,92 @@ async fn sample_cases_through_distribution() {
     .unwrap();
 }
 
+/// A digest reference is not resolved before verification (source-controller's `getRevision`
+/// returns a `name.Digest` as it is): a digest the registry does not have is verified all the
+/// same and fails with `no matching signatures were found for '<ref>'` (exit 1), on the command
+/// line and through `spec.ref.digest`; a registry that does not answer leaves it undecided
+/// (exit 2) while the condition shows what Flux writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_the_registry_does_not_have() {
+    let Some(binary) = distribution::binary() else {
+        return;
+    };
+    let reg = Distribution::start(&binary, false);
+    let pusher = Pusher::new(&reg.addr, None);
+    for (repo, layout) in layouts() {
+        push_to_distribution(&pusher, &repo, &layout).await;
+    }
+    let secret = sample()
+        .join("cases/ecdsa-bundle--tag/secret.yaml")
+        .display()
+        .to_string();
+    let missing = format!("sha256:{}", "0".repeat(64));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = reg.addr.clone();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let expect_failed = |code: i32, json: &Value, all: &str, reference: &str| {
+            let error = format!("no matching signatures were found for '{reference}'");
+            assert_eq!(code, 1, "{all}");
+            assert_eq!(json["result"], "failed", "{all}");
+            assert_eq!(json["error"], error, "{all}");
+            assert_eq!(json["revision"], missing, "{all}");
+            assert_eq!(json["artifact"], Value::Null, "{all}");
+            assert_eq!(
+                json["condition"],
+                json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+                       "message": format!("failed to verify the signature using provider 'cosign': {error}")}),
+                "{all}"
+            );
+        };
+        let reference = format!("{addr}/cosign/ecdsa-bundle@{missing}");
+        let base = ["verify", "--provider", "cosign", "--plain-http", "--secret", &secret];
+        let (code, json, all) = cli(&[&base[..], &[&reference, "-o", "json"]].concat());
+        expect_failed(code, &json, &all, &reference);
+        assert_eq!(json["keys"][0]["result"], "failed", "{all}");
+
+        let (code, _, text) = cli(&[&base[..], &[&reference]].concat());
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("not described by the registry (Flux looks the signatures up by digest all the same)"), "{text}");
+        assert!(text.contains(&format!("failed to verify the signature using provider 'cosign': no matching signatures were found for '{reference}'")), "{text}");
+
+        // The same through an OCIRepository's spec.ref.digest.
+        let file = dir.join("digest.yaml");
+        std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{addr}/cosign/ecdsa-bundle\n  insecure: true\n  ref: {{digest: '{missing}'}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
+        let file = file.display().to_string();
+        let (code, json, all) = cli(&["verify", "--ocirepository", &file, "--secret", &secret, "-o", "json"]);
+        expect_failed(code, &json, &all, &reference);
+        let (code, _, text) = cli(&["verify", "--ocirepository", &file, "--secret", &secret]);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("OCIRepository flux-system/app: SourceVerified False VerificationError: failed to verify the signature using provider 'cosign': no matching signatures"), "{text}");
+
+        // A digest Flux's NewHash refuses stops before verification.
+        std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace(&missing, "sha256:abc")).unwrap();
+        let (code, _, all) = cli(&["verify", "--ocirepository", &file, "--secret", &secret]);
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains("failed to determine artifact digest: wrong number of hex digits for sha256: abc"), "{all}");
+
+        // Nothing listens: undecided, with the condition Flux would still write.
+        let unreachable = format!("127.0.0.1:{closed}/cosign/ecdsa-bundle@{missing}");
+        let (code, json, all) = cli(&[&base[..], &[&unreachable, "-o", "json"]].concat());
+        assert_eq!(code, 2, "{all}");
+        assert_eq!(json["result"], "error", "{all}");
+        assert_eq!(json["condition"]["status"], "False", "{all}");
+        assert_eq!(json["condition"]["message"], format!("failed to verify the signature using provider 'cosign': no matching signatures were found for '{unreachable}'"));
+        let (code, _, text) = cli(&[&base[..], &[&unreachable]].concat());
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("Result:     error (could not decide: the registry did not answer: "), "{text}");
+        assert!(text.contains("connection refused"), "{text}");
+    })
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_cases_through_the_referrers_api() {
     let reg = TestRegistry::start().await;
