@@ -94,6 +94,9 @@ pub struct ScanRow {
     /// What the verification found, when anything was fetched (`report` renders it as
     /// `verify -o json` does).
     pub verification: Option<RunOutcome>,
+    /// For a cosign source: what the cosign verification found (`report` renders it as
+    /// `verify --provider cosign -o json` does).
+    pub cosign: Option<super::cosign::CosignSourceResult>,
     /// Warnings (Flux's policy clean-up, keys it ignores, ...).
     pub warnings: Vec<String>,
     /// How the registry answered, when one was contacted (the report's credential source and
@@ -144,6 +147,7 @@ impl ScanRow {
             reason: String::new(),
             condition: None,
             verification: None,
+            cosign: None,
             warnings: Vec::new(),
             registry: None,
         }
@@ -792,7 +796,7 @@ async fn run_cosign(
         Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, first_line(&e.to_string())),
         Ok(Ok(verified)) => {
-            let flux = verified.flux;
+            let flux = verified.flux.clone();
             let (result, reason) = match flux.result {
                 super::cosign::CosignResult::Verified => (
                     RowResult::Verified,
@@ -812,9 +816,15 @@ async fn run_cosign(
                     (RowResult::Skipped, flux.error.clone().unwrap_or_default())
                 }
             };
+            // A digest reference the registry did not answer for: Flux's condition, undecided.
+            let result = match &verified.undecided {
+                Some(_) if result == RowResult::Failed => RowResult::Error,
+                _ => result,
+            };
             let mut row = row.with(result, reason);
             row.reference = Some(verified.selected.artifact_reference.clone());
-            row.condition = flux.condition;
+            row.condition = flux.condition.clone();
+            row.cosign = Some(verified);
             row
         }
     };
@@ -1007,6 +1017,7 @@ pub async fn scan(
                 reason: format!("line {}: {}", problem.line, problem.detail),
                 condition: None,
                 verification: None,
+                cosign: None,
                 warnings: Vec::new(),
                 registry: None,
             },
@@ -1066,6 +1077,7 @@ pub async fn scan(
                 reason: format!("the verification task ended abnormally: {e}"),
                 condition: None,
                 verification: None,
+                cosign: None,
                 warnings: Vec::new(),
                 registry: None,
             });
