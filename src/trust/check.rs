@@ -160,6 +160,17 @@ pub fn unknown_keys(policy: &[u8]) -> Vec<String> {
     out
 }
 
+/// Everything the user should know about the material before any verdict, the same for
+/// `verify`, `policy check` and `policy explain`: what was not read (Secret keys Flux ignores,
+/// `--certs` store names Flux ignores) and the keys of `trustpolicy.json` Go skips.
+pub fn material_warnings(material: &TrustMaterial) -> Vec<String> {
+    let mut warnings = material.warnings.clone();
+    if let Some(bytes) = &material.policy_bytes {
+        warnings.extend(unknown_keys(bytes));
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,7 +157,7 @@ pub fn stages_from_material(
         Ok(material) => material,
         Err(e) => return rejected(e, Vec::new()),
     };
-    let mut warnings = material.warnings.clone();
+    let mut warnings = crate::trust::check::material_warnings(&material);
     let loaded = match material.policy(dialect) {
         Ok(loaded) => loaded,
         Err(e) => return rejected(e, warnings),

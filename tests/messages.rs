@@ -1,0 +1,270 @@
+//! The messages a user debugging a trust setup reads, through the binary: warnings about what
+//! Flux does not read wherever the material is used (most of all when it fails), `policy
+//! explain` errors once and with the scope hints `verify` gives, the `Policy:` line saying why
+//! no statement was evaluated, and flux mode speaking Flux (notation's tag warning only in
+//! notation mode). Runs on the shipped example (`fixtures/example/`) and variants of its Secret.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn example_secret() -> String {
+    std::fs::read_to_string(root().join("fixtures/example/secret.yaml")).unwrap()
+}
+
+/// The example Secret with `from` replaced by `to`, written into `dir`.
+fn variant(dir: &Path, name: &str, from: &str, to: &str) -> String {
+    let text = example_secret();
+    assert!(text.contains(from), "{from} not in the example Secret");
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+    path.display().to_string()
+}
+
+/// Runs the binary: exit code, stdout, stderr.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn verify_layout(secret: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "verify",
+        "--oci-layout",
+        "fixtures/example/layout",
+        "--scope",
+        "registry.example/app",
+        "--secret",
+        secret,
+    ];
+    args.extend_from_slice(extra);
+    args.push("v1");
+    run(&args)
+}
+
+const TYPO: &str = "unknown key \"trustStore\" at trustPolicies[0].trustStore in trustpolicy.json is ignored (Go's encoding/json, and so Flux, skips it): did you mean \"trustStores\"?";
+const RENAMED: &str = "keys ignored by Flux (neither trustpolicy.json nor *.crt / *.pem, case-sensitive): trust-policy.json";
+
+#[test]
+fn what_flux_does_not_read_is_said_wherever_the_material_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = variant(dir.path(), "typo", "\"trustStores\"", "\"trustStore\"");
+    let renamed = variant(
+        dir.path(),
+        "renamed",
+        "trustpolicy.json:",
+        "trust-policy.json:",
+    );
+    let missing_stores = "trust policy: trust policy statement \"example\" is either missing trust stores or trusted identities, both must be specified";
+    let missing_policy = "'trustpolicy.json' not found in secret 'flux-system/notation-config'";
+    for (secret, warning, error) in [
+        (&typo, TYPO, missing_stores),
+        (&renamed, RENAMED, missing_policy),
+    ] {
+        // policy check: stdout says the material is not valid and lists the warning; stderr
+        // is exactly the error Flux reports.
+        let (code, stdout, stderr) = run(&["policy", "check", "--secret", secret]);
+        assert_eq!(code, 1, "{stdout}{stderr}");
+        assert!(
+            stdout.contains(
+                "is not valid (flux mode): Flux fails verification with the error below.\n"
+            ),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains(&format!("Warning: {warning}\n")),
+            "{stdout}"
+        );
+        assert_eq!(stderr, format!("Error: {error}\n"));
+        let (code, stdout, _) = run(&["policy", "check", "--secret", secret, "-o", "json"]);
+        assert_eq!(code, 1);
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["valid"], false);
+        assert_eq!(json["error"], error);
+        assert_eq!(json["warnings"], serde_json::json!([warning]));
+
+        // verify: the same warning above the report, and in the JSON.
+        let (code, stdout, _) = verify_layout(secret, &[]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(
+            stdout.starts_with(&format!("Warning: {warning}\n")),
+            "{stdout}"
+        );
+        let (_, stdout, _) = verify_layout(secret, &["-o", "json"]);
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["warnings"], serde_json::json!([warning]));
+        assert_eq!(json["error"], error);
+
+        // policy explain: the warning before the error.
+        let (code, _, stderr) = run(&[
+            "policy",
+            "explain",
+            "--secret",
+            secret,
+            "registry.example/app:v1",
+        ]);
+        assert_eq!(code, 1);
+        assert_eq!(stderr, format!("Warning: {warning}\nError: {error}\n"));
+    }
+}
+
+#[test]
+fn policy_explain_errors_once_and_hints_at_the_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_level = variant(dir.path(), "level", "\"strict\"", "\"strictt\"");
+    let (code, stdout, stderr) = run(&[
+        "policy",
+        "explain",
+        "--secret",
+        &bad_level,
+        "registry.example/app:v1",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    // The validation error once, not followed by itself as its cause.
+    assert_eq!(
+        stderr,
+        "Error: trust policy: trust policy statement \"example\" has invalid signatureVerification: invalid signature verification level \"strictt\"\n"
+    );
+
+    let digest = format!("sha256:{}", "a".repeat(64));
+    let reference = format!("registry.example/ap@{digest}");
+    let secret = root()
+        .join("fixtures/example/secret.yaml")
+        .display()
+        .to_string();
+    let scopes = "Hint: no registryScopes entry is \"registry.example/ap\"; the policy's statements and scopes: \"example\" [registry.example/app]\n";
+    let nearest = "Hint: the nearest scope is \"registry.example/app\" (statement \"example\"); a scope must equal registry/repository exactly: add \"registry.example/ap\" to a statement's registryScopes, or \"*\" for every repository\n";
+    let (code, _, stderr) = run(&["policy", "explain", "--secret", &secret, &reference]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with(&format!("{scopes}{nearest}Error: artifact \"{reference}\" has no applicable trust policy statement.")), "{stderr}");
+    let (_, stdout, _) = run(&[
+        "policy", "explain", "--secret", &secret, &reference, "-o", "json",
+    ]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["hints"],
+        serde_json::json!([
+            scopes.trim_start_matches("Hint: ").trim_end(),
+            nearest.trim_start_matches("Hint: ").trim_end()
+        ])
+    );
+
+    // policy check --ocirepository gives them too.
+    let source = dir.path().join("source.yaml");
+    std::fs::write(
+        &source,
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: app, namespace: flux-system}\nspec:\n  url: oci://registry.example/ap\n  ref: {tag: v1}\n  verify: {provider: notation, secretRef: {name: notation-config}}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&[
+        "policy",
+        "check",
+        "--ocirepository",
+        source.to_str().unwrap(),
+        "--secret",
+        &secret,
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains(scopes), "{stdout}");
+    assert!(stdout.contains(nearest), "{stdout}");
+    assert!(
+        stderr.contains("has no applicable trust policy statement"),
+        "{stderr}"
+    );
+
+    // A valid policy's explanation: a store type no statement lists is not an error.
+    let (code, stdout, _) = run(&[
+        "policy",
+        "explain",
+        "--secret",
+        &secret,
+        "registry.example/app:v1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("  signingAuthority: (none listed) (for signing scheme notary.x509.signingAuthority)\n    not needed unless a signature uses signing scheme notary.x509.signingAuthority; one that does fails authenticity (\"no trusted certificates are found to verify authenticity\")\n"), "{stdout}");
+    assert!(!stdout.contains("    none: authenticity fails"), "{stdout}");
+}
+
+#[test]
+fn the_policy_line_says_why_no_statement_was_evaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = variant(dir.path(), "typo", "\"trustStores\"", "\"trustStore\"");
+    let renamed = variant(
+        dir.path(),
+        "renamed",
+        "trustpolicy.json:",
+        "trust-policy.json:",
+    );
+    let other_scope = variant(
+        dir.path(),
+        "scope",
+        "\"registry.example/app\"",
+        "\"registry.example/other\"",
+    );
+    for (secret, line) in [
+        (
+            &typo,
+            "Policy:     not evaluated (the trust policy is invalid: see the error below)\n",
+        ),
+        (
+            &renamed,
+            "Policy:     not evaluated (the trust material cannot be used: see the error below)\n",
+        ),
+        (&other_scope, "Policy:     no statement applies\n"),
+    ] {
+        let (code, stdout, _) = verify_layout(secret, &[]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(stdout.contains(line), "{secret}: {stdout}");
+        assert_eq!(stdout.matches("Policy:").count(), 1, "{stdout}");
+    }
+}
+
+#[test]
+fn flux_mode_speaks_flux() {
+    let secret = root()
+        .join("fixtures/example/secret.yaml")
+        .display()
+        .to_string();
+    let warning = "Always verify the artifact using digest(@sha256:...) rather than a tag(:v1)";
+    let (code, stdout, stderr) = verify_layout(&secret, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        !stdout.contains(warning) && !stderr.contains(warning),
+        "{stdout}{stderr}"
+    );
+    let (_, stdout, _) = verify_layout(&secret, &["-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["warnings"], serde_json::json!([]));
+    // The notation CLI prints it.
+    let (code, stdout, stderr) = verify_layout(&secret, &["--mode", "notation"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(&format!("Warning: {warning}")), "{stdout}");
+    // A certificate that names no OCSP responder and no CRL: said plainly.
+    assert!(
+        stdout.contains("not revocable (NonRevokable): the certificate names no OCSP responder and no CRL distribution point, so there is nothing to ask"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = verify_layout(&secret, &["--mode", "notation", "-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with(warning)),
+        "{json}"
+    );
+}
