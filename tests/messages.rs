@@ -268,3 +268,49 @@ fn flux_mode_speaks_flux() {
         "{json}"
     );
 }
+
+#[test]
+fn a_policy_json_syntax_error_keeps_gos_words_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let syntax = variant(
+        dir.path(),
+        "syntax",
+        "\"level\": \"strict\"",
+        "\"level\": \"strict\",",
+    );
+    let error = "error occurred while parsing trustpolicy.json: invalid character '}' looking for beginning of object key string";
+    let hint = "the JSON syntax error in trustpolicy.json is at line 11, column 7: }, (JSON allows no comma before a closing bracket: remove the one before it)";
+    let (code, stdout, stderr) = run(&["policy", "check", "--secret", &syntax]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, format!("Error: {error}\n"));
+    assert!(stdout.contains(&format!("Hint: {hint}\n")), "{stdout}");
+    let (_, stdout, _) = run(&["policy", "check", "--secret", &syntax, "-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["hints"], serde_json::json!([hint]));
+
+    let (code, stdout, _) = verify_layout(&syntax, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("Error:      {error}\n")),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with(&format!("Hint: {hint}\n")), "{stdout}");
+    let (_, stdout, _) = verify_layout(&syntax, &["-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["hints"], serde_json::json!([hint]));
+    // The condition is Flux's alone.
+    assert_eq!(
+        json["condition"]["message"],
+        format!("failed to verify the signature using provider 'notation': {error}")
+    );
+
+    let (code, _, stderr) = run(&[
+        "policy",
+        "explain",
+        "--secret",
+        &syntax,
+        "registry.example/app:v1",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr, format!("Hint: {hint}\nError: {error}\n"));
+}

@@ -171,7 +171,18 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
             loaded.cleanup_warnings.clone(),
             lint(&loaded.document, mode),
         ),
-        Err(e) => (vec![e.to_string()], Vec::new(), Vec::new()),
+        Err(e) => (
+            vec![e.to_string()],
+            Vec::new(),
+            match (e, &material.policy_bytes) {
+                (TrustError::Parse(_), Some(bytes)) => {
+                    fluxverify::trust::check::policy_syntax(bytes)
+                        .into_iter()
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+        ),
     };
     let mut source_lines = Vec::new();
     let mut scope_misses = Vec::new();
@@ -425,6 +436,11 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
             if args.policy.output == OutputFormat::Text {
                 for w in &warnings {
                     eprintln!("Warning: {w}");
+                }
+                if let (TrustError::Parse(_), Some(bytes)) = (&e, &material.policy_bytes) {
+                    if let Some(hint) = fluxverify::trust::check::policy_syntax(bytes) {
+                        eprintln!("Hint: {hint}");
+                    }
                 }
             }
             return Err(trust_exit(e));

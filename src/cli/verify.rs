@@ -97,6 +97,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     };
     let stages = stages::build(&args.trust, &settings)?;
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
+    let material_hints = stages.hints.clone();
     let request = VerifyRequest {
         reference: reference.clone(),
         repository,
@@ -120,7 +121,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         }
     };
     let report = VerifyReport::new(settings.common(), outcome);
-    let diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
+    let mut diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
+    diagnostics.hints.extend(material_hints);
     Ok(emit_with(&report, &diagnostics, args.output))
 }
 
@@ -226,10 +228,12 @@ fn run_ocirepository(
         Some(message) => stages::Built {
             stages: Err(VerifyError::TrustMaterial(message)),
             warnings: Vec::new(),
+            hints: Vec::new(),
         },
         None => stages::build(&args.trust, settings)?,
     };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
+    let material_hints = stages.hints.clone();
     let outcome = timed.block_on(ocirepository::verify_selected(
         &client,
         repo,
@@ -241,7 +245,8 @@ fn run_ocirepository(
     ))?;
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
-    let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
+    let mut diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
+    diagnostics.hints.extend(material_hints);
     let exit = emit_with(&report, &diagnostics, args.output);
     if args.output == OutputFormat::Text {
         print_status_line(repo, report.condition().as_ref());

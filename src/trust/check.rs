@@ -160,6 +160,36 @@ pub fn unknown_keys(policy: &[u8]) -> Vec<String> {
     out
 }
 
+/// For a `trustpolicy.json` Go's `encoding/json` refuses: where, as line and column, with the
+/// line itself (the error keeps Go's words, which name a character but no place).
+pub fn policy_syntax(policy: &[u8]) -> Option<String> {
+    let (line, column) = crate::golang::json::syntax_error_position(policy)?;
+    let text = String::from_utf8_lossy(policy);
+    let shown = text.lines().nth(line - 1).unwrap_or_default().trim();
+    // The most common cause, a comma before a closing bracket, is on the line before.
+    let offending = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.chars().nth(column - 1));
+    let before = text.lines().take(line - 1).collect::<Vec<_>>().join("\n")
+        + &text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or_default()
+            .chars()
+            .take(column - 1)
+            .collect::<String>();
+    let trailing_comma = matches!(offending, Some('}' | ']')) && before.trim_end().ends_with(',');
+    Some(format!(
+        "the JSON syntax error in trustpolicy.json is at line {line}, column {column}: {shown}{}",
+        if trailing_comma {
+            " (JSON allows no comma before a closing bracket: remove the one before it)"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Everything the user should know about the material before any verdict, the same for
 /// `verify`, `policy check` and `policy explain`: what was not read (Secret keys Flux ignores,
 /// `--certs` store names Flux ignores) and the keys of `trustpolicy.json` Go skips.
@@ -174,6 +204,24 @@ pub fn material_warnings(material: &TrustMaterial) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_syntax_error_is_placed_by_line_and_column() {
+        let policy = b"{\n  \"version\": \"1.0\",\n  \"trustPolicies\": [{\"name\": \"a\",}]\n}\n";
+        assert_eq!(
+            policy_syntax(policy).unwrap(),
+            "the JSON syntax error in trustpolicy.json is at line 3, column 34: \"trustPolicies\": [{\"name\": \"a\",}] (JSON allows no comma before a closing bracket: remove the one before it)"
+        );
+        assert_eq!(
+            crate::golang::json::syntax_error_position(b"{\"a\": 1"),
+            Some((1, 8))
+        );
+        assert_eq!(
+            crate::golang::json::syntax_error_position(b"{} x"),
+            Some((1, 4))
+        );
+        assert_eq!(crate::golang::json::syntax_error_position(b"{}"), None);
+    }
 
     #[test]
     fn unknown_keys_and_suggestions() {
