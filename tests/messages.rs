@@ -314,3 +314,45 @@ fn a_policy_json_syntax_error_keeps_gos_words_and_says_where() {
     assert_eq!(code, 1);
     assert_eq!(stderr, format!("Hint: {hint}\nError: {error}\n"));
 }
+
+#[test]
+fn an_ocirepository_with_a_layout_is_refused_with_the_command_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: app, namespace: flux-system}\nspec:\n  url: oci://registry.example/app\n  ref: {tag: v1}\n  verify: {provider: notation, secretRef: {name: notation-config}}\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let secret = "fixtures/example/secret.yaml";
+    let args = [
+        "verify",
+        "--ocirepository",
+        &file,
+        "--oci-layout",
+        "fixtures/example/layout",
+        "--secret",
+        secret,
+    ];
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let suggested = "fluxverify verify --oci-layout fixtures/example/layout --scope registry.example/app --secret fixtures/example/secret.yaml v1";
+    assert_eq!(
+        stderr,
+        format!("Error: --oci-layout cannot be combined with --ocirepository: OCIRepository flux-system/app is read from its registry (oci://registry.example/app); to verify the layout as Flux would verify that source, run `{suggested}`\n")
+    );
+    // The suggested command works.
+    let suggested: Vec<&str> = suggested.split(' ').skip(1).collect();
+    let (code, stdout, _) = run(&suggested);
+    assert_eq!(code, 0, "{stdout}");
+    // JSON: one object saying so.
+    let (code, stdout, _) = run(&[&args[..], &["-o", "json"]].concat());
+    assert_eq!(code, 2);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["result"], "error");
+    assert!(json["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("--oci-layout cannot be combined with --ocirepository"));
+}

@@ -149,6 +149,25 @@ fn run_ocirepository(
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let parsed = ocirepository::parse(&text, &file.display().to_string())?;
     let repo = &parsed.repository;
+    if let Some(dir) = &args.layout.oci_layout {
+        // The object names a registry; a layout is verified by reference. Refused rather than
+        // silently verifying the registry instead.
+        let wanted = match &repo.artifact {
+            ocirepository::ArtifactRef::Digest(d) => format!("@{d}"),
+            ocirepository::ArtifactRef::Tag(t) => t.clone(),
+            ocirepository::ArtifactRef::Semver { .. } => "<tag>".to_owned(),
+        };
+        anyhow::bail!(
+            "--oci-layout cannot be combined with --ocirepository: OCIRepository {}/{} is read from its registry ({}); to verify the layout as Flux would verify that source, run `fluxverify verify --oci-layout {} --scope {} --secret {} {wanted}`",
+            repo.namespace,
+            repo.name,
+            repo.url,
+            dir.display(),
+            repo.repository.repository_name(),
+            // The Secret given, else the file (where its secretRef is looked up).
+            args.trust.secret.as_deref().unwrap_or(file).display(),
+        );
+    }
     let Some(verification) = &repo.verify else {
         anyhow::bail!(
             "{}: OCIRepository {}/{} has no spec.verify: Flux does not verify it",
