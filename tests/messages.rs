@@ -356,3 +356,51 @@ fn an_ocirepository_with_a_layout_is_refused_with_the_command_that_works() {
         .unwrap()
         .starts_with("--oci-layout cannot be combined with --ocirepository"));
 }
+
+#[test]
+fn secret_shape_mistakes_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: notation-config\n  namespace: flux-system\n";
+    let not_found = "Error: 'trustpolicy.json' not found in secret 'flux-system/notation-config'\n";
+    for (name, body, warning) in [
+        ("case", "stringdata:\n  trustpolicy.json: '{}'\n", "Secret 'flux-system/notation-config': 'stringdata:' is not 'stringData:' (Kubernetes field names are case-sensitive): the keys under it are dropped"),
+        ("dedented", "stringData:\ntrustpolicy.json: '{}'\nca.crt: x\n", "Secret 'flux-system/notation-config': 'trustpolicy.json', 'ca.crt' are at the top level of the manifest, not under stringData: or data: (indented too little?): Kubernetes drops them"),
+        ("undermeta", "  stringData:\n    trustpolicy.json: '{}'\n", "Secret 'flux-system/notation-config': 'stringData:' is under metadata: (indented too far): move it to the top level of the manifest, or its keys are not in the Secret"),
+    ] {
+        let file = write(&format!("{name}.yaml"), &format!("{head}{body}"));
+        let (code, stdout, stderr) = run(&["policy", "check", "--secret", &file]);
+        assert_eq!(code, 1, "{name}: {stdout}{stderr}");
+        assert!(stdout.contains(&format!("Warning: {warning}\n")), "{name}: {stdout}");
+        assert_eq!(stderr, not_found, "{name}");
+        // verify says the same above its report.
+        let (code, stdout, _) = verify_layout(&file, &["-o", "json"]);
+        assert_eq!(code, 1, "{name}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["warnings"], serde_json::json!([warning]), "{name}");
+    }
+    // Plain text under data: the base64 error says to use stringData.
+    let file = write(
+        "plain.yaml",
+        &format!("{head}data:\n  trustpolicy.json: '{{\"version\": \"1.0\"}}'\n"),
+    );
+    let (code, _, stderr) = run(&["policy", "check", "--secret", &file]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with(&format!("Error: {file}: Secret 'flux-system/notation-config': data key 'trustpolicy.json' is not valid base64: ")), "{stderr}");
+    assert!(
+        stderr.ends_with(" (values under data: are base64; use stringData: for plain text)\n"),
+        "{stderr}"
+    );
+    // A bare trust policy given to --secret.
+    let file = write(
+        "policy.json",
+        "{\"version\": \"1.0\", \"trustPolicies\": []}",
+    );
+    let (code, _, stderr) = run(&["policy", "check", "--secret", &file]);
+    assert_eq!(code, 2);
+    assert_eq!(stderr, format!("Error: {file} holds no Kubernetes Secret (kind: Secret); found: <no kind>; it is a trust policy document: give it with --trust-policy FILE (and the certificates with --certs PATH)\n"));
+}
