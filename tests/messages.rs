@@ -4,6 +4,9 @@
 //! no statement was evaluated, and flux mode speaking Flux (notation's tag warning only in
 //! notation mode). Runs on the shipped example (`fixtures/example/`) and variants of its Secret.
 
+// The shared test helpers (their own `allow(dead_code)`): only the PKI is used here.
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -403,4 +406,123 @@ fn secret_shape_mistakes_are_named() {
     let (code, _, stderr) = run(&["policy", "check", "--secret", &file]);
     assert_eq!(code, 2);
     assert_eq!(stderr, format!("Error: {file} holds no Kubernetes Secret (kind: Secret); found: <no kind>; it is a trust policy document: give it with --trust-policy FILE (and the certificates with --certs PATH)\n"));
+}
+
+#[test]
+fn a_private_key_in_a_certificate_value_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = std::fs::read_to_string(root().join("fixtures/keys/p256-leaf.pem")).unwrap();
+    let indented: String = key.lines().map(|l| format!("    {l}\n")).collect();
+    let file = dir.path().join("leak.yaml");
+    std::fs::write(
+        &file,
+        format!("{}  leaked.crt: |\n{indented}", example_secret()),
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let warning = "key 'leaked.crt' of secret 'flux-system/notation-config' holds a private key (PEM PRIVATE KEY), not a certificate: remove it, and rotate the key — it is in your repository";
+    let (code, stdout, stderr) = run(&["policy", "check", "--secret", &file]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("Warning: {warning}\n")),
+        "{stdout}"
+    );
+    // Flux's own error stays as it is, with the key it came from.
+    assert!(
+        stderr.starts_with("Error: failed to parse certificate 'example': x509: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(from key 'leaked.crt')"), "{stderr}");
+    let (_, stdout, _) = verify_layout(&file, &["-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["warnings"], serde_json::json!([warning]));
+    // A file given with --certs.
+    let pem = dir.path().join("key.pem");
+    std::fs::write(&pem, &key).unwrap();
+    let policy = dir.path().join("trustpolicy.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":"1.0","trustPolicies":[{"name":"example","registryScopes":["registry.example/app"],"signatureVerification":{"level":"strict"},"trustStores":["ca:example"],"trustedIdentities":["*"]}]}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&[
+        "policy",
+        "check",
+        "--trust-policy",
+        &policy.display().to_string(),
+        "--certs",
+        &pem.display().to_string(),
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!("Warning: {} holds a private key (PEM PRIVATE KEY), not a certificate: remove it from the trust material, and rotate the key if the file was shared\n", pem.display())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn expired_and_not_yet_valid_certificates_are_policy_check_warnings() {
+    use support::pki::{CertSpec, KeyKind, PrivateKey, TestCert};
+    let dir = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now();
+    let mut expired = CertSpec::ca("CN=old root,O=Notary", None);
+    expired.not_before = now - chrono::Duration::days(400);
+    expired.not_after = now - chrono::Duration::days(35);
+    let mut early = CertSpec::ca("CN=future root,O=Notary", None);
+    early.not_before = now + chrono::Duration::days(10);
+    early.not_after = now + chrono::Duration::days(400);
+    let key = || PrivateKey::load(KeyKind::P256, "root");
+    let expired_cert = TestCert::issue(expired.clone(), key(), None);
+    let early_cert = TestCert::issue(early.clone(), key(), None);
+    let indent = |pem: &str| -> String { pem.lines().map(|l| format!("    {l}\n")).collect() };
+    let text = example_secret().replace("\"level\": \"strict\"", "\"level\": \"permissive\"")
+        + &format!(
+            "  old.crt: |\n{}  future.crt: |\n{}",
+            indent(&expired_cert.pem()),
+            indent(&early_cert.pem())
+        );
+    let file = dir.path().join("validity.yaml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.display().to_string();
+    let (code, stdout, stderr) = run(&["policy", "check", "--secret", &file]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let day = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d").to_string();
+    let expired_line = stdout
+        .lines()
+        .find(|l| {
+            l.starts_with(
+                "Warning: certificate \"CN=old root,O=Notary\" (key 'old.crt') expired at ",
+            )
+        })
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        expired_line.contains(&day(expired.not_after)),
+        "{expired_line}"
+    );
+    assert!(expired_line.ends_with(": signatures whose chain includes it and that carry no RFC 3161 timestamp fail authenticTimestamp (statement 'example' logs authenticTimestamp: the failure is only logged)"), "{expired_line}");
+    let early_line = stdout
+        .lines()
+        .find(|l| l.starts_with("Warning: certificate \"CN=future root,O=Notary\" (key 'future.crt') is not valid until "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(early_line.contains(&day(early.not_before)), "{early_line}");
+    // With strict, enforced: Flux fails such signatures.
+    let strict = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"level\": \"permissive\"", "\"level\": \"strict\"");
+    std::fs::write(&file, strict).unwrap();
+    let (_, stdout, _) = run(&["policy", "check", "--secret", &file, "-o", "json"]);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let warnings: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w
+                .ends_with("(statement 'example' enforces authenticTimestamp: Flux fails them)"))
+    );
 }

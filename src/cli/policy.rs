@@ -160,6 +160,14 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
         other => other,
     };
     let warnings = fluxverify::trust::check::material_warnings(&material);
+    let mut warnings = warnings;
+    if let Ok(loaded) = &result {
+        warnings.extend(fluxverify::trust::check::validity_warnings(
+            &material,
+            &loaded.document,
+            chrono::Utc::now(),
+        ));
+    }
     let (mut errors, cleanup, hints) = match &result {
         Ok(loaded) => (
             // A policy file alone (no certificates given) is checked as a document only.
