@@ -526,3 +526,30 @@ fn expired_and_not_yet_valid_certificates_are_policy_check_warnings() {
                 .ends_with("(statement 'example' enforces authenticTimestamp: Flux fails them)"))
     );
 }
+
+#[test]
+fn a_chart_of_an_http_helm_repository_shows_the_repository_and_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("helm.yaml"),
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata: {name: stable, namespace: apps}\nspec:\n  interval: 10m\n  url: https://charts.example.com/stable\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata: {name: podinfo, namespace: apps}\nspec:\n  chart: podinfo\n  version: 6.5.0\n  interval: 10m\n  sourceRef: {kind: HelmRepository, name: stable}\n  verify: {provider: notation, secretRef: {name: notation-trust}}\n",
+    )
+    .unwrap();
+    let tree = dir.path().display().to_string();
+    let reason = "chart 'podinfo' from HelmRepository apps/stable (not type oci): Flux verifies charts of OCI HelmRepositories only";
+    let (code, stdout, stderr) = run(&["scan", "--offline", "-o", "json", &tree]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let row = &json["resources"][0];
+    // The repository's URL, not one made up from it and the chart name (an HTTP repository's
+    // chart URL comes from its index.yaml).
+    assert_eq!(row["url"], "https://charts.example.com/stable");
+    assert_eq!(row["result"], "skipped");
+    assert_eq!(row["reason"], reason);
+    let (_, stdout, _) = run(&["scan", "--offline", &tree]);
+    assert!(
+        stdout.contains("https://charts.example.com/stable  skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(reason), "{stdout}");
+}

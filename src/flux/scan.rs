@@ -476,17 +476,20 @@ impl Planner<'_> {
             Some(Err(e)) => return Job::Done(Box::new(row.with(RowResult::Error, e))),
             Some(Ok(r)) => r,
         };
+        if !repository.oci {
+            // An HTTP repository's chart URL comes from its index.yaml, which is not read: the
+            // row shows the repository's URL and names the chart.
+            row.url = Some(repository.url.clone());
+            return Job::Done(Box::new(row.with(
+                RowResult::Skipped,
+                format!("chart '{}' from {source} (not type oci): Flux verifies charts of OCI HelmRepositories only", chart.chart),
+            )));
+        }
         row.url = Some(format!(
             "{}/{}",
             repository.url.trim_end_matches('/'),
             chart.chart
         ));
-        if !repository.oci {
-            return Job::Done(Box::new(row.with(
-                RowResult::Skipped,
-                format!("chart from {source} (not type oci): Flux verifies charts of OCI HelmRepositories only"),
-            )));
-        }
         let Some(verification) = chart.verify.clone() else {
             return Job::Done(Box::new(
                 row.with(RowResult::Skipped, "verification not configured"),
