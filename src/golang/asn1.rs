@@ -280,7 +280,8 @@ pub(crate) fn unmarshal<'a>(der: &'a [u8], kind: &Kind) -> Result<&'a [u8], Stri
     Ok(der.get(end..).unwrap_or_default())
 }
 
-/// A value of `kind` read as a big-endian two's complement INTEGER: positive and non-zero.
+/// Whether the contents of a DER INTEGER (big-endian two's complement) are above zero:
+/// `big.Int.Sign() > 0`.
 pub(crate) fn integer_is_positive(bytes: &[u8]) -> bool {
     bytes.first().is_some_and(|b| b & 0x80 == 0) && bytes.iter().any(|b| *b != 0)
 }
