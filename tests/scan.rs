@@ -317,6 +317,22 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
         Some(&no_match),
     );
     assert!(rows["flux-system/OCIRepository/unverified"]["verification"].is_null());
+    // A cosign row carries the report `verify --provider cosign -o json` prints for it, and the
+    // registry's credential source and hints as a notation row does.
+    let keyed = &rows["flux-system/OCIRepository/cosign-keyed"];
+    assert_eq!(keyed["verification"]["provider"], "cosign", "{keyed:#}");
+    assert_eq!(keyed["verification"]["result"], "failed");
+    assert_eq!(keyed["verification"]["condition"]["message"], no_match);
+    assert_eq!(
+        keyed["verification"]["revision"],
+        format!("1.0.0@{}", w.digest("apps/podinfo:1.0.0"))
+    );
+    assert_eq!(
+        keyed["verification"]["keys"][0]["result"], "failed",
+        "{keyed:#}"
+    );
+    assert_eq!(keyed["credentials"], Value::Null);
+    assert_eq!(keyed["hints"], serde_json::json!([]));
 
     let chart = "verified signature of version 6.5.0";
     check("apps/HelmChart/podinfo", "verified", chart, Some(chart));

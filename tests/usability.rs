@@ -304,8 +304,15 @@ async fn ocirepository_spec_provider_is_used_only_without_configured_credentials
     let (code, stdout, stderr) = run(&clis, args_for(&file), vec![]).await;
     assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(stderr.starts_with("Warning: spec.provider azure is not used: Flux takes the registry credentials from spec.secretRef \"acr-pull\""), "{stderr}");
-    assert!(stderr.contains("response status code 401"), "{stderr}");
-    assert!(stderr.contains("\nHint: "), "{stderr}");
+    // A digest reference: the 401 comes from verification's own resolve (Flux's getRevision
+    // sends nothing for a digest), so the report shows it with the condition Flux writes.
+    assert!(stdout.contains("response status code 401"), "{stdout}");
+    assert!(stdout.contains("Result:     error"), "{stdout}");
+    assert!(
+        stdout.contains("Message:  failed to verify the signature using provider 'notation': "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nHint: "), "{stdout}");
     assert_eq!(clis.calls(), calls_before);
 }
 
@@ -438,8 +445,13 @@ async fn unauthorized_and_forbidden_hint_at_credentials_under_the_unchanged_erro
         serde_json::json!([hint.trim_start_matches("Hint: ").trim_end()])
     );
     assert_eq!(json["error"], error);
-    // The digest cannot be resolved: Flux stops before verification and sets no condition.
-    assert!(json["condition"].is_null(), "{stdout}");
+    // A digest is not resolved before verification: notation-go's resolve gets the 401 and
+    // Flux writes it into SourceVerified (the run stays undecided: exit 2).
+    assert_eq!(
+        json["condition"]["message"],
+        format!("failed to verify the signature using provider 'notation': {error}"),
+        "{stdout}"
+    );
 
     // A tag that cannot be resolved: the command cannot run (2); the hint follows `Error:`.
     let (code, stdout, stderr) = run(

@@ -6,7 +6,7 @@ use crate::cli::verify::{print_status_line, VerifyArgs};
 use crate::OutputFormat;
 use anyhow::Context as _;
 use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, NamedKey};
-use fluxverify::flux::cosign::{keys_for, CosignResult, COSIGN_ERROR_PREFIX};
+use fluxverify::flux::cosign::{describe_digest, keys_for, CosignResult, COSIGN_ERROR_PREFIX};
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
@@ -57,13 +57,18 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
     };
     let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
-    let (outcome, revision, facts) = if let Some(dir) = &args.layout.oci_layout {
+    let (outcome, revision, facts, undecided) = if let Some(dir) = &args.layout.oci_layout {
         // Offline: the layout stands for the registry, --scope for its repository name.
         let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
-        let artifact = source
-            .source()
-            .resolve_now(&source.wanted)
-            .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+        let (artifact, undecided) = if source.wanted.contains(':') {
+            timed.block_on(describe_digest(source.source(), &source.wanted))?
+        } else {
+            let artifact = source
+                .source()
+                .resolve_now(&source.wanted)
+                .map_err(|e| anyhow::anyhow!("failed to determine artifact digest: {e}"))?;
+            (artifact, None)
+        };
         let tag = (!source.wanted.contains(':')).then_some(source.wanted.as_str());
         let revision = ocirepository::revision(tag, &artifact.digest);
         let request = CosignRequest {
@@ -75,19 +80,27 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             timed.block_on(verify_source(source.source(), &request))?,
             revision,
             None,
+            undecided,
         )
     } else {
         let source = open_registry(reference, &args.registry, Normalisation::Flux)?;
         let client = source.source();
-        let artifact = timed
-            .block_on(client.resolve(&source.wanted))?
-            .map_err(|e| {
-                let facts = registry_facts(client, &args.registry, Origin::Flags);
-                super::with_hints(
-                    anyhow::anyhow!("failed to determine artifact digest: {e}"),
-                    hints::for_registry(&facts),
-                )
-            })?;
+        // A tag is resolved first (getRevision); a digest is verified whether the registry has
+        // it or not (Flux resolves nothing before verifying a digest).
+        let (artifact, undecided) = if source.wanted.contains(':') {
+            timed.block_on(describe_digest(client, &source.wanted))?
+        } else {
+            let artifact = timed
+                .block_on(client.resolve(&source.wanted))?
+                .map_err(|e| {
+                    let facts = registry_facts(client, &args.registry, Origin::Flags);
+                    super::with_hints(
+                        anyhow::anyhow!("failed to determine artifact digest: {e}"),
+                        hints::for_registry(&facts),
+                    )
+                })?;
+            (artifact, None)
+        };
         let revision = ocirepository::revision(source.tag.as_deref(), &artifact.digest);
         let request = CosignRequest {
             artifact_reference: format!("{}@{}", source.scope, artifact.digest),
@@ -96,7 +109,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         };
         let outcome = timed.block_on(verify_source(client, &request))?;
         let facts = registry_facts(client, &args.registry, Origin::Flags);
-        (outcome, revision, Some(facts))
+        (outcome, revision, Some(facts), undecided)
     };
     let report = CosignReport {
         reference: reference.to_owned(),
@@ -104,6 +117,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         flux_version: args.mode.flux_version.clone(),
         strict: args.strict,
         outcome,
+        undecided,
     };
     let diagnostics = diagnostics(&report, facts.as_ref());
     Ok(emit(&report, &diagnostics, args.output))
@@ -140,7 +154,12 @@ pub fn run_ocirepository(
         .verify
         .as_ref()
         .context("OCIRepository has no spec.verify")?;
-    let selected = timed.block_on(ocirepository::select_artifact(repo, client))??;
+    let mut selected = timed.block_on(ocirepository::select_artifact(repo, client))??;
+    let mut undecided = None;
+    if selected.tag.is_none() {
+        (selected.descriptor, undecided) =
+            timed.block_on(describe_digest(client, &selected.descriptor.digest))?;
+    }
     let keys = match keys_from_flags(args)? {
         Some(keys) => Keys::Static(keys),
         None => {
@@ -170,6 +189,7 @@ pub fn run_ocirepository(
         flux_version: args.mode.flux_version.clone(),
         strict: args.strict,
         outcome,
+        undecided,
     };
     let facts = registry_facts(client, &args.registry, Origin::OciRepository);
     let exit = emit(&report, &diagnostics(&report, Some(&facts)), args.output);
@@ -193,6 +213,9 @@ pub fn emit(report: &CosignReport, diagnostics: &Diagnostics, format: OutputForm
             diagnostics.write_text(&mut text);
             out!("{text}");
         }
+    }
+    if report.is_undecided() {
+        return Exit::Usage;
     }
     match report.flux().result {
         CosignResult::Verified => Exit::Ok,

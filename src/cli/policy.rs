@@ -75,14 +75,16 @@ fn mode_name(mode: Mode) -> &'static str {
 /// Turns a trust material error into the command's exit: 1 when Flux/notation would reject the
 /// material (verification fails), 2 when it could not be read at all.
 pub fn trust_exit(error: TrustError) -> anyhow::Error {
-    let exit = if error.is_verification_failure() {
-        Exit::Failed
+    let (exit, error) = if error.is_verification_failure() {
+        // The text is Flux's / notation's whole error already (a wrapped Go error included):
+        // printed once, not followed by its own cause again.
+        (Exit::Failed, anyhow::anyhow!("{error}"))
     } else {
-        Exit::Usage
+        (Exit::Usage, anyhow::Error::new(error))
     };
     ExitError {
         exit,
-        error: anyhow::Error::new(error),
+        error,
         reported: false,
     }
     .into()
@@ -157,9 +159,14 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
         Err(e) if !e.is_verification_failure() => return Err(trust_exit(e)),
         other => other,
     };
-    let mut warnings = material.warnings.clone();
-    if let Some(bytes) = &material.policy_bytes {
-        warnings.extend(fluxverify::trust::check::unknown_keys(bytes));
+    let warnings = fluxverify::trust::check::material_warnings(&material);
+    let mut warnings = warnings;
+    if let Ok(loaded) = &result {
+        warnings.extend(fluxverify::trust::check::validity_warnings(
+            &material,
+            &loaded.document,
+            chrono::Utc::now(),
+        ));
     }
     let (mut errors, cleanup, hints) = match &result {
         Ok(loaded) => (
@@ -172,9 +179,21 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
             loaded.cleanup_warnings.clone(),
             lint(&loaded.document, mode),
         ),
-        Err(e) => (vec![e.to_string()], Vec::new(), Vec::new()),
+        Err(e) => (
+            vec![e.to_string()],
+            Vec::new(),
+            match (e, &material.policy_bytes) {
+                (TrustError::Parse(_), Some(bytes)) => {
+                    fluxverify::trust::check::policy_syntax(bytes)
+                        .into_iter()
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+        ),
     };
     let mut source_lines = Vec::new();
+    let mut scope_misses = Vec::new();
     if let (Some((label, repository, digest, unresolved)), Ok(_), true) =
         (&source, &result, errors.is_empty())
     {
@@ -187,7 +206,15 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
         match &built.stages {
             Err(e) => errors.push(format!("{PROVIDER_ERROR_PREFIX}{e}")),
             Ok(stages) => match offline_check(stages, repository, digest.as_deref(), unresolved) {
-                Err(e) => errors.push(format!("{PROVIDER_ERROR_PREFIX}{e}")),
+                Err(e) => {
+                    errors.push(format!("{PROVIDER_ERROR_PREFIX}{e}"));
+                    if let Ok(loaded) = &result {
+                        scope_misses.extend(fluxverify::report::hints::no_applicable_statement(
+                            &loaded.document,
+                            repository,
+                        ));
+                    }
+                }
                 Ok(Some((RowResult::Failed, reason))) => errors.push(reason),
                 Ok(Some((_, reason))) => source_lines.push(format!("{label}: {reason}")),
                 Ok(None) => {
@@ -207,6 +234,8 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
     }
     let valid = errors.is_empty();
     let error = (!valid).then(|| errors.join("\n"));
+    let mut hints = hints;
+    hints.extend(scope_misses);
     match args.output {
         OutputFormat::Json => {
             print_json(&json!({
@@ -221,8 +250,27 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
             }))?;
         }
         OutputFormat::Text => {
-            // On failure stderr carries exactly the error Flux / notation reports.
+            // On failure stderr carries exactly the error Flux / notation reports; stdout says
+            // so and lists what Flux does not read (often the reason: a typo'd key).
             if let Some(error) = &error {
+                outln!(
+                    "Trust policy in {} is not valid ({} mode): {} fails verification with the error below.",
+                    material.origin,
+                    mode_name(mode),
+                    match mode {
+                        Mode::Flux => "Flux",
+                        Mode::Notation => "notation",
+                    }
+                );
+                for w in &warnings {
+                    outln!("Warning: {w}");
+                }
+                for line in &source_lines {
+                    outln!("{line}");
+                }
+                for h in &hints {
+                    outln!("Hint: {h}");
+                }
                 eprintln!("Error: {error}");
             } else {
                 for w in &warnings {
@@ -385,10 +433,27 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
         reported: false,
     })?;
     let material = load(&args.policy)?;
+    let mut warnings = fluxverify::trust::check::material_warnings(&material);
     let LoadedPolicy {
         document,
         cleanup_warnings,
-    } = material.policy(dialect(mode)).map_err(trust_exit)?;
+    } = match material.policy(dialect(mode)) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // What Flux does not read is often why the policy fails: said before the error.
+            if args.policy.output == OutputFormat::Text {
+                for w in &warnings {
+                    eprintln!("Warning: {w}");
+                }
+                if let (TrustError::Parse(_), Some(bytes)) = (&e, &material.policy_bytes) {
+                    if let Some(hint) = fluxverify::trust::check::policy_syntax(bytes) {
+                        eprintln!("Hint: {hint}");
+                    }
+                }
+            }
+            return Err(trust_exit(e));
+        }
+    };
 
     let digest_known = reference.digest.is_some();
     let digest = reference
@@ -410,6 +475,15 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
     let (statement, matched) = match selected {
         Ok(found) => found,
         Err(e) => {
+            // The hints `verify` gives for the same miss: the statements, their scopes and
+            // the nearest one.
+            let mut hints = hints;
+            if matches!(e, SelectError::NoApplicable(_)) {
+                hints.extend(fluxverify::report::hints::no_applicable_statement(
+                    &document,
+                    &reference.repository_name(),
+                ));
+            }
             let text = match (&e, digest_known) {
                 (SelectError::NoApplicable(_), false) => {
                     e.to_string().replace(&artifact, &shown_artifact)
@@ -424,8 +498,12 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                     "statement": null,
                     "error": text,
                     "hints": hints,
+                    "warnings": warnings,
                 }))?,
                 OutputFormat::Text => {
+                    for w in &warnings {
+                        eprintln!("Warning: {w}");
+                    }
                     for h in &hints {
                         eprintln!("Hint: {h}");
                     }
@@ -444,7 +522,6 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
         Match::Exact => reference.repository_name(),
         Match::Wildcard => "*".to_string(),
     };
-    let mut warnings = material.warnings.clone();
     if !digest_known {
         warnings.push(format!(
             "no digest given: verification resolves the tag '{}' first; scopes match on '{}' either way",
@@ -555,6 +632,9 @@ pub fn run_explain(args: ExplainArgs) -> anyhow::Result<Exit> {
                     outln!("  {} (for {})", c.store, c.purpose);
                     if let Some(e) = &c.error {
                         outln!("    error: {e}");
+                    } else if !c.listed {
+                        // Not a problem in itself: only signatures of that scheme need it.
+                        outln!("    not needed unless a signature uses {}; one that does fails authenticity (\"no trusted certificates are found to verify authenticity\")", c.purpose);
                     } else if c.certificates.is_empty() {
                         outln!("    none: authenticity fails with \"no trusted certificates are found to verify authenticity\"");
                     }
@@ -583,6 +663,8 @@ struct Consulted {
     purpose: &'static str,
     certificates: Vec<(String, String, String)>,
     error: Option<String>,
+    /// Whether the statement lists a store of this type at all.
+    listed: bool,
 }
 
 fn consulted_certificates(
@@ -603,6 +685,7 @@ fn consulted_certificates(
                     purpose: store_purpose(t),
                     certificates: Vec::new(),
                     error: None,
+                    listed: false,
                 });
             }
             continue;
@@ -629,6 +712,7 @@ fn consulted_certificates(
                 purpose: store_purpose(t),
                 certificates,
                 error,
+                listed: true,
             });
         }
     }

@@ -97,6 +97,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     };
     let stages = stages::build(&args.trust, &settings)?;
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
+    let material_hints = stages.hints.clone();
     let request = VerifyRequest {
         reference: reference.clone(),
         repository,
@@ -120,7 +121,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         }
     };
     let report = VerifyReport::new(settings.common(), outcome);
-    let diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
+    let mut diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
+    diagnostics.hints.extend(material_hints);
     Ok(emit_with(&report, &diagnostics, args.output))
 }
 
@@ -147,6 +149,25 @@ fn run_ocirepository(
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let parsed = ocirepository::parse(&text, &file.display().to_string())?;
     let repo = &parsed.repository;
+    if let Some(dir) = &args.layout.oci_layout {
+        // The object names a registry; a layout is verified by reference. Refused rather than
+        // silently verifying the registry instead.
+        let wanted = match &repo.artifact {
+            ocirepository::ArtifactRef::Digest(d) => format!("@{d}"),
+            ocirepository::ArtifactRef::Tag(t) => t.clone(),
+            ocirepository::ArtifactRef::Semver { .. } => "<tag>".to_owned(),
+        };
+        anyhow::bail!(
+            "--oci-layout cannot be combined with --ocirepository: OCIRepository {}/{} is read from its registry ({}); to verify the layout as Flux would verify that source, run `fluxverify verify --oci-layout {} --scope {} --secret {} {wanted}`",
+            repo.namespace,
+            repo.name,
+            repo.url,
+            dir.display(),
+            repo.repository.repository_name(),
+            // The Secret given, else the file (where its secretRef is looked up).
+            args.trust.secret.as_deref().unwrap_or(file).display(),
+        );
+    }
     let Some(verification) = &repo.verify else {
         anyhow::bail!(
             "{}: OCIRepository {}/{} has no spec.verify: Flux does not verify it",
@@ -226,10 +247,12 @@ fn run_ocirepository(
         Some(message) => stages::Built {
             stages: Err(VerifyError::TrustMaterial(message)),
             warnings: Vec::new(),
+            hints: Vec::new(),
         },
         None => stages::build(&args.trust, settings)?,
     };
     let policy = stages.stages.as_ref().ok().map(|s| s.policy().clone());
+    let material_hints = stages.hints.clone();
     let outcome = timed.block_on(ocirepository::verify_selected(
         &client,
         repo,
@@ -241,7 +264,8 @@ fn run_ocirepository(
     ))?;
     let report = VerifyReport::new(settings.common(), outcome);
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
-    let diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
+    let mut diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
+    diagnostics.hints.extend(material_hints);
     let exit = emit_with(&report, &diagnostics, args.output);
     if args.output == OutputFormat::Text {
         print_status_line(repo, report.condition().as_ref());

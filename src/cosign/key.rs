@@ -206,32 +206,92 @@ fn pad_to_p521(digest: &[u8]) -> [u8; 66] {
     padded
 }
 
-/// `cryptoutils.UnmarshalPEMToPublicKey` + `signature.LoadVerifier(key, crypto.SHA256)`.
+/// sigstore's `cryptoutils.PublicKeyPEMType`.
+const PUBLIC_KEY_PEM_TYPE: &str = "PUBLIC KEY";
+/// sigstore's `cryptoutils.PKCS1PublicKeyPEMType`.
+const PKCS1_PUBLIC_KEY_PEM_TYPE: &str = "RSA PUBLIC KEY";
+
+/// `cryptoutils.UnmarshalPEMToPublicKey` (sigstore v1.10, which source-controller v1.9.1
+/// builds with) + `signature.LoadVerifier(key, crypto.SHA256)`: the first PEM block's type
+/// decides the parser, `PUBLIC KEY` (PKIX) or `RSA PUBLIC KEY` (PKCS #1); any other type is
+/// refused by name.
 pub fn load_verifier(pem: &[u8]) -> Result<VerifierKey, KeyError> {
     let Some((block, _)) = crate::trust::pem::decode(pem) else {
         return Err(KeyError::PemDecoding);
     };
-    parse_pkix_public_key(&block.bytes)
+    match block.kind.as_str() {
+        PUBLIC_KEY_PEM_TYPE => parse_pkix_public_key(&block.bytes),
+        PKCS1_PUBLIC_KEY_PEM_TYPE => parse_pkcs1_public_key(&block.bytes).map(VerifierKey::Rsa),
+        // sigstore cryptoutils.UnmarshalPEMToPublicKey's default case.
+        other => Err(KeyError::X509(format!(
+            "unknown Public key PEM file type: {other}. Are you passing the correct public key?"
+        ))),
+    }
+}
+
+/// Go's `x509.ParsePKCS1PublicKey`.
+fn parse_pkcs1_public_key(der: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
+    use crate::golang::asn1::{unmarshal, PKCS1_PUBLIC_KEY, PUBLIC_KEY_INFO};
+    let rest = match unmarshal(der, &PKCS1_PUBLIC_KEY) {
+        Ok(rest) => rest,
+        Err(e) => {
+            if unmarshal(der, &PUBLIC_KEY_INFO).is_ok() {
+                return Err(KeyError::X509(
+                    "x509: failed to parse public key (use ParsePKIXPublicKey instead for this key format)".into(),
+                ));
+            }
+            return Err(KeyError::X509(e));
+        }
+    };
+    if !rest.is_empty() {
+        return Err(KeyError::X509("asn1: syntax error: trailing data".into()));
+    }
+    // The walk above accepted the structure: SEQUENCE { INTEGER n, INTEGER e (at most 8 bytes) }.
+    use crate::golang::cryptobyte::{tag, Input};
+    let mut seq = Input::new(der)
+        .read(tag::SEQUENCE)
+        .map(Input::new)
+        .ok_or_else(|| KeyError::X509("x509: invalid RSA public key".into()))?;
+    let n = seq.read_big_integer().unwrap_or_default();
+    let e = seq.read_int64().unwrap_or_default();
+    if !crate::golang::asn1::integer_is_positive(n) || e <= 0 {
+        return Err(KeyError::X509(
+            "x509: public key contains zero or negative value".into(),
+        ));
+    }
+    if e > i64::from(i32::MAX) {
+        return Err(KeyError::X509(
+            "x509: public key contains large public exponent".into(),
+        ));
+    }
+    let n = rsa::BigUint::from_bytes_be(n);
+    rsa::RsaPublicKey::new_with_max_size(n, rsa::BigUint::from(e as u64), 16384)
+        .map_err(|e| KeyError::X509(format!("x509: invalid RSA public key: {e}")))
 }
 
 /// Go's `x509.ParsePKIXPublicKey` (the texts of its common failures) and sigstore's key switch.
 fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
-    let spki = match SubjectPublicKeyInfoOwned::from_der(der) {
-        Ok(spki) => spki,
+    use crate::golang::asn1::{unmarshal, PKCS1_PUBLIC_KEY, PUBLIC_KEY_INFO};
+    match unmarshal(der, &PUBLIC_KEY_INFO) {
         Err(e) => {
-            if pkcs1::RsaPublicKey::from_der(der).is_ok() {
+            if unmarshal(der, &PKCS1_PUBLIC_KEY).is_ok() {
                 return Err(KeyError::X509(
                     "x509: failed to parse public key (use ParsePKCS1PublicKey instead for this key format)".into(),
                 ));
             }
-            if matches!(e.kind(), der::ErrorKind::TrailingData { .. }) {
-                return Err(KeyError::X509(
-                    "x509: trailing data after ASN.1 of public-key".into(),
-                ));
-            }
-            return Err(KeyError::X509(format!("asn1: structure error: {e}")));
+            return Err(KeyError::X509(e));
         }
-    };
+        Ok(rest) if !rest.is_empty() => {
+            return Err(KeyError::X509(
+                "x509: trailing data after ASN.1 of public-key".into(),
+            ));
+        }
+        Ok(_) => {}
+    }
+    // Go's walk accepted it; what the spki crate still refuses (extra elements Go tolerates at
+    // the end of a SEQUENCE) is reported in the crate's words.
+    let spki = SubjectPublicKeyInfoOwned::from_der(der)
+        .map_err(|e| KeyError::X509(format!("asn1: structure error: {e}")))?;
     let key_bytes = spki.subject_public_key.raw_bytes();
     let curve = || {
         spki.algorithm
@@ -242,11 +302,37 @@ fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
     let bad_point = |_| KeyError::X509("x509: failed to unmarshal elliptic curve point".into());
     match spki.algorithm.oid {
         RSA_ENCRYPTION => {
-            let parsed = pkcs1::RsaPublicKey::from_der(key_bytes)
-                .map_err(|_| KeyError::X509("x509: invalid RSA public key".into()))?;
-            let n = rsa::BigUint::from_bytes_be(parsed.modulus.as_bytes());
-            let e = rsa::BigUint::from_bytes_be(parsed.public_exponent.as_bytes());
-            rsa::RsaPublicKey::new_with_max_size(n, e, 16384)
+            // Go 1.26 crypto/x509 parsePublicKey, RSA case.
+            use crate::golang::cryptobyte::{tag, Input};
+            let null = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.to_der().ok());
+            if null.as_deref() != Some(&[0x05, 0x00][..]) {
+                return Err(KeyError::X509(
+                    "x509: RSA key missing NULL parameters".into(),
+                ));
+            }
+            let x509 = |m: &str| KeyError::X509(format!("x509: {m}"));
+            let mut seq = Input::new(key_bytes)
+                .read(tag::SEQUENCE)
+                .map(Input::new)
+                .ok_or_else(|| x509("invalid RSA public key"))?;
+            let n = seq
+                .read_big_integer()
+                .ok_or_else(|| x509("invalid RSA modulus"))?;
+            let e = seq
+                .read_int64()
+                .ok_or_else(|| x509("invalid RSA public exponent"))?;
+            if !crate::golang::asn1::integer_is_positive(n) {
+                return Err(x509("RSA modulus is not a positive number"));
+            }
+            if e <= 0 {
+                return Err(x509("RSA public exponent is not a positive number"));
+            }
+            let n = rsa::BigUint::from_bytes_be(n);
+            rsa::RsaPublicKey::new_with_max_size(n, rsa::BigUint::from(e as u64), 16384)
                 .map(VerifierKey::Rsa)
                 .map_err(|e| KeyError::X509(format!("x509: invalid RSA public key: {e}")))
         }
@@ -294,8 +380,24 @@ fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
 pub fn key_hint(pem: &[u8]) -> Option<String> {
     use base64::Engine as _;
     let (block, _) = crate::trust::pem::decode(pem)?;
-    let spki = SubjectPublicKeyInfoOwned::from_der(&block.bytes).ok()?;
-    let der = spki.to_der().ok()?;
+    let der = match block.kind.as_str() {
+        PUBLIC_KEY_PEM_TYPE => SubjectPublicKeyInfoOwned::from_der(&block.bytes)
+            .ok()?
+            .to_der()
+            .ok()?,
+        PKCS1_PUBLIC_KEY_PEM_TYPE => {
+            // The same key as PKIX: rsaEncryption with NULL parameters around the PKCS #1 bytes.
+            let spki = SubjectPublicKeyInfoOwned {
+                algorithm: spki::AlgorithmIdentifierOwned {
+                    oid: RSA_ENCRYPTION,
+                    parameters: Some(der::asn1::Null.into()),
+                },
+                subject_public_key: der::asn1::BitString::from_bytes(&block.bytes).ok()?,
+            };
+            spki.to_der().ok()?
+        }
+        _ => return None,
+    };
     Some(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(der)))
 }
 
@@ -313,10 +415,19 @@ mod tests {
     }
 
     #[test]
-    fn any_block_type_is_parsed_as_pkix() {
-        // UnmarshalPEMToPublicKey ignores the block type.
+    fn the_block_type_chooses_the_parser() {
+        // A PKIX key in a CERTIFICATE block: refused by its type, as sigstore's
+        // UnmarshalPEMToPublicKey refuses it.
         let pem = b"-----BEGIN CERTIFICATE-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEjxJcAR7hR4boG47BAsMU+EoXVZn9\nJUNVUVbL7eF1uXNkRrVRiaHp2utz7csNXqTKBQpZw2PWGkukbU89bOG8Qw==\n-----END CERTIFICATE-----\n";
-        assert_eq!(load_verifier(pem).unwrap().describe(), "ECDSA P-256");
+        assert_eq!(
+            load_verifier(pem).unwrap_err().to_string(),
+            "unknown Public key PEM file type: CERTIFICATE. Are you passing the correct public key?"
+        );
+        let as_public = String::from_utf8_lossy(pem).replace("CERTIFICATE", "PUBLIC KEY");
+        assert_eq!(
+            load_verifier(as_public.as_bytes()).unwrap().describe(),
+            "ECDSA P-256"
+        );
     }
 
     fn pem(der: &[u8]) -> Vec<u8> {
@@ -378,12 +489,15 @@ mod tests {
         );
     }
 
+    fn rsa_key() -> rsa::RsaPublicKey {
+        let n = rsa::BigUint::from_bytes_be(&[0xc5; 128]);
+        rsa::RsaPublicKey::new(n, rsa::BigUint::from(65537u32)).unwrap()
+    }
+
     #[test]
-    fn pkcs1_rsa_keys_get_gos_hint() {
+    fn pkcs1_der_in_a_public_key_block_gets_gos_hint() {
         use rsa::pkcs1::EncodeRsaPublicKey as _;
-        let n = rsa::BigUint::from_bytes_be(&[0xc5; 64]);
-        let key = rsa::RsaPublicKey::new(n, rsa::BigUint::from(65537u32)).unwrap();
-        let der = key.to_pkcs1_der().unwrap();
+        let der = rsa_key().to_pkcs1_der().unwrap();
         assert_eq!(
             load_verifier(&pem(der.as_bytes())).unwrap_err(),
             KeyError::X509(
@@ -391,6 +505,54 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    #[test]
+    fn an_rsa_public_key_block_is_pkcs1() {
+        use rsa::pkcs1::EncodeRsaPublicKey as _;
+        use rsa::pkcs8::EncodePublicKey as _;
+        let pkcs1 = rsa_key().to_pkcs1_pem(Default::default()).unwrap();
+        assert!(pkcs1.starts_with("-----BEGIN RSA PUBLIC KEY-----"));
+        assert_eq!(
+            load_verifier(pkcs1.as_bytes()).unwrap().describe(),
+            "RSA 1024 bits"
+        );
+        // The hint is the PKIX key's, as cosign computes it from the parsed key.
+        let pkix = rsa_key().to_public_key_pem(Default::default()).unwrap();
+        assert_eq!(key_hint(pkcs1.as_bytes()), key_hint(pkix.as_bytes()));
+        assert!(key_hint(pkix.as_bytes()).is_some());
+        // PKIX bytes in an RSA PUBLIC KEY block.
+        let swapped = pkix.replace("PUBLIC KEY", "RSA PUBLIC KEY");
+        assert_eq!(
+            load_verifier(swapped.as_bytes()).unwrap_err().to_string(),
+            "x509: failed to parse public key (use ParsePKIXPublicKey instead for this key format)"
+        );
+    }
+
+    #[test]
+    fn truncated_der_is_gos_data_truncated() {
+        use rsa::pkcs8::EncodePublicKey as _;
+        let der = rsa_key().to_public_key_der().unwrap();
+        let cut = der.as_bytes().get(..40).unwrap();
+        assert_eq!(
+            load_verifier(&pem(cut)).unwrap_err().to_string(),
+            "asn1: syntax error: data truncated"
+        );
+    }
+
+    #[test]
+    fn private_key_blocks_are_refused_by_type() {
+        for kind in [
+            "PRIVATE KEY",
+            "EC PRIVATE KEY",
+            "ENCRYPTED SIGSTORE PRIVATE KEY",
+        ] {
+            let text = format!("-----BEGIN {kind}-----\nAAAA\n-----END {kind}-----\n");
+            assert_eq!(
+                load_verifier(text.as_bytes()).unwrap_err().to_string(),
+                format!("unknown Public key PEM file type: {kind}. Are you passing the correct public key?")
+            );
+        }
     }
 
     #[test]

@@ -68,6 +68,35 @@ pub struct CosignSourceResult {
     pub outcome: Option<CosignOutcome>,
     /// Flux's verdict and condition, and fluxverify's result.
     pub flux: CosignFlux,
+    /// Whether `--strict` was on (the report recomputes the verdict with it).
+    pub strict: bool,
+    /// The registry did not answer for a digest reference ([`describe_digest`]): Flux's
+    /// condition stands, but nothing was learnt about the signatures (undecided, exit 2).
+    pub undecided: Option<String>,
+}
+
+/// For a digest reference, the artifact's descriptor as the registry has it, only to show its
+/// media type and size: Flux's cosign verifier looks the signatures up by digest and never asks
+/// for the manifest, so a digest the registry does not have is still verified (and fails with
+/// `no matching signatures were found for '<ref>'`, the key loop swallowing each key's error).
+/// The second value is the registry's error when it did not answer at all (refused, timeout,
+/// TLS, 401), which leaves the verdict undecided.
+pub async fn describe_digest<S: crate::source::SignatureSource>(
+    source: &S,
+    digest: &str,
+) -> (crate::source::Descriptor, Option<String>) {
+    use crate::source::SourceError as _;
+    match source.resolve(digest).await {
+        Ok(descriptor) => (descriptor, None),
+        Err(e) => {
+            let undecided = e.is_unavailable().then(|| e.to_string());
+            let descriptor = crate::source::Descriptor {
+                digest: digest.to_owned(),
+                ..crate::source::Descriptor::default()
+            };
+            (descriptor, undecided)
+        }
+    }
 }
 
 /// What source-controller does for `repository` (whose `verify.provider` is cosign): select the
@@ -81,7 +110,12 @@ pub async fn verify_ocirepository(
     client: &crate::source::registry::RegistryClient,
     strict: bool,
 ) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
-    let selected = super::ocirepository::select_artifact(repository, client).await?;
+    let mut selected = super::ocirepository::select_artifact(repository, client).await?;
+    let mut undecided = None;
+    if selected.tag.is_none() {
+        (selected.descriptor, undecided) =
+            describe_digest(client, &selected.descriptor.digest).await;
+    }
     let keys = match repository.verify.as_ref() {
         Some(verification) => keys_for(verification, secret),
         None => Ok(crate::cosign::Keys::Static(Vec::new())),
@@ -103,6 +137,8 @@ pub async fn verify_ocirepository(
                 selected,
                 outcome: None,
                 flux,
+                strict,
+                undecided: None,
             });
         }
     };
@@ -117,6 +153,8 @@ pub async fn verify_ocirepository(
         selected,
         outcome: Some(outcome),
         flux,
+        strict,
+        undecided,
     })
 }
 

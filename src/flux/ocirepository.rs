@@ -546,7 +546,8 @@ pub fn revision(tag: Option<&str>, digest: &str) -> String {
 pub struct SelectedArtifact {
     /// The tag `spec.ref` selected (after semver selection), `None` for a digest reference.
     pub tag: Option<String>,
-    /// The artifact's descriptor as the registry resolves it.
+    /// The artifact's descriptor as the registry resolves it; for a digest reference the digest
+    /// alone (Flux resolves nothing before verifying it).
     pub descriptor: crate::source::Descriptor,
     /// `<tag>@sha256:...`, or the digest alone.
     pub revision: String,
@@ -571,6 +572,29 @@ pub enum SelectError {
     /// Resolving the digest failed (Flux: `failed to determine artifact digest: <err>`).
     #[error("failed to determine artifact digest: {0}")]
     Digest(crate::source::registry::RegistryError),
+    /// `spec.ref.digest` is no digest go-containerregistry's `v1.NewHash` reads.
+    #[error("failed to determine artifact digest: {0}")]
+    InvalidDigest(String),
+}
+
+/// go-containerregistry's `v1.NewHash` (`Hash.parse`): `sha256:` and 64 lower-case hex digits,
+/// with its texts.
+fn parse_hash(text: &str) -> Result<(), String> {
+    use crate::golang::quote::go_quote;
+    let parts: Vec<&str> = text.split(':').collect();
+    let [algorithm, hex] = parts.as_slice() else {
+        return Err(format!("cannot parse hash: {}", go_quote(text)));
+    };
+    if let Some(c) = hex.chars().find(|c| !matches!(c, '0'..='9' | 'a'..='f')) {
+        return Err(format!("found non-hex character in hash: {c}"));
+    }
+    if *algorithm != "sha256" {
+        return Err(format!("unsupported hash: {}", go_quote(algorithm)));
+    }
+    if hex.len() != 64 {
+        return Err(format!("wrong number of hex digits for {algorithm}: {hex}"));
+    }
+    Ok(())
 }
 
 /// Flux's `getArtifactRef` + `getRevision` against `client` (which must point at the
@@ -600,13 +624,27 @@ pub async fn select_artifact(
         }
     };
     let wanted = match (&repository.artifact, &tag) {
-        (ArtifactRef::Digest(d), _) => d.clone(),
+        // getRevision sends nothing for a digest reference (`gcrv1.NewHash(ref.DigestStr())`):
+        // the first request is the verifier's own, so a digest the registry does not have (or a
+        // registry that does not answer) fails verification, not selection. The descriptor
+        // holds the digest alone; the verifier resolves it.
+        (ArtifactRef::Digest(d), _) => {
+            parse_hash(d).map_err(SelectError::InvalidDigest)?;
+            return Ok(SelectedArtifact {
+                revision: revision(None, d),
+                artifact_reference: repository.repository.artifact_reference(d),
+                tag: None,
+                descriptor: crate::source::Descriptor {
+                    digest: d.clone(),
+                    ..crate::source::Descriptor::default()
+                },
+            });
+        }
         (_, Some(t)) => t.clone(),
         (_, None) => "latest".to_owned(),
     };
-    // getRevision itself sends nothing for a digest reference (`gcrv1.NewHash`); the HEAD here
-    // is what lets a registry that cannot be reached end the command before any verification
-    // step (exit 2 in the CLI contract) rather than inside notation's own resolve.
+    // For a tag, getRevision HEADs it (GET as fallback): a registry that cannot be reached ends
+    // the reconcile before any verification step (exit 2 in the CLI contract).
     let descriptor = client.resolve(&wanted).await.map_err(SelectError::Digest)?;
     Ok(SelectedArtifact {
         revision: revision(tag.as_deref(), &descriptor.digest),
@@ -821,6 +859,25 @@ stringData:
         );
         let f = parse(&text, "x.yaml").unwrap();
         assert!(f.secret_document.is_none());
+    }
+
+    #[test]
+    fn digests_are_read_as_go_containerregistry_reads_them() {
+        let d = format!("sha256:{}", "a".repeat(64));
+        assert_eq!(parse_hash(&d), Ok(()));
+        assert_eq!(parse_hash("abc").unwrap_err(), "cannot parse hash: \"abc\"");
+        assert_eq!(
+            parse_hash("sha256:ABC").unwrap_err(),
+            "found non-hex character in hash: A"
+        );
+        assert_eq!(
+            parse_hash(&format!("sha512:{}", "a".repeat(128))).unwrap_err(),
+            "unsupported hash: \"sha512\""
+        );
+        assert_eq!(
+            parse_hash("sha256:abc").unwrap_err(),
+            "wrong number of hex digits for sha256: abc"
+        );
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct ScanRow {
     /// What the verification found, when anything was fetched (`report` renders it as
     /// `verify -o json` does).
     pub verification: Option<RunOutcome>,
+    /// For a cosign source: what the cosign verification found (`report` renders it as
+    /// `verify --provider cosign -o json` does).
+    pub cosign: Option<super::cosign::CosignSourceResult>,
     /// Warnings (Flux's policy clean-up, keys it ignores, ...).
     pub warnings: Vec<String>,
     /// How the registry answered, when one was contacted (the report's credential source and
@@ -153,6 +156,7 @@ impl ScanRow {
             reason: String::new(),
             condition: None,
             verification: None,
+            cosign: None,
             warnings: unknown_spec_fields(object),
             registry: None,
             cluster: None,
@@ -185,6 +189,7 @@ impl ScanRow {
             reason,
             condition: None,
             verification: None,
+            cosign: None,
             warnings: Vec::new(),
             registry: None,
             cluster: None,
@@ -566,17 +571,20 @@ impl Planner<'_> {
             Some(Err(e)) => return Job::Done(Box::new(row.with(RowResult::Error, e))),
             Some(Ok(r)) => r,
         };
+        if !repository.oci {
+            // An HTTP repository's chart URL comes from its index.yaml, which is not read: the
+            // row shows the repository's URL and names the chart.
+            row.url = Some(repository.url.clone());
+            return Job::Done(Box::new(row.with(
+                RowResult::Skipped,
+                format!("chart '{}' from {source} (not type oci): Flux verifies charts of OCI HelmRepositories only", chart.chart),
+            )));
+        }
         row.url = Some(format!(
             "{}/{}",
             repository.url.trim_end_matches('/'),
             chart.chart
         ));
-        if !repository.oci {
-            return Job::Done(Box::new(row.with(
-                RowResult::Skipped,
-                format!("chart from {source} (not type oci): Flux verifies charts of OCI HelmRepositories only"),
-            )));
-        }
         let Some(verification) = chart.verify.clone() else {
             return Job::Done(Box::new(
                 row.with(RowResult::Skipped, "verification not configured"),
@@ -886,7 +894,7 @@ async fn run_cosign(
         Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, first_line(&e.to_string())),
         Ok(Ok(verified)) => {
-            let flux = verified.flux;
+            let flux = verified.flux.clone();
             let (result, reason) = match flux.result {
                 super::cosign::CosignResult::Verified => (
                     RowResult::Verified,
@@ -906,9 +914,15 @@ async fn run_cosign(
                     (RowResult::Skipped, flux.error.clone().unwrap_or_default())
                 }
             };
+            // A digest reference the registry did not answer for: Flux's condition, undecided.
+            let result = match &verified.undecided {
+                Some(_) if result == RowResult::Failed => RowResult::Error,
+                _ => result,
+            };
             let mut row = row.with(result, reason);
             row.reference = Some(verified.selected.artifact_reference.clone());
-            row.condition = flux.condition;
+            row.condition = flux.condition.clone();
+            row.cosign = Some(verified);
             row
         }
     };

@@ -296,6 +296,49 @@ pub(crate) fn check_valid_worded(data: &[u8], wording: Wording) -> Result<(), St
     }
 }
 
+/// Where [`check_valid`] stops on a document it refuses: the 1-based line and column of the
+/// offending byte (the end of the input for `unexpected end of JSON input`). Go's
+/// `SyntaxError.Offset` counts the bytes read; users count lines.
+pub(crate) fn syntax_error_position(data: &[u8]) -> Option<(usize, usize)> {
+    let mut s = Scanner::new(data, Wording::Go126);
+    let error = match s.value() {
+        Ok(()) => {
+            s.skip_space();
+            s.peek()?;
+            // Trailing data: the byte after the value.
+            s.pos += 1;
+            "invalid character".to_owned()
+        }
+        Err(e) => e,
+    };
+    // The scanner has consumed the offending character for some errors and only peeked at it
+    // for others: the one the error names is the place.
+    let names = |i: usize| {
+        data.get(i).is_some_and(|c| {
+            error.starts_with(&format!(
+                "invalid character {}",
+                go_quote_rune(char::from(*c))
+            ))
+        })
+    };
+    let at = if names(s.pos) || !error.starts_with("invalid character") {
+        s.pos
+    } else {
+        s.pos.saturating_sub(1)
+    };
+    let before = data.get(..at.min(data.len())).unwrap_or_default();
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default())
+        .chars()
+        .count()
+        + 1;
+    Some((line, column))
+}
+
 /// The first JSON value of `data` (leading space skipped, trailing input ignored), with the
 /// scanner's own errors: empty or cut-off input is `unexpected end of JSON input`.
 pub(crate) fn first_value(data: &[u8], wording: Wording) -> Result<Raw<'_>, String> {

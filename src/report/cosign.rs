@@ -20,6 +20,9 @@ pub struct CosignReport {
     pub strict: bool,
     /// The cosign stage's outcome.
     pub outcome: CosignOutcome,
+    /// The registry did not answer for a digest reference (its error): the verdict shown is
+    /// what Flux would write, but it rests on nothing the registry said.
+    pub undecided: Option<String>,
 }
 
 /// `verified` when some key verified the signature, `failed` when every key tried failed it,
@@ -44,6 +47,13 @@ fn signature_result(
     }
 }
 
+/// Whether the registry described the artifact: a resolved descriptor always carries the
+/// manifest's media type; a digest reference the registry could not resolve has the digest
+/// alone ([`crate::flux::cosign::describe_digest`]).
+fn described(artifact: &crate::source::Descriptor) -> bool {
+    !artifact.media_type.is_empty()
+}
+
 fn key_result(status: &KeyStatus) -> &'static str {
     match status {
         KeyStatus::Verified => "verified",
@@ -66,6 +76,25 @@ impl CosignReport {
     /// Flux's verdict and condition.
     pub fn flux(&self) -> CosignFlux {
         cosign_result(&self.outcome, &self.revision, self.strict)
+    }
+
+    /// Whether the verdict could not be decided: the registry did not answer and no key
+    /// verified (a key that does not load fails whatever the registry says).
+    pub fn is_undecided(&self) -> bool {
+        self.undecided.is_some()
+            && matches!(
+                self.outcome.verdict,
+                crate::cosign::CosignVerdict::Failed(crate::cosign::CosignFailure::NoMatch { .. })
+            )
+    }
+
+    /// `verified` / `failed` / `skipped`, or `error` when undecided.
+    pub fn result_name(&self) -> &'static str {
+        if self.is_undecided() {
+            "error"
+        } else {
+            self.flux().result.name()
+        }
     }
 
     /// The JSON object (the `verify -o json` contract, plus `provider` and `keys`).
@@ -123,10 +152,10 @@ impl CosignReport {
             "fluxVersion": self.flux_version,
             "reference": self.reference,
             "artifactReference": o.artifact_reference,
-            "artifact": {"mediaType": o.artifact.media_type, "digest": o.artifact.digest, "size": o.artifact.size},
+            "artifact": described(&o.artifact).then(|| json!({"mediaType": o.artifact.media_type, "digest": o.artifact.digest, "size": o.artifact.size})),
             "revision": self.revision,
             "policy": null,
-            "result": flux.result.name(),
+            "result": self.result_name(),
             "error": flux.error,
             "strict": self.strict,
             "signatures": signatures,
@@ -147,11 +176,18 @@ impl CosignReport {
             let _ = writeln!(out, "Warning: {warning}");
         }
         let _ = writeln!(out, "Artifact:   {}", o.artifact_reference);
-        let _ = writeln!(
-            out,
-            "            {} ({} bytes)",
-            o.artifact.media_type, o.artifact.size
-        );
+        if described(&o.artifact) {
+            let _ = writeln!(
+                out,
+                "            {} ({} bytes)",
+                o.artifact.media_type, o.artifact.size
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "            not described by the registry (Flux looks the signatures up by digest all the same)"
+            );
+        }
         let _ = writeln!(
             out,
             "Mode:       flux (source-controller {}), provider cosign{}",
@@ -242,7 +278,17 @@ impl CosignReport {
             }
         }
         out.push('\n');
-        let _ = writeln!(out, "Result:     {}", flux.result.name());
+        match (&self.undecided, self.is_undecided()) {
+            (Some(why), true) => {
+                let _ = writeln!(
+                    out,
+                    "Result:     error (could not decide: the registry did not answer: {why})"
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "Result:     {}", flux.result.name());
+            }
+        }
         if let Some(error) = &flux.error {
             let mut lines = error.lines();
             let _ = writeln!(out, "Error:      {}", lines.next().unwrap_or_default());

@@ -88,7 +88,12 @@ pub fn for_report(
         // Only a registry failure that ended the verification deserves a hint.
         let registry_failed = matches!(
             report.verification.error(),
-            Some(VerifyError::Resolve(_) | VerifyError::List(_) | VerifyError::Retrieval { .. })
+            Some(
+                VerifyError::Resolve(_)
+                    | VerifyError::ArtifactResolve(_)
+                    | VerifyError::List(_)
+                    | VerifyError::Retrieval { .. }
+            )
         );
         if registry_failed {
             hints.extend(for_registry(facts));

@@ -5,6 +5,7 @@ use crate::fleet::cluster::KustomizationReport;
 use crate::fleet::Unapplied;
 use crate::flux::condition::Condition;
 use crate::flux::scan::{RowResult, ScanRow, Summary};
+use crate::report::cosign::CosignReport;
 use crate::report::hints::{self, Diagnostics, Origin, RegistryFacts};
 use crate::report::verify::VerifyReport;
 use crate::settings::Settings;
@@ -69,19 +70,39 @@ pub fn diagnostics(row: &ScanRow, settings: Settings) -> Diagnostics {
         provider: contact.provider,
         origin: Origin::OciRepository,
     };
-    let hints = match &row.verification {
-        Some(outcome) => hints::for_report(
+    let hints = match (&row.verification, &row.cosign) {
+        (Some(outcome), _) => hints::for_report(
             &VerifyReport::new(settings, outcome.clone()),
             Some(&facts),
             None,
         ),
-        None if row.result == RowResult::Error => hints::for_registry(&facts),
-        None => Vec::new(),
+        // As `verify --provider cosign` gives them: the registry's, unless verified.
+        (None, Some(_)) if row.result == RowResult::Verified => Vec::new(),
+        (None, Some(_)) => hints::for_registry(&facts),
+        (None, None) if row.result == RowResult::Error => hints::for_registry(&facts),
+        (None, None) => Vec::new(),
     };
     Diagnostics {
         credentials: facts.credentials,
         hints,
     }
+}
+
+/// The report `verify --provider cosign` prints for the same source (`None` when Flux stopped
+/// before the cosign stage: no Secret).
+fn cosign_report(
+    row: &ScanRow,
+    source: &crate::flux::cosign::CosignSourceResult,
+    settings: Settings,
+) -> Option<CosignReport> {
+    Some(CosignReport {
+        reference: row.url.clone().unwrap_or_default(),
+        revision: source.selected.revision.clone(),
+        flux_version: settings.flux_version.to_string(),
+        strict: source.strict,
+        outcome: source.outcome.clone()?,
+        undecided: source.undecided.clone(),
+    })
 }
 
 /// One row as JSON; `settings` are the scan's (the `verification` object is what `verify -o
@@ -100,10 +121,11 @@ pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
         "result": row.result.name(),
         "reason": row.reason,
         "condition": row.condition.as_ref().map(condition_json),
-        "verification": row
-            .verification
-            .as_ref()
-            .map(|r| VerifyReport::new(settings, r.clone()).to_json()),
+        "verification": match (&row.verification, &row.cosign) {
+            (Some(r), _) => Some(VerifyReport::new(settings, r.clone()).to_json()),
+            (None, Some(c)) => cosign_report(row, c, settings).map(|r| r.to_json()),
+            (None, None) => None,
+        },
         "warnings": row.warnings,
         "cluster": row.cluster,
         "kustomization": row.kustomization,
@@ -451,6 +473,7 @@ mod tests {
                 message: "line one\nline \u{1}two: 100%".into(),
             }),
             verification: None,
+            cosign: None,
             warnings: Vec::new(),
             registry: None,
             cluster: None,
@@ -498,6 +521,73 @@ mod tests {
         assert_eq!(json["resources"][0]["credentials"], Value::Null);
         let text = to_text(&rows, SETTINGS, &ScanContext::default());
         assert!(text.contains(&format!("    hint: {hint}\n")), "{text}");
+    }
+
+    /// A cosign row: the cosign report as `verification`, and the registry's hints while it
+    /// is not verified.
+    fn cosign_row(result: RowResult) -> ScanRow {
+        use crate::cosign::{CosignFailure, CosignOutcome, CosignVerdict, Discovery};
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let reference = format!("r.example/app@{digest}");
+        let outcome = CosignOutcome {
+            artifact_reference: reference.clone(),
+            artifact: crate::source::Descriptor {
+                media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+                digest: digest.clone(),
+                size: 10,
+                ..crate::source::Descriptor::default()
+            },
+            discovery: Discovery::default(),
+            keys: Vec::new(),
+            verdict: CosignVerdict::Failed(CosignFailure::NoMatch {
+                reference: reference.clone(),
+            }),
+            lax: None,
+            warnings: Vec::new(),
+        };
+        let flux = crate::flux::cosign::cosign_result(&outcome, &format!("v1@{digest}"), false);
+        let mut row = unauthorized_row();
+        row.result = result;
+        row.provider = Some("cosign".into());
+        row.condition = flux.condition.clone();
+        row.cosign = Some(crate::flux::cosign::CosignSourceResult {
+            selected: crate::flux::ocirepository::SelectedArtifact {
+                tag: Some("v1".into()),
+                descriptor: outcome.artifact.clone(),
+                revision: format!("v1@{digest}"),
+                artifact_reference: reference,
+            },
+            outcome: Some(outcome),
+            flux,
+            strict: false,
+            undecided: None,
+        });
+        row
+    }
+
+    #[test]
+    fn a_cosign_row_carries_its_report_and_the_registry_hints() {
+        let json = to_json(
+            &[cosign_row(RowResult::Failed)],
+            SETTINGS,
+            &ScanContext::default(),
+        );
+        let row = &json["resources"][0];
+        assert_eq!(row["verification"]["provider"], "cosign", "{row:#}");
+        assert_eq!(row["verification"]["result"], "failed");
+        assert_eq!(row["verification"]["reference"], "oci://r.example/app");
+        assert_eq!(row["verification"]["fluxVersion"], "1.9");
+        assert_eq!(
+            row["verification"]["condition"]["message"],
+            row["condition"]["message"]
+        );
+        assert_eq!(row["hints"].as_array().unwrap().len(), 1, "{row:#}");
+        let verified = to_json(
+            &[cosign_row(RowResult::Verified)],
+            SETTINGS,
+            &ScanContext::default(),
+        );
+        assert_eq!(verified["resources"][0]["hints"], json!([]));
     }
 
     #[test]

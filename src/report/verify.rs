@@ -252,14 +252,20 @@ impl VerifyReport {
                     .collect();
                 let _ = writeln!(out, "            {}", actions.join(", "));
             }
-            None if matches!(v.verdict, Verdict::Failed(VerifyError::Resolve(_))) => {
-                let _ = writeln!(
-                    out,
-                    "Policy:     not evaluated (the artifact could not be resolved)"
-                );
-            }
             None => {
-                let _ = writeln!(out, "Policy:     no statement applies");
+                let why = match &v.verdict {
+                    Verdict::Failed(VerifyError::Resolve(_)) => {
+                        "not evaluated (the artifact could not be resolved)"
+                    }
+                    Verdict::Failed(VerifyError::InvalidPolicy(_)) => {
+                        "not evaluated (the trust policy is invalid: see the error below)"
+                    }
+                    Verdict::Failed(VerifyError::TrustMaterial(_)) => {
+                        "not evaluated (the trust material cannot be used: see the error below)"
+                    }
+                    _ => "no statement applies",
+                };
+                let _ = writeln!(out, "Policy:     {why}");
             }
         }
         let tried = v.signatures.iter().filter(|s| s.outcome.is_some()).count();
@@ -485,6 +491,17 @@ fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
                     )
                 })
                 .collect();
+            let subject = crate::golang::quote::go_quote(&cert.subject);
+            if servers.is_empty()
+                && cert.status == crate::pki::revocation::RevocationStatus::NonRevokable
+            {
+                // notation-go's NonRevokable with method Unknown: nothing to ask, said plainly.
+                let _ = writeln!(
+                    out,
+                    "         {name} {subject}: not revocable (NonRevokable): the certificate names no OCSP responder and no CRL distribution point, so there is nothing to ask"
+                );
+                continue;
+            }
             let asked = if servers.is_empty() {
                 "no server asked".to_string()
             } else {
@@ -492,8 +509,7 @@ fn write_revocation(out: &mut String, chains: &[ChainRevocation]) {
             };
             let _ = writeln!(
                 out,
-                "         {name} {}: {} by {}, {asked}, {} ms",
-                crate::golang::quote::go_quote(&cert.subject),
+                "         {name} {subject}: {} by {}, {asked}, {} ms",
                 cert.status,
                 cert.method,
                 millis(cert.duration)
@@ -980,7 +996,7 @@ mod tests {
             lines,
             [
                 "         signing \"CN=leaf,O=Notary\": OK by OCSPFallbackCRL, OCSP http://localhost:10087/ocsp Unknown: OCSP responder unavailable (12 ms); CRL http://localhost:10086/leaf.crl OK (30 ms), 42 ms",
-                "         signing \"CN=root\": NonRevokable by Unknown, no server asked, 0 ms",
+                "         signing \"CN=root\": not revocable (NonRevokable): the certificate names no OCSP responder and no CRL distribution point, so there is nothing to ask",
                 "         timestamping chain (OCSP, CRL fallback): not checked: invalid chain",
             ]
         );

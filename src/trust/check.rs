@@ -160,9 +160,170 @@ pub fn unknown_keys(policy: &[u8]) -> Vec<String> {
     out
 }
 
+/// For a `trustpolicy.json` Go's `encoding/json` refuses: where, as line and column, with the
+/// line itself (the error keeps Go's words, which name a character but no place).
+pub fn policy_syntax(policy: &[u8]) -> Option<String> {
+    let (line, column) = crate::golang::json::syntax_error_position(policy)?;
+    let text = String::from_utf8_lossy(policy);
+    let shown = text.lines().nth(line - 1).unwrap_or_default().trim();
+    // The most common cause, a comma before a closing bracket, is on the line before.
+    let offending = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.chars().nth(column - 1));
+    let before = text.lines().take(line - 1).collect::<Vec<_>>().join("\n")
+        + &text
+            .lines()
+            .nth(line - 1)
+            .unwrap_or_default()
+            .chars()
+            .take(column - 1)
+            .collect::<String>();
+    let trailing_comma = matches!(offending, Some('}' | ']')) && before.trim_end().ends_with(',');
+    Some(format!(
+        "the JSON syntax error in trustpolicy.json is at line {line}, column {column}: {shown}{}",
+        if trailing_comma {
+            " (JSON allows no comma before a closing bracket: remove the one before it)"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// Everything the user should know about the material before any verdict, the same for
+/// `verify`, `policy check` and `policy explain`: what was not read (Secret keys Flux ignores,
+/// `--certs` store names Flux ignores) and the keys of `trustpolicy.json` Go skips.
+pub fn material_warnings(material: &TrustMaterial) -> Vec<String> {
+    let mut warnings = material.warnings.clone();
+    if let Some(bytes) = &material.policy_bytes {
+        warnings.extend(unknown_keys(bytes));
+    }
+    warnings.extend(private_keys(material));
+    warnings
+}
+
+/// Trusted certificates outside their validity period at `now`, and what that does to the
+/// signatures each non-`skip` statement judges: notation-go checks the signature's chain against
+/// the current time when the signature carries no RFC 3161 timestamp (`authenticTimestamp`),
+/// so a chain through an expired (or not yet valid) certificate fails that validation.
+pub fn validity_warnings(
+    material: &TrustMaterial,
+    document: &TrustPolicyDocument,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    use super::policy::{Action, ValidationType};
+    let mut effects = Vec::new();
+    for s in &document.trust_policies {
+        let Ok(level) = s.verification_level() else {
+            continue;
+        };
+        if level.is_skip() {
+            continue;
+        }
+        effects.push(match level.action(ValidationType::AuthenticTimestamp) {
+            Action::Enforce => format!(
+                "statement '{}' enforces authenticTimestamp: Flux fails them",
+                s.name
+            ),
+            Action::Log => format!(
+                "statement '{}' logs authenticTimestamp: the failure is only logged",
+                s.name
+            ),
+            Action::Skip => format!(
+                "statement '{}' skips authenticTimestamp: not checked",
+                s.name
+            ),
+        });
+    }
+    if effects.is_empty() {
+        return Vec::new();
+    }
+    let store = super::store::FluxTrustStore::new(material.cert_entries.clone());
+    let mut out = Vec::new();
+    for report in store.report() {
+        for cert in &report.used {
+            let when = if now > cert.not_after() {
+                format!(
+                    "expired at {}",
+                    cert.not_after().format("%Y-%m-%d %H:%M:%S UTC")
+                )
+            } else if now < cert.not_before() {
+                format!(
+                    "is not valid until {}",
+                    cert.not_before().format("%Y-%m-%d %H:%M:%S UTC")
+                )
+            } else {
+                continue;
+            };
+            out.push(format!(
+                "certificate {:?} (key '{}') {when}: signatures whose chain includes it and that carry no RFC 3161 timestamp fail authenticTimestamp ({})",
+                cert.subject(),
+                report.key,
+                effects.join("; ")
+            ));
+        }
+    }
+    out
+}
+
+/// Certificate values that hold a private key: Flux fails to parse them as certificates (its
+/// error names the store, not the value), and the key itself is exposed wherever the material
+/// is kept.
+fn private_keys(material: &TrustMaterial) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in &material.cert_entries {
+        let mut rest = entry.data.as_slice();
+        let mut kinds = Vec::new();
+        while let Some((block, next)) = super::pem::decode(rest) {
+            if block.kind.ends_with("PRIVATE KEY") && !kinds.contains(&block.kind) {
+                kinds.push(block.kind);
+            }
+            rest = next;
+        }
+        if kinds.is_empty() {
+            continue;
+        }
+        let blocks = kinds
+            .iter()
+            .map(|k| format!("PEM {k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(match &material.secret {
+            Some(secret) => format!(
+                "key '{}' of secret '{}' holds a private key ({blocks}), not a certificate: remove it, and rotate the key — it is in your repository",
+                entry.key,
+                secret.namespaced_name()
+            ),
+            None => format!(
+                "{} holds a private key ({blocks}), not a certificate: remove it from the trust material, and rotate the key if the file was shared",
+                entry.key
+            ),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_syntax_error_is_placed_by_line_and_column() {
+        let policy = b"{\n  \"version\": \"1.0\",\n  \"trustPolicies\": [{\"name\": \"a\",}]\n}\n";
+        assert_eq!(
+            policy_syntax(policy).unwrap(),
+            "the JSON syntax error in trustpolicy.json is at line 3, column 34: \"trustPolicies\": [{\"name\": \"a\",}] (JSON allows no comma before a closing bracket: remove the one before it)"
+        );
+        assert_eq!(
+            crate::golang::json::syntax_error_position(b"{\"a\": 1"),
+            Some((1, 8))
+        );
+        assert_eq!(
+            crate::golang::json::syntax_error_position(b"{} x"),
+            Some((1, 4))
+        );
+        assert_eq!(crate::golang::json::syntax_error_position(b"{}"), None);
+    }
 
     #[test]
     fn unknown_keys_and_suggestions() {

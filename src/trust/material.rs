@@ -136,13 +136,16 @@ impl TrustMaterial {
     pub fn read(input: &TrustInput, dialect: Dialect) -> Result<Self, TrustError> {
         let mut material = match (&input.secret, &input.trust_policy) {
             (Some(path), None) => {
-                let secret = secret::load_secret(path, input.secret_name.as_deref())?;
+                let (secret, shape) =
+                    secret::load_secret_with_shape(path, input.secret_name.as_deref())?;
                 let origin = format!(
                     "secret '{}' in {}",
                     secret.namespaced_name(),
                     secret::input_name(path)
                 );
-                Self::from_secret(secret, origin)
+                let mut material = Self::from_secret(secret, origin);
+                material.warnings.extend(shape);
+                material
             }
             (None, Some(path)) => Self {
                 origin: secret::input_name(path),

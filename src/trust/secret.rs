@@ -55,12 +55,14 @@ pub enum InputError {
         detail: String,
     },
     /// No `kind: Secret` document.
-    #[error("{} holds no Kubernetes Secret (kind: Secret){}", input_name(.path), found_kinds(.kinds))]
+    #[error("{} holds no Kubernetes Secret (kind: Secret){}{}", input_name(.path), found_kinds(.kinds), if *.trust_policy { "; it is a trust policy document: give it with --trust-policy FILE (and the certificates with --certs PATH)" } else { "" })]
     NoSecret {
         /// The file.
         path: PathBuf,
         /// Kinds of the documents that were found.
         kinds: Vec<String>,
+        /// The file is a bare trust policy document (`version`, `trustPolicies`).
+        trust_policy: bool,
     },
     /// A malformed Secret.
     #[error("{}: Secret '{secret}': {detail}", input_name(.path))]
@@ -73,7 +75,7 @@ pub enum InputError {
         detail: String,
     },
     /// A `data` value that is not base64.
-    #[error("{}: Secret '{secret}': data key '{key}' is not valid base64: {detail}", input_name(.path))]
+    #[error("{}: Secret '{secret}': data key '{key}' is not valid base64: {detail} (values under data: are base64; use stringData: for plain text)", input_name(.path))]
     Base64 {
         /// The file.
         path: PathBuf,
@@ -378,10 +380,96 @@ fn json_kind(v: &Value) -> &'static str {
 /// Reads `path` and picks the Secret to use: the one named `name`, else the single Secret
 /// holding `trustpolicy.json`, else the only Secret in the file.
 pub fn load_secret(path: &Path, name: Option<&str>) -> Result<Secret, InputError> {
+    load_secret_with_shape(path, name).map(|(secret, _)| secret)
+}
+
+/// [`load_secret`], with [`shape_warnings`] for the Secret chosen.
+pub fn load_secret_with_shape(
+    path: &Path,
+    name: Option<&str>,
+) -> Result<(Secret, Vec<String>), InputError> {
     let bytes = read_input(path)?;
     let docs = parse_documents(path, &bytes)?;
     let secrets = secrets_in(path, &docs)?;
-    select_secret(path, &docs, secrets, name)
+    let secret = select_secret(path, &docs, secrets, name)?;
+    let warnings = shape_warnings(&docs, &secret);
+    Ok((secret, warnings))
+}
+
+/// The fields of a Secret manifest Kubernetes reads; anything else is dropped by the API server.
+const SECRET_FIELDS: [&str; 7] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "data",
+    "stringData",
+    "type",
+    "immutable",
+];
+
+/// Mistakes in the shape of `secret`'s manifest that leave keys out of it (so Flux says
+/// `'trustpolicy.json' not found` or `no certificates found`): a field name in the wrong case,
+/// data keys dedented to the top level, `stringData`/`data` indented under `metadata`.
+pub fn shape_warnings(docs: &[Value], secret: &Secret) -> Vec<String> {
+    let mut candidates: Vec<&Value> = Vec::new();
+    for doc in docs {
+        match doc.get("kind").and_then(Value::as_str) {
+            Some("Secret") => candidates.push(doc),
+            Some("List") | Some("SecretList") => {
+                if let Some(items) = doc.get("items").and_then(Value::as_array) {
+                    candidates.extend(items.iter());
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(doc) = candidates.into_iter().find(|d| {
+        d.get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            == Some(secret.name.as_str())
+    }) else {
+        return Vec::new();
+    };
+    let id = secret.namespaced_name();
+    let mut out = Vec::new();
+    if let Some(map) = doc.as_object() {
+        let mut dedented = Vec::new();
+        for key in map.keys().filter(|k| !SECRET_FIELDS.contains(&k.as_str())) {
+            if let Some(field) = ["stringData", "data"]
+                .into_iter()
+                .find(|f| f.eq_ignore_ascii_case(&key.replace(['_', '-'], "")))
+            {
+                out.push(format!(
+                    "Secret '{id}': '{key}:' is not '{field}:' (Kubernetes field names are case-sensitive): the keys under it are dropped"
+                ));
+            } else if key == TRUST_POLICY_KEY || key.contains('.') {
+                dedented.push(key.as_str());
+            }
+        }
+        if !dedented.is_empty() {
+            out.push(format!(
+                "Secret '{id}': {} {} at the top level of the manifest, not under stringData: or data: (indented too little?): Kubernetes drops {}",
+                dedented
+                    .iter()
+                    .map(|k| format!("'{k}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if dedented.len() == 1 { "is" } else { "are" },
+                if dedented.len() == 1 { "it" } else { "them" }
+            ));
+        }
+    }
+    if let Some(meta) = doc.get("metadata").and_then(Value::as_object) {
+        for field in ["stringData", "data"] {
+            if meta.contains_key(field) {
+                out.push(format!(
+                    "Secret '{id}': '{field}:' is under metadata: (indented too far): move it to the top level of the manifest, or its keys are not in the Secret"
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn select_secret(
@@ -395,6 +483,7 @@ fn select_secret(
         return Err(InputError::NoSecret {
             path: path.to_path_buf(),
             kinds: docs.iter().map(kind_of).collect(),
+            trust_policy: docs.iter().any(|d| d.get("trustPolicies").is_some()),
         });
     }
     if let Some(name) = name {

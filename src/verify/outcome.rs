@@ -236,6 +236,13 @@ pub enum VerifyError {
     /// verifies anything).
     #[error("{0}")]
     Resolve(SourceFailure),
+    /// notation-go's own `repo.Resolve` inside `notation.Verify` failed (it returns the
+    /// registry's error as `ErrorSignatureRetrievalFailed`). For a digest reference this is the
+    /// first request Flux sends (`getRevision` sends none for a digest), so Flux writes
+    /// `SourceVerified=False` with it: a definite failure for a digest the registry does not
+    /// have, undecided for a registry that did not answer.
+    #[error("{0}")]
+    ArtifactResolve(SourceFailure),
     /// The digest asked for is not the one resolved.
     #[error("user input digest {input} does not match the resolved digest {resolved}")]
     DigestMismatch {
@@ -306,7 +313,9 @@ impl VerifyError {
     pub fn is_undecided(&self) -> bool {
         match self {
             Self::Resolve(_) => true,
-            Self::List(failure) | Self::Retrieval { error: failure, .. } => failure.unavailable,
+            Self::ArtifactResolve(failure)
+            | Self::List(failure)
+            | Self::Retrieval { error: failure, .. } => failure.unavailable,
             _ => false,
         }
     }

@@ -124,10 +124,14 @@ where
             digest = %artifact.digest,
             "resolved tag"
         );
-        warnings.push(format!(
-            "Always verify the artifact using digest(@sha256:...) rather than a tag(:{}) because resolved digest may not point to the same signed artifact, as tags are mutable.",
-            request.wanted
-        ));
+        // The notation CLI's warning (`cmd/notation/verify.go`); Flux resolves tags by design
+        // and says nothing, so flux mode does not either.
+        if options.mode == crate::settings::Mode::Notation {
+            warnings.push(format!(
+                "Always verify the artifact using digest(@sha256:...) rather than a tag(:{}) because resolved digest may not point to the same signed artifact, as tags are mutable.",
+                request.wanted
+            ));
+        }
         (artifact.digest, Some(request.wanted.clone()))
     };
     let artifact_reference = format!("{}@{digest}", request.repository);

@@ -80,7 +80,10 @@ where
     };
     let artifact = match source.resolve(wanted).await {
         Ok(artifact) => artifact,
-        Err(e) => return fail(verification, VerifyError::Resolve(SourceFailure::of(&e))),
+        Err(e) => {
+            let error = VerifyError::ArtifactResolve(SourceFailure::of(&e));
+            return fail(verification, error);
+        }
     };
     if wanted.contains(':') && artifact.digest != wanted {
         let error = VerifyError::DigestMismatch {

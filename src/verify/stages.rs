@@ -125,6 +125,8 @@ pub struct BuiltStages {
     pub stages: Result<PolicyStages<Store>, VerifyError>,
     /// Warnings to show with the report.
     pub warnings: Vec<String>,
+    /// What to change when the material is rejected (where a policy's JSON syntax error is).
+    pub hints: Vec<String>,
 }
 
 /// Judges trust material as Flux (or notation) does before any signature is fetched: the
@@ -140,7 +142,10 @@ pub fn stages_from_material(
         Mode::Flux => Dialect::Flux,
         Mode::Notation => Dialect::Notation,
     };
-    let rejected = |e: TrustError, warnings: Vec<String>| -> Result<BuiltStages, TrustError> {
+    let rejected = |e: TrustError,
+                    warnings: Vec<String>,
+                    hints: Vec<String>|
+     -> Result<BuiltStages, TrustError> {
         if !e.is_verification_failure() {
             return Err(e);
         }
@@ -151,16 +156,25 @@ pub fn stages_from_material(
         Ok(BuiltStages {
             stages: Err(error),
             warnings,
+            hints,
         })
     };
     let material = match material {
         Ok(material) => material,
-        Err(e) => return rejected(e, Vec::new()),
+        Err(e) => return rejected(e, Vec::new(), Vec::new()),
     };
-    let mut warnings = material.warnings.clone();
+    let mut warnings = crate::trust::check::material_warnings(&material);
     let loaded = match material.policy(dialect) {
         Ok(loaded) => loaded,
-        Err(e) => return rejected(e, warnings),
+        Err(e) => {
+            let hints = match (&e, &material.policy_bytes) {
+                (TrustError::Parse(_), Some(bytes)) => crate::trust::check::policy_syntax(bytes)
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            return rejected(e, warnings, hints);
+        }
     };
     warnings.extend(loaded.cleanup_warnings.iter().cloned());
     let revocation = Validator::new(revocation_config(settings));
@@ -170,7 +184,11 @@ pub fn stages_from_material(
         revocation,
         settings,
     );
-    Ok(BuiltStages { stages, warnings })
+    Ok(BuiltStages {
+        stages,
+        warnings,
+        hints: Vec::new(),
+    })
 }
 
 /// The statement as the validations read it.

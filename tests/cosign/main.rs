@@ -219,6 +219,94 @@ async fn sample_cases_through_distribution() {
     .unwrap();
 }
 
+/// A digest reference is not resolved before verification (source-controller's `getRevision`
+/// returns a `name.Digest` as it is): a digest the registry does not have is verified all the
+/// same and fails with `no matching signatures were found for '<ref>'` (exit 1), on the command
+/// line and through `spec.ref.digest`; a registry that does not answer leaves it undecided
+/// (exit 2) while the condition shows what Flux writes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
+async fn a_digest_the_registry_does_not_have() {
+    let binary = distribution::binary();
+    let reg = Distribution::start(&binary, false);
+    let pusher = Pusher::new(&reg.addr, None);
+    for (repo, layout) in layouts() {
+        push_to_distribution(&pusher, &repo, &layout).await;
+    }
+    let secret = sample()
+        .join("cases/ecdsa-bundle--tag/secret.yaml")
+        .display()
+        .to_string();
+    let missing = format!("sha256:{}", "0".repeat(64));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = reg.addr.clone();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let expect_failed = |code: i32, json: &Value, all: &str, reference: &str| {
+            let error = format!("no matching signatures were found for '{reference}'");
+            assert_eq!(code, 1, "{all}");
+            assert_eq!(json["result"], "failed", "{all}");
+            assert_eq!(json["error"], error, "{all}");
+            assert_eq!(json["revision"], missing, "{all}");
+            assert_eq!(json["artifact"], Value::Null, "{all}");
+            assert_eq!(
+                json["condition"],
+                json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+                       "message": format!("failed to verify the signature using provider 'cosign': {error}")}),
+                "{all}"
+            );
+        };
+        let reference = format!("{addr}/cosign/ecdsa-bundle@{missing}");
+        let base = ["verify", "--provider", "cosign", "--plain-http", "--secret", &secret];
+        let (code, json, all) = cli(&[&base[..], &[&reference, "-o", "json"]].concat());
+        expect_failed(code, &json, &all, &reference);
+        assert_eq!(json["keys"][0]["result"], "failed", "{all}");
+
+        let (code, _, text) = cli(&[&base[..], &[&reference]].concat());
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("not described by the registry (Flux looks the signatures up by digest all the same)"), "{text}");
+        assert!(text.contains(&format!("failed to verify the signature using provider 'cosign': no matching signatures were found for '{reference}'")), "{text}");
+
+        // The same through an OCIRepository's spec.ref.digest.
+        let file = dir.join("digest.yaml");
+        std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{addr}/cosign/ecdsa-bundle\n  insecure: true\n  ref: {{digest: '{missing}'}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
+        let file = file.display().to_string();
+        let (code, json, all) = cli(&["verify", "--ocirepository", &file, "--secret", &secret, "-o", "json"]);
+        expect_failed(code, &json, &all, &reference);
+        let (code, _, text) = cli(&["verify", "--ocirepository", &file, "--secret", &secret]);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("OCIRepository flux-system/app: SourceVerified False VerificationError: failed to verify the signature using provider 'cosign': no matching signatures"), "{text}");
+
+        // A digest Flux's NewHash refuses stops before verification.
+        std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace(&missing, "sha256:abc")).unwrap();
+        let (code, _, all) = cli(&["verify", "--ocirepository", &file, "--secret", &secret]);
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains("failed to determine artifact digest: wrong number of hex digits for sha256: abc"), "{all}");
+
+        // Nothing listens: undecided, with the condition Flux would still write.
+        let unreachable = format!("127.0.0.1:{closed}/cosign/ecdsa-bundle@{missing}");
+        let (code, json, all) = cli(&[&base[..], &[&unreachable, "-o", "json"]].concat());
+        assert_eq!(code, 2, "{all}");
+        assert_eq!(json["result"], "error", "{all}");
+        assert_eq!(json["condition"]["status"], "False", "{all}");
+        assert_eq!(json["condition"]["message"], format!("failed to verify the signature using provider 'cosign': no matching signatures were found for '{unreachable}'"));
+        let (code, _, text) = cli(&[&base[..], &[&unreachable]].concat());
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("Result:     error (could not decide: the registry did not answer: "), "{text}");
+        assert!(text.contains("connection refused"), "{text}");
+    })
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sample_cases_through_the_referrers_api() {
     let reg = TestRegistry::start().await;
@@ -818,6 +906,98 @@ async fn command_line_keys_strict_and_keyless() {
         let (code, json, all) = cli(&["verify", "--ocirepository", file.to_str().unwrap(), "-o", "json"]);
         assert_eq!(code, 0, "{all}");
         assert_eq!(json["condition"]["message"], format!("verified signature of revision v1@{original_digest}"));
+    })
+    .await
+    .unwrap();
+}
+
+/// Keys as sigstore's `UnmarshalPEMToPublicKey` reads them, through the command line: a PEM
+/// `RSA PUBLIC KEY` (PKCS #1) block verifies; a certificate, a private key and truncated DER
+/// end Flux's loop with Go's and sigstore's texts, in the JSON, the condition and the text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_blocks_as_sigstore_reads_them() {
+    use rsa::pkcs1::EncodeRsaPublicKey as _;
+    let reg = TestRegistry::start().await;
+    let signer = Signer::rsa(61);
+    let repo = "fx/pkcs1";
+    let subject = artifact(&reg, repo, "v1", b"pkcs1");
+    let digest = subject["digest"].as_str().unwrap().to_owned();
+    classic(
+        &reg,
+        repo,
+        &digest,
+        vec![Layer::signed(&signer, simple_signing(repo, &digest))],
+    );
+    let Signer::Rsa(private) = &signer else {
+        unreachable!()
+    };
+    let pkcs1 = private
+        .to_public_key()
+        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+        .unwrap();
+    let pkix = signer.public_pem();
+    let der = {
+        use base64::Engine as _;
+        let body: String = pkix.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
+    };
+    let truncated = {
+        use base64::Engine as _;
+        let cut = base64::engine::general_purpose::STANDARD.encode(&der[..der.len() / 2]);
+        format!("-----BEGIN PUBLIC KEY-----\n{cut}\n-----END PUBLIC KEY-----\n")
+    };
+    let certificate = pkix.replace("PUBLIC KEY", "CERTIFICATE");
+    let private_block = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let files = [
+        file("pkcs1.pub", &pkcs1),
+        file("cert.pub", &certificate),
+        file("private.pub", private_block),
+        file("truncated.pub", &truncated),
+    ];
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let v1 = format!("{host}/{repo}:v1");
+        let run = |key: &str, json: bool| {
+            let mut args = vec!["verify", "--provider", "cosign", "--plain-http", &v1, "--key", key];
+            if json {
+                args.extend(["-o", "json"]);
+            }
+            cli(&args)
+        };
+        let (code, json, all) = run(&files[0], true);
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["keys"][0]["type"], "RSA 2048 bits", "{all}");
+        assert_eq!(
+            json["condition"]["message"],
+            format!("verified signature of revision v1@{digest}")
+        );
+        for (key, error) in [
+            (&files[1], "unknown Public key PEM file type: CERTIFICATE. Are you passing the correct public key?"),
+            (&files[2], "unknown Public key PEM file type: PRIVATE KEY. Are you passing the correct public key?"),
+            (&files[3], "asn1: syntax error: data truncated"),
+        ] {
+            let (code, json, all) = run(key, true);
+            assert_eq!(code, 1, "{all}");
+            assert_eq!(json["result"], "failed");
+            assert_eq!(json["error"], error, "{all}");
+            assert_eq!(json["keys"][0]["result"], "invalid", "{all}");
+            assert_eq!(
+                json["condition"],
+                json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+                       "message": format!("failed to verify the signature using provider 'cosign': {error}")})
+            );
+            let (code, _, text) = run(key, false);
+            assert_eq!(code, 1, "{text}");
+            assert!(text.contains(&format!("failed to verify the signature using provider 'cosign': {error}")), "{text}");
+        }
     })
     .await
     .unwrap();

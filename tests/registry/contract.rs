@@ -56,9 +56,9 @@ async fn verify_json(mode: &str, reference: &str, extra: &[&str]) -> (i32, Value
 async fn an_unreachable_registry_is_undecided_for_digest_and_tag_references() {
     let host = format!("127.0.0.1:{}", closed_port());
     let digest = subject_digest();
-    for reference in [
-        format!("{host}/corpus/{CASE}@{digest}"),
-        format!("{host}/corpus/{CASE}:v1"),
+    for (reference, is_digest) in [
+        (format!("{host}/corpus/{CASE}@{digest}"), true),
+        (format!("{host}/corpus/{CASE}:v1"), false),
     ] {
         for mode in ["flux", "notation"] {
             let (code, json) = verify_json(mode, &reference, &[]).await;
@@ -66,8 +66,20 @@ async fn an_unreachable_registry_is_undecided_for_digest_and_tag_references() {
             assert_eq!(json["result"], "error", "{mode} {reference}: {json}");
             let error = json["error"].as_str().unwrap();
             assert!(error.contains(&host), "{mode} {reference}: {error}");
-            // Flux fails in getRevision, before verification: SourceVerified is not written.
-            assert_eq!(json["condition"], Value::Null, "{mode} {reference}");
+            if mode == "flux" && is_digest {
+                // getRevision sends nothing for a digest: notation-go's own resolve fails
+                // inside verification, and Flux writes it into SourceVerified.
+                assert_eq!(
+                    json["condition"],
+                    serde_json::json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+                        "message": format!("failed to verify the signature using provider 'notation': {error}")}),
+                    "{reference}"
+                );
+                assert!(error.contains("connect: connection refused"), "{error}");
+            } else {
+                // Flux fails in getRevision, before verification: SourceVerified is not written.
+                assert_eq!(json["condition"], Value::Null, "{mode} {reference}");
+            }
         }
         let (code, stdout, _) = fluxverify(vec![
             "verify".into(),
@@ -79,11 +91,99 @@ async fn an_unreachable_registry_is_undecided_for_digest_and_tag_references() {
         .await;
         assert_eq!(code, 2, "{stdout}");
         assert!(stdout.contains("Result:     error"), "{stdout}");
-        assert!(
+        assert_eq!(
             stdout.contains("SourceVerified is not set (Flux stops before verification"),
+            !is_digest,
+            "{stdout}"
+        );
+        assert_eq!(
+            stdout.contains("Message:  failed to verify the signature using provider 'notation': "),
+            is_digest,
             "{stdout}"
         );
     }
+}
+
+/// A digest the registry does not have: Flux's `getRevision` returns a digest reference as it
+/// is, notation-go's resolve gets oras-go's 404 text, and Flux writes `SourceVerified=False`
+/// with it: a definite failure (exit 1), on the command line and through `spec.ref.digest`.
+#[tokio::test]
+#[cfg_attr(
+    feature = "skip-registry-tests",
+    ignore = "needs docker-registry: left out by FLUXVERIFY_SKIP_REGISTRY_TESTS=1"
+)]
+async fn a_digest_the_registry_does_not_have_fails_verification() {
+    let bin = distribution::binary();
+    let reg = Distribution::start(&bin, false);
+    let layout = Layout::open(&vectors().join("corpus/layouts").join(CASE));
+    layout
+        .push(
+            &Pusher::new(&reg.addr, None),
+            &format!("corpus/{CASE}"),
+            "v1",
+        )
+        .await;
+    let missing = format!("sha256:{}", "0".repeat(64));
+    let reference = format!("{}/corpus/{CASE}@{missing}", reg.addr);
+    let error = format!("{reference}: not found");
+    let condition = serde_json::json!({"type": "SourceVerified", "status": "False", "reason": "VerificationError",
+        "message": format!("failed to verify the signature using provider 'notation': {error}")});
+    let (code, json) = verify_json("flux", &reference, &[]).await;
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["result"], "failed");
+    assert_eq!(json["error"], error);
+    assert_eq!(json["revision"], missing);
+    assert_eq!(json["condition"], condition);
+
+    let (code, stdout, _) = fluxverify(vec![
+        "verify".into(),
+        "--plain-http".into(),
+        "--secret".into(),
+        secret(),
+        reference.clone(),
+    ])
+    .await;
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("Result:     failed\n"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Error:      {error}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Message:  failed to verify the signature using provider 'notation': {error}"
+        )),
+        "{stdout}"
+    );
+
+    // spec.ref.digest: the same condition, and the object's status line.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.yaml");
+    std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{}/corpus/{CASE}\n  insecure: true\n  ref: {{digest: '{missing}'}}\n  verify: {{provider: notation, secretRef: {{name: notation-config}}}}\n", reg.addr)).unwrap();
+    let args = |json: bool| {
+        let mut a = vec![
+            "verify".to_string(),
+            "--ocirepository".into(),
+            file.display().to_string(),
+            "--secret".into(),
+            secret(),
+        ];
+        if json {
+            a.extend(["-o".into(), "json".into()]);
+        }
+        a
+    };
+    let (code, stdout, stderr) = fluxverify(args(true)).await;
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["condition"], condition);
+    assert_eq!(json["revision"], missing);
+    let (code, stdout, _) = fluxverify(args(false)).await;
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("OCIRepository flux-system/app: SourceVerified False VerificationError: failed to verify the signature using provider 'notation': {error}")),
+        "{stdout}"
+    );
 }
 
 #[tokio::test]
