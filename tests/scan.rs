@@ -806,3 +806,46 @@ async fn tokens_are_requested_once_per_registry_and_scope() {
     let (_, text, _) = fluxverify(args(&["scan", "-"]), Some(stream)).await;
     assert!(text.contains(&format!("    hint: {hint}\n")), "{text}");
 }
+
+/// 50 sources on one host that never resolves (`.invalid`, RFC 6761): every row is an error in
+/// Go's words for the failed lookup, and the name is looked up once for the run (counted in the
+/// `-vv` log), not once a source.
+#[tokio::test]
+async fn a_host_that_does_not_resolve_is_looked_up_once_a_run() {
+    let trust =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fleet/apps/base/podinfo/trust");
+    let b64 = |f: &str| {
+        base64::engine::general_purpose::STANDARD.encode(std::fs::read(trust.join(f)).unwrap())
+    };
+    let mut stream = format!(
+        "apiVersion: v1\ndata:\n  ca.crt: {}\n  trustpolicy.json: {}\nkind: Secret\nmetadata:\n  name: trust\n  namespace: flux-system\n",
+        b64("ca.crt"),
+        b64("trustpolicy.json")
+    );
+    for i in 0..50 {
+        stream.push_str(&format!(
+            "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app-{i}\n  namespace: flux-system\nspec:\n  interval: 5m\n  ref:\n    tag: 1.0.0\n  url: oci://registry.fluxverify.invalid/apps/app-{i}\n  verify:\n    provider: notation\n    secretRef:\n      name: trust\n"
+        ));
+    }
+    let (code, out, err) =
+        fluxverify(args(&["-vv", "scan", "-o", "json", "-"]), Some(stream)).await;
+    assert_ne!(code, 0, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let resources = report["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 50, "{report:#}");
+    for row in resources {
+        assert_eq!(row["result"], "error", "{row:#}");
+        assert!(
+            row["reason"]
+                .as_str()
+                .unwrap()
+                .contains("dial tcp: lookup registry.fluxverify.invalid: "),
+            "{row:#}"
+        );
+    }
+    let lookups = err
+        .lines()
+        .filter(|l| l.contains("DNS lookup") && l.contains("registry.fluxverify.invalid"))
+        .count();
+    assert_eq!(lookups, 1, "{err}");
+}

@@ -34,6 +34,7 @@ mod digest;
 mod error;
 mod fetch;
 mod logged;
+pub mod lookups;
 pub mod pool;
 mod referrers;
 mod resolve;
@@ -48,6 +49,7 @@ pub use wire::MANIFEST_ACCEPT;
 
 use super::{Descriptor, FetchedSignature, SignatureSource};
 use digest::OciDigest;
+use lookups::HostLookups;
 use referrers::Page;
 use reqwest::Url;
 use std::collections::HashMap;
@@ -189,6 +191,17 @@ impl RegistryClient {
         repository: &str,
         options: RegistryOptions,
     ) -> Result<RegistryClient, RegistryError> {
+        Self::with_lookups(registry, repository, options, &HostLookups::default())
+    }
+
+    /// [`RegistryClient::new`] looking host names up through `lookups`, which remembers the
+    /// names that did not resolve for every client sharing it.
+    pub fn with_lookups(
+        registry: &str,
+        repository: &str,
+        options: RegistryOptions,
+        lookups: &HostLookups,
+    ) -> Result<RegistryClient, RegistryError> {
         let ca_pem = match &options.ca_file {
             Some(path) => Some(std::fs::read(path).map_err(|e| {
                 RegistryError::Config(format!("cannot read CA file {}: {e}", path.display()))
@@ -203,6 +216,7 @@ impl RegistryClient {
             &tls,
             options.request_timeout.min(Duration::from_secs(10)),
             &options.user_agent,
+            lookups,
         )
         .map_err(RegistryError::Config)?;
         Self::with_transport(registry, repository, options, Arc::new(transport))

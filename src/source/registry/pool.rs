@@ -4,8 +4,11 @@
 //! Flux builds a fresh client per reconcile; a scan runs many "reconciles" at once, so sharing
 //! is where its speed comes from. What is shared is transport-level only (connections, the
 //! credentials looked up for the host, issued tokens); every repository still gets its own
-//! per-repository state, so one source's verdict never depends on another's.
+//! per-repository state, so one source's verdict never depends on another's. Host name lookups
+//! are shared by all of the pool's clients: a host that did not resolve is not looked up again
+//! for each source ([`super::lookups`]).
 
+use super::lookups::HostLookups;
 use super::{Provider, RegistryClient, RegistryError, RegistryOptions};
 use crate::source::reference::Reference;
 use std::collections::HashMap;
@@ -18,6 +21,8 @@ pub struct ClientPool {
     /// The first client made for each (registry, plain HTTP) pair; later repositories on that
     /// registry are derived from it.
     roots: Mutex<HashMap<(String, bool, &'static str), RegistryClient>>,
+    /// The run's host name lookups, shared by every client of the pool.
+    lookups: HostLookups,
 }
 
 impl ClientPool {
@@ -26,6 +31,7 @@ impl ClientPool {
         ClientPool {
             options,
             roots: Mutex::new(HashMap::new()),
+            lookups: HostLookups::default(),
         }
     }
 
@@ -54,7 +60,12 @@ impl ClientPool {
             provider,
             ..self.options.clone()
         };
-        let client = RegistryClient::for_reference(reference, options)?;
+        let client = RegistryClient::with_lookups(
+            &reference.registry,
+            &reference.repository,
+            options,
+            &self.lookups,
+        )?;
         roots.insert(key, client.clone());
         Ok(client)
     }
@@ -63,6 +74,11 @@ impl ClientPool {
     pub fn requests_sent(&self) -> usize {
         let roots = self.roots.lock().unwrap_or_else(|e| e.into_inner());
         roots.values().map(RegistryClient::requests_sent).sum()
+    }
+
+    /// Host name lookups made by the pool's clients so far (a failed one is made once a run).
+    pub fn lookups_made(&self) -> usize {
+        self.lookups.made()
     }
 
     /// How many distinct registry connections (host and scheme) the pool holds.

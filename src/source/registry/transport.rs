@@ -15,6 +15,7 @@ use reqwest::{Method, Url};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::lookups::HostLookups;
 use crate::http::errors::{error_chain, send_cause, Dialled};
 pub use crate::http::tls::TlsSettings;
 
@@ -77,7 +78,8 @@ pub trait Transport: Send + Sync {
 
 /// reqwest with redirects switched off (the client follows them itself, deciding per hop whether
 /// credentials may go along) and no automatic proxy-less surprises: proxies come from the
-/// environment as reqwest reads them. The TLS configuration is the process-wide one for these
+/// environment as reqwest reads them. Names are looked up through the run's [`HostLookups`].
+/// The TLS configuration is the process-wide one for these
 /// settings ([`crate::http::tls::client_config`]), so building a client reads no root certificates.
 pub(crate) struct HttpTransport {
     client: reqwest::Client,
@@ -88,9 +90,11 @@ impl HttpTransport {
         tls: &TlsSettings,
         connect_timeout: Duration,
         user_agent: &str,
+        lookups: &HostLookups,
     ) -> Result<Self, String> {
         let config = crate::http::tls::client_config(tls)?;
         let client = reqwest::Client::builder()
+            .dns_resolver(lookups.clone())
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .user_agent(user_agent.to_owned())
