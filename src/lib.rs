@@ -69,6 +69,7 @@ pub mod gitops;
 mod golang;
 pub mod http;
 pub mod inflight;
+pub mod limits;
 pub mod logging;
 pub mod pki;
 pub mod report;

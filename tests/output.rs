@@ -68,3 +68,20 @@ fn a_full_disk_is_an_error_and_exit_2() {
     );
     assert_eq!(out.status.code(), Some(2), "{stderr}");
 }
+
+/// Generated pages and scripts go through the same output function: a closed pipe ends them
+/// quietly with exit 0 (`fluxverify completions bash | head`), never a panic.
+#[test]
+fn completions_and_man_pages_end_quietly_on_a_closed_pipe() {
+    for args in [&["completions", "bash"][..], &["man"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_fluxverify"))
+            .args(args)
+            .stdout(pipe_without_reader())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr, "", "{args:?}: nothing to say on stderr");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

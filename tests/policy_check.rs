@@ -209,3 +209,43 @@ fn keys_go_ignores_are_named_with_the_nearest_known_key() {
         .iter()
         .any(|w| w.as_str().unwrap().contains("\"overide\"")));
 }
+
+/// A megabyte of nested flow collections, YAML or JSON, from a file or stdin, is refused before
+/// any parser runs (libyaml's work grows with the square of the open collections), naming the
+/// input and where the limit was passed; a document at the limit still reaches the parser.
+#[test]
+fn hostile_nesting_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, column) in [
+        ("brackets.yaml", "[".repeat(1 << 20), 129),
+        ("objects.json", r#"{"a":"#.repeat(200_000), 5 * 128 + 1),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let limit = format!(
+            "is not a YAML or JSON manifest: nesting deeper than 128 levels at line 1 column \
+             {column} (refused before parsing)\n"
+        );
+        bin()
+            .args(["policy", "check", "--secret"])
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::ends_with(format!("{name} {limit}")));
+        bin()
+            .args(["policy", "check", "--secret", "-"])
+            .write_stdin(text)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::ends_with(limit));
+    }
+    // At the limit the parser decides: not a Secret, for a sequence of empty sequences.
+    let at_limit = dir.path().join("at-limit.yaml");
+    std::fs::write(&at_limit, format!("{}{}", "[".repeat(128), "]".repeat(128))).unwrap();
+    bin()
+        .args(["policy", "check", "--secret"])
+        .arg(&at_limit)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nesting deeper").not());
+}

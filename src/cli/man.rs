@@ -39,7 +39,7 @@ pub fn run(dir: Option<&Path>) -> anyhow::Result<Exit> {
     match dir {
         None => {
             let (_, root) = pages.first().context("no man page generated")?;
-            std::io::Write::write_all(&mut std::io::stdout(), root)?;
+            super::output::write_bytes(root);
         }
         Some(dir) => {
             std::fs::create_dir_all(dir)

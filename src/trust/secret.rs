@@ -46,6 +46,14 @@ pub enum InputError {
         /// Offset of the first invalid byte.
         offset: usize,
     },
+    /// Nested deeper than any parser here accepts; refused before parsing.
+    #[error("{} is not a YAML or JSON manifest: {limit}", input_name(.path))]
+    TooDeep {
+        /// The file.
+        path: PathBuf,
+        /// Where the limit was passed (its whole text: not a `source`, or it would print twice).
+        limit: crate::limits::TooDeep,
+    },
     /// Not YAML / JSON.
     #[error("{} is not a YAML or JSON manifest: {detail}", input_name(.path))]
     Syntax {
@@ -246,6 +254,10 @@ pub fn parse_documents(path: &Path, bytes: &[u8]) -> Result<Vec<Value>, InputErr
         path: path.to_path_buf(),
         detail,
     };
+    crate::limits::check_nesting(text).map_err(|limit| InputError::TooDeep {
+        path: path.to_path_buf(),
+        limit,
+    })?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         if let Ok(value) = serde_json::from_str::<Value>(trimmed) {
