@@ -215,7 +215,7 @@ pub fn load_verifier(pem: &[u8]) -> Result<VerifierKey, KeyError> {
 }
 
 /// Go's `x509.ParsePKIXPublicKey` (the texts of its common failures) and sigstore's key switch.
-fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
+pub fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
     let spki = match SubjectPublicKeyInfoOwned::from_der(der) {
         Ok(spki) => spki,
         Err(e) => {

@@ -21,6 +21,7 @@
 
 pub mod bundle;
 pub mod key;
+pub mod keyless;
 pub mod source;
 
 pub use key::{keys_from_secret, load_verifier, KeyError, NamedKey, VerifierKey};
@@ -36,6 +37,10 @@ use std::fmt;
 pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
 /// The layer annotation holding the signer's certificate (keyless signatures).
 pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+/// The layer annotation holding the signer's certificate chain (keyless signatures).
+pub const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
+/// The layer annotation holding the Rekor bundle (SET and entry) of a classic signature.
+pub const REKOR_BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
 /// The layer annotation holding an RFC 3161 timestamp of a classic signature.
 pub const RFC3161_ANNOTATION: &str = "dev.sigstore.cosign/rfc3161timestamp";
 /// The media type of a classic signature's payload layer.
@@ -48,8 +53,8 @@ pub const KEYLESS_NOT_CHECKED: &str = "cosign keyless is not checked";
 pub enum Keys {
     /// Static public keys, in the order they are tried.
     Static(Vec<NamedKey>),
-    /// No `secretRef`: keyless verification against the public Sigstore infrastructure.
-    Keyless,
+    /// No `secretRef`: keyless verification with these identities and trust material.
+    Keyless(keyless::KeylessPolicy),
 }
 
 /// What to verify.
@@ -101,6 +106,10 @@ pub struct ClassicSignature {
     pub timestamped: bool,
     /// The certificate annotation (PEM), when present.
     pub certificate: Option<String>,
+    /// The chain annotation (PEM), when present.
+    pub chain: Option<String>,
+    /// The Rekor bundle annotation (JSON), when present.
+    pub rekor_bundle: Option<String>,
 }
 
 /// The classic signature image `sha256-<hex>.sig`.
@@ -200,6 +209,8 @@ pub struct KeyOutcome {
 pub enum CosignFailure {
     /// A key did not load (the loop stops there).
     Key(KeyError),
+    /// Keyless verification failed with cosign's error (Flux reports it as is).
+    Keyless(String),
     /// No key verified anything.
     NoMatch {
         /// `registry/repository@sha256:...`.
@@ -211,6 +222,7 @@ impl fmt::Display for CosignFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CosignFailure::Key(e) => write!(f, "{e}"),
+            CosignFailure::Keyless(e) => f.write_str(e),
             CosignFailure::NoMatch { reference } => {
                 write!(f, "no matching signatures were found for '{reference}'")
             }
@@ -261,6 +273,8 @@ pub struct CosignOutcome {
     pub lax: Option<LaxAcceptance>,
     /// Things the user should know (the lax acceptance, order-dependent Secrets).
     pub warnings: Vec<String>,
+    /// Keyless verification, when the source is keyless.
+    pub keyless: Option<keyless::KeylessOutcome>,
 }
 
 /// The classic signature tag of `digest`: `sha256-<hex>.sig`.
@@ -397,6 +411,16 @@ pub async fn discover<S: CosignSource>(
                             .get(CERTIFICATE_ANNOTATION)
                             .filter(|v| !v.is_empty())
                             .cloned(),
+                        chain: layer
+                            .annotations
+                            .get(CHAIN_ANNOTATION)
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
+                        rekor_bundle: layer
+                            .annotations
+                            .get(REKOR_BUNDLE_ANNOTATION)
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
                     });
                 }
                 discovery.classic = Some(ClassicImage {
@@ -525,17 +549,7 @@ fn status_of(checks: &[SignatureCheck], prefix: &str) -> KeyStatus {
 /// are what cosign turns into a key's failure (and so into Flux's "no matching signatures").
 pub async fn verify_source<S: CosignSource>(source: &S, request: &CosignRequest) -> CosignOutcome {
     let keys = match &request.keys {
-        Keys::Keyless => {
-            return CosignOutcome {
-                artifact_reference: request.artifact_reference.clone(),
-                artifact: request.artifact.clone(),
-                discovery: Discovery::default(),
-                keys: Vec::new(),
-                verdict: CosignVerdict::NotChecked(KEYLESS_NOT_CHECKED.into()),
-                lax: None,
-                warnings: Vec::new(),
-            }
-        }
+        Keys::Keyless(policy) => return verify_keyless(source, request, policy).await,
         Keys::Static(keys) => keys,
     };
     let digest = &request.artifact.digest;
@@ -625,6 +639,67 @@ fn decide(
         verdict,
         lax,
         warnings,
+        keyless: None,
+    }
+}
+
+/// The keyless branch of [`verify_source`]: discovery as for keys, then [`keyless::verify`].
+async fn verify_keyless<S: CosignSource>(
+    source: &S,
+    request: &CosignRequest,
+    policy: &keyless::KeylessPolicy,
+) -> CosignOutcome {
+    let digest = &request.artifact.digest;
+    let discovery = discover(source, digest, ClassicLookup::WhenNoBundle).await;
+    let outcome = keyless::verify(&discovery, policy, digest);
+    let verdict = match &outcome.status {
+        keyless::KeylessStatus::Verified => CosignVerdict::Verified {
+            key: "keyless".into(),
+        },
+        keyless::KeylessStatus::Failed(e) => {
+            CosignVerdict::Failed(CosignFailure::Keyless(e.clone()))
+        }
+        keyless::KeylessStatus::NeedsOnlineLog => {
+            CosignVerdict::NotChecked(keyless::NEEDS_ONLINE_LOG.into())
+        }
+    };
+    let mut warnings = Vec::new();
+    let verified: Vec<&keyless::KeylessSignature> = outcome
+        .signatures
+        .iter()
+        .filter(|s| s.error.is_none())
+        .collect();
+    let lax = match verified.first() {
+        Some(first)
+            if !verified.iter().any(|s| {
+                s.format == SignatureFormat::Bundle || s.claimed_digest.as_deref() == Some(digest)
+            }) =>
+        {
+            Some(LaxAcceptance {
+                key: "keyless".into(),
+                signature: first.digest.clone(),
+                claimed_digest: first.claimed_digest.clone(),
+            })
+        }
+        _ => None,
+    };
+    if let Some(lax) = &lax {
+        warnings.push(format!(
+            "classic signature {} verified keyless signs a payload naming {} instead of {}: Flux sets no claim verifier and accepts it (--strict refuses it)",
+            lax.signature,
+            lax.claimed_digest.as_deref().unwrap_or("no digest"),
+            digest
+        ));
+    }
+    CosignOutcome {
+        artifact_reference: request.artifact_reference.clone(),
+        artifact: request.artifact.clone(),
+        discovery,
+        keys: Vec::new(),
+        verdict,
+        lax,
+        warnings,
+        keyless: Some(outcome),
     }
 }
 

@@ -355,6 +355,8 @@ mod tests {
                         claimed_digest: Some("sha256:aa".into()),
                         timestamped: false,
                         certificate: None,
+                        chain: None,
+                        rekor_bundle: None,
                     },
                     ClassicSignature {
                         layer: d("sha256:l2"),
@@ -363,6 +365,8 @@ mod tests {
                         claimed_digest: Some("sha256:bb".into()),
                         timestamped: false,
                         certificate: None,
+                        chain: None,
+                        rekor_bundle: None,
                     },
                 ],
             }),
