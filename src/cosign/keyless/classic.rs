@@ -137,8 +137,13 @@ pub fn verify(
             .next(),
         None => None,
     };
-    // VerifyBundle comes before the certificate.
+    // VerifyBundle comes before the certificate. Without a bundle cosign goes online, but
+    // first marshals the certificate for the search: without one that fails offline.
     let Some(annotation) = &sig.rekor_bundle else {
+        if leaf.is_none() {
+            // sigstore cryptoutils.MarshalCertificateToPEM
+            return Err(failed("nil certificate provided".into()));
+        }
         return Err(ClassicError::NeedsOnlineLog);
     };
     let entry = verify_rekor_bundle(
