@@ -11,6 +11,7 @@ mod distribution;
 mod testreg;
 
 mod fixtures;
+mod keyless;
 // The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
 #[path = "../support/mod.rs"]
 mod support;
