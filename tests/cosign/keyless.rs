@@ -185,6 +185,14 @@ fn all_cases_by_id() -> Vec<(String, Value)> {
 fn keyless_flags_on_a_layout_give_the_cases_verdicts() {
     // `verify REF --provider cosign` with cosign's identity flags and --trusted-root, on the
     // layouts themselves (offline): the verdicts of the manifests' cases.
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema/verify.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
     let root = sample().join("roots/good/trusted_root.json");
     for case in cases() {
         let id = case["id"].as_str().unwrap();
@@ -215,6 +223,20 @@ fn keyless_flags_on_a_layout_give_the_cases_verdicts() {
         }
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, report, all) = fluxverify(&argv);
+        assert!(
+            validator.is_valid(&report),
+            "{id}: the report does not match the schema: {all}"
+        );
+        let signer = &report["keyless"]["signatures"][0]["signer"];
+        assert_eq!(
+            signer["issuer"], "https://token.actions.githubusercontent.com",
+            "{id}"
+        );
+        assert_eq!(
+            signer["subject"],
+            "https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0",
+            "{id}"
+        );
         let expected = &case["expected"];
         assert_eq!(report["result"], expected["result"], "{id}: {all}");
         assert_eq!(report["error"], expected["error"], "{id}: {all}");
