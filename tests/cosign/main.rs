@@ -12,6 +12,8 @@ mod testreg;
 
 mod fixtures;
 mod keyless;
+mod keyless_mint;
+mod mint;
 // The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
 #[path = "../support/mod.rs"]
 mod support;
