@@ -1,5 +1,6 @@
-//! cosign signatures with static public keys, verified as Flux source-controller v1.9 does for
-//! `.spec.verify.provider: cosign` with a `secretRef`.
+//! cosign signatures, verified as Flux source-controller v1.9 does for
+//! `.spec.verify.provider: cosign`: with the static public keys of a `secretRef` (this module),
+//! or keyless without one ([`keyless`]); both share the signature discovery ([`discover`]).
 //!
 //! What source-controller does (its `verifySignature` key loop around `internal/oci/cosign`):
 //!
@@ -7,7 +8,8 @@
 //! 2. For every Secret data key ending in `.pub` (Go map order): the key is loaded
 //!    (`cryptoutils.UnmarshalPEMToPublicKey`, `signature.LoadVerifier(key, crypto.SHA256)`); a
 //!    key that does not load ends the loop with its error. An empty value is no key at all:
-//!    the verifier then goes keyless, which fluxverify does not reproduce.
+//!    the verifier then goes keyless (no identities, the public-good root), its error
+//!    swallowed like a key's.
 //! 3. With the key: Sigstore bundles attached to the digest (referrers API, then the referrers
 //!    tag schema) are looked up first; if at least one loads, only bundles are verified
 //!    (`VerifyImageAttestations` in bundle mode), else the classic signature image at tag
@@ -45,8 +47,6 @@ pub const REKOR_BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
 pub const RFC3161_ANNOTATION: &str = "dev.sigstore.cosign/rfc3161timestamp";
 /// The media type of a classic signature's payload layer.
 pub const SIMPLE_SIGNING_MEDIA_TYPE: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-/// Why a keyless source gets no verdict.
-pub const KEYLESS_NOT_CHECKED: &str = "cosign keyless is not checked";
 
 /// The keys to verify with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +185,7 @@ pub enum KeyStatus {
     Failed(String),
     /// It does not load: Flux stops the loop with this error.
     Invalid(KeyError),
-    /// An empty value: Flux verifies keyless with it, which is not reproduced.
+    /// An empty value: Flux verifies keyless with it, and that needs Rekor online.
     Keyless,
 }
 
@@ -485,8 +485,35 @@ fn check_key(key: &NamedKey, discovery: &Discovery, artifact_digest: &str) -> Ke
         signatures: Vec::new(),
         tried_by_flux: false,
     };
-    // NewCosignVerifier: `len(publicKey) > 0` selects the static-key path.
+    // NewCosignVerifier: `len(publicKey) > 0` selects the static-key path. An empty value
+    // makes Flux's loop build a keyless verifier, with no identities (the loop passes none)
+    // and the public-good root; its error is swallowed like a key's.
     if key.pem.is_empty() {
+        let Ok(root) = keyless::root::TrustedRoot::public_good_shared() else {
+            return outcome;
+        };
+        let policy = keyless::KeylessPolicy {
+            identities: Vec::new(),
+            root,
+            root_source: "the public-good root shipped with fluxverify".into(),
+        };
+        let checked = keyless::verify(discovery, &policy, artifact_digest);
+        outcome.status = match checked.status {
+            keyless::KeylessStatus::Verified => KeyStatus::Verified,
+            keyless::KeylessStatus::Failed(e) => KeyStatus::Failed(e),
+            keyless::KeylessStatus::NeedsOnlineLog => KeyStatus::Keyless,
+        };
+        outcome.kind = Some("empty: keyless".into());
+        outcome.signatures = checked
+            .signatures
+            .into_iter()
+            .map(|s| SignatureCheck {
+                format: s.format,
+                digest: s.digest,
+                error: s.error,
+                claimed_digest: s.claimed_digest,
+            })
+            .collect();
         return outcome;
     }
     let verifier = match load_verifier(&key.pem) {
@@ -553,7 +580,10 @@ pub async fn verify_source<S: CosignSource>(source: &S, request: &CosignRequest)
         Keys::Static(keys) => keys,
     };
     let digest = &request.artifact.digest;
-    let discovery = if keys.iter().any(|k| load_verifier(&k.pem).is_ok()) {
+    let discovery = if keys
+        .iter()
+        .any(|k| k.pem.is_empty() || load_verifier(&k.pem).is_ok())
+    {
         discover(source, digest, ClassicLookup::WhenNoBundle).await
     } else {
         // No key will look at anything: spare the registry.
@@ -582,7 +612,8 @@ fn decide(
             }),
             KeyStatus::Invalid(e) => Some(CosignVerdict::Failed(CosignFailure::Key(e.clone()))),
             KeyStatus::Keyless => Some(CosignVerdict::NotChecked(format!(
-                "{KEYLESS_NOT_CHECKED} (the Secret's key '{}' is empty, so Flux verifies keyless with it)",
+                "{} (the Secret's key '{}' is empty, so Flux verifies keyless with it)",
+                keyless::NEEDS_ONLINE_LOG,
                 outcome.name
             ))),
         };

@@ -75,7 +75,10 @@ fn key_error(status: &KeyStatus) -> Option<String> {
         KeyStatus::Verified => None,
         KeyStatus::Failed(e) => Some(e.clone()),
         KeyStatus::Invalid(e) => Some(e.to_string()),
-        KeyStatus::Keyless => Some("empty value: Flux verifies keyless with it".into()),
+        KeyStatus::Keyless => Some(
+            "empty value: Flux verifies keyless with it, and the signature needs Rekor online"
+                .into(),
+        ),
     }
 }
 

@@ -201,3 +201,37 @@ async fn a_self_made_sigstore_and_its_broken_cases() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_classic_signature_without_its_log_entry_needs_rekor_online() {
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(20);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    let repo = "keyless/online";
+    let digest = push_artifact(&reg, repo, repo);
+    let knobs = Knobs {
+        no_log_annotation: true,
+        ..Knobs::default()
+    };
+    attach(&reg, repo, &digest, &sigstore.sign(&digest, &knobs), false);
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let (code, report) = run(&host, repo, &root, &[(SUBJECT_RE, ISSUER_RE)]);
+        // Never verified offline: cosign would search Rekor for the entry.
+        assert_eq!(report["result"], "skipped", "{report:#}");
+        assert!(
+            report["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("needs the transparency log online"),
+            "{report:#}"
+        );
+        assert_eq!(report["condition"], Value::Null);
+        assert_eq!(report["keyless"]["signatures"][0]["result"], "notChecked");
+        assert_eq!(code, 2);
+    })
+    .await
+    .unwrap();
+}

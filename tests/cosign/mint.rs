@@ -176,6 +176,8 @@ pub struct Knobs {
     pub foreign_entry: bool,
     /// Make the statement / payload name this digest instead.
     pub other_digest: Option<String>,
+    /// Leave the Rekor `bundle` annotation off the classic layer.
+    pub no_log_annotation: bool,
 }
 
 pub struct Signed {
@@ -443,15 +445,22 @@ impl Sigstore {
                 .replace("\"optional\":null", "\"optional\":{\"x\":\"1\"}")
                 .into_bytes();
         }
+        let mut classic_annotations = json!({
+            "dev.cosignproject.cosign/signature": b64(&sig),
+            "dev.sigstore.cosign/certificate": cert_pem,
+            "dev.sigstore.cosign/chain": format!("{}{}", pem(&self.intermediate_der), pem(&self.root_der)),
+            "dev.sigstore.cosign/bundle": serde_json::to_string(&annotation).unwrap(),
+        });
+        if k.no_log_annotation {
+            classic_annotations
+                .as_object_mut()
+                .unwrap()
+                .remove("dev.sigstore.cosign/bundle");
+        }
         Signed {
             bundle,
             classic_payload: shipped_payload,
-            classic_annotations: json!({
-                "dev.cosignproject.cosign/signature": b64(&sig),
-                "dev.sigstore.cosign/certificate": cert_pem,
-                "dev.sigstore.cosign/chain": format!("{}{}", pem(&self.intermediate_der), pem(&self.root_der)),
-                "dev.sigstore.cosign/bundle": serde_json::to_string(&annotation).unwrap(),
-            }),
+            classic_annotations,
         }
     }
 }

@@ -128,6 +128,14 @@ impl TrustedRoot {
     pub fn public_good() -> Result<Self, RootError> {
         parse(PUBLIC_GOOD_JSON.as_bytes())
     }
+
+    /// The shipped public-good root, parsed once per process.
+    pub fn public_good_shared() -> Result<std::sync::Arc<Self>, RootError> {
+        static ROOT: std::sync::OnceLock<Result<std::sync::Arc<TrustedRoot>, RootError>> =
+            std::sync::OnceLock::new();
+        ROOT.get_or_init(|| Self::public_good().map(std::sync::Arc::new))
+            .clone()
+    }
 }
 
 #[derive(Deserialize)]
