@@ -398,24 +398,38 @@ impl CosignReport {
         out.push('\n');
         match &flux.condition {
             Some(c) => out.push_str(&c.describe()),
-            None => out.push_str("Conditions: not reproduced (cosign keyless is not checked)\n"),
+            None => out.push_str("Conditions: not reproduced (the signature needs Rekor online)\n"),
         }
         out
     }
 }
 
+/// ` keyless: <subject> (issuer <issuer>)` for a signature carrying a Fulcio certificate.
+fn signer_suffix(signer: Option<Signer>) -> String {
+    signer
+        .map(|s| format!(" keyless: {} (issuer {})", s.subject, s.issuer))
+        .unwrap_or_default()
+}
+
 /// What `ls` shows after notation's tree: the cosign signatures attached to `reference`, both
-/// formats, in the same tree style; `None` when there are none (notation's output then stands
-/// alone, unchanged).
+/// formats, in the same tree style (with the signing identity of keyless ones); `None` when
+/// there are none (notation's output then stands alone, unchanged).
 pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Option<String> {
     use super::tree::Node;
+    use crate::cosign::keyless::{cert, entity};
     let mut children = Vec::new();
     let bundles: Vec<Node> = discovery
         .bundles
         .iter()
         .filter(|b| b.is_sigstore())
         .map(|b| match &b.bundle {
-            Ok(_) => Node::leaf(b.manifest.digest.clone()),
+            Ok(bundle) => {
+                let signer = entity::parse(&bundle.raw)
+                    .ok()
+                    .and_then(|e| e.certificate)
+                    .map(|c| cert::signer(&c));
+                Node::leaf(format!("{}{}", b.manifest.digest, signer_suffix(signer)))
+            }
             Err(e) => Node::leaf(format!("{} (not a usable bundle: {e})", b.manifest.digest)),
         })
         .collect();
@@ -439,7 +453,17 @@ pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Optio
                     Some(claimed) => format!(" (payload names {claimed})"),
                     None => " (payload names no digest)".into(),
                 };
-                Node::leaf(format!("{}{claim}", s.layer.digest))
+                let signer = s
+                    .certificate
+                    .as_deref()
+                    .and_then(|pem| cert::certificates_from_pem(pem.as_bytes()).ok())
+                    .and_then(|c| c.into_iter().next())
+                    .map(|c| cert::signer(&c));
+                Node::leaf(format!(
+                    "{}{claim}{}",
+                    s.layer.digest,
+                    signer_suffix(signer)
+                ))
             })
             .collect();
         children.push(Node::branch(format!("{} (classic)", c.tag), layers));

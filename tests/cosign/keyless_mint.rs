@@ -169,6 +169,19 @@ async fn a_self_made_sigstore_and_its_broken_cases() {
     let host = reg.host();
     let root_path = root.clone();
     tokio::task::spawn_blocking(move || {
+        // `ls` names the signing identity of both formats.
+        for format in ["bundle", "classic"] {
+            let out = Command::cargo_bin("fluxverify")
+                .unwrap()
+                .args(["ls", "--plain-http", &format!("{host}/keyless/good-{format}:v1")])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains(&format!("keyless: {RELEASE} (issuer {GITHUB})")),
+                "{format}: {text}"
+            );
+        }
         for (name, _, identities, bundle_error, classic_error) in &cases {
             for (format, expected) in [("bundle", bundle_error), ("classic", classic_error)] {
                 let repo = format!("keyless/{name}-{format}");
