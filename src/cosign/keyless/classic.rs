@@ -164,7 +164,7 @@ pub fn verify(
         .map_err(|e| failed(e.to_string()))?;
     let key = parse_pkix_public_key(&spki)
         .map_err(|e| failed(format!("invalid certificate found on signature: {e}")))?;
-    cert::verify_leaf(&leaf, root, leaf.not_before()).map_err(failed)?;
+    let (_, chain) = cert::verify_leaf(&leaf, root, leaf.not_before()).map_err(failed)?;
     let signer = cert::signer(&leaf);
     identity::check_classic(identities, &signer).map_err(failed)?;
     if leaf.extension(&super::sct::SCT_LIST).is_none() {
@@ -172,7 +172,7 @@ pub fn verify(
             "certificate does not include required embedded SCT and no detached SCT was set".into(),
         ));
     }
-    super::sct::verify(&leaf, root).map_err(failed)?;
+    super::sct::verify(&chain, root).map_err(failed)?;
     // verifyOCISignature
     let signature =
         crate::golang::base64::decode(sig.signature.as_bytes(), false, true).map_err(failed)?;

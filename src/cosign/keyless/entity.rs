@@ -252,12 +252,14 @@ pub fn verify(
         return Err("failed to summarize certificate: No Subject Alternative Name found".into());
     }
     let mut authority = String::new();
+    let mut chain = Vec::new();
     for t in &times {
-        let (ca, _chain) = cert::verify_leaf(leaf, root, *t)
+        let (ca, verified) = cert::verify_leaf(leaf, root, *t)
             .map_err(|e| format!("failed to verify leaf certificate: {e}"))?;
         authority = ca.subject.clone();
+        chain = verified;
     }
-    super::sct::verify(leaf, root)
+    super::sct::verify(&chain, root)
         .map_err(|e| format!("failed to verify signed certificate timestamp: {e}"))?;
     let spki = leaf
         .public_key()

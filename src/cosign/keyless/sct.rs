@@ -114,9 +114,13 @@ fn signed_input(sct: &Sct, tbs: &[u8], issuer: &Certificate) -> Result<Vec<u8>, 
     Ok(out)
 }
 
-/// How many of `cert`'s SCTs verify against the CT logs of `root`, trying each CA's issuing
-/// certificate as sigstore-go does (the first intermediate, else the root).
-pub fn verified_count(cert: &Certificate, root: &TrustedRoot) -> Result<usize, String> {
+/// How many of `chain[0]`'s SCTs verify against the CT logs of `root` (within each log key's
+/// validity), the issuer being the chain's second certificate, as sigstore-go builds the
+/// precertificate entry from the verified chain.
+pub fn verified_count(chain: &[Certificate], root: &TrustedRoot) -> Result<usize, String> {
+    let (Some(cert), Some(issuer)) = (chain.first(), chain.get(1)) else {
+        return Ok(0);
+    };
     let scts = embedded_scts(cert)?;
     let tbs = precert_tbs(cert)?;
     let mut verified = 0;
@@ -128,23 +132,18 @@ pub fn verified_count(cert: &Certificate, root: &TrustedRoot) -> Result<usize, S
         if !log.validity.contains(sct.time()) {
             continue;
         }
-        for ca in &root.certificate_authorities {
-            let issuer = ca.intermediates.first().unwrap_or(&ca.root);
-            if issuer.raw_subject() != cert.raw_issuer() {
-                continue;
-            }
-            let input = signed_input(sct, &tbs, issuer)?;
-            if log.key.verify(&input, &sct.signature).is_ok() {
-                verified += 1;
-            }
+        let input = signed_input(sct, &tbs, issuer)?;
+        if log.key.verify(&input, &sct.signature).is_ok() {
+            verified += 1;
         }
     }
     Ok(verified)
 }
 
-/// sigstore-go's `VerifySignedCertificateTimestamp` with a threshold of one; its words.
-pub fn verify(cert: &Certificate, root: &TrustedRoot) -> Result<usize, String> {
-    let verified = verified_count(cert, root)?;
+/// sigstore-go's `VerifySignedCertificateTimestamp` with a threshold of one, on the chain the
+/// leaf was verified with; its words.
+pub fn verify(chain: &[Certificate], root: &TrustedRoot) -> Result<usize, String> {
+    let verified = verified_count(chain, root)?;
     if verified < 1 {
         // sigstore-go pkg/verify/sct.go
         return Err(format!(
