@@ -113,6 +113,7 @@ fn keyless_json(keyless: &KeylessOutcome) -> Value {
                 "kind": l.kind,
             })),
             "claimedDigest": s.claimed_digest,
+            "checked": s.checked,
         })).collect::<Vec<_>>(),
         "hints": keyless_hints(keyless),
     })
@@ -196,6 +197,9 @@ fn keyless_text(out: &mut String, keyless: &KeylessOutcome) {
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 l.kind
             );
+        }
+        for check in &s.checked {
+            let _ = writeln!(out, "    checked: {check}");
         }
     }
     for hint in keyless_hints(keyless) {

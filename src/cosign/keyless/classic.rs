@@ -32,6 +32,8 @@ pub struct ClassicVerified {
     pub signer: Signer,
     /// The Rekor entry.
     pub log: LogSummary,
+    /// What was checked, in order.
+    pub checked: Vec<String>,
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -179,8 +181,24 @@ pub fn verify(
     key.verify(payload, &signature).map_err(failed)?;
     check_expiry(&signer, entry.time())
         .map_err(|e| failed(format!("checking expiry on certificate with bundle: {e}")))?;
+    let log = tlog::summarize(&entry, root);
+    let checked = vec![
+        format!(
+            "Rekor bundle annotation: SET of entry {} in {}; signature, certificate and payload digest match",
+            log.index, log.log
+        ),
+        format!(
+            "certificate chains to a Fulcio CA of the trusted root at its NotBefore {}",
+            rfc3339(signer.not_before)
+        ),
+        "identity matches matchOIDCIdentity".to_owned(),
+        "embedded SCT verified against a CT log of the trusted root".to_owned(),
+        "signature over the simple-signing payload (its digest claim is not checked, as Flux sets no claim verifier)".to_owned(),
+        format!("certificate valid at the integrated time {}", rfc3339(entry.time())),
+    ];
     Ok(ClassicVerified {
-        log: tlog::summarize(&entry, root),
+        log,
         signer,
+        checked,
     })
 }

@@ -86,6 +86,8 @@ pub struct Verified {
     pub log: Option<LogSummary>,
     /// The Fulcio CA the certificate chains to.
     pub authority: String,
+    /// What was checked, in order.
+    pub checked: Vec<String>,
 }
 
 /// What the artifact policy asks for.
@@ -286,9 +288,33 @@ pub fn verify(
     identity
         .verify(&signer)
         .map_err(|e| format!("failed to verify certificate identity: {e}"))?;
+    let mut checked = Vec::new();
+    if let Some(l) = &log {
+        checked.push(format!(
+            "Rekor entry {} in {}: SET, inclusion proof and checkpoint; signature, certificate and payload match",
+            l.index, l.log
+        ));
+    }
+    checked.extend([
+        format!(
+            "certificate chains to Fulcio CA {authority} at the integrated time {}",
+            times
+                .iter()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "embedded SCT verified against a CT log of the trusted root".to_owned(),
+        match artifact {
+            ArtifactPolicy::Digest(d) => format!("DSSE signature; the in-toto statement names {d}"),
+            ArtifactPolicy::None => "DSSE signature".to_owned(),
+        },
+        "identity matches matchOIDCIdentity".to_owned(),
+    ]);
     Ok(Verified {
         signer,
         log,
         authority,
+        checked,
     })
 }

@@ -66,6 +66,8 @@ pub struct KeylessSignature {
     pub needs_online_log: bool,
     /// For a classic signature: the digest its payload names.
     pub claimed_digest: Option<String>,
+    /// What was checked, when it verified.
+    pub checked: Vec<String>,
 }
 
 /// What keyless verification came to.
@@ -130,6 +132,10 @@ pub fn verify(
                 digest: found.manifest.digest.clone(),
                 signer,
                 log: result.as_ref().ok().and_then(|v| v.log.clone()),
+                checked: result
+                    .as_ref()
+                    .map(|v| v.checked.clone())
+                    .unwrap_or_default(),
                 error: result.err(),
                 needs_online_log: false,
                 claimed_digest: None,
@@ -170,6 +176,10 @@ pub fn verify(
                     .map(|v| v.signer.clone())
                     .or_else(|| signer_of_pem(sig.certificate.as_deref())),
                 log: result.as_ref().ok().map(|v| v.log.clone()),
+                checked: result
+                    .as_ref()
+                    .map(|v| v.checked.clone())
+                    .unwrap_or_default(),
                 error,
                 needs_online_log,
                 claimed_digest: sig.claimed_digest.clone(),
