@@ -115,6 +115,45 @@ fn translate(pattern: &str) -> Result<String, String> {
                 out.push('\\');
                 out.push(c);
             }
+            '(' if class_depth == 0 && chars.peek() == Some(&'?') => {
+                // Go's flag groups take i, m, s, U only; Rust also takes x, u, R.
+                out.push('(');
+                let rest: String = chars
+                    .clone()
+                    .skip(1)
+                    .take_while(|c| *c != ')' && *c != ':')
+                    .collect();
+                let is_flags = !rest.starts_with('<') && !rest.starts_with('P');
+                if is_flags
+                    && rest
+                        .chars()
+                        .any(|f| !matches!(f, 'i' | 'm' | 's' | 'U' | '-'))
+                {
+                    return Err(format!("invalid or unsupported Perl syntax: `(?{rest}`"));
+                }
+            }
+            '{' if class_depth == 0 => {
+                // Go refuses repeat counts over 1000 (Rust's limit is its program size).
+                let rest: String = chars.clone().take_while(|c| *c != '}').collect();
+                let bounds: Vec<&str> = rest.split(',').collect();
+                let numeric = !rest.is_empty()
+                    && bounds.len() <= 2
+                    && bounds.iter().all(|b| b.bytes().all(|c| c.is_ascii_digit()))
+                    && !bounds.first().is_some_and(|b| b.is_empty());
+                if numeric
+                    && bounds
+                        .iter()
+                        .any(|b| b.parse::<u64>().is_ok_and(|n| n > 1000))
+                {
+                    return Err(format!("invalid repeat count: `{{{rest}}}`"));
+                }
+                if !numeric || bounds.is_empty() {
+                    // Not a repetition for Go (`{,5}`, `{x}`): literal braces.
+                    out.push_str("\\{");
+                    continue;
+                }
+                out.push('{');
+            }
             other => out.push(other),
         }
     }
@@ -222,6 +261,21 @@ mod tests {
         assert!(compile(r"^\d$").unwrap().is_match("3"));
         assert!(!compile(r"^\w+$").unwrap().is_match("é"));
         assert!(compile(r"^[\w.]+$").unwrap().is_match("a.b"));
+    }
+
+    #[test]
+    fn go_flag_groups_and_repeat_counts() {
+        assert!(compile("(?i)^ABC$").unwrap().is_match("abc"));
+        assert!(compile("(?x) a b")
+            .unwrap_err()
+            .contains("invalid or unsupported Perl syntax: `(?x`"));
+        assert!(compile("a{1001}")
+            .unwrap_err()
+            .contains("invalid repeat count"));
+        assert!(compile("^a{2,3}$").unwrap().is_match("aaa"));
+        // Go reads `{,5}` literally.
+        assert!(compile("^a{,5}$").unwrap().is_match("a{,5}"));
+        assert!(compile("(?<name>x)").is_ok());
     }
 
     #[test]
