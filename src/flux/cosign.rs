@@ -384,4 +384,75 @@ mod tests {
         assert_eq!(r.result, CosignResult::Skipped);
         assert!(r.condition.is_none());
     }
+
+    #[test]
+    fn keyless_trust_material_is_read_as_flux_reads_it() {
+        use crate::trust::secret::Secret;
+        let manifest = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: apps}\nspec: {url: 'oci://r.example/app', verify: {provider: cosign, matchOIDCIdentity: [{issuer: '^i$', subject: '^s$'}], trustedRootSecretRef: {name: root}}}\n";
+        let verification = super::super::ocirepository::parse(manifest, "f")
+            .unwrap()
+            .repository
+            .verify
+            .unwrap();
+        assert_eq!(verification.trusted_root_secret.as_deref(), Some("root"));
+        let default = DefaultRoot::public_good();
+        let secret = |data: &[(&str, &[u8])]| Secret {
+            name: "root".into(),
+            namespace: "apps".into(),
+            data: data
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.to_vec()))
+                .collect(),
+            string_data_keys: Vec::new(),
+        };
+        assert_eq!(
+            keys_for(&verification, None, None, &default).unwrap_err(),
+            "failed to read trusted root from secret 'root': secrets \"root\" not found"
+        );
+        assert_eq!(
+            keys_for(
+                &verification,
+                None,
+                Some(&secret(&[("other", b"x")])),
+                &default
+            )
+            .unwrap_err(),
+            "'trusted_root.json' not found in secret 'apps/root'"
+        );
+        let bad = keys_for(
+            &verification,
+            None,
+            Some(&secret(&[(TRUSTED_ROOT_KEY, b"{}")])),
+            &default,
+        )
+        .unwrap_err();
+        assert_eq!(
+            bad,
+            "failed to read trusted root from secret 'apps/root': unsupported TrustedRoot media type: "
+        );
+        let good = crate::cosign::keyless::root::PUBLIC_GOOD_JSON.as_bytes();
+        let Ok(crate::cosign::Keys::Keyless(policy)) = keys_for(
+            &verification,
+            None,
+            Some(&secret(&[(TRUSTED_ROOT_KEY, good)])),
+            &default,
+        ) else {
+            panic!("keyless expected");
+        };
+        assert_eq!(policy.root_source, "Secret apps/root (trusted_root.json)");
+        assert_eq!(policy.identities.len(), 1);
+        // Without trustedRootSecretRef: the default root; a secretRef still means static keys.
+        let mut plain = verification.clone();
+        plain.trusted_root_secret = None;
+        let Ok(crate::cosign::Keys::Keyless(policy)) = keys_for(&plain, None, None, &default)
+        else {
+            panic!("keyless expected");
+        };
+        assert!(policy.root_source.starts_with("the public-good root"));
+        plain.secret_name = Some("keys".into());
+        assert_eq!(
+            keys_for(&plain, None, None, &default).unwrap_err(),
+            "secrets \"keys\" not found"
+        );
+    }
 }
