@@ -4,6 +4,7 @@
 //! public-good bundles of `../shared/sigstore/` against the shipped root.
 
 use super::distribution::{self, Distribution, Layout, Pusher};
+use super::testreg::TestRegistry;
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -172,6 +173,86 @@ async fn keyless_sample_cases_through_distribution() {
     })
     .await
     .unwrap();
+}
+
+/// The layouts in the in-process registry, bundles served by its referrers API (the
+/// tag-schema index's entries become referrers of their subject; the index itself is left out).
+fn push_sample_with_referrers(reg: &TestRegistry) {
+    for entry in std::fs::read_dir(sample().join("layouts")).unwrap() {
+        let dir = entry.unwrap().path();
+        let repo = format!("keyless/{}", dir.file_name().unwrap().to_str().unwrap());
+        for blob in std::fs::read_dir(dir.join("blobs/sha256")).unwrap() {
+            reg.put_blob(&std::fs::read(blob.unwrap().path()).unwrap());
+        }
+        let layout = Layout::open(&dir);
+        for d in layout.manifests() {
+            let bytes = layout.blob(d["digest"].as_str().unwrap());
+            let tag = d["annotations"]["org.opencontainers.image.ref.name"].as_str();
+            if d["mediaType"] == "application/vnd.oci.image.index.v1+json" {
+                let subject = tag.unwrap().replacen('-', ":", 1);
+                let index: Value = serde_json::from_slice(&bytes).unwrap();
+                for child in index["manifests"].as_array().unwrap() {
+                    let child_bytes = layout.blob(child["digest"].as_str().unwrap());
+                    reg.put_manifest(
+                        &repo,
+                        child["mediaType"].as_str().unwrap(),
+                        &child_bytes,
+                        None,
+                    );
+                    reg.add_referrer(&repo, &subject, child.clone());
+                }
+                continue;
+            }
+            reg.put_manifest(&repo, d["mediaType"].as_str().unwrap(), &bytes, tag);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyless_sample_cases_through_the_referrers_api() {
+    let reg = TestRegistry::start().await;
+    push_sample_with_referrers(&reg);
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let work = tempfile::tempdir().unwrap();
+        for case in &cases() {
+            let id = case["id"].as_str().unwrap();
+            let dir = sample().join("cases").join(id);
+            let manifest = retarget(
+                &dir.join("ocirepository.yaml"),
+                &host,
+                work.path(),
+                &format!("{id}.yaml"),
+            );
+            let secret = dir.join("secret.yaml");
+            let (code, report, all) = fluxverify(&[
+                "verify",
+                "--ocirepository",
+                manifest.to_str().unwrap(),
+                "--secret",
+                secret.to_str().unwrap(),
+                "-o",
+                "json",
+            ]);
+            let expected = &case["expected"];
+            assert_eq!(report["result"], expected["result"], "{id}: {all}");
+            assert_eq!(report["error"], expected["error"], "{id}: {all}");
+            assert_eq!(report["condition"], expected["condition"], "{id}: {all}");
+            assert_eq!(
+                code,
+                if expected["result"] == "verified" {
+                    0
+                } else {
+                    1
+                },
+                "{id}"
+            );
+        }
+    })
+    .await
+    .unwrap();
+    let log = reg.requests();
+    assert!(log.iter().any(|r| r.path_and_query.contains("/referrers/")));
 }
 
 fn all_cases_by_id() -> Vec<(String, Value)> {
