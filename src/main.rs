@@ -7,9 +7,27 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `--version`: the version and the Sigstore trusted root shipped for keyless cosign.
+fn long_version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        format!(
+            "{}\nSigstore public-good trusted root: {}",
+            env!("CARGO_PKG_VERSION"),
+            fluxverify::cosign::keyless::root::PUBLIC_GOOD_SOURCE
+        )
+    })
+}
+
 /// Verify Notary Project signatures on OCI artifacts exactly as Flux (or notation) would.
 #[derive(Debug, Parser)]
-#[command(name = "fluxverify", version, about, propagate_version = true)]
+#[command(
+    name = "fluxverify",
+    version,
+    long_version = long_version(),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,7 +44,7 @@ enum Command {
     /// HelmRelease): one CI gate.
     Scan(Box<cli::scan::ScanArgs>),
     /// Verify an artifact's signatures the way Flux (or notation) would.
-    Verify(cli::verify::VerifyArgs),
+    Verify(Box<cli::verify::VerifyArgs>),
     /// List the signature manifests of an artifact (notation ls).
     Ls(cli::inspect::ListArgs),
     /// Show the signature envelopes of an artifact (notation inspect).
@@ -263,7 +281,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Scan(args) => cli::scan::run(*args),
-        Command::Verify(args) => cli::verify::run(args),
+        Command::Verify(args) => cli::verify::run(*args),
         Command::Ls(args) => cli::inspect::run_ls(args),
         Command::Inspect(args) => cli::inspect::run_inspect(args),
         Command::Policy(PolicyCommand::Check(args)) => cli::policy::run_check(args),

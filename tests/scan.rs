@@ -209,7 +209,7 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
         report["summary"],
-        serde_json::json!({"verified": 6, "failed": 4, "ignored": 1, "skipped": 2, "error": 2, "not_applied": 0}),
+        serde_json::json!({"verified": 6, "failed": 5, "ignored": 1, "skipped": 1, "error": 2, "not_applied": 0}),
         "{stdout}"
     );
     let rows = rows(&report);
@@ -299,11 +299,14 @@ async fn the_fixture_tree_scans_as_flux_will_verify_it() {
         "verification not configured",
         None,
     );
+    // Keyless (no secretRef) against the public-good root: podinfo carries no cosign signature.
+    let keyless =
+        "failed to verify the signature using provider 'cosign keyless': no signatures found";
     check(
         "flux-system/OCIRepository/cosign-signed",
-        "skipped",
-        "cosign keyless is not checked",
-        None,
+        "failed",
+        keyless,
+        Some(keyless),
     );
     // A static key that signed nothing here: Flux's cosign verifier finds no match.
     let no_match = format!(
@@ -490,9 +493,9 @@ async fn every_output_format() {
     let count = |n: &str| elements.iter().filter(|e| *e == n).count();
     assert_eq!(
         (count("failure"), count("error"), count("skipped")),
-        (4, 2, 3)
+        (5, 2, 2)
     );
-    assert!(junit.contains("tests=\"15\" failures=\"4\" errors=\"2\" skipped=\"3\""));
+    assert!(junit.contains("tests=\"15\" failures=\"5\" errors=\"2\" skipped=\"2\""));
 
     let (code, github, _) =
         fluxverify(args(&["scan", "--files", "-o", "github", &tree]), None).await;
@@ -512,14 +515,14 @@ async fn every_output_format() {
             .iter()
             .filter(|l| l.starts_with("::error "))
             .count(),
-        6
+        7
     );
     assert_eq!(
         commands
             .iter()
             .filter(|l| l.starts_with("::warning "))
             .count(),
-        3
+        2
     );
     // Every annotation points at a file and line; the one notice says --files was used.
     assert!(commands
@@ -533,7 +536,7 @@ async fn every_output_format() {
             .count(),
         1
     );
-    assert!(github.contains("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error"));
+    assert!(github.contains("15 resources: 6 verified, 5 failed, 1 ignored, 1 skipped, 2 error"));
 
     let (code, text, _) = fluxverify(args(&["scan", "--files", &tree]), None).await;
     assert_eq!(code, 1);
@@ -544,7 +547,7 @@ async fn every_output_format() {
     assert!(line.contains(" failed "), "{line}");
     assert!(text.contains(&format!("    at {}:49", sources.display())));
     assert!(text.contains("    SourceVerified False VerificationError:\n"));
-    assert!(text.ends_with("15 resources: 6 verified, 4 failed, 1 ignored, 2 skipped, 2 error\n"));
+    assert!(text.ends_with("15 resources: 6 verified, 5 failed, 1 ignored, 1 skipped, 2 error\n"));
 }
 
 #[tokio::test]
@@ -614,6 +617,7 @@ async fn offline_decides_what_the_trust_material_decides() {
             "apps/OCIRepository/audited",
             "apps/OCIRepository/referrers",
             "flux-system/OCIRepository/cosign-keyed",
+            "flux-system/OCIRepository/cosign-signed",
             "flux-system/OCIRepository/podinfo-digest",
             "flux-system/OCIRepository/podinfo-semver",
             "flux-system/OCIRepository/podinfo-tag",

@@ -5,8 +5,13 @@ use super::{Exit, ExitError};
 use crate::cli::verify::{print_status_line, VerifyArgs};
 use crate::OutputFormat;
 use anyhow::Context as _;
+use fluxverify::cosign::keyless::identity::Identity;
+use fluxverify::cosign::keyless::KeylessPolicy;
 use fluxverify::cosign::{keys_from_secret, verify_source, CosignRequest, Keys, NamedKey};
-use fluxverify::flux::cosign::{describe_digest, keys_for, CosignResult, COSIGN_ERROR_PREFIX};
+use fluxverify::flux::cosign::{
+    describe_digest, keys_for, CosignResult, DefaultRoot, COSIGN_ERROR_PREFIX,
+    COSIGN_KEYLESS_ERROR_PREFIX,
+};
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
@@ -39,6 +44,41 @@ fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
     Ok(Some(keys))
 }
 
+/// The root keyless verification uses without a `trustedRootSecretRef`: `--trusted-root FILE`,
+/// else the shipped public-good snapshot.
+fn default_root(args: &VerifyArgs) -> anyhow::Result<DefaultRoot> {
+    let Some(path) = &args.trusted_root else {
+        return Ok(DefaultRoot::public_good());
+    };
+    let bytes = read_input(path)?;
+    let root = fluxverify::cosign::keyless::root::parse(&bytes)
+        .with_context(|| format!("--trusted-root {}", path.display()))?;
+    Ok(DefaultRoot {
+        root: Ok(std::sync::Arc::new(root)),
+        source: format!("--trusted-root {}", path.display()),
+    })
+}
+
+/// `--certificate-identity-regexp` / `--certificate-oidc-issuer-regexp`, paired in order.
+fn identities_from_flags(args: &VerifyArgs) -> anyhow::Result<Vec<Identity>> {
+    if args.identity_regexps.len() != args.issuer_regexps.len() {
+        anyhow::bail!(
+            "--certificate-identity-regexp ({} given) and --certificate-oidc-issuer-regexp ({} given) go in pairs, one identity each",
+            args.identity_regexps.len(),
+            args.issuer_regexps.len()
+        );
+    }
+    Ok(args
+        .identity_regexps
+        .iter()
+        .zip(&args.issuer_regexps)
+        .map(|(subject, issuer)| Identity {
+            issuer: issuer.clone(),
+            subject: subject.clone(),
+        })
+        .collect())
+}
+
 /// Earlier source-controllers used cosign v2 (no bundles): not reproduced.
 fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
     if args.mode.flux_version != "1.9" {
@@ -53,8 +93,19 @@ fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
 /// `verify REFERENCE --provider cosign`.
 pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     check_flux_version(args)?;
-    let Some(keys) = keys_from_flags(args)? else {
-        anyhow::bail!("--provider cosign needs public keys: --secret FILE (its `.pub` data keys) or --key FILE; keyless verification is not checked");
+    let keys = match keys_from_flags(args)? {
+        Some(_) if args.has_keyless_flags() => anyhow::bail!(
+            "--secret/--key verify with static keys; the keyless flags (--certificate-identity-regexp, --certificate-oidc-issuer-regexp, --trusted-root) go without them"
+        ),
+        Some(keys) => Keys::Static(keys),
+        None => {
+            let root = default_root(args)?;
+            Keys::Keyless(KeylessPolicy {
+                identities: identities_from_flags(args)?,
+                root: root.root.map_err(|e| anyhow::anyhow!(e))?,
+                root_source: root.source,
+            })
+        }
     };
     let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
     let (outcome, revision, facts, undecided) = if let Some(dir) = &args.layout.oci_layout {
@@ -74,7 +125,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         let request = CosignRequest {
             artifact_reference: format!("{}@{}", source.scope, artifact.digest),
             artifact,
-            keys: Keys::Static(keys),
+            keys: keys.clone(),
         };
         (
             timed.block_on(verify_source(source.source(), &request))?,
@@ -105,7 +156,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         let request = CosignRequest {
             artifact_reference: format!("{}@{}", source.scope, artifact.digest),
             artifact,
-            keys: Keys::Static(keys),
+            keys,
         };
         let outcome = timed.block_on(verify_source(client, &request))?;
         let facts = registry_facts(client, &args.registry, Origin::Flags);
@@ -160,21 +211,58 @@ pub fn run_ocirepository(
         (selected.descriptor, undecided) =
             timed.block_on(describe_digest(client, &selected.descriptor.digest))?;
     }
-    let keys = match keys_from_flags(args)? {
-        Some(keys) => Keys::Static(keys),
-        None => {
-            let secret = match (&verification.secret_name, &parsed.secret_document) {
-                (Some(name), Some(_)) => Some(load_secret(file, Some(name))?),
-                _ => None,
-            };
-            keys_for(verification, secret.as_ref()).map_err(|error| ExitError {
-                exit: Exit::Failed,
-                error: anyhow::anyhow!(
-                    "{COSIGN_ERROR_PREFIX}{error} (not in {} and no --secret given)",
-                    file.display()
-                ),
-                reported: false,
-            })?
+    let keys = if verification.secret_name.is_none() {
+        // No secretRef: keyless, whatever --secret files are given (they may hold the
+        // trustedRootSecretRef Secret).
+        if !args.keys.is_empty() {
+            anyhow::bail!("--key verifies with static keys, but {} has no spec.verify.secretRef: Flux verifies it keyless", file.display());
+        }
+        let root_secret = match &verification.trusted_root_secret {
+            None => None,
+            Some(name) => match (&args.trust.secret, &parsed.secret_document) {
+                (Some(path), _) => Some(load_secret(path, Some(name))?),
+                (None, Some(_)) => Some(load_secret(file, Some(name))?),
+                (None, None) => None,
+            },
+        };
+        let mut verification = verification.clone();
+        if verification.identities.is_empty() {
+            verification.identities = identities_from_flags(args)?;
+        }
+        keys_for(
+            &verification,
+            None,
+            root_secret.as_ref(),
+            &default_root(args)?,
+        )
+        .map_err(|error| ExitError {
+            exit: Exit::Failed,
+            error: anyhow::anyhow!("{COSIGN_KEYLESS_ERROR_PREFIX}{error}"),
+            reported: false,
+        })?
+    } else {
+        match keys_from_flags(args)? {
+            Some(keys) => Keys::Static(keys),
+            None => {
+                let secret = match (&verification.secret_name, &parsed.secret_document) {
+                    (Some(name), Some(_)) => Some(load_secret(file, Some(name))?),
+                    _ => None,
+                };
+                keys_for(
+                    verification,
+                    secret.as_ref(),
+                    None,
+                    &DefaultRoot::public_good(),
+                )
+                .map_err(|error| ExitError {
+                    exit: Exit::Failed,
+                    error: anyhow::anyhow!(
+                        "{COSIGN_ERROR_PREFIX}{error} (not in {} and no --secret given)",
+                        file.display()
+                    ),
+                    reported: false,
+                })?
+            }
         }
     };
     let request = CosignRequest {

@@ -40,6 +40,18 @@ pub struct VerifyArgs {
     /// Refuse what Flux accepts laxly: a cosign signature whose payload names another digest.
     #[arg(long)]
     pub strict: bool,
+    /// Keyless cosign: a Go regular expression the certificate's subject (SAN) must match;
+    /// repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity).
+    #[arg(long = "certificate-identity-regexp", value_name = "REGEX")]
+    pub identity_regexps: Vec<String>,
+    /// Keyless cosign: a Go regular expression the certificate's OIDC issuer must match;
+    /// repeatable, paired in order with --certificate-identity-regexp.
+    #[arg(long = "certificate-oidc-issuer-regexp", value_name = "REGEX")]
+    pub issuer_regexps: Vec<String>,
+    /// Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good
+    /// root shipped with fluxverify (a manifest's trustedRootSecretRef still comes first).
+    #[arg(long = "trusted-root", value_name = "FILE")]
+    pub trusted_root: Option<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
@@ -55,6 +67,13 @@ pub enum ProviderArg {
 }
 
 impl VerifyArgs {
+    /// Whether a keyless cosign flag is given.
+    pub fn has_keyless_flags(&self) -> bool {
+        !self.identity_regexps.is_empty()
+            || !self.issuer_regexps.is_empty()
+            || self.trusted_root.is_some()
+    }
+
     /// `--provider notation|cosign`, if given.
     fn verification_provider(&self) -> Option<ProviderArg> {
         match self.registry.verification_provider()? {
@@ -78,8 +97,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         }
         return super::cosign::run(&args, &reference);
     }
-    if !args.keys.is_empty() || args.strict {
-        anyhow::bail!("--key and --strict belong to --provider cosign");
+    if !args.keys.is_empty() || args.strict || args.has_keyless_flags() {
+        anyhow::bail!("--key, --strict, --certificate-identity-regexp, --certificate-oidc-issuer-regexp and --trusted-root belong to --provider cosign");
     }
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?
@@ -212,8 +231,8 @@ fn run_ocirepository(
     if wanted == ProviderArg::Cosign {
         return super::cosign::run_ocirepository(&args, file, &parsed, &client, &timed);
     }
-    if !args.keys.is_empty() || args.strict {
-        anyhow::bail!("--key and --strict belong to the cosign provider");
+    if !args.keys.is_empty() || args.strict || args.has_keyless_flags() {
+        anyhow::bail!("--key, --strict and the keyless flags belong to the cosign provider");
     }
     let selected = timed
         .block_on(ocirepository::select_artifact(repo, &client))?

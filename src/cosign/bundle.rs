@@ -31,6 +31,8 @@ pub struct Bundle {
     pub tlog_entries: usize,
     /// What is signed.
     pub content: BundleContent,
+    /// The bundle's JSON as read (keyless verification reads its certificate and log entries).
+    pub raw: Vec<u8>,
 }
 
 /// A bundle's signed content.
@@ -221,6 +223,7 @@ pub fn parse(bytes: &[u8]) -> Result<Bundle, BundleError> {
         has_certificate,
         tlog_entries: material.tlog_entries.map_or(0, |t| t.len()),
         content,
+        raw: bytes.to_vec(),
     })
 }
 
@@ -265,11 +268,21 @@ pub fn verify(bundle: &Bundle, key: &VerifierKey, artifact_digest: &str) -> Resu
         // cosign's key policy: the bundle must be signed by the key, not by a certificate.
         return Err("expected key signature, not certificate".into());
     }
+    verify_content(&bundle.content, key, artifact_digest)
+}
+
+/// sigstore-go's `VerifySignatureWithArtifactDigest` on the signed content alone, with the key
+/// that signed it (a static key, or a Fulcio certificate's); its texts.
+pub fn verify_content(
+    content: &BundleContent,
+    key: &VerifierKey,
+    artifact_digest: &str,
+) -> Result<(), String> {
     let (algorithm, hex_digest) = artifact_digest
         .split_once(':')
         .ok_or_else(|| format!("invalid artifact digest {artifact_digest}"))?;
     let digest = hex::decode(hex_digest).map_err(|e| format!("invalid artifact digest: {e}"))?;
-    let envelope = match &bundle.content {
+    let envelope = match content {
         BundleContent::Dsse(envelope) => envelope,
         BundleContent::MessageSignature {
             digest: signed,

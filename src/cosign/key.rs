@@ -270,7 +270,7 @@ fn parse_pkcs1_public_key(der: &[u8]) -> Result<rsa::RsaPublicKey, KeyError> {
 }
 
 /// Go's `x509.ParsePKIXPublicKey` (the texts of its common failures) and sigstore's key switch.
-fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
+pub fn parse_pkix_public_key(der: &[u8]) -> Result<VerifierKey, KeyError> {
     use crate::golang::asn1::{unmarshal, PKCS1_PUBLIC_KEY, PUBLIC_KEY_INFO};
     match unmarshal(der, &PUBLIC_KEY_INFO) {
         Err(e) => {

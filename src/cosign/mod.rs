@@ -1,5 +1,6 @@
-//! cosign signatures with static public keys, verified as Flux source-controller v1.9 does for
-//! `.spec.verify.provider: cosign` with a `secretRef`.
+//! cosign signatures, verified as Flux source-controller v1.9 does for
+//! `.spec.verify.provider: cosign`: with the static public keys of a `secretRef` (this module),
+//! or keyless without one ([`keyless`]); both share the signature discovery ([`discover`]).
 //!
 //! What source-controller does (its `verifySignature` key loop around `internal/oci/cosign`):
 //!
@@ -7,7 +8,8 @@
 //! 2. For every Secret data key ending in `.pub` (Go map order): the key is loaded
 //!    (`cryptoutils.UnmarshalPEMToPublicKey`, `signature.LoadVerifier(key, crypto.SHA256)`); a
 //!    key that does not load ends the loop with its error. An empty value is no key at all:
-//!    the verifier then goes keyless, which fluxverify does not reproduce.
+//!    the verifier then goes keyless (no identities, the public-good root), its error
+//!    swallowed like a key's.
 //! 3. With the key: Sigstore bundles attached to the digest (referrers API, then the referrers
 //!    tag schema) are looked up first; if at least one loads, only bundles are verified
 //!    (`VerifyImageAttestations` in bundle mode), else the classic signature image at tag
@@ -21,6 +23,7 @@
 
 pub mod bundle;
 pub mod key;
+pub mod keyless;
 pub mod source;
 
 pub use key::{keys_from_secret, load_verifier, KeyError, NamedKey, VerifierKey};
@@ -36,20 +39,22 @@ use std::fmt;
 pub const SIGNATURE_ANNOTATION: &str = "dev.cosignproject.cosign/signature";
 /// The layer annotation holding the signer's certificate (keyless signatures).
 pub const CERTIFICATE_ANNOTATION: &str = "dev.sigstore.cosign/certificate";
+/// The layer annotation holding the signer's certificate chain (keyless signatures).
+pub const CHAIN_ANNOTATION: &str = "dev.sigstore.cosign/chain";
+/// The layer annotation holding the Rekor bundle (SET and entry) of a classic signature.
+pub const REKOR_BUNDLE_ANNOTATION: &str = "dev.sigstore.cosign/bundle";
 /// The layer annotation holding an RFC 3161 timestamp of a classic signature.
 pub const RFC3161_ANNOTATION: &str = "dev.sigstore.cosign/rfc3161timestamp";
 /// The media type of a classic signature's payload layer.
 pub const SIMPLE_SIGNING_MEDIA_TYPE: &str = "application/vnd.dev.cosign.simplesigning.v1+json";
-/// Why a keyless source gets no verdict.
-pub const KEYLESS_NOT_CHECKED: &str = "cosign keyless is not checked";
 
 /// The keys to verify with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Keys {
     /// Static public keys, in the order they are tried.
     Static(Vec<NamedKey>),
-    /// No `secretRef`: keyless verification against the public Sigstore infrastructure.
-    Keyless,
+    /// No `secretRef`: keyless verification with these identities and trust material.
+    Keyless(keyless::KeylessPolicy),
 }
 
 /// What to verify.
@@ -101,6 +106,10 @@ pub struct ClassicSignature {
     pub timestamped: bool,
     /// The certificate annotation (PEM), when present.
     pub certificate: Option<String>,
+    /// The chain annotation (PEM), when present.
+    pub chain: Option<String>,
+    /// The Rekor bundle annotation (JSON), when present.
+    pub rekor_bundle: Option<String>,
 }
 
 /// The classic signature image `sha256-<hex>.sig`.
@@ -176,7 +185,7 @@ pub enum KeyStatus {
     Failed(String),
     /// It does not load: Flux stops the loop with this error.
     Invalid(KeyError),
-    /// An empty value: Flux verifies keyless with it, which is not reproduced.
+    /// An empty value: Flux verifies keyless with it, and that needs Rekor online.
     Keyless,
 }
 
@@ -200,6 +209,8 @@ pub struct KeyOutcome {
 pub enum CosignFailure {
     /// A key did not load (the loop stops there).
     Key(KeyError),
+    /// Keyless verification failed with cosign's error (Flux reports it as is).
+    Keyless(String),
     /// No key verified anything.
     NoMatch {
         /// `registry/repository@sha256:...`.
@@ -211,6 +222,7 @@ impl fmt::Display for CosignFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CosignFailure::Key(e) => write!(f, "{e}"),
+            CosignFailure::Keyless(e) => f.write_str(e),
             CosignFailure::NoMatch { reference } => {
                 write!(f, "no matching signatures were found for '{reference}'")
             }
@@ -261,6 +273,8 @@ pub struct CosignOutcome {
     pub lax: Option<LaxAcceptance>,
     /// Things the user should know (the lax acceptance, order-dependent Secrets).
     pub warnings: Vec<String>,
+    /// Keyless verification, when the source is keyless.
+    pub keyless: Option<keyless::KeylessOutcome>,
 }
 
 /// The classic signature tag of `digest`: `sha256-<hex>.sig`.
@@ -397,6 +411,16 @@ pub async fn discover<S: CosignSource>(
                             .get(CERTIFICATE_ANNOTATION)
                             .filter(|v| !v.is_empty())
                             .cloned(),
+                        chain: layer
+                            .annotations
+                            .get(CHAIN_ANNOTATION)
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
+                        rekor_bundle: layer
+                            .annotations
+                            .get(REKOR_BUNDLE_ANNOTATION)
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
                     });
                 }
                 discovery.classic = Some(ClassicImage {
@@ -461,8 +485,35 @@ fn check_key(key: &NamedKey, discovery: &Discovery, artifact_digest: &str) -> Ke
         signatures: Vec::new(),
         tried_by_flux: false,
     };
-    // NewCosignVerifier: `len(publicKey) > 0` selects the static-key path.
+    // NewCosignVerifier: `len(publicKey) > 0` selects the static-key path. An empty value
+    // makes Flux's loop build a keyless verifier, with no identities (the loop passes none)
+    // and the public-good root; its error is swallowed like a key's.
     if key.pem.is_empty() {
+        let Ok(root) = keyless::root::TrustedRoot::public_good_shared() else {
+            return outcome;
+        };
+        let policy = keyless::KeylessPolicy {
+            identities: Vec::new(),
+            root,
+            root_source: "the public-good root shipped with fluxverify".into(),
+        };
+        let checked = keyless::verify(discovery, &policy, artifact_digest);
+        outcome.status = match checked.status {
+            keyless::KeylessStatus::Verified => KeyStatus::Verified,
+            keyless::KeylessStatus::Failed(e) => KeyStatus::Failed(e),
+            keyless::KeylessStatus::NeedsOnlineLog => KeyStatus::Keyless,
+        };
+        outcome.kind = Some("empty: keyless".into());
+        outcome.signatures = checked
+            .signatures
+            .into_iter()
+            .map(|s| SignatureCheck {
+                format: s.format,
+                digest: s.digest,
+                error: s.error,
+                claimed_digest: s.claimed_digest,
+            })
+            .collect();
         return outcome;
     }
     let verifier = match load_verifier(&key.pem) {
@@ -525,21 +576,14 @@ fn status_of(checks: &[SignatureCheck], prefix: &str) -> KeyStatus {
 /// are what cosign turns into a key's failure (and so into Flux's "no matching signatures").
 pub async fn verify_source<S: CosignSource>(source: &S, request: &CosignRequest) -> CosignOutcome {
     let keys = match &request.keys {
-        Keys::Keyless => {
-            return CosignOutcome {
-                artifact_reference: request.artifact_reference.clone(),
-                artifact: request.artifact.clone(),
-                discovery: Discovery::default(),
-                keys: Vec::new(),
-                verdict: CosignVerdict::NotChecked(KEYLESS_NOT_CHECKED.into()),
-                lax: None,
-                warnings: Vec::new(),
-            }
-        }
+        Keys::Keyless(policy) => return verify_keyless(source, request, policy).await,
         Keys::Static(keys) => keys,
     };
     let digest = &request.artifact.digest;
-    let discovery = if keys.iter().any(|k| load_verifier(&k.pem).is_ok()) {
+    let discovery = if keys
+        .iter()
+        .any(|k| k.pem.is_empty() || load_verifier(&k.pem).is_ok())
+    {
         discover(source, digest, ClassicLookup::WhenNoBundle).await
     } else {
         // No key will look at anything: spare the registry.
@@ -568,7 +612,8 @@ fn decide(
             }),
             KeyStatus::Invalid(e) => Some(CosignVerdict::Failed(CosignFailure::Key(e.clone()))),
             KeyStatus::Keyless => Some(CosignVerdict::NotChecked(format!(
-                "{KEYLESS_NOT_CHECKED} (the Secret's key '{}' is empty, so Flux verifies keyless with it)",
+                "{} (the Secret's key '{}' is empty, so Flux verifies keyless with it)",
+                keyless::NEEDS_ONLINE_LOG,
                 outcome.name
             ))),
         };
@@ -625,6 +670,67 @@ fn decide(
         verdict,
         lax,
         warnings,
+        keyless: None,
+    }
+}
+
+/// The keyless branch of [`verify_source`]: discovery as for keys, then [`keyless::verify`].
+async fn verify_keyless<S: CosignSource>(
+    source: &S,
+    request: &CosignRequest,
+    policy: &keyless::KeylessPolicy,
+) -> CosignOutcome {
+    let digest = &request.artifact.digest;
+    let discovery = discover(source, digest, ClassicLookup::WhenNoBundle).await;
+    let outcome = keyless::verify(&discovery, policy, digest);
+    let verdict = match &outcome.status {
+        keyless::KeylessStatus::Verified => CosignVerdict::Verified {
+            key: "keyless".into(),
+        },
+        keyless::KeylessStatus::Failed(e) => {
+            CosignVerdict::Failed(CosignFailure::Keyless(e.clone()))
+        }
+        keyless::KeylessStatus::NeedsOnlineLog => {
+            CosignVerdict::NotChecked(keyless::NEEDS_ONLINE_LOG.into())
+        }
+    };
+    let mut warnings = Vec::new();
+    let verified: Vec<&keyless::KeylessSignature> = outcome
+        .signatures
+        .iter()
+        .filter(|s| s.error.is_none())
+        .collect();
+    let lax = match verified.first() {
+        Some(first)
+            if !verified.iter().any(|s| {
+                s.format == SignatureFormat::Bundle || s.claimed_digest.as_deref() == Some(digest)
+            }) =>
+        {
+            Some(LaxAcceptance {
+                key: "keyless".into(),
+                signature: first.digest.clone(),
+                claimed_digest: first.claimed_digest.clone(),
+            })
+        }
+        _ => None,
+    };
+    if let Some(lax) = &lax {
+        warnings.push(format!(
+            "classic signature {} verified keyless signs a payload naming {} instead of {}: Flux sets no claim verifier and accepts it (--strict refuses it)",
+            lax.signature,
+            lax.claimed_digest.as_deref().unwrap_or("no digest"),
+            digest
+        ));
+    }
+    CosignOutcome {
+        artifact_reference: request.artifact_reference.clone(),
+        artifact: request.artifact.clone(),
+        discovery,
+        keys: Vec::new(),
+        verdict,
+        lax,
+        warnings,
+        keyless: Some(outcome),
     }
 }
 

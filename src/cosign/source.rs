@@ -90,6 +90,24 @@ impl CosignSource for OciLayout {
                 annotations: manifest.annotations,
             });
         }
+        // The referrers tag schema: an index tagged `sha256-<hex>` lists them (what a registry
+        // without the referrers API holds, copied into a layout).
+        #[derive(serde::Deserialize)]
+        struct TagSchemaIndex {
+            #[serde(default)]
+            manifests: Vec<Descriptor>,
+        }
+        let tag = digest.replacen(':', "-", 1);
+        if let Ok(index) = self.resolve_now(&tag) {
+            let bytes = self.read_blob(&index, MAX_MANIFEST_BYTES)?;
+            if let Ok(listed) = serde_json::from_slice::<TagSchemaIndex>(&bytes) {
+                for descriptor in listed.manifests {
+                    if !found.iter().any(|f| f.digest == descriptor.digest) {
+                        found.push(descriptor);
+                    }
+                }
+            }
+        }
         Ok(found)
     }
 

@@ -7,6 +7,9 @@ use crate::cosign::{CosignOutcome, CosignVerdict};
 
 /// The prefix source-controller puts before every cosign verification error.
 pub const COSIGN_ERROR_PREFIX: &str = "failed to verify the signature using provider 'cosign': ";
+/// The prefix source-controller puts before a keyless verification error.
+pub const COSIGN_KEYLESS_ERROR_PREFIX: &str =
+    "failed to verify the signature using provider 'cosign keyless': ";
 
 /// fluxverify's result for a cosign source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,16 +45,87 @@ pub struct CosignFlux {
     pub condition: Option<Condition>,
 }
 
+/// The trusted root a keyless source uses when its manifest names no `trustedRootSecretRef`:
+/// the shipped public-good snapshot, or the one `--trusted-root` gives.
+#[derive(Debug, Clone)]
+pub struct DefaultRoot {
+    /// The root, or why it does not load.
+    pub root: Result<std::sync::Arc<crate::cosign::keyless::root::TrustedRoot>, String>,
+    /// Where it comes from.
+    pub source: String,
+}
+
+impl DefaultRoot {
+    /// The public-good snapshot shipped with fluxverify (parsed once per process).
+    pub fn public_good() -> Self {
+        type Parsed = Result<std::sync::Arc<crate::cosign::keyless::root::TrustedRoot>, String>;
+        static ROOT: std::sync::OnceLock<Parsed> = std::sync::OnceLock::new();
+        let root = ROOT.get_or_init(|| {
+            crate::cosign::keyless::root::TrustedRoot::public_good()
+                .map(std::sync::Arc::new)
+                .map_err(|e| {
+                    format!(
+                        "the public-good trusted root shipped with fluxverify does not load: {e}"
+                    )
+                })
+        });
+        Self {
+            root: root.clone(),
+            source: format!(
+                "the public-good root shipped with fluxverify ({})",
+                crate::cosign::keyless::root::PUBLIC_GOOD_SOURCE
+            ),
+        }
+    }
+}
+
+/// The data key Flux reads a `trustedRootSecretRef` Secret's root from.
+pub const TRUSTED_ROOT_KEY: &str = "trusted_root.json";
+
 /// The keys source-controller verifies an `OCIRepository`'s cosign signatures with: no
-/// `secretRef` means keyless (matchOIDCIdentity or not); otherwise every `.pub` key of the
-/// Secret, which the caller found (`None`: not found, Flux's `secrets "<name>" not found`,
-/// returned as the error Flux wraps).
+/// `secretRef` means keyless (with `matchOIDCIdentity` and the trusted root of
+/// `trustedRootSecretRef`, found by the caller, else `default_root`); otherwise every `.pub`
+/// key of the Secret, which the caller found (`None`: not found, Flux's `secrets "<name>" not
+/// found`, returned as the error Flux wraps).
 pub fn keys_for(
     verification: &super::ocirepository::Verification,
     secret: Option<&crate::trust::secret::Secret>,
+    trusted_root_secret: Option<&crate::trust::secret::Secret>,
+    default_root: &DefaultRoot,
 ) -> Result<crate::cosign::Keys, String> {
     match (&verification.secret_name, secret) {
-        (None, _) => Ok(crate::cosign::Keys::Keyless),
+        (None, _) => {
+            let (root, source) = match &verification.trusted_root_secret {
+                None => (default_root.root.clone()?, default_root.source.clone()),
+                Some(name) => {
+                    let Some(found) = trusted_root_secret else {
+                        return Err(format!(
+                            "failed to read trusted root from secret '{name}': secrets \"{name}\" not found"
+                        ));
+                    };
+                    let qualified = found.namespaced_name();
+                    let Some(json) = found.data.get(TRUSTED_ROOT_KEY) else {
+                        return Err(format!(
+                            "'{TRUSTED_ROOT_KEY}' not found in secret '{qualified}'"
+                        ));
+                    };
+                    let root = crate::cosign::keyless::root::parse(json).map_err(|e| {
+                        format!("failed to read trusted root from secret '{qualified}': {e}")
+                    })?;
+                    (
+                        std::sync::Arc::new(root),
+                        format!("Secret {qualified} ({TRUSTED_ROOT_KEY})"),
+                    )
+                }
+            };
+            Ok(crate::cosign::Keys::Keyless(
+                crate::cosign::keyless::KeylessPolicy {
+                    identities: verification.identities.clone(),
+                    root,
+                    root_source: source,
+                },
+            ))
+        }
         (Some(name), None) => Err(format!("secrets \"{name}\" not found")),
         (Some(_), Some(secret)) => Ok(crate::cosign::Keys::Static(
             crate::cosign::keys_from_secret(secret),
@@ -110,6 +184,27 @@ pub async fn verify_ocirepository(
     client: &crate::source::registry::RegistryClient,
     strict: bool,
 ) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
+    verify_ocirepository_with(
+        repository,
+        secret,
+        None,
+        &DefaultRoot::public_good(),
+        client,
+        strict,
+    )
+    .await
+}
+
+/// [`verify_ocirepository`] with the keyless trust material: the Secret
+/// `trustedRootSecretRef` names (`None`: not found or not named) and the root used without one.
+pub async fn verify_ocirepository_with(
+    repository: &super::ocirepository::OciRepository,
+    secret: Option<&crate::trust::secret::Secret>,
+    trusted_root_secret: Option<&crate::trust::secret::Secret>,
+    default_root: &DefaultRoot,
+    client: &crate::source::registry::RegistryClient,
+    strict: bool,
+) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
     let mut selected = super::ocirepository::select_artifact(repository, client).await?;
     let mut undecided = None;
     if selected.tag.is_none() {
@@ -117,8 +212,17 @@ pub async fn verify_ocirepository(
             describe_digest(client, &selected.descriptor.digest).await;
     }
     let keys = match repository.verify.as_ref() {
-        Some(verification) => keys_for(verification, secret),
+        Some(verification) => keys_for(verification, secret, trusted_root_secret, default_root),
         None => Ok(crate::cosign::Keys::Static(Vec::new())),
+    };
+    let keyless = repository
+        .verify
+        .as_ref()
+        .is_some_and(|v| v.secret_name.is_none());
+    let prefix = if keyless {
+        COSIGN_KEYLESS_ERROR_PREFIX
+    } else {
+        COSIGN_ERROR_PREFIX
     };
     let keys = match keys {
         Ok(keys) => keys,
@@ -129,7 +233,7 @@ pub async fn verify_ocirepository(
                     kind: "SourceVerified".into(),
                     status: "False".into(),
                     reason: "VerificationError".into(),
-                    message: format!("{COSIGN_ERROR_PREFIX}{error}"),
+                    message: format!("{prefix}{error}"),
                 }),
                 error: Some(error),
             };
@@ -195,7 +299,14 @@ pub fn cosign_result(outcome: &CosignOutcome, revision: &str, strict: bool) -> C
                 kind: "SourceVerified".into(),
                 status: "False".into(),
                 reason: "VerificationError".into(),
-                message: format!("{COSIGN_ERROR_PREFIX}{failure}"),
+                message: format!(
+                    "{}{failure}",
+                    if outcome.keyless.is_some() {
+                        COSIGN_KEYLESS_ERROR_PREFIX
+                    } else {
+                        COSIGN_ERROR_PREFIX
+                    }
+                ),
             }),
         },
         CosignVerdict::NotChecked(reason) => CosignFlux {
@@ -224,6 +335,7 @@ mod tests {
             verdict,
             lax,
             warnings: Vec::new(),
+            keyless: None,
         }
     }
 
@@ -309,5 +421,76 @@ mod tests {
         let r = cosign_result(&o, "sha256:aa", false);
         assert_eq!(r.result, CosignResult::Skipped);
         assert!(r.condition.is_none());
+    }
+
+    #[test]
+    fn keyless_trust_material_is_read_as_flux_reads_it() {
+        use crate::trust::secret::Secret;
+        let manifest = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: a, namespace: apps}\nspec: {url: 'oci://r.example/app', verify: {provider: cosign, matchOIDCIdentity: [{issuer: '^i$', subject: '^s$'}], trustedRootSecretRef: {name: root}}}\n";
+        let verification = super::super::ocirepository::parse(manifest, "f")
+            .unwrap()
+            .repository
+            .verify
+            .unwrap();
+        assert_eq!(verification.trusted_root_secret.as_deref(), Some("root"));
+        let default = DefaultRoot::public_good();
+        let secret = |data: &[(&str, &[u8])]| Secret {
+            name: "root".into(),
+            namespace: "apps".into(),
+            data: data
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.to_vec()))
+                .collect(),
+            string_data_keys: Vec::new(),
+        };
+        assert_eq!(
+            keys_for(&verification, None, None, &default).unwrap_err(),
+            "failed to read trusted root from secret 'root': secrets \"root\" not found"
+        );
+        assert_eq!(
+            keys_for(
+                &verification,
+                None,
+                Some(&secret(&[("other", b"x")])),
+                &default
+            )
+            .unwrap_err(),
+            "'trusted_root.json' not found in secret 'apps/root'"
+        );
+        let bad = keys_for(
+            &verification,
+            None,
+            Some(&secret(&[(TRUSTED_ROOT_KEY, b"{}")])),
+            &default,
+        )
+        .unwrap_err();
+        assert_eq!(
+            bad,
+            "failed to read trusted root from secret 'apps/root': unsupported TrustedRoot media type: "
+        );
+        let good = crate::cosign::keyless::root::PUBLIC_GOOD_JSON.as_bytes();
+        let Ok(crate::cosign::Keys::Keyless(policy)) = keys_for(
+            &verification,
+            None,
+            Some(&secret(&[(TRUSTED_ROOT_KEY, good)])),
+            &default,
+        ) else {
+            panic!("keyless expected");
+        };
+        assert_eq!(policy.root_source, "Secret apps/root (trusted_root.json)");
+        assert_eq!(policy.identities.len(), 1);
+        // Without trustedRootSecretRef: the default root; a secretRef still means static keys.
+        let mut plain = verification.clone();
+        plain.trusted_root_secret = None;
+        let Ok(crate::cosign::Keys::Keyless(policy)) = keys_for(&plain, None, None, &default)
+        else {
+            panic!("keyless expected");
+        };
+        assert!(policy.root_source.starts_with("the public-good root"));
+        plain.secret_name = Some("keys".into());
+        assert_eq!(
+            keys_for(&plain, None, None, &default).unwrap_err(),
+            "secrets \"keys\" not found"
+        );
     }
 }

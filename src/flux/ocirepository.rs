@@ -137,6 +137,10 @@ pub struct Verification {
     pub secret_name: Option<String>,
     /// Whether `spec.verify.matchOIDCIdentity` lists any identity (cosign keyless).
     pub match_oidc_identity: bool,
+    /// `spec.verify.matchOIDCIdentity`, in order.
+    pub identities: Vec<crate::cosign::keyless::identity::Identity>,
+    /// `spec.verify.trustedRootSecretRef.name`, if set.
+    pub trusted_root_secret: Option<String>,
 }
 
 /// `spec.timeout` when absent: the CRD default, which bounds the whole reconcile (and so the
@@ -248,7 +252,17 @@ struct VerifySpec {
     #[serde(default)]
     secret_ref: Option<SecretRef>,
     #[serde(default, rename = "matchOIDCIdentity")]
-    match_oidc_identity: Option<Vec<serde_norway::Value>>,
+    match_oidc_identity: Option<Vec<OidcIdentity>>,
+    #[serde(default)]
+    trusted_root_secret_ref: Option<SecretRef>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct OidcIdentity {
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    subject: String,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -434,7 +448,20 @@ pub fn from_document(
             Some(Verification {
                 provider,
                 secret_name: v.secret_ref.and_then(|s| non_empty(s.name)),
-                match_oidc_identity: v.match_oidc_identity.is_some_and(|m| !m.is_empty()),
+                match_oidc_identity: v
+                    .match_oidc_identity
+                    .as_ref()
+                    .is_some_and(|m| !m.is_empty()),
+                identities: v
+                    .match_oidc_identity
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|i| crate::cosign::keyless::identity::Identity {
+                        issuer: i.issuer,
+                        subject: i.subject,
+                    })
+                    .collect(),
+                trusted_root_secret: v.trusted_root_secret_ref.and_then(|s| non_empty(s.name)),
             })
         }
     };

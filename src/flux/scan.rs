@@ -316,12 +316,12 @@ enum Job {
         repository: Box<HelmRepository>,
         trust: Trust,
     },
-    /// An `OCIRepository` with `verify.provider: cosign` and static keys, and the Secret its
-    /// `secretRef` names.
+    /// An `OCIRepository` with `verify.provider: cosign`, and the Secret its `secretRef` names
+    /// (static keys) or its `trustedRootSecretRef` names (keyless; `None`: none named).
     Cosign {
         row: Box<ScanRow>,
         repository: Box<OciRepository>,
-        secret: Box<crate::trust::secret::Secret>,
+        secret: Option<Box<crate::trust::secret::Secret>>,
     },
 }
 
@@ -471,17 +471,14 @@ impl Planner<'_> {
     /// A cosign source: its `.pub` keys come from the Secret as it was found (SOPS and missing
     /// Secrets are error rows, as for notation); the notation trust material is not built.
     fn plan_cosign(&mut self, row: ScanRow, repository: OciRepository, namespace: &str) -> Job {
-        let secret_name = repository
-            .verify
-            .as_ref()
-            .and_then(|v| v.secret_name.clone());
+        let secret_name = repository.verify.as_ref().and_then(|v| {
+            // Keyless: the Secret to find is the trusted root's, if one is named.
+            v.secret_name
+                .clone()
+                .or_else(|| v.trusted_root_secret.clone())
+        });
         let secret = match secret_name {
-            // Keyless needs the public Sigstore trust root and a transparency log.
-            None => {
-                return Job::Done(Box::new(
-                    row.with(RowResult::Skipped, crate::cosign::KEYLESS_NOT_CHECKED),
-                ))
-            }
+            None => None,
             Some(name)
                 if self
                     .missing_secret(&row, "cosign", namespace, &name)
@@ -491,7 +488,7 @@ impl Planner<'_> {
                     .missing_secret(&row, "cosign", namespace, &name)
                     .unwrap_or_else(|| Job::Done(Box::new(row)))
             }
-            Some(name) => match self.tree.find_secret(namespace, &name) {
+            Some(name) => Some(match self.tree.find_secret(namespace, &name) {
                 SecretLookup::Missing(message) => {
                     return Job::Done(Box::new(row.with(RowResult::Error, message)))
                 }
@@ -508,7 +505,7 @@ impl Planner<'_> {
                         return Job::Done(Box::new(row.with(RowResult::Error, reason)));
                     }
                 },
-            },
+            }),
         };
         Job::Cosign {
             row: Box::new(row),
@@ -873,7 +870,7 @@ fn client_for(
 async fn run_cosign(
     row: ScanRow,
     repository: OciRepository,
-    secret: &crate::trust::secret::Secret,
+    secret: Option<&crate::trust::secret::Secret>,
     pool: &ClientPool,
     settings: &ScanSettings,
 ) -> ScanRow {
@@ -888,8 +885,24 @@ async fn run_cosign(
         repository.timeout,
         format!("OCIRepository {}/{}", repository.namespace, repository.name),
     ));
-    let work =
-        super::cosign::verify_ocirepository(&repository, Some(secret), &client, settings.strict);
+    let keyless = repository
+        .verify
+        .as_ref()
+        .is_some_and(|v| v.secret_name.is_none());
+    let (secret, root_secret) = if keyless {
+        (None, secret)
+    } else {
+        (secret, None)
+    };
+    let default_root = super::cosign::DefaultRoot::public_good();
+    let work = super::cosign::verify_ocirepository_with(
+        &repository,
+        secret,
+        root_secret,
+        &default_root,
+        &client,
+        settings.strict,
+    );
     let row = match budget.run(work).await {
         Err(expired) => row.with(RowResult::Error, expired.to_string()),
         Ok(Err(e)) => row.with(RowResult::Error, first_line(&e.to_string())),
@@ -1144,7 +1157,7 @@ pub async fn scan(
                         row,
                         repository,
                         secret,
-                    } => run_cosign(*row, *repository, &secret, &pool, &settings).await,
+                    } => run_cosign(*row, *repository, secret.as_deref(), &pool, &settings).await,
                 }
             });
             async move { (i, task.await) }

@@ -2,6 +2,9 @@
 //! signature it was checked against and why it failed (what Flux discards), the verdict and the
 //! `SourceVerified` condition.
 
+use crate::cosign::keyless::cert::Signer;
+use crate::cosign::keyless::identity::compile;
+use crate::cosign::keyless::{KeylessOutcome, KeylessStatus};
 use crate::cosign::{CosignOutcome, KeyStatus, SignatureCheck, SignatureFormat};
 use crate::flux::cosign::{cosign_result, CosignFlux};
 use serde_json::{json, Value};
@@ -32,6 +35,20 @@ fn signature_result(
     format: SignatureFormat,
     digest: &str,
 ) -> &'static str {
+    if let Some(keyless) = &outcome.keyless {
+        let checked: Vec<_> = keyless
+            .signatures
+            .iter()
+            .filter(|s| s.format == format && s.digest == digest)
+            .collect();
+        return if checked.is_empty() {
+            "notTried"
+        } else if checked.iter().any(|s| s.error.is_none()) {
+            "verified"
+        } else {
+            "failed"
+        };
+    }
     let checks: Vec<&SignatureCheck> = outcome
         .keys
         .iter()
@@ -68,7 +85,135 @@ fn key_error(status: &KeyStatus) -> Option<String> {
         KeyStatus::Verified => None,
         KeyStatus::Failed(e) => Some(e.clone()),
         KeyStatus::Invalid(e) => Some(e.to_string()),
-        KeyStatus::Keyless => Some("empty value: Flux verifies keyless with it".into()),
+        KeyStatus::Keyless => Some(
+            "empty value: Flux verifies keyless with it, and the signature needs Rekor online"
+                .into(),
+        ),
+    }
+}
+
+fn signer_json(signer: &Signer) -> Value {
+    json!({
+        "issuer": signer.issuer,
+        "subject": signer.subject,
+        "subjectAlternativeNames": signer.sans,
+        "claims": signer.claims.iter().map(|(k, v)| json!({"name": k, "value": v})).collect::<Vec<_>>(),
+        "certificateIssuer": signer.certificate_issuer,
+        "notBefore": signer.not_before.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "notAfter": signer.not_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+/// The `keyless` object: the identities asked for, the trusted root, and per signature who
+/// signed it, its log entry and why it failed.
+fn keyless_json(keyless: &KeylessOutcome) -> Value {
+    json!({
+        "trustedRoot": keyless.root_source,
+        "identities": keyless.identities.iter().map(|i| json!({"issuer": i.issuer, "subject": i.subject})).collect::<Vec<_>>(),
+        "signatures": keyless.signatures.iter().map(|s| json!({
+            "format": s.format.to_string(),
+            "digest": s.digest,
+            "result": if s.error.is_none() { "verified" } else if s.needs_online_log { "notChecked" } else { "failed" },
+            "error": s.error,
+            "signer": s.signer.as_ref().map(signer_json),
+            "logEntry": s.log.as_ref().map(|l| json!({
+                "log": l.log,
+                "index": l.index,
+                "integratedTime": l.integrated_time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "kind": l.kind,
+            })),
+            "claimedDigest": s.claimed_digest,
+            "checked": s.checked,
+        })).collect::<Vec<_>>(),
+        "hints": keyless_hints(keyless),
+    })
+}
+
+/// The hint that matters when no signature verified: the signing identity against the one
+/// asked for.
+pub fn keyless_hints(keyless: &KeylessOutcome) -> Vec<String> {
+    if keyless.status == KeylessStatus::Verified {
+        return Vec::new();
+    }
+    let mut hints = Vec::new();
+    for s in &keyless.signatures {
+        let Some(signer) = &s.signer else { continue };
+        if keyless.identities.is_empty() {
+            if s.format == SignatureFormat::Bundle {
+                hints.push(format!(
+                    "the signing identity is `{}` (issuer `{}`); Flux verifies bundles only against exactly one matchOIDCIdentity entry, and none is given",
+                    signer.subject, signer.issuer
+                ));
+            }
+            continue;
+        }
+        for identity in &keyless.identities {
+            let subject_ok = compile(&identity.subject)
+                .is_ok_and(|r| signer.sans.iter().any(|san| r.is_match(san)));
+            let issuer_ok = compile(&identity.issuer).is_ok_and(|r| r.is_match(&signer.issuer));
+            if !subject_ok {
+                hints.push(format!(
+                    "the signing identity is `{}`; your matchOIDCIdentity subject `{}` does not match it",
+                    signer.subject, identity.subject
+                ));
+            } else if !issuer_ok {
+                hints.push(format!(
+                    "the signing issuer is `{}`; your matchOIDCIdentity issuer `{}` does not match it",
+                    signer.issuer, identity.issuer
+                ));
+            }
+        }
+    }
+    hints.sort();
+    hints.dedup();
+    hints
+}
+
+fn keyless_text(out: &mut String, keyless: &KeylessOutcome) {
+    let _ = writeln!(out, "\nKeyless:    trusted root: {}", keyless.root_source);
+    if keyless.identities.is_empty() {
+        let _ = writeln!(out, "  identities: none (matchOIDCIdentity is empty)");
+    }
+    for i in &keyless.identities {
+        let _ = writeln!(
+            out,
+            "  identity: issuer `{}`, subject `{}`",
+            i.issuer, i.subject
+        );
+    }
+    for s in &keyless.signatures {
+        let verdict = match &s.error {
+            None => "verified".to_owned(),
+            Some(e) => e.clone(),
+        };
+        let _ = writeln!(out, "  {} {}: {verdict}", s.format, s.digest);
+        if let Some(signer) = &s.signer {
+            let _ = writeln!(
+                out,
+                "    signed by {} (issuer {}), certificate from {}",
+                signer.subject, signer.issuer, signer.certificate_issuer
+            );
+            for (name, value) in &signer.claims {
+                let _ = writeln!(out, "    {name}: {value}");
+            }
+        }
+        if let Some(l) = &s.log {
+            let _ = writeln!(
+                out,
+                "    logged in {} at index {}, {} ({})",
+                l.log,
+                l.index,
+                l.integrated_time
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                l.kind
+            );
+        }
+        for check in &s.checked {
+            let _ = writeln!(out, "    checked: {check}");
+        }
+    }
+    for hint in keyless_hints(keyless) {
+        let _ = writeln!(out, "  Hint: {hint}");
     }
 }
 
@@ -160,6 +305,7 @@ impl CosignReport {
             "strict": self.strict,
             "signatures": signatures,
             "keys": keys,
+            "keyless": o.keyless.as_ref().map(keyless_json),
             "condition": flux.condition.map(|c| json!({
                 "type": c.kind, "status": c.status, "reason": c.reason, "message": c.message,
             })),
@@ -243,6 +389,9 @@ impl CosignReport {
         if let Some(e) = &d.classic_error {
             let _ = writeln!(out, "  classic signature lookup failed: {e}");
         }
+        if let Some(keyless) = &o.keyless {
+            keyless_text(&mut out, keyless);
+        }
         for k in &o.keys {
             out.push('\n');
             let kind = k
@@ -299,24 +448,38 @@ impl CosignReport {
         out.push('\n');
         match &flux.condition {
             Some(c) => out.push_str(&c.describe()),
-            None => out.push_str("Conditions: not reproduced (cosign keyless is not checked)\n"),
+            None => out.push_str("Conditions: not reproduced (the signature needs Rekor online)\n"),
         }
         out
     }
 }
 
+/// ` keyless: <subject> (issuer <issuer>)` for a signature carrying a Fulcio certificate.
+fn signer_suffix(signer: Option<Signer>) -> String {
+    signer
+        .map(|s| format!(" keyless: {} (issuer {})", s.subject, s.issuer))
+        .unwrap_or_default()
+}
+
 /// What `ls` shows after notation's tree: the cosign signatures attached to `reference`, both
-/// formats, in the same tree style; `None` when there are none (notation's output then stands
-/// alone, unchanged).
+/// formats, in the same tree style (with the signing identity of keyless ones); `None` when
+/// there are none (notation's output then stands alone, unchanged).
 pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Option<String> {
     use super::tree::Node;
+    use crate::cosign::keyless::{cert, entity};
     let mut children = Vec::new();
     let bundles: Vec<Node> = discovery
         .bundles
         .iter()
         .filter(|b| b.is_sigstore())
         .map(|b| match &b.bundle {
-            Ok(_) => Node::leaf(b.manifest.digest.clone()),
+            Ok(bundle) => {
+                let signer = entity::parse(&bundle.raw)
+                    .ok()
+                    .and_then(|e| e.certificate)
+                    .map(|c| cert::signer(&c));
+                Node::leaf(format!("{}{}", b.manifest.digest, signer_suffix(signer)))
+            }
             Err(e) => Node::leaf(format!("{} (not a usable bundle: {e})", b.manifest.digest)),
         })
         .collect();
@@ -340,7 +503,17 @@ pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Optio
                     Some(claimed) => format!(" (payload names {claimed})"),
                     None => " (payload names no digest)".into(),
                 };
-                Node::leaf(format!("{}{claim}", s.layer.digest))
+                let signer = s
+                    .certificate
+                    .as_deref()
+                    .and_then(|pem| cert::certificates_from_pem(pem.as_bytes()).ok())
+                    .and_then(|c| c.into_iter().next())
+                    .map(|c| cert::signer(&c));
+                Node::leaf(format!(
+                    "{}{claim}{}",
+                    s.layer.digest,
+                    signer_suffix(signer)
+                ))
             })
             .collect();
         children.push(Node::branch(format!("{} (classic)", c.tag), layers));
@@ -401,6 +574,8 @@ mod tests {
                         claimed_digest: Some("sha256:aa".into()),
                         timestamped: false,
                         certificate: None,
+                        chain: None,
+                        rekor_bundle: None,
                     },
                     ClassicSignature {
                         layer: d("sha256:l2"),
@@ -409,6 +584,8 @@ mod tests {
                         claimed_digest: Some("sha256:bb".into()),
                         timestamped: false,
                         certificate: None,
+                        chain: None,
+                        rekor_bundle: None,
                     },
                 ],
             }),

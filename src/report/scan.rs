@@ -543,6 +543,7 @@ mod tests {
                 reference: reference.clone(),
             }),
             lax: None,
+            keyless: None,
             warnings: Vec::new(),
         };
         let flux = crate::flux::cosign::cosign_result(&outcome, &format!("v1@{digest}"), false);

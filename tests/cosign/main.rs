@@ -11,6 +11,9 @@ mod distribution;
 mod testreg;
 
 mod fixtures;
+mod keyless;
+mod keyless_mint;
+mod mint;
 // The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
 #[path = "../support/mod.rs"]
 mod support;
@@ -780,9 +783,14 @@ async fn malformed_missing_and_empty_keys() {
         name: "empty.pub".into(),
         pem: Vec::new(),
     };
+    // An empty value: Flux goes keyless with it (no identities, the public-good root); the
+    // static-key signatures here do not verify that way, and the error is swallowed.
     let outcome = verify_with(&reg, repo, &subject, vec![empty]).await;
+    assert_eq!(outcome.verdict, no_match(&reg, repo, &subject));
     assert!(
-        matches!(&outcome.verdict, CosignVerdict::NotChecked(r) if r.starts_with("cosign keyless is not checked"))
+        matches!(&outcome.keys[0].status, KeyStatus::Failed(e) if e.starts_with("no matching ")),
+        "{:?}",
+        outcome.keys[0].status
     );
 }
 
@@ -889,11 +897,13 @@ async fn command_line_keys_strict_and_keyless() {
         ] {
             let file = dirp.join(format!("{name}.yaml"));
             std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v1}}\n  verify: {verify}\n")).unwrap();
+            // Keyless now: the static-key signature carries no certificate and no Rekor
+            // bundle, which cosign refuses offline before any Rekor search.
             let (code, json, all) = cli(&["verify", "--ocirepository", file.to_str().unwrap(), "-o", "json"]);
-            assert_eq!(code, 2, "{name}: {all}");
-            assert_eq!(json["result"], "skipped", "{name}");
-            assert_eq!(json["error"], "cosign keyless is not checked", "{name}");
-            assert_eq!(json["condition"], Value::Null, "{name}");
+            assert_eq!(code, 1, "{name}: {all}");
+            assert_eq!(json["result"], "failed", "{name}");
+            assert!(json["error"].as_str().unwrap().starts_with("no matching signatures: nil certificate provided"), "{name}: {all}");
+            assert!(json["condition"]["message"].as_str().unwrap().starts_with("failed to verify the signature using provider 'cosign keyless': no matching signatures: nil certificate provided"), "{name}: {all}");
         }
         let file = dirp.join("missing.yaml");
         std::fs::write(&file, format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: app, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v1}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
@@ -1390,10 +1400,21 @@ async fn library_entry_point_for_ocirepositories() {
     let result = verify_ocirepository(&keyless.repository, Some(&secret), &client, false)
         .await
         .unwrap();
-    assert_eq!(result.flux.result, CosignResult::Skipped);
+    // Keyless: the static-key bundle has no log entry, which sigstore-go requires.
+    assert_eq!(
+        result.flux.result,
+        CosignResult::Failed,
+        "{:?}",
+        result.flux
+    );
     assert_eq!(
         result.flux.error.as_deref(),
-        Some("cosign keyless is not checked")
+        Some("no matching attestations: failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1")
     );
-    assert!(result.flux.condition.is_none());
+    assert!(result
+        .flux
+        .condition
+        .unwrap()
+        .message
+        .starts_with("failed to verify the signature using provider 'cosign keyless': "));
 }

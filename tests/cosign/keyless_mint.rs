@@ -1,0 +1,250 @@
+//! Keyless cosign against a self-made Sigstore ([`super::mint`]): both formats signed well,
+//! then broken one way each, pushed to the in-process registry (bundles through its referrers
+//! API) and verified with `verify --provider cosign --trusted-root`.
+//!
+//! The expected texts are cosign v3's and sigstore-go's as their code words them (the
+//! `VerifyNewBundle` / `verifyInternal` orders); unlike `../shared/keyless-sample/`, no
+//! source-controller run produced them.
+
+use super::mint::{attach, push_artifact, Knobs, Sigstore, GITHUB, RELEASE};
+use super::testreg::TestRegistry;
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SUBJECT_RE: &str =
+    "^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v.*$";
+const ISSUER_RE: &str = "^https://token\\.actions\\.githubusercontent\\.com$";
+
+fn run(
+    host: &str,
+    repo: &str,
+    root: &std::path::Path,
+    identities: &[(&str, &str)],
+) -> (i32, Value) {
+    let mut args = vec![
+        "verify".to_owned(),
+        format!("{host}/{repo}:v1"),
+        "--provider".into(),
+        "cosign".into(),
+        "--plain-http".into(),
+        "--trusted-root".into(),
+        root.display().to_string(),
+        "-o".into(),
+        "json".into(),
+    ];
+    for (subject, issuer) in identities {
+        args.extend([
+            "--certificate-identity-regexp".to_owned(),
+            (*subject).to_owned(),
+            "--certificate-oidc-issuer-regexp".to_owned(),
+            (*issuer).to_owned(),
+        ]);
+    }
+    let out = Command::cargo_bin("fluxverify")
+        .unwrap()
+        .args(&args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_made_sigstore_and_its_broken_cases() {
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(10);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    let later = |s: u64| Knobs {
+        lifetime: Some(600),
+        logged_after: Some(s),
+        ..Knobs::default()
+    };
+    let other_digest = format!("sha256:{}", "ab".repeat(32));
+    // (name, knobs, identities, bundle error, classic error); None: verified.
+    let good = [(SUBJECT_RE, ISSUER_RE)];
+    type Case<'a> = (
+        &'a str,
+        Knobs,
+        Vec<(&'a str, &'a str)>,
+        Option<String>,
+        Option<String>,
+    );
+    let cases: Vec<Case> = vec![
+        ("good", Knobs::default(), good.to_vec(), None, None),
+        (
+            "wrong-identity",
+            Knobs::default(),
+            vec![("^https://github\\.com/acme/other/.*$", ISSUER_RE)],
+            Some(format!("no matching attestations: failed to verify certificate identity: no matching CertificateIdentity found, last error: expected SAN value to match regex \"^https://github\\.com/acme/other/.*$\", got \"{RELEASE}\"")),
+            Some(format!("no matching signatures: none of the expected identities matched what was in the certificate, got subjects [{RELEASE}] with issuer {GITHUB}")),
+        ),
+        (
+            "issuer-regex",
+            Knobs::default(),
+            vec![(SUBJECT_RE, "^https://accounts\\.google\\.com$")],
+            Some(format!("no matching attestations: failed to verify certificate identity: no matching CertificateIdentity found, last error: expected issuer value to match regex \"^https://accounts\\.google\\.com$\", got \"{GITHUB}\"")),
+            Some(format!("no matching signatures: none of the expected identities matched what was in the certificate, got subjects [{RELEASE}] with issuer {GITHUB}")),
+        ),
+        (
+            "expired-at-signing",
+            later(900),
+            good.to_vec(),
+            Some("no matching attestations: failed to verify log inclusion: integrated time outside certificate validity".into()),
+            Some("no matching signatures: checking expiry on certificate with bundle: certificate expired before observed time: 2026-10-01T14:23:20Z is before 2026-10-01T14:28:20Z".into()),
+        ),
+        (
+            "untrusted-ca",
+            Knobs { other_ca: true, ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify leaf certificate: leaf certificate verification failed".into()),
+            Some("no matching signatures: leaf certificate verification failed".into()),
+        ),
+        (
+            "tampered-payload",
+            Knobs { tamper: true, ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify log inclusion: transparency log dsse/intoto entry payload hash".into()),
+            Some("no matching signatures: error verifying bundle: matching bundle to payload: bundle=".into()),
+        ),
+        (
+            "wrong-log-key",
+            Knobs { other_log: true, ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify log inclusion: not enough verified log entries from transparency log: 0 < 1".into()),
+            Some("no matching signatures: error verifying bundle: verifying bundle with trusted root: rekor log public key not found for payload".into()),
+        ),
+        (
+            "missing-sct",
+            Knobs { no_sct: true, ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify signed certificate timestamp: only able to verify 0 SCT entries; unable to meet threshold of 1".into()),
+            Some("no matching signatures: certificate does not include required embedded SCT and no detached SCT was set".into()),
+        ),
+        (
+            "entry-for-another-artifact",
+            Knobs { foreign_entry: true, ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify log inclusion: transparency log signature does not match".into()),
+            Some("no matching signatures: error verifying bundle: signature in bundle does not match signature being verified".into()),
+        ),
+        (
+            // The bundle's statement names another digest; the classic payload too, which
+            // Flux accepts (no claim verifier) with a warning.
+            "another-digest",
+            Knobs { other_digest: Some(other_digest.clone()), ..Knobs::default() },
+            good.to_vec(),
+            Some("no matching attestations: failed to verify signature: provided artifact digest does not match any digest in statement".into()),
+            None,
+        ),
+        (
+            "several-identities",
+            Knobs::default(),
+            vec![("^x$", ISSUER_RE), (SUBJECT_RE, ISSUER_RE)],
+            Some("no matching attestations: unsupported: multiple identities are not supported at this time".into()),
+            None,
+        ),
+        (
+            "no-identity",
+            Knobs::default(),
+            vec![],
+            Some("no matching attestations: failed to build policy: can't verify identities without providing at least one identity".into()),
+            None,
+        ),
+    ];
+    for (name, knobs, _, _, _) in &cases {
+        for bundle in [true, false] {
+            let repo = format!(
+                "keyless/{name}-{}",
+                if bundle { "bundle" } else { "classic" }
+            );
+            let digest = push_artifact(&reg, &repo, &repo);
+            let signed = sigstore.sign(&digest, knobs);
+            attach(&reg, &repo, &digest, &signed, bundle);
+        }
+    }
+    let host = reg.host();
+    let root_path = root.clone();
+    tokio::task::spawn_blocking(move || {
+        // `ls` names the signing identity of both formats.
+        for format in ["bundle", "classic"] {
+            let out = Command::cargo_bin("fluxverify")
+                .unwrap()
+                .args(["ls", "--plain-http", &format!("{host}/keyless/good-{format}:v1")])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains(&format!("keyless: {RELEASE} (issuer {GITHUB})")),
+                "{format}: {text}"
+            );
+        }
+        for (name, _, identities, bundle_error, classic_error) in &cases {
+            for (format, expected) in [("bundle", bundle_error), ("classic", classic_error)] {
+                let repo = format!("keyless/{name}-{format}");
+                let (code, report) = run(&host, &repo, &root_path, identities);
+                let id = format!("{name} ({format})");
+                match expected {
+                    None => {
+                        assert_eq!(report["result"], "verified", "{id}: {report:#}");
+                        assert_eq!(code, 0, "{id}");
+                    }
+                    Some(error) => {
+                        assert_eq!(report["result"], "failed", "{id}: {report:#}");
+                        let got = report["error"].as_str().unwrap();
+                        assert!(got.starts_with(error.as_str()), "{id}:\n got {got}\nwant {error}");
+                        assert_eq!(
+                            report["condition"]["message"],
+                            format!("failed to verify the signature using provider 'cosign keyless': {got}"),
+                            "{id}"
+                        );
+                        assert_eq!(code, 1, "{id}");
+                    }
+                }
+                if *name == "another-digest" && format == "classic" {
+                    let warning = report["warnings"][0].as_str().unwrap();
+                    assert!(warning.contains(&format!("signs a payload naming {other_digest}")), "{warning}");
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_classic_signature_without_its_log_entry_needs_rekor_online() {
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(20);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    let repo = "keyless/online";
+    let digest = push_artifact(&reg, repo, repo);
+    let knobs = Knobs {
+        no_log_annotation: true,
+        ..Knobs::default()
+    };
+    attach(&reg, repo, &digest, &sigstore.sign(&digest, &knobs), false);
+    let host = reg.host();
+    tokio::task::spawn_blocking(move || {
+        let (code, report) = run(&host, repo, &root, &[(SUBJECT_RE, ISSUER_RE)]);
+        // Never verified offline: cosign would search Rekor for the entry.
+        assert_eq!(report["result"], "skipped", "{report:#}");
+        assert!(
+            report["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("needs the transparency log online"),
+            "{report:#}"
+        );
+        assert_eq!(report["condition"], Value::Null);
+        assert_eq!(report["keyless"]["signatures"][0]["result"], "notChecked");
+        assert_eq!(code, 2);
+    })
+    .await
+    .unwrap();
+}
