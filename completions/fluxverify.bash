@@ -1004,12 +1004,24 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -v -h -V --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
+            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kustomize)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1070,7 +1082,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --output --verbose --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1165,18 @@ _fluxverify() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --certificate-identity-regexp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --certificate-oidc-issuer-regexp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,9 @@ complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l root -d 'The repository root Flux Kustomization paths are relative to (default: found from the bootstrap Kustomization, else the git top level)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l source -d 'The GitRepository (`GitRepository/NAMESPACE/NAME`) the clusters sync this repository through (default: the one the bootstrap Kustomization names)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l kustomize -d 'The kustomize to run (`kustomize`, `kubectl`, a path; default: `kustomize`, else `kubectl kustomize`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l secret -d 'A Secret manifest searched first for the sources\' `verify.secretRef`; repeatable' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller version whose behaviour to reproduce' -r -f -a "1.3\t''
 1.4\t''
@@ -58,6 +61,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l outp
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
 github\t'GitHub Actions workflow commands, then the table'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l files -d 'Read the files one by one instead of building them (for trees kustomize cannot build): overlays, patches and substitutions are then not applied'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
@@ -88,6 +92,9 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l timeout
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-identity-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest\'s trustedRootSecretRef still comes first)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'

@@ -32,6 +32,9 @@ _fluxverify() {
         case $line[1] in
             (scan)
 _arguments "${_arguments_options[@]}" : \
+'--root=[The repository root Flux Kustomization paths are relative to (default\: found from the bootstrap Kustomization, else the git top level)]:DIR:_files' \
+'--source=[The GitRepository (\`GitRepository/NAMESPACE/NAME\`) the clusters sync this repository through (default\: the one the bootstrap Kustomization names)]:REF:_default' \
+'--kustomize=[The kustomize to run (\`kustomize\`, \`kubectl\`, a path; default\: \`kustomize\`, else \`kubectl kustomize\`)]:CMD:_default' \
 '*--secret=[A Secret manifest searched first for the sources'\'' \`verify.secretRef\`; repeatable]:FILE:_files' \
 '--flux-version=[source-controller version whose behaviour to reproduce]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
 '-j+[Verifications in flight at most]:N:_default' \
@@ -51,6 +54,7 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
 github\:"GitHub Actions workflow commands, then the table"))' \
+'--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
@@ -61,7 +65,7 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'*::paths -- Files or directories to scan (`*.yaml`, `*.yml`, `*.json`), or `-` for a stream of documents on stdin (`kustomize build`, `flux build` output):_files' \
+'*::paths -- Directories of a fleet repository, built as Flux builds them\: a cluster directory (its bootstrap Kustomization and every Flux Kustomization it leads to), a repository root holding several clusters, or any kustomize directory; `-` for a stream of built documents on stdin (`kustomize build`, `flux build` output):_files' \
 && ret=0
 ;;
 (verify)
@@ -87,6 +91,9 @@ notation\:"The notation CLI"))' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
+'*--certificate-identity-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)]:REGEX:_default' \
+'*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
+'--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
