@@ -21,6 +21,11 @@ fn sample() -> PathBuf {
     dir
 }
 
+/// The sample's `expected.json`.
+fn expected(sample: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap()).unwrap()
+}
+
 fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     let mut all = vec![
         "scan".to_owned(),
@@ -113,9 +118,7 @@ fn check_cluster(name: &str, expected: &Value, report: &Value, cluster_field: Op
 fn each_cluster_of_the_fleet_sample_gets_the_rows_flux_creates() {
     require_kustomize();
     let sample = sample();
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap())
-            .unwrap();
+    let expected = expected(&sample);
     let tree = sample.join("tree");
     for (name, cluster) in expected["clusters"].as_object().unwrap() {
         let entry = cluster["entry"].as_str().unwrap();
@@ -141,9 +144,7 @@ fn each_cluster_of_the_fleet_sample_gets_the_rows_flux_creates() {
 fn the_root_of_the_fleet_sample_scans_every_cluster_with_its_name() {
     require_kustomize();
     let sample = sample();
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(sample.join("expected.json")).unwrap())
-            .unwrap();
+    let expected = expected(&sample);
     let (code, report, stderr) = scan_json(&sample.join("tree"), &["."]);
     assert_eq!(code, 1, "{stderr}\n{report:#}");
     let clusters: BTreeSet<&str> = report["resources"]
