@@ -695,6 +695,9 @@ async fn verify_keyless<S: CosignSource>(
         }
     };
     let mut warnings = Vec::new();
+    if policy.identities.is_empty() {
+        warnings.push("no identity is required (matchOIDCIdentity is empty): Flux then accepts a classic signature by any signer the trusted root's Fulcio certifies, and refuses every bundle".to_owned());
+    }
     let verified: Vec<&keyless::KeylessSignature> = outcome
         .signatures
         .iter()
