@@ -474,6 +474,11 @@ fn builds_that_fail_are_error_rows_and_the_others_go_on() {
             ks("missing-path", "./nowhere", ""),
             ks("broken", "./broken", ""),
             ks("escapes", "./escapes", ""),
+            ks(
+                "escaping-component",
+                "./good",
+                "  components:\n    - ../../../../../../../etc\n",
+            ),
             ks("no-vars", "./good", "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: absent\n"),
         ]
         .concat(),
@@ -519,6 +524,11 @@ fn builds_that_fail_are_error_rows_and_the_others_go_on() {
         !reason("broken").contains("fluxverify-build-"),
         "no temporary paths: {}",
         reason("broken")
+    );
+    assert!(
+        reason("escaping-component").contains("is not in or below the repository root"),
+        "{}",
+        reason("escaping-component")
     );
     assert!(
         reason("escapes").contains("is not in or below the repository root"),

@@ -309,13 +309,15 @@ impl<'a> ClusterBuilder<'a> {
             .map(|k| k.spec.clone())
             .unwrap_or(Value::Null);
         let relative = |p: &Path| source.describe_path(p);
-        super::confine::check(&dir, source.dir(), &relative)
-            .map_err(|e| Failure::Failed(format!("kustomize build failed: {e}")))?;
         let output = {
             let _restore = prepare(&dir, &spec, &relative).map_err(|e| match e {
                 GenerateError::Spec(s) => Failure::Failed(s),
                 other => Failure::Failed(format!("kustomize build failed: {other}")),
             })?;
+            // On the kustomization kustomize will build: the Kustomization's own
+            // `spec.components` are in it now.
+            super::confine::check(&dir, source.dir(), &relative)
+                .map_err(|e| Failure::Failed(format!("kustomize build failed: {e}")))?;
             self.kustomize.build(&dir).map_err(|e| {
                 Failure::Failed(format!(
                     "kustomize build failed: {}",
