@@ -14,6 +14,7 @@
 //! 3. The result: per cluster, every applied object with its Kustomization, file, line and
 //!    patches, and every Flux Kustomization met with what became of it.
 
+pub mod api_server;
 pub mod artifact;
 pub mod artifact_source;
 pub mod cluster;

@@ -89,24 +89,12 @@ pub fn patch_files(
             });
         }
     };
-    for patch in k
-        .get("patches")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        selected(
-            str_at(patch, &["path"]),
-            str_at(patch, &["patch"]),
-            patch.get("target"),
-        );
+    let entries = |key: &str| k.get(key).and_then(Value::as_array).into_iter().flatten();
+    // In kustomize's order: `patches`, `patchesStrategicMerge`, `patchesJson6902`.
+    for (path, inline, target) in entries("patches").map(patch_fields) {
+        selected(path, inline, target);
     }
-    for patch in k
-        .get("patchesStrategicMerge")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for patch in entries("patchesStrategicMerge") {
         match patch.as_str() {
             // An entry is a file name, or a patch written inline.
             Some(p) if !p.contains('\n') && dir.join(p).is_file() => selected(Some(p), None, None),
@@ -114,21 +102,21 @@ pub fn patch_files(
             None => {}
         }
     }
-    for patch in k
-        .get("patchesJson6902")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        selected(
-            str_at(patch, &["path"]),
-            str_at(patch, &["patch"]),
-            patch.get("target"),
-        );
+    for (path, inline, target) in entries("patchesJson6902").map(patch_fields) {
+        selected(path, inline, target);
     }
     // kustomize marks every object a patch transformer ran over, matched or not: an object
     // no patch selects was not changed.
     out
+}
+
+/// A `patches` or `patchesJson6902` entry: its file, its inline patch, its target.
+fn patch_fields(patch: &Value) -> (Option<&str>, Option<&str>, Option<&Value>) {
+    (
+        str_at(patch, &["path"]),
+        str_at(patch, &["patch"]),
+        patch.get("target"),
+    )
 }
 
 #[cfg(test)]

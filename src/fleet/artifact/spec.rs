@@ -106,18 +106,6 @@ const ALIAS_REF: &str = "^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)$";
 const FROM: &str = "^@([a-z0-9]([a-z0-9_-]*[a-z0-9])?)/(.*)$";
 const TO: &str = "^@(artifact)/(.*)$";
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Reads fields with the API server's messages.
 struct Fields<'a> {
     generator: &'a str,
@@ -132,9 +120,8 @@ impl Fields<'_> {
     }
 
     fn wrong_type(&self, field: &str, want: &str, got: &Value) -> ArtifactError {
-        let got = json_type(got);
-        self.err(format!(
-            "{field}: Invalid value: \"{got}\": {field} in body must be of type {want}: \"{got}\""
+        self.err(crate::fleet::api_server::wrong_type_message(
+            field, want, got,
         ))
     }
 

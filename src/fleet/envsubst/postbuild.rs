@@ -18,6 +18,7 @@
 //! `post build failed for 'web': envsubst error: ...`).
 
 use super::{eval, Dialect, EnvsubstError};
+use crate::fleet::api_server::json_type;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -153,23 +154,10 @@ impl Variables {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// The API server's message for a field of the wrong type.
 fn wrong_type(field: &str, want: &str, got: &Value) -> PostBuildError {
-    let got = json_type(got);
-    PostBuildError::Spec(format!(
-        "{field}: Invalid value: \"{got}\": {field} in body must be of type {want}: \"{got}\""
+    PostBuildError::Spec(crate::fleet::api_server::wrong_type_message(
+        field, want, got,
     ))
 }
 
