@@ -8,6 +8,7 @@ pub mod certs;
 pub mod completions;
 pub mod cosign;
 pub mod envelope;
+pub mod flags;
 pub mod inspect;
 pub mod logging;
 pub mod man;

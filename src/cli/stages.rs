@@ -1,6 +1,5 @@
 //! Turns the trust and mode flags into the verifier's stages and settings.
 use crate::{ModeArgs, TrustArgs};
-use anyhow::Context as _;
 use fluxverify::settings::FluxVersion;
 use fluxverify::settings::Mode;
 use fluxverify::trust::material::{TrustInput, TrustMaterial};
@@ -25,8 +24,7 @@ impl Settings {
             crate::Mode::Flux => Mode::Flux,
             crate::Mode::Notation => Mode::Notation,
         };
-        let flux_version = FluxVersion::parse(&args.flux_version)
-            .with_context(|| format!("unknown --flux-version {}", args.flux_version))?;
+        let flux_version = args.release.flux_version;
         if args.max_signatures == 0 {
             anyhow::bail!("max-signatures value 0 must be a positive number");
         }

@@ -99,7 +99,7 @@ fn cosign_report(
         reference: row.url.clone().unwrap_or_default(),
         revision: source.selected.revision.clone(),
         flux_version: settings.flux_version.to_string(),
-        strict: source.strict,
+        check_claims: source.check_claims,
         outcome: source.outcome.clone()?,
         undecided: source.undecided.clone(),
     })
@@ -560,7 +560,7 @@ mod tests {
             },
             outcome: Some(outcome),
             flux,
-            strict: false,
+            check_claims: false,
             undecided: None,
         });
         row
