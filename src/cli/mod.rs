@@ -12,6 +12,7 @@ pub mod flags;
 pub mod inspect;
 pub mod logging;
 pub mod man;
+pub mod man_text;
 pub mod policy;
 pub mod scan;
 pub mod source;
