@@ -132,7 +132,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d
 aws\t''
 azure\t''
 gcp\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l timeout -d 'Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
@@ -150,7 +150,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provid
 aws\t''
 azure\t''
 gcp\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l timeout -d 'Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"

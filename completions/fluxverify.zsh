@@ -148,7 +148,7 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic\]]:PROVIDER:(generic aws azure gcp)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
+'--timeout=[Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -175,7 +175,7 @@ _arguments "${_arguments_options[@]}" : \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic\]]:PROVIDER:(generic aws azure gcp)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
+'--timeout=[Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \

@@ -193,9 +193,9 @@ pub struct RegistryArgs {
         action = clap::ArgAction::Append
     )]
     pub providers: Vec<cli::flags::ProviderFlag>,
-    /// Time limit of the whole run (every request, the auth round trips, the signature checks),
-    /// in Go duration syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires
-    /// the result is an error (exit 2) naming the request that was waiting [default: 60s].
+    /// Time limit of the whole run (every request and the auth round trips), in Go duration
+    /// syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is
+    /// an error (exit 2) naming the request that was waiting [default: 60s].
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<std::time::Duration>,
 }
