@@ -1,4 +1,4 @@
-//! The `verify --provider cosign` report: what is attached to the artifact, every key with every
+//! The `verify --verify-provider cosign` report: what is attached to the artifact, every key with every
 //! signature it was checked against and why it failed (what Flux discards), the verdict and the
 //! `SourceVerified` condition.
 
