@@ -756,7 +756,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__check)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --ocirepository --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,18 +784,6 @@ _fluxverify() {
                     ;;
                 --flux-version)
                     COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -818,7 +806,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__explain)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,18 +834,6 @@ _fluxverify() {
                     ;;
                 --flux-version)
                     COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -946,7 +922,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__show)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,18 +950,6 @@ _fluxverify() {
                     ;;
                 --flux-version)
                     COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)

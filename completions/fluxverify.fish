@@ -188,8 +188,6 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 2.7\t'Flux 2.7 (source-controller 1.7)'
 2.8\t'Flux 2.8 (source-controller 1.8)'
 2.9\t'Flux 2.9 (source-controller 1.9)'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l ocirepository -d 'An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)' -r -F
@@ -216,8 +214,6 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 2.7\t'Flux 2.7 (source-controller 1.7)'
 2.8\t'Flux 2.8 (source-controller 1.8)'
 2.9\t'Flux 2.9 (source-controller 1.9)'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -243,8 +239,6 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 2.7\t'Flux 2.7 (source-controller 1.7)'
 2.8\t'Flux 2.8 (source-controller 1.8)'
 2.9\t'Flux 2.9 (source-controller 1.9)'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'

@@ -234,9 +234,6 @@ notation\:"The notation CLI"))' \
 2.7\:"Flux 2.7 (source-controller 1.7)"
 2.8\:"Flux 2.8 (source-controller 1.8)"
 2.9\:"Flux 2.9 (source-controller 1.9)"))' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -272,9 +269,6 @@ notation\:"The notation CLI"))' \
 2.7\:"Flux 2.7 (source-controller 1.7)"
 2.8\:"Flux 2.8 (source-controller 1.8)"
 2.9\:"Flux 2.9 (source-controller 1.9)"))' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -309,9 +303,6 @@ notation\:"The notation CLI"))' \
 2.7\:"Flux 2.7 (source-controller 1.7)"
 2.8\:"Flux 2.8 (source-controller 1.8)"
 2.9\:"Flux 2.9 (source-controller 1.9)"))' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"

@@ -129,18 +129,26 @@ pub enum OutputFormat {
 /// Verification semantics.
 #[derive(Debug, Args, Clone)]
 pub struct ModeArgs {
+    #[command(flatten)]
+    pub reproduce: Reproduce,
+    /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
+    #[arg(long, value_name = "N", default_value_t = cli::stages::NOTATION_MAX_SIGNATURES)]
+    pub max_signatures: usize,
+    /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
+    #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
+    pub user_metadata: Vec<String>,
+}
+
+/// Whose behaviour to reproduce: `--mode` and `--flux-version` (what `policy` takes of
+/// [`ModeArgs`]: it evaluates no signatures).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Reproduce {
     /// Reproduce Flux source-controller (default; --flux-version picks the release) or the
     /// notation CLI.
     #[arg(long, value_enum, default_value_t = Mode::Flux)]
     pub mode: Mode,
     #[command(flatten)]
     pub release: FluxRelease,
-    /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
-    #[arg(long, value_name = "N", default_value_t = 100)]
-    pub max_signatures: usize,
-    /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
-    #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
-    pub user_metadata: Vec<String>,
 }
 
 /// `--flux-version`, one definition for every command that takes it (verify, scan, policy,

@@ -585,6 +585,20 @@ fn each_command_s_help_speaks_of_that_command() {
             );
         }
     }
+    // policy evaluates no signature: it takes no signature limit or user metadata.
+    for command in ["check", "show", "explain"] {
+        let text = help(&["policy", command]);
+        for term in [
+            "--max-signatures",
+            "--user-metadata",
+            "signatures to evaluate",
+        ] {
+            assert!(
+                !text.contains(term),
+                "policy {command} --help says {term:?}"
+            );
+        }
+    }
     let verify = help(&["verify"]);
     for term in ["scan:", "each source", "every source"] {
         assert!(

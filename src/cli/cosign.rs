@@ -83,7 +83,7 @@ fn identities_from_flags(args: &VerifyArgs) -> anyhow::Result<Vec<Identity>> {
 /// Earlier source-controllers used cosign v2 (no bundles): not reproduced. The version is the
 /// one `--flux-version` parsed to, so `1.9.1`, `v1.9` and Flux `2.9` are all 1.9.
 fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
-    let version = args.mode.release.flux_version;
+    let version = args.mode.reproduce.release.flux_version;
     if version != FluxVersion::V1_9 {
         anyhow::bail!(
             "the cosign provider is reproduced as source-controller 1.9 verifies it (cosign v3, bundles first), not as source-controller {version} (--flux-version)",
@@ -167,7 +167,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     let report = CosignReport {
         reference: reference.to_owned(),
         revision,
-        flux_version: args.mode.release.flux_version.to_string(),
+        flux_version: args.mode.reproduce.release.flux_version.to_string(),
         check_claims: args.check_claims,
         outcome,
         undecided,
@@ -276,7 +276,7 @@ pub fn run_ocirepository(
     let report = CosignReport {
         reference: repo.url.clone(),
         revision: selected.revision,
-        flux_version: args.mode.release.flux_version.to_string(),
+        flux_version: args.mode.reproduce.release.flux_version.to_string(),
         check_claims: args.check_claims,
         outcome,
         undecided,
