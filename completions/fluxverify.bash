@@ -345,7 +345,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -600,7 +600,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__inspect)
-            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --max-signatures --output --verbose --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --output --scope --max-signatures --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -627,7 +627,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -638,20 +638,20 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --scope)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-signatures)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -662,7 +662,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__ls)
-            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --max-signatures --output --verbose --help --version"
+            opts="-u -p -o -v -h -V --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --max-signatures --output --scope --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,7 +689,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -697,10 +697,6 @@ _fluxverify() {
                     return 0
                     ;;
                 --oci-layout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -714,6 +710,10 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -756,7 +756,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__check)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --ocirepository --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --ocirepository --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,19 +783,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -818,7 +806,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__explain)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,19 +833,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -946,7 +922,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__policy__subcmd__show)
-            opts="-m -o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --output --verbose --help --version"
+            opts="-o -v -h -V --secret --secret-name --trust-policy --certs --mode --flux-version --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,19 +949,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-signatures)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user-metadata)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -m)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1004,7 +968,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
+            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --check-claims --ca-file --insecure-skip-tls-verify --username --password --output --plain-http --provider --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,7 +991,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.9" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --jobs)
@@ -1058,20 +1022,20 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1082,7 +1046,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --output --verbose --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --verify-provider --strict --key --check-claims --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --output --provider --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1113,7 +1077,7 @@ _fluxverify() {
                     return 0
                     ;;
                 --flux-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "1.3 1.4 1.5 1.6 1.7 1.8 1.9 2.3 2.4 2.5 2.6 2.7 2.8 2.9" -- "${cur}"))
                     return 0
                     ;;
                 --max-signatures)
@@ -1148,20 +1112,16 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --provider)
-                    COMPREPLY=($(compgen -W "generic aws azure gcp notation cosign" -- "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --oci-layout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --scope)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --verify-provider)
+                    COMPREPLY=($(compgen -W "notation cosign" -- "${cur}"))
                     return 0
                     ;;
                 --key)
@@ -1186,6 +1146,14 @@ _fluxverify() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic aws azure gcp" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -41,31 +41,39 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l root -d '
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l source -d 'The GitRepository (`GitRepository/NAMESPACE/NAME`) the clusters sync this repository through (default: the one the bootstrap Kustomization names)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l kustomize -d 'The kustomize to run (`kustomize`, `kubectl`, a path; default: `kustomize`, else `kubectl kustomize`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l secret -d 'A Secret manifest searched first for the sources\' `verify.secretRef`; repeatable' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller version whose behaviour to reproduce' -r -f -a "1.3\t''
-1.4\t''
-1.5\t''
-1.6\t''
-1.9\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs -d 'Verifications in flight at most' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
-aws\t''
-azure\t''
-gcp\t''
-notation\t''
-cosign\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
 github\t'GitHub Actions workflow commands, then the table'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI for every source, instead of each source\'s `spec.provider`, when none are configured (flags, Docker config) [default: each source\'s spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l timeout -d 'Time limit of each source whose manifest sets no `spec.timeout` (its requests, the auth round trips, the signature checks), in Go duration syntax: `60s`, `1m30s`, `500ms`. When it expires that source\'s row is an error naming the request that was waiting [default: 60s, as Flux]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l files -d 'Read the files one by one instead of building them (for trees kustomize cannot build): overlays, patches and substitutions are then not applied'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l check-claims -d 'cosign sources: check the claims as `cosign verify` does, refusing what Flux accepts laxly: a classic signature whose payload names another digest than the artifact\'s (together with --strict)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP for every source\'s registry, as if each source set `insecure: true`'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s V -l version -d 'Print version'
@@ -74,50 +82,62 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret 
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l mode -d 'Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
-aws\t''
-azure\t''
-gcp\t''
-notation\t''
-cosign\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l verify-provider -d 'Which signatures to verify, as Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its spec.verify.provider]' -r -f -a "notation\t'Notary Project signatures'
+cosign\t'cosign signatures (static keys or keyless)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-identity-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest\'s trustedRootSecretRef still comes first)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
+aws\t''
+azure\t''
+gcp\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'The artifact must be verified: what Flux would accept without setting `SourceVerified` (exit 3, ignored) and a `skip` level in notation mode fail instead (exit 1)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l check-claims -d 'cosign: check the claims as `cosign verify` does, refusing what Flux accepts laxly: a classic signature whose payload names another digest than the artifact\'s'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic]' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''
-notation\t''
-cosign\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
+gcp\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l timeout -d 'Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l max-signatures -d 'Maximum number of signatures to list' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l scope -d '`registry/repository` the layout\'s artifact belongs to (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -126,18 +146,16 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand ls" -s V -l versio
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s p -l password -d 'Registry password or token' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign` (verify only): the verification provider, Flux\'s `spec.verify.provider` [default: notation; with --ocirepository: its verify.provider]. Give the flag twice to set both' -r -f -a "generic\t''
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic]' -r -f -a "generic\t''
 aws\t''
 azure\t''
-gcp\t''
-notation\t''
-cosign\t''"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l timeout -d 'Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides; scan: each source\'s spec.timeout, this flag is the default of sources without one]' -r
+gcp\t''"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l timeout -d 'Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux\'s `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s]' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l oci-layout -d 'OCI image layout directory holding the artifact and its signatures' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to list' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l scope -d '`registry/repository` the layout\'s artifact belongs to (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l max-signatures -d 'Maximum number of signatures to show' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand inspect" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -154,11 +172,22 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l mode -d 'Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from check" -l ocirepository -d 'An OCIRepository manifest whose url the material is checked against, offline (its verify.secretRef is taken from the file when no --secret / --trust-policy is given)' -r -F
@@ -169,11 +198,22 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l mode -d 'Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -183,11 +223,22 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l mode -d 'Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand policy; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -222,9 +273,22 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l secret-name -d 'Name of the Secret to use when the file holds several that carry `trustpolicy.json`' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l trust-policy -d 'A `trustpolicy.json` file' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l certs -d 'Certificate file or directory (`*.crt`, `*.pem`); repeatable. In notation mode also `TYPE:NAME=PATH`' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l mode -d 'Reproduce Flux source-controller (default) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l mode -d 'Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI' -r -f -a "flux\t'Flux source-controller'
 notation\t'The notation CLI'"
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l flux-version -d 'source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l flux-version -d 'source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9' -r -f -a "1.3\t'source-controller 1.3 (Flux 2.3)'
+1.4\t'source-controller 1.4 (Flux 2.4)'
+1.5\t'source-controller 1.5 (Flux 2.5)'
+1.6\t'source-controller 1.6 (Flux 2.6)'
+1.7\t'source-controller 1.7 (Flux 2.7)'
+1.8\t'source-controller 1.8 (Flux 2.8)'
+1.9\t'source-controller 1.9 (Flux 2.9)'
+2.3\t'Flux 2.3 (source-controller 1.3)'
+2.4\t'Flux 2.4 (source-controller 1.4)'
+2.5\t'Flux 2.5 (source-controller 1.5)'
+2.6\t'Flux 2.6 (source-controller 1.6)'
+2.7\t'Flux 2.7 (source-controller 1.7)'
+2.8\t'Flux 2.8 (source-controller 1.8)'
+2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -l max-signatures -d 'Maximum number of signatures to evaluate (notation mode; Flux always uses 3)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s m -l user-metadata -d '`key=value` that must be in the signature\'s user metadata (notation mode); repeatable' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fish_seen_subcommand_from verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'

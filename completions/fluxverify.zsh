@@ -36,7 +36,20 @@ _arguments "${_arguments_options[@]}" : \
 '--source=[The GitRepository (\`GitRepository/NAMESPACE/NAME\`) the clusters sync this repository through (default\: the one the bootstrap Kustomization names)]:REF:_default' \
 '--kustomize=[The kustomize to run (\`kustomize\`, \`kubectl\`, a path; default\: \`kustomize\`, else \`kubectl kustomize\`)]:CMD:_default' \
 '*--secret=[A Secret manifest searched first for the sources'\'' \`verify.secretRef\`; repeatable]:FILE:_files' \
-'--flux-version=[source-controller version whose behaviour to reproduce]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '-j+[Verifications in flight at most]:N:_default' \
 '--jobs=[Verifications in flight at most]:N:_default' \
 '--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
@@ -44,8 +57,6 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
@@ -54,11 +65,14 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
 github\:"GitHub Actions workflow commands, then the table"))' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI for every source, instead of each source'\''s \`spec.provider\`, when none are configured (flags, Docker config) \[default\: each source'\''s spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'--timeout=[Time limit of each source whose manifest sets no \`spec.timeout\` (its requests, the auth round trips, the signature checks), in Go duration syntax\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires that source'\''s row is an error naming the request that was waiting \[default\: 60s, as Flux\]]:DURATION:_default' \
 '--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
-'--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
+'--check-claims[cosign sources\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s (together with --strict)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
+'--plain-http[Use plain HTTP for every source'\''s registry, as if each source set \`insecure\: true\`]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -75,9 +89,22 @@ _arguments "${_arguments_options[@]}" : \
 '--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
 '--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
-'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+'--mode=[Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
@@ -86,10 +113,10 @@ notation\:"The notation CLI"))' \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
 '--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
+'--verify-provider=[Which signatures to verify, as Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its spec.verify.provider\]]:PROVIDER:((notation\:"Notary Project signatures"
+cosign\:"cosign signatures (static keys or keyless)"))' \
 '*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '*--certificate-identity-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)]:REGEX:_default' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
@@ -98,9 +125,12 @@ notation\:"The notation CLI"))' \
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
+'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides\]]:DURATION:_default' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
-'--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
+'--strict[The artifact must be verified\: what Flux would accept without setting \`SourceVerified\` (exit 3, ignored) and a \`skip\` level in notation mode fail instead (exit 1)]' \
+'--check-claims[cosign\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -117,15 +147,15 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic\]]:PROVIDER:(generic aws azure gcp)' \
+'--timeout=[Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
-'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--max-signatures=[Maximum number of signatures to list]:N:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'--scope=[\`registry/repository\` the layout'\''s artifact belongs to (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
@@ -144,15 +174,15 @@ _arguments "${_arguments_options[@]}" : \
 '--username=[Registry user name]:USER:_default' \
 '-p+[Registry password or token]:PASSWORD:_default' \
 '--password=[Registry password or token]:PASSWORD:_default' \
-'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]. \`notation\` or \`cosign\` (verify only)\: the verification provider, Flux'\''s \`spec.verify.provider\` \[default\: notation; with --ocirepository\: its verify.provider\]. Give the flag twice to set both]:PROVIDER:(generic aws azure gcp notation cosign)' \
-'--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides; scan\: each source'\''s spec.timeout, this flag is the default of sources without one\]]:DURATION:_default' \
+'*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic\]]:PROVIDER:(generic aws azure gcp)' \
+'--timeout=[Time limit of the whole run (every request and the auth round trips), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s\]]:DURATION:_default' \
 '--oci-layout=[OCI image layout directory holding the artifact and its signatures]:DIR:_files' \
-'--scope=[\`registry/repository\` that trust policy scopes are matched against (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
-'--max-signatures=[Maximum number of signatures to list]:N:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
+'--scope=[\`registry/repository\` the layout'\''s artifact belongs to (with --oci-layout; not needed when REFERENCE is a full \`registry/repository@sha256\:...\`)]:REGISTRY/REPOSITORY:_default' \
+'--max-signatures=[Maximum number of signatures to show]:N:_default' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
@@ -188,12 +218,22 @@ _arguments "${_arguments_options[@]}" : \
 '--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
 '--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
-'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+'--mode=[Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -213,12 +253,22 @@ _arguments "${_arguments_options[@]}" : \
 '--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
 '--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
-'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+'--mode=[Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -237,12 +287,22 @@ _arguments "${_arguments_options[@]}" : \
 '--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
 '--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
-'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+'--mode=[Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
-'--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
-'*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
-'*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -340,9 +400,22 @@ application/cose\:"\`application/cose\`"))' \
 '--secret-name=[Name of the Secret to use when the file holds several that carry \`trustpolicy.json\`]:NAME:_default' \
 '--trust-policy=[A \`trustpolicy.json\` file]:FILE:_files' \
 '*--certs=[Certificate file or directory (\`*.crt\`, \`*.pem\`); repeatable. In notation mode also \`TYPE\:NAME=PATH\`]:PATH:_default' \
-'--mode=[Reproduce Flux source-controller (default) or the notation CLI]:MODE:((flux\:"Flux source-controller"
+'--mode=[Reproduce Flux source-controller (default; --flux-version picks the release) or the notation CLI]:MODE:((flux\:"Flux source-controller"
 notation\:"The notation CLI"))' \
-'--flux-version=[source-controller release to reproduce (flux mode)\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:_default' \
+'--flux-version=[source-controller release to reproduce\: 1.3 ... 1.9, or Flux 2.3 ... 2.9]:VERSION:((1.3\:"source-controller 1.3 (Flux 2.3)"
+1.4\:"source-controller 1.4 (Flux 2.4)"
+1.5\:"source-controller 1.5 (Flux 2.5)"
+1.6\:"source-controller 1.6 (Flux 2.6)"
+1.7\:"source-controller 1.7 (Flux 2.7)"
+1.8\:"source-controller 1.8 (Flux 2.8)"
+1.9\:"source-controller 1.9 (Flux 2.9)"
+2.3\:"Flux 2.3 (source-controller 1.3)"
+2.4\:"Flux 2.4 (source-controller 1.4)"
+2.5\:"Flux 2.5 (source-controller 1.5)"
+2.6\:"Flux 2.6 (source-controller 1.6)"
+2.7\:"Flux 2.7 (source-controller 1.7)"
+2.8\:"Flux 2.8 (source-controller 1.8)"
+2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '--max-signatures=[Maximum number of signatures to evaluate (notation mode; Flux always uses 3)]:N:_default' \
 '*-m+[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \
 '*--user-metadata=[\`key=value\` that must be in the signature'\''s user metadata (notation mode); repeatable]:KEY=VALUE:_default' \

@@ -19,7 +19,8 @@ fn long_version() -> &'static str {
     })
 }
 
-/// Verify Notary Project signatures on OCI artifacts exactly as Flux (or notation) would.
+/// Verify Notary Project (notation) and cosign signatures on OCI artifacts exactly as Flux
+/// source-controller (or the notation CLI) would.
 #[derive(Debug, Parser)]
 #[command(
     name = "fluxverify",
@@ -128,33 +129,42 @@ pub enum OutputFormat {
 /// Verification semantics.
 #[derive(Debug, Args, Clone)]
 pub struct ModeArgs {
-    /// Reproduce Flux source-controller (default) or the notation CLI.
-    #[arg(long, value_enum, default_value_t = Mode::Flux)]
-    pub mode: Mode,
-    /// source-controller release to reproduce (flux mode): 1.3 ... 1.9, or Flux 2.3 ... 2.9.
-    #[arg(
-        long,
-        value_name = "VERSION",
-        default_value = "1.9",
-        value_parser = parse_flux_version,
-        long_help = fluxverify::settings::FLUX_VERSION_HELP
-    )]
-    pub flux_version: String,
+    #[command(flatten)]
+    pub reproduce: Reproduce,
     /// Maximum number of signatures to evaluate (notation mode; Flux always uses 3).
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = cli::stages::NOTATION_MAX_SIGNATURES)]
     pub max_signatures: usize,
     /// `key=value` that must be in the signature's user metadata (notation mode); repeatable.
     #[arg(long = "user-metadata", short = 'm', value_name = "KEY=VALUE")]
     pub user_metadata: Vec<String>,
 }
 
-/// `--flux-version`: checked here so that a bad value is a usage error naming what is accepted.
-fn parse_flux_version(text: &str) -> Result<String, String> {
-    fluxverify::settings::FluxVersion::parse(text)
-        .map(|_| text.to_string())
-        .ok_or_else(|| {
-            "expected a source-controller release 1.3 ... 1.9 (x.y or x.y.z) or a Flux release 2.3 ... 2.9; see --help".to_string()
-        })
+/// Whose behaviour to reproduce: `--mode` and `--flux-version` (what `policy` takes of
+/// [`ModeArgs`]: it evaluates no signatures).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Reproduce {
+    /// Reproduce Flux source-controller (default; --flux-version picks the release) or the
+    /// notation CLI.
+    #[arg(long, value_enum, default_value_t = Mode::Flux)]
+    pub mode: Mode,
+    #[command(flatten)]
+    pub release: FluxRelease,
+}
+
+/// `--flux-version`, one definition for every command that takes it (verify, scan, policy,
+/// envelope verify).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FluxRelease {
+    /// source-controller release to reproduce: 1.3 ... 1.9, or Flux 2.3 ... 2.9.
+    #[arg(
+        long,
+        value_name = "VERSION",
+        default_value = "1.9",
+        value_parser = cli::flags::FluxVersionParser,
+        hide_possible_values = true,
+        long_help = fluxverify::settings::FLUX_VERSION_HELP
+    )]
+    pub flux_version: fluxverify::settings::FluxVersion,
 }
 
 /// Registry connection settings.
@@ -183,21 +193,17 @@ pub struct RegistryArgs {
     pub password: Option<String>,
     /// `aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider's
     /// CLI when none are configured (flags, Docker config), as Flux's `spec.provider` does
-    /// [default: generic; with --ocirepository: its spec.provider]. `notation` or `cosign`
-    /// (verify only): the verification provider, Flux's `spec.verify.provider` [default:
-    /// notation; with --ocirepository: its verify.provider]. Give the flag twice to set both.
+    /// [default: generic].
     #[arg(
         long = "provider",
         value_name = "PROVIDER",
-        value_parser = ["generic", "aws", "azure", "gcp", "notation", "cosign"],
+        value_parser = cli::flags::ProviderParser::registry(),
         action = clap::ArgAction::Append
     )]
-    pub providers: Vec<String>,
-    /// Time limit of the whole run (every request, the auth round trips, the signature checks),
-    /// in Go duration syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires
-    /// the result is an error (exit 2) naming the request that was waiting [default: 60s; with
-    /// --ocirepository: its spec.timeout, which this flag overrides; scan: each source's
-    /// spec.timeout, this flag is the default of sources without one].
+    pub providers: Vec<cli::flags::ProviderFlag>,
+    /// Time limit of the whole run (every request and the auth round trips), in Go duration
+    /// syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is
+    /// an error (exit 2) naming the request that was waiting [default: 60s].
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<std::time::Duration>,
 }
@@ -213,29 +219,22 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
     Ok(duration)
 }
 
-/// `--provider` values naming Flux's `spec.provider` (registry credentials); the flag's
-/// `value_parser` lists these and [`VERIFICATION_PROVIDERS`].
-const REGISTRY_PROVIDERS: [&str; 4] = ["generic", "aws", "azure", "gcp"];
-/// `--provider` values naming Flux's `spec.verify.provider`.
-const VERIFICATION_PROVIDERS: [&str; 2] = ["notation", "cosign"];
-
 impl RegistryArgs {
     /// The registry credentials provider given with `--provider` (the last one wins).
-    pub fn registry_provider(&self) -> Option<&str> {
-        self.providers
-            .iter()
-            .rev()
-            .map(String::as_str)
-            .find(|p| REGISTRY_PROVIDERS.contains(p))
+    pub fn registry_provider(&self) -> Option<fluxverify::source::registry::Provider> {
+        self.providers.iter().rev().find_map(|p| match p {
+            cli::flags::ProviderFlag::Registry(provider) => Some(*provider),
+            cli::flags::ProviderFlag::OldVerifyProvider(_) => None,
+        })
     }
 
-    /// The verification provider given with `--provider` (the last one wins).
-    pub fn verification_provider(&self) -> Option<&str> {
-        self.providers
-            .iter()
-            .rev()
-            .map(String::as_str)
-            .find(|p| VERIFICATION_PROVIDERS.contains(p))
+    /// `--provider notation|cosign` (verify's old spelling of `--verify-provider`; the last
+    /// one wins).
+    pub fn old_verify_provider(&self) -> Option<cli::flags::VerifyProvider> {
+        self.providers.iter().rev().find_map(|p| match p {
+            cli::flags::ProviderFlag::OldVerifyProvider(provider) => Some(*provider),
+            cli::flags::ProviderFlag::Registry(_) => None,
+        })
     }
 }
 
@@ -310,15 +309,24 @@ mod tests {
     }
 
     #[test]
-    fn provider_flag_sets_the_registry_and_the_verification_provider_apart() {
+    fn provider_names_the_registry_provider_and_keeps_its_old_verify_spelling_on_verify() {
+        use cli::flags::VerifyProvider;
+        use fluxverify::source::registry::Provider;
         let both = registry_args(&["--provider", "cosign", "--provider", "aws", "x"]);
-        assert_eq!(both.registry_provider(), Some("aws"));
-        assert_eq!(both.verification_provider(), Some("cosign"));
+        assert_eq!(both.registry_provider(), Some(Provider::Aws));
+        assert_eq!(both.old_verify_provider(), Some(VerifyProvider::Cosign));
         let one = registry_args(&["--provider", "azure", "x"]);
-        assert_eq!(one.registry_provider(), Some("azure"));
-        assert_eq!(one.verification_provider(), None);
+        assert_eq!(one.registry_provider(), Some(Provider::Azure));
+        assert_eq!(one.old_verify_provider(), None);
         let last = registry_args(&["--provider", "notation", "--provider", "cosign", "x"]);
-        assert_eq!(last.verification_provider(), Some("cosign"));
+        assert_eq!(last.old_verify_provider(), Some(VerifyProvider::Cosign));
         assert!(Cli::try_parse_from(["fluxverify", "verify", "--provider", "oci", "x"]).is_err());
+        // The old spelling is verify's only: elsewhere --provider is spec.provider alone.
+        for command in [&["scan"][..], &["ls", "x"], &["inspect", "x"]] {
+            let mut argv = vec!["fluxverify"];
+            argv.extend_from_slice(command);
+            argv.extend(["--provider", "cosign"]);
+            assert!(Cli::try_parse_from(&argv).is_err(), "{argv:?}");
+        }
     }
 }

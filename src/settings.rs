@@ -53,9 +53,9 @@ pub const FLUX_RELEASES: [(&str, &str); 7] = [
 
 /// The `--flux-version` help: what it accepts, and the Flux to source-controller mapping with
 /// what differs between the releases. Kept in step with [`FLUX_RELEASES`] by a test.
-pub const FLUX_VERSION_HELP: &str = "source-controller release whose behaviour to reproduce \
-(flux mode): 1.3 ... 1.9 as x.y or x.y.z (a leading v is allowed), or the Flux release that \
-ships it, 2.3 ... 2.9.
+pub const FLUX_VERSION_HELP: &str = "source-controller release whose behaviour to reproduce: \
+1.3 ... 1.9 as x.y or x.y.z (a leading v is allowed), or the Flux release that ships it, \
+2.3 ... 2.9.
 
   Flux 2.3 = source-controller 1.3: notation-go 1.1.0 wording, no tsa stores, OCSP only
   Flux 2.4 = source-controller 1.4: timestamps (tsa stores), OCSP only

@@ -395,7 +395,7 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
             what,
             run(&[
                 "verify",
-                "--provider",
+                "--verify-provider",
                 "cosign",
                 "--oci-layout",
                 &layout,
@@ -686,7 +686,7 @@ fn verify_schema_refuses_broken_cosign_output() {
     let validator = validator("verify.schema.json");
     let (code, good) = run(&[
         "verify",
-        "--provider",
+        "--verify-provider",
         "cosign",
         "--oci-layout",
         "tests/vectors/cosign/layouts/ecdsa-bundle",
@@ -705,7 +705,9 @@ fn verify_schema_refuses_broken_cosign_output() {
         ("keys missing", |v| {
             v.as_object_mut().unwrap().remove("keys");
         }),
-        ("strict a string", |v| v["strict"] = json!("false")),
+        ("checkClaims a string", |v| {
+            v["checkClaims"] = json!("false")
+        }),
         (
             "a notation policy",
             |v| v["policy"] = json!({"name": "x", "level": "strict", "scope": "*", "actions": {}}),

@@ -730,6 +730,10 @@ mod cli {
         assert!(generated.contains(&"fluxverify-verify.1".to_string()));
         for name in &generated {
             let want = std::fs::read(fresh.path().join(name)).unwrap();
+            let text = String::from_utf8_lossy(&want);
+            for section in [".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR", ".SH EXAMPLES\n.PP\n"] {
+                assert!(text.contains(section), "man/{name} has no {section:?}");
+            }
             let committed = std::fs::read(committed_dir.join(name)).unwrap();
             assert!(
                 want == committed,

@@ -781,7 +781,7 @@ async fn a_cosign_verification_gets_the_same_registry_hints() {
     let args = |extra: &[&str]| {
         let mut args: Vec<String> = vec![
             "verify".into(),
-            "--provider".into(),
+            "--verify-provider".into(),
             "cosign".into(),
             format!("{host}/{REPO}@{digest}"),
             "--plain-http".into(),

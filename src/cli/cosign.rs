@@ -1,4 +1,4 @@
-//! `verify --provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
+//! `verify --verify-provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
 use super::source::{open_layout, open_registry, registry_facts};
 use super::timed::{time_limit, TimedRun};
 use super::{Exit, ExitError};
@@ -15,6 +15,7 @@ use fluxverify::flux::cosign::{
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
+use fluxverify::settings::FluxVersion;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::RegistryClient;
 use fluxverify::source::SignatureSource as _;
@@ -79,18 +80,19 @@ fn identities_from_flags(args: &VerifyArgs) -> anyhow::Result<Vec<Identity>> {
         .collect())
 }
 
-/// Earlier source-controllers used cosign v2 (no bundles): not reproduced.
+/// Earlier source-controllers used cosign v2 (no bundles): not reproduced. The version is the
+/// one `--flux-version` parsed to, so `1.9.1`, `v1.9` and Flux `2.9` are all 1.9.
 fn check_flux_version(args: &VerifyArgs) -> anyhow::Result<()> {
-    if args.mode.flux_version != "1.9" {
+    let version = args.mode.reproduce.release.flux_version;
+    if version != FluxVersion::V1_9 {
         anyhow::bail!(
-            "the cosign provider is reproduced as source-controller 1.9 verifies it (cosign v3, bundles first); --flux-version {} is not",
-            args.mode.flux_version
+            "the cosign provider is reproduced as source-controller 1.9 verifies it (cosign v3, bundles first), not as source-controller {version} (--flux-version)",
         );
     }
     Ok(())
 }
 
-/// `verify REFERENCE --provider cosign`.
+/// `verify REFERENCE --verify-provider cosign`.
 pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     check_flux_version(args)?;
     let keys = match keys_from_flags(args)? {
@@ -165,8 +167,8 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
     let report = CosignReport {
         reference: reference.to_owned(),
         revision,
-        flux_version: args.mode.flux_version.clone(),
-        strict: args.strict,
+        flux_version: args.mode.reproduce.release.flux_version.to_string(),
+        check_claims: args.check_claims,
         outcome,
         undecided,
     };
@@ -274,8 +276,8 @@ pub fn run_ocirepository(
     let report = CosignReport {
         reference: repo.url.clone(),
         revision: selected.revision,
-        flux_version: args.mode.flux_version.clone(),
-        strict: args.strict,
+        flux_version: args.mode.reproduce.release.flux_version.to_string(),
+        check_claims: args.check_claims,
         outcome,
         undecided,
     };

@@ -9,8 +9,12 @@ use fluxverify::report::tree;
 use fluxverify::source::{Descriptor, SignatureSource};
 use fluxverify::verify::inspect::inspect;
 
+/// `ls --scope` / `inspect --scope`: no trust policy is read.
+const SCOPE_HELP: &str = "`registry/repository` the layout's artifact belongs to (with --oci-layout; not needed when REFERENCE is a full `registry/repository@sha256:...`)";
+
 /// Arguments of `ls`.
 #[derive(Debug, Args)]
+#[command(mut_arg("scope", |a| a.help(SCOPE_HELP)))]
 pub struct ListArgs {
     /// Artifact reference (with --oci-layout: a tag or `@sha256:...` inside the layout).
     pub reference: String,
@@ -28,6 +32,7 @@ pub struct ListArgs {
 
 /// Arguments of `inspect`.
 #[derive(Debug, Args)]
+#[command(mut_arg("max_signatures", |a| a.help("Maximum number of signatures to show")))]
 pub struct InspectArgs {
     #[command(flatten)]
     pub list: ListArgs,

@@ -1,6 +1,6 @@
 //! `fluxverify policy check|show|explain`.
 use super::{stages, Exit, ExitError};
-use crate::{Mode, ModeArgs, OutputFormat, TrustArgs};
+use crate::{Mode, OutputFormat, Reproduce, TrustArgs};
 use clap::Args;
 use fluxverify::flux::condition::PROVIDER_ERROR_PREFIX;
 use fluxverify::flux::scan::{offline_check, RowResult};
@@ -20,7 +20,7 @@ pub struct PolicyArgs {
     #[command(flatten)]
     pub trust: TrustArgs,
     #[command(flatten)]
-    pub mode: ModeArgs,
+    pub mode: Reproduce,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
@@ -197,7 +197,7 @@ pub fn run_check(check: CheckArgs) -> anyhow::Result<Exit> {
     if let (Some((label, repository, digest, unresolved)), Ok(_), true) =
         (&source, &result, errors.is_empty())
     {
-        let settings = stages::Settings::from_args(&args.mode)?;
+        let settings = stages::Settings::reproducing(&args.mode);
         let built = fluxverify::verify::stages::stages_from_material(
             Ok(material.clone()),
             settings.common(),

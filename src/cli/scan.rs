@@ -36,8 +36,23 @@ pub enum ScanFormat {
     Github,
 }
 
+/// `scan --plain-http`: every source, not one reference.
+const PLAIN_HTTP_HELP: &str =
+    "Use plain HTTP for every source's registry, as if each source set `insecure: true`";
+
+/// `scan --provider`: it replaces each source's own `spec.provider`.
+const PROVIDER_HELP: &str = "`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider's CLI for every source, instead of each source's `spec.provider`, when none are configured (flags, Docker config) [default: each source's spec.provider]";
+
+/// `scan --timeout`: the default of the sources' own `spec.timeout`.
+const TIMEOUT_HELP: &str = "Time limit of each source whose manifest sets no `spec.timeout` (its requests, the auth round trips, the signature checks), in Go duration syntax: `60s`, `1m30s`, `500ms`. When it expires that source's row is an error naming the request that was waiting [default: 60s, as Flux]";
+
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("plain_http", |a| a.help(PLAIN_HTTP_HELP)),
+    mut_arg("providers", |a| a.help(PROVIDER_HELP)),
+    mut_arg("timeout", |a| a.help(TIMEOUT_HELP))
+)]
 pub struct ScanArgs {
     /// Directories of a fleet repository, built as Flux builds them: a cluster directory (its
     /// bootstrap Kustomization and every Flux Kustomization it leads to), a repository root
@@ -64,9 +79,8 @@ pub struct ScanArgs {
     /// A Secret manifest searched first for the sources' `verify.secretRef`; repeatable.
     #[arg(long, value_name = "FILE")]
     pub secret: Vec<PathBuf>,
-    /// source-controller version whose behaviour to reproduce.
-    #[arg(long, value_name = "VERSION", default_value = "1.9", value_parser = ["1.3", "1.4", "1.5", "1.6", "1.9"])]
-    pub flux_version: String,
+    #[command(flatten)]
+    pub release: crate::FluxRelease,
     /// Verifications in flight at most.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 16)]
     pub jobs: usize,
@@ -76,6 +90,11 @@ pub struct ScanArgs {
     /// Every source must be verified: `skipped` and `ignored` are failures.
     #[arg(long)]
     pub strict: bool,
+    /// cosign sources: check the claims as `cosign verify` does, refusing what Flux accepts
+    /// laxly: a classic signature whose payload names another digest than the artifact's
+    /// (together with --strict).
+    #[arg(long, requires = "strict")]
+    pub check_claims: bool,
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Output format.
@@ -124,8 +143,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
     if args.jobs == 0 {
         anyhow::bail!("--jobs must be at least 1");
     }
-    let flux_version = FluxVersion::parse(&args.flux_version)
-        .with_context(|| format!("unknown --flux-version {}", args.flux_version))?;
+    let flux_version = args.release.flux_version;
     let options = LoadOptions {
         secret_files: args.secret.clone(),
     };
@@ -202,7 +220,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         },
         jobs: args.jobs,
         offline: args.offline,
-        strict: args.strict,
+        // The library's one switch turns on the claim check and `--strict` together; the claim
+        // check needs --strict (clap refuses it alone), and --strict alone is applied below.
+        strict: args.check_claims,
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
         default_timeout: super::timed::time_limit(&args.registry, None),
@@ -280,6 +300,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
     }
     if let Some(bar) = &progress {
         bar.finish_and_clear();
+    }
+    if args.strict && !args.check_claims {
+        fluxverify::flux::scan::apply_strict(&mut rows);
     }
     let empty = rows.is_empty();
     match args.output {

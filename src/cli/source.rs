@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use fluxverify::report::hints::{self, Origin, RegistryFacts};
 use fluxverify::source::layout::OciLayout;
 use fluxverify::source::reference::{Normalisation, Reference};
-use fluxverify::source::registry::{Provider, RegistryClient, RegistryOptions};
+use fluxverify::source::registry::{RegistryClient, RegistryOptions};
 use std::path::Path;
 
 /// An OCI layout and how the reference given on the command line reads inside it.
@@ -66,10 +66,7 @@ pub fn registry_options(args: &RegistryArgs) -> RegistryOptions {
         args.username.as_deref(),
         args.password.as_deref(),
     );
-    options.provider = args
-        .registry_provider()
-        .and_then(Provider::from_name)
-        .unwrap_or_default();
+    options.provider = args.registry_provider().unwrap_or_default();
     options
 }
 

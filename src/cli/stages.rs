@@ -1,6 +1,5 @@
 //! Turns the trust and mode flags into the verifier's stages and settings.
-use crate::{ModeArgs, TrustArgs};
-use anyhow::Context as _;
+use crate::{ModeArgs, Reproduce, TrustArgs};
 use fluxverify::settings::FluxVersion;
 use fluxverify::settings::Mode;
 use fluxverify::trust::material::{TrustInput, TrustMaterial};
@@ -9,6 +8,9 @@ use fluxverify::verify::signature::SignatureOptions;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use fluxverify::verify::stages::stages_from_material;
 use std::collections::BTreeMap;
+
+/// notation's `--max-signatures` default.
+pub const NOTATION_MAX_SIGNATURES: usize = 100;
 
 /// Mode-dependent settings.
 #[derive(Debug, Clone)]
@@ -20,13 +22,31 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn from_args(args: &ModeArgs) -> anyhow::Result<Self> {
-        let mode = match args.mode {
+    /// `--mode` and `--flux-version` alone (policy): no user metadata, the signature limit of
+    /// the mode.
+    pub fn reproducing(args: &Reproduce) -> Self {
+        let mode = Self::mode(args);
+        Self {
+            mode,
+            flux_version: args.release.flux_version,
+            max_signatures: match mode {
+                Mode::Flux => FLUX_MAX_SIGNATURES,
+                Mode::Notation => NOTATION_MAX_SIGNATURES,
+            },
+            user_metadata: BTreeMap::new(),
+        }
+    }
+
+    fn mode(args: &Reproduce) -> Mode {
+        match args.mode {
             crate::Mode::Flux => Mode::Flux,
             crate::Mode::Notation => Mode::Notation,
-        };
-        let flux_version = FluxVersion::parse(&args.flux_version)
-            .with_context(|| format!("unknown --flux-version {}", args.flux_version))?;
+        }
+    }
+
+    pub fn from_args(args: &ModeArgs) -> anyhow::Result<Self> {
+        let mode = Self::mode(&args.reproduce);
+        let flux_version = args.reproduce.release.flux_version;
         if args.max_signatures == 0 {
             anyhow::bail!("max-signatures value 0 must be a positive number");
         }

@@ -1,4 +1,5 @@
 //! `fluxverify verify`.
+use super::flags::{ProviderFlag, ProviderParser, VerifyProvider};
 use super::source::{open_registry, registry_facts, registry_options};
 use super::timed::{time_limit, TimedRun};
 use super::{source_for, stages, with_hints, Exit, Source};
@@ -16,8 +17,19 @@ use fluxverify::verify::outcome::VerifyError;
 use fluxverify::verify::run::{verify, VerifyRequest};
 use std::path::PathBuf;
 
+/// `verify --provider`: the registry providers, `notation`/`cosign` still read as the old
+/// spelling of `--verify-provider`, and what an `--ocirepository` file changes.
+const PROVIDER_HELP: &str = "`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider's CLI when none are configured (flags, Docker config), as Flux's `spec.provider` does [default: generic; with --ocirepository: its spec.provider]";
+
+/// `verify --timeout`: what an `--ocirepository` file changes.
+const TIMEOUT_HELP: &str = "Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux's `spec.timeout`: `60s`, `1m30s`, `500ms`. When it expires the result is an error (exit 2) naming the request that was waiting [default: 60s; with --ocirepository: its spec.timeout, which this flag overrides]";
+
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("providers", |a| a.help(PROVIDER_HELP).value_parser(ProviderParser::with_old_spelling())),
+    mut_arg("timeout", |a| a.help(TIMEOUT_HELP))
+)]
 pub struct VerifyArgs {
     /// `registry/repository:tag`, `registry/repository@sha256:...` or `registry/repository:tag@sha256:...`
     /// (with --oci-layout: a tag or `@sha256:...` inside the layout).
@@ -33,13 +45,22 @@ pub struct VerifyArgs {
     pub registry: RegistryArgs,
     #[command(flatten)]
     pub layout: LayoutArgs,
+    /// Which signatures to verify, as Flux's `spec.verify.provider` [default: notation; with
+    /// --ocirepository: its spec.verify.provider].
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub verify_provider: Option<VerifyProvider>,
+    /// The artifact must be verified: what Flux would accept without setting `SourceVerified`
+    /// (exit 3, ignored) and a `skip` level in notation mode fail instead (exit 1).
+    #[arg(long)]
+    pub strict: bool,
     /// A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose
     /// data keys ending in `.pub` are the keys).
     #[arg(long = "key", value_name = "FILE")]
     pub keys: Vec<PathBuf>,
-    /// Refuse what Flux accepts laxly: a cosign signature whose payload names another digest.
+    /// cosign: check the claims as `cosign verify` does, refusing what Flux accepts laxly: a
+    /// classic signature whose payload names another digest than the artifact's.
     #[arg(long)]
-    pub strict: bool,
+    pub check_claims: bool,
     /// Keyless cosign: a Go regular expression the certificate's subject (SAN) must match;
     /// repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity).
     #[arg(long = "certificate-identity-regexp", value_name = "REGEX")]
@@ -57,15 +78,6 @@ pub struct VerifyArgs {
     pub output: crate::OutputFormat,
 }
 
-/// The verification provider `--provider` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProviderArg {
-    /// Notary Project signatures.
-    Notation,
-    /// cosign signatures with static public keys.
-    Cosign,
-}
-
 impl VerifyArgs {
     /// Whether a keyless cosign flag is given.
     pub fn has_keyless_flags(&self) -> bool {
@@ -74,12 +86,44 @@ impl VerifyArgs {
             || self.trusted_root.is_some()
     }
 
-    /// `--provider notation|cosign`, if given.
-    fn verification_provider(&self) -> Option<ProviderArg> {
-        match self.registry.verification_provider()? {
-            "cosign" => Some(ProviderArg::Cosign),
-            _ => Some(ProviderArg::Notation),
+    /// `--verify-provider`, or its old spelling `--provider notation|cosign` (with a warning).
+    fn verification_provider(&self) -> anyhow::Result<Option<VerifyProvider>> {
+        let Some(old) = self.registry.old_verify_provider() else {
+            return Ok(self.verify_provider);
+        };
+        if self.verify_provider.is_some_and(|given| given != old) {
+            anyhow::bail!(
+                "--provider {} and --verify-provider {} disagree: the verification provider is --verify-provider (--provider names the registry credentials provider, Flux's spec.provider)",
+                old.name(),
+                self.verify_provider.map_or("", VerifyProvider::name)
+            );
         }
+        eprintln!(
+            "Warning: --provider {0} is the old spelling of --verify-provider {0} (Flux's spec.verify.provider); --provider names spec.provider, the registry credentials provider",
+            old.name()
+        );
+        Ok(Some(old))
+    }
+
+    /// The flags that only the cosign provider reads, as given.
+    fn cosign_flags(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        if !self.keys.is_empty() {
+            given.push("--key");
+        }
+        if self.check_claims {
+            given.push("--check-claims");
+        }
+        if !self.identity_regexps.is_empty() {
+            given.push("--certificate-identity-regexp");
+        }
+        if !self.issuer_regexps.is_empty() {
+            given.push("--certificate-oidc-issuer-regexp");
+        }
+        if self.trusted_root.is_some() {
+            given.push("--trusted-root");
+        }
+        given
     }
 }
 
@@ -91,15 +135,13 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let Some(reference) = args.reference.clone() else {
         anyhow::bail!("missing REFERENCE (or --ocirepository FILE)");
     };
-    if args.verification_provider() == Some(ProviderArg::Cosign) {
+    if args.verification_provider()? == Some(VerifyProvider::Cosign) {
         if settings.mode != Mode::Flux {
-            anyhow::bail!("--provider cosign reproduces Flux: it takes no --mode notation");
+            anyhow::bail!("--verify-provider cosign reproduces Flux: it takes no --mode notation");
         }
         return super::cosign::run(&args, &reference);
     }
-    if !args.keys.is_empty() || args.strict || args.has_keyless_flags() {
-        anyhow::bail!("--key, --strict, --certificate-identity-regexp, --certificate-oidc-issuer-regexp and --trusted-root belong to --provider cosign");
-    }
+    refuse_cosign_flags(&args)?;
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?
     } else {
@@ -142,7 +184,24 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let report = VerifyReport::new(settings.common(), outcome);
     let mut diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
     diagnostics.hints.extend(material_hints);
-    Ok(emit_with(&report, &diagnostics, args.output))
+    Ok(emit_with(&report, &diagnostics, args.output, args.strict))
+}
+
+/// The cosign flags given to a notation verification: refused rather than ignored.
+fn refuse_cosign_flags(args: &VerifyArgs) -> anyhow::Result<()> {
+    let given = args.cosign_flags();
+    if !given.is_empty() {
+        let verb = if given.len() == 1 {
+            "belongs"
+        } else {
+            "belong"
+        };
+        anyhow::bail!(
+            "{} {verb} to the cosign provider (--verify-provider cosign)",
+            given.join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn diagnostics(
@@ -201,7 +260,7 @@ fn run_ocirepository(
     // `--provider` overrides the object's `spec.provider`, which Flux asks only when
     // `spec.secretRef` names no registry credentials.
     match (&repo.registry_secret, registry.registry_provider().is_none()) {
-        (None, true) => registry.providers.push(repo.provider.name().to_owned()),
+        (None, true) => registry.providers.push(ProviderFlag::Registry(repo.provider)),
         (Some(secret), true) if repo.provider != Provider::Generic => eprintln!(
             "Warning: spec.provider {} is not used: Flux takes the registry credentials from spec.secretRef {secret:?}, which fluxverify does not read; give them with -u/-p or docker login",
             repo.provider
@@ -210,16 +269,16 @@ fn run_ocirepository(
     }
     let client = RegistryClient::for_reference(&repo.repository, registry_options(&registry))?;
     let wanted = match verification.provider {
-        ocirepository::Provider::Notation => ProviderArg::Notation,
-        ocirepository::Provider::Cosign => ProviderArg::Cosign,
+        ocirepository::Provider::Notation => VerifyProvider::Notation,
+        ocirepository::Provider::Cosign => VerifyProvider::Cosign,
     };
-    if args.verification_provider().is_some_and(|p| p != wanted) {
+    if args.verification_provider()?.is_some_and(|p| p != wanted) {
         anyhow::bail!(
-            "{}: OCIRepository {}/{} sets verify.provider {:?}, not the --provider given",
+            "{}: OCIRepository {}/{} sets verify.provider {:?}, not the --verify-provider given",
             file.display(),
             repo.namespace,
             repo.name,
-            format!("{wanted:?}").to_lowercase()
+            wanted.name()
         );
     }
     // `spec.timeout` bounds the reconcile, and so the verification, of the object.
@@ -228,12 +287,10 @@ fn run_ocirepository(
         time_limit(&args.registry, Some((repo.timeout, object))),
         args.output,
     )?;
-    if wanted == ProviderArg::Cosign {
+    if wanted == VerifyProvider::Cosign {
         return super::cosign::run_ocirepository(&args, file, &parsed, &client, &timed);
     }
-    if !args.keys.is_empty() || args.strict || args.has_keyless_flags() {
-        anyhow::bail!("--key, --strict and the keyless flags belong to the cosign provider");
-    }
+    refuse_cosign_flags(&args)?;
     let selected = timed
         .block_on(ocirepository::select_artifact(repo, &client))?
         .map_err(|e| {
@@ -285,7 +342,7 @@ fn run_ocirepository(
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
     let mut diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
     diagnostics.hints.extend(material_hints);
-    let exit = emit_with(&report, &diagnostics, args.output);
+    let exit = emit_with(&report, &diagnostics, args.output, args.strict);
     if args.output == OutputFormat::Text {
         print_status_line(repo, report.condition().as_ref());
     }
@@ -312,15 +369,42 @@ pub(super) fn print_status_line(
 
 /// Prints the report and returns the exit code of the CLI contract.
 pub fn emit(report: &VerifyReport, format: OutputFormat) -> Exit {
-    emit_with(report, &Diagnostics::default(), format)
+    emit_with(report, &Diagnostics::default(), format, false)
 }
 
-/// [`emit`] with the credential source and hints.
-pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: OutputFormat) -> Exit {
+/// `--strict`: why an artifact that Flux (or notation) accepts unverified fails, as `scan
+/// --strict` words it for a source (the condition stays the one Flux writes).
+fn strict_refusal(report: &VerifyReport) -> Option<String> {
+    let result = report.result();
+    let why = match result {
+        ReportResult::Ignored => report
+            .error_text()
+            .unwrap_or_else(|| "Flux sets no SourceVerified condition".to_owned()),
+        ReportResult::Skipped => "the trust policy's level is skip".to_owned(),
+        _ => return None,
+    };
+    Some(format!(
+        "--strict: the artifact must be verified ({}: {why})",
+        result.name()
+    ))
+}
+
+/// [`emit`] with the credential source and hints, and `--strict`.
+pub fn emit_with(
+    report: &VerifyReport,
+    diagnostics: &Diagnostics,
+    format: OutputFormat,
+    strict: bool,
+) -> Exit {
+    let refusal = strict.then(|| strict_refusal(report)).flatten();
     match format {
         OutputFormat::Json => {
             let mut json = report.to_json();
             diagnostics.add_to_json(&mut json);
+            if let Some(refusal) = &refusal {
+                json["result"] = ReportResult::Failed.name().into();
+                json["error"] = refusal.as_str().into();
+            }
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             outln!("{text}");
         }
@@ -346,9 +430,15 @@ pub fn emit_with(report: &VerifyReport, diagnostics: &Diagnostics, format: Outpu
                 // Under notation's own last lines, on stderr beside its `Error:` line.
                 eprint!("{under}");
             }
+            if let Some(refusal) = &refusal {
+                eprintln!("Error: {refusal}");
+            }
         }
     }
-    exit_code(report)
+    match refusal {
+        Some(_) => Exit::Failed,
+        None => exit_code(report),
+    }
 }
 
 /// 0 verified (or skipped in notation mode), 1 failed, 2 could not decide, 3 ignored (flux mode).

@@ -572,7 +572,7 @@ fn status_of(checks: &[SignatureCheck], prefix: &str) -> KeyStatus {
 }
 
 /// Verifies `request` against `source` as source-controller does: the library entry point for
-/// `verify --provider cosign` and `scan`. Never fails: registry errors during signature lookup
+/// `verify --verify-provider cosign` and `scan`. Never fails: registry errors during signature lookup
 /// are what cosign turns into a key's failure (and so into Flux's "no matching signatures").
 pub async fn verify_source<S: CosignSource>(source: &S, request: &CosignRequest) -> CosignOutcome {
     let keys = match &request.keys {

@@ -1,6 +1,6 @@
 //! What source-controller makes of the cosign provider's outcome: `verified signature of
 //! revision <revision>`, or `failed to verify the signature using provider 'cosign': <error>`
-//! (reason `VerificationError`), and what fluxverify adds (`--strict`, keyless not checked).
+//! (reason `VerificationError`), and what fluxverify adds (`--check-claims`, keyless not checked).
 
 use super::condition::Condition;
 use crate::cosign::{CosignOutcome, CosignVerdict};
@@ -14,9 +14,9 @@ pub const COSIGN_KEYLESS_ERROR_PREFIX: &str =
 /// fluxverify's result for a cosign source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CosignResult {
-    /// Flux verifies it (and `--strict` has no objection).
+    /// Flux verifies it (and `--check-claims` has no objection).
     Verified,
-    /// Flux fails it, or `--strict` refuses what Flux accepts.
+    /// Flux fails it, or `--check-claims` refuses what Flux accepts.
     Failed,
     /// Not reproduced (keyless): no verdict.
     Skipped,
@@ -38,7 +38,7 @@ impl CosignResult {
 pub struct CosignFlux {
     /// fluxverify's result.
     pub result: CosignResult,
-    /// The error Flux wraps (without its prefix); with `--strict`, why it refuses a lax
+    /// The error Flux wraps (without its prefix); with `--check-claims`, why it refuses a lax
     /// acceptance; for a skipped source, why it is not checked.
     pub error: Option<String>,
     /// The `SourceVerified` condition Flux writes (`None` when not reproduced).
@@ -142,8 +142,8 @@ pub struct CosignSourceResult {
     pub outcome: Option<CosignOutcome>,
     /// Flux's verdict and condition, and fluxverify's result.
     pub flux: CosignFlux,
-    /// Whether `--strict` was on (the report recomputes the verdict with it).
-    pub strict: bool,
+    /// Whether `--check-claims` was on (the report recomputes the verdict with it).
+    pub check_claims: bool,
     /// The registry did not answer for a digest reference ([`describe_digest`]): Flux's
     /// condition stands, but nothing was learnt about the signatures (undecided, exit 2).
     pub undecided: Option<String>,
@@ -182,7 +182,7 @@ pub async fn verify_ocirepository(
     repository: &super::ocirepository::OciRepository,
     secret: Option<&crate::trust::secret::Secret>,
     client: &crate::source::registry::RegistryClient,
-    strict: bool,
+    check_claims: bool,
 ) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
     verify_ocirepository_with(
         repository,
@@ -190,7 +190,7 @@ pub async fn verify_ocirepository(
         None,
         &DefaultRoot::public_good(),
         client,
-        strict,
+        check_claims,
     )
     .await
 }
@@ -203,7 +203,7 @@ pub async fn verify_ocirepository_with(
     trusted_root_secret: Option<&crate::trust::secret::Secret>,
     default_root: &DefaultRoot,
     client: &crate::source::registry::RegistryClient,
-    strict: bool,
+    check_claims: bool,
 ) -> Result<CosignSourceResult, super::ocirepository::SelectError> {
     let mut selected = super::ocirepository::select_artifact(repository, client).await?;
     let mut undecided = None;
@@ -241,7 +241,7 @@ pub async fn verify_ocirepository_with(
                 selected,
                 outcome: None,
                 flux,
-                strict,
+                check_claims,
                 undecided: None,
             });
         }
@@ -252,19 +252,19 @@ pub async fn verify_ocirepository_with(
         keys,
     };
     let outcome = crate::cosign::verify_source(client, &request).await;
-    let flux = cosign_result(&outcome, &selected.revision, strict);
+    let flux = cosign_result(&outcome, &selected.revision, check_claims);
     Ok(CosignSourceResult {
         selected,
         outcome: Some(outcome),
         flux,
-        strict,
+        check_claims,
         undecided,
     })
 }
 
 /// Maps `outcome` to Flux's result and condition for `revision` (`<tag>@sha256:...` or the
-/// digest). `strict` refuses a verdict that rests on classic payloads naming another digest.
-pub fn cosign_result(outcome: &CosignOutcome, revision: &str, strict: bool) -> CosignFlux {
+/// digest). `check_claims` refuses a verdict that rests on classic payloads naming another digest.
+pub fn cosign_result(outcome: &CosignOutcome, revision: &str, check_claims: bool) -> CosignFlux {
     match &outcome.verdict {
         CosignVerdict::Verified { .. } => {
             let condition = Some(Condition {
@@ -273,11 +273,11 @@ pub fn cosign_result(outcome: &CosignOutcome, revision: &str, strict: bool) -> C
                 reason: "Succeeded".into(),
                 message: format!("verified signature of revision {revision}"),
             });
-            match (&outcome.lax, strict) {
+            match (&outcome.lax, check_claims) {
                 (Some(lax), true) => CosignFlux {
                     result: CosignResult::Failed,
                     error: Some(format!(
-                        "--strict: the only signatures verified (key '{}', classic signature {}) sign a payload naming {} instead of {}; Flux accepts them",
+                        "--check-claims: the only signatures verified (key '{}', classic signature {}) sign a payload naming {} instead of {}; Flux accepts them",
                         lax.key,
                         lax.signature,
                         lax.claimed_digest.as_deref().unwrap_or("no digest"),
@@ -387,7 +387,7 @@ mod tests {
     }
 
     #[test]
-    fn strict_refuses_a_lax_acceptance_but_keeps_fluxs_condition() {
+    fn checking_claims_refuses_a_lax_acceptance_but_keeps_fluxs_condition() {
         let lax = LaxAcceptance {
             key: "a.pub".into(),
             signature: "sha256:cc".into(),
@@ -403,13 +403,13 @@ mod tests {
             cosign_result(&o, "sha256:aa", false).result,
             CosignResult::Verified
         );
-        let strict = cosign_result(&o, "sha256:aa", true);
-        assert_eq!(strict.result, CosignResult::Failed);
-        assert!(strict
+        let check_claims = cosign_result(&o, "sha256:aa", true);
+        assert_eq!(check_claims.result, CosignResult::Failed);
+        assert!(check_claims
             .error
             .unwrap()
             .contains("naming sha256:bb instead of sha256:aa"));
-        assert_eq!(strict.condition.unwrap().status, "True");
+        assert_eq!(check_claims.condition.unwrap().status, "True");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The `verify --provider cosign` report: what is attached to the artifact, every key with every
+//! The `verify --verify-provider cosign` report: what is attached to the artifact, every key with every
 //! signature it was checked against and why it failed (what Flux discards), the verdict and the
 //! `SourceVerified` condition.
 
@@ -19,8 +19,8 @@ pub struct CosignReport {
     pub revision: String,
     /// The source-controller version reproduced.
     pub flux_version: String,
-    /// Whether `--strict` is on.
-    pub strict: bool,
+    /// Whether `--check-claims` is on.
+    pub check_claims: bool,
     /// The cosign stage's outcome.
     pub outcome: CosignOutcome,
     /// The registry did not answer for a digest reference (its error): the verdict shown is
@@ -220,7 +220,7 @@ fn keyless_text(out: &mut String, keyless: &KeylessOutcome) {
 impl CosignReport {
     /// Flux's verdict and condition.
     pub fn flux(&self) -> CosignFlux {
-        cosign_result(&self.outcome, &self.revision, self.strict)
+        cosign_result(&self.outcome, &self.revision, self.check_claims)
     }
 
     /// Whether the verdict could not be decided: the registry did not answer and no key
@@ -302,7 +302,7 @@ impl CosignReport {
             "policy": null,
             "result": self.result_name(),
             "error": flux.error,
-            "strict": self.strict,
+            "checkClaims": self.check_claims,
             "signatures": signatures,
             "keys": keys,
             "keyless": o.keyless.as_ref().map(keyless_json),
@@ -338,7 +338,11 @@ impl CosignReport {
             out,
             "Mode:       flux (source-controller {}), provider cosign{}",
             self.flux_version,
-            if self.strict { ", --strict" } else { "" }
+            if self.check_claims {
+                ", --check-claims"
+            } else {
+                ""
+            }
         );
         let d = &o.discovery;
         let loaded = d.bundles.iter().filter(|b| b.bundle.is_ok()).count();

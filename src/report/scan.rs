@@ -76,7 +76,7 @@ pub fn diagnostics(row: &ScanRow, settings: Settings) -> Diagnostics {
             Some(&facts),
             None,
         ),
-        // As `verify --provider cosign` gives them: the registry's, unless verified.
+        // As `verify --verify-provider cosign` gives them: the registry's, unless verified.
         (None, Some(_)) if row.result == RowResult::Verified => Vec::new(),
         (None, Some(_)) => hints::for_registry(&facts),
         (None, None) if row.result == RowResult::Error => hints::for_registry(&facts),
@@ -88,7 +88,7 @@ pub fn diagnostics(row: &ScanRow, settings: Settings) -> Diagnostics {
     }
 }
 
-/// The report `verify --provider cosign` prints for the same source (`None` when Flux stopped
+/// The report `verify --verify-provider cosign` prints for the same source (`None` when Flux stopped
 /// before the cosign stage: no Secret).
 fn cosign_report(
     row: &ScanRow,
@@ -99,7 +99,7 @@ fn cosign_report(
         reference: row.url.clone().unwrap_or_default(),
         revision: source.selected.revision.clone(),
         flux_version: settings.flux_version.to_string(),
-        strict: source.strict,
+        check_claims: source.check_claims,
         outcome: source.outcome.clone()?,
         undecided: source.undecided.clone(),
     })
@@ -560,7 +560,7 @@ mod tests {
             },
             outcome: Some(outcome),
             flux,
-            strict: false,
+            check_claims: false,
             undecided: None,
         });
         row

@@ -24,7 +24,7 @@ fn run(
     let mut args = vec![
         "verify".to_owned(),
         format!("{host}/{repo}:v1"),
-        "--provider".into(),
+        "--verify-provider".into(),
         "cosign".into(),
         "--plain-http".into(),
         "--trusted-root".into(),

@@ -268,7 +268,7 @@ async fn a_digest_the_registry_does_not_have() {
             );
         };
         let reference = format!("{addr}/cosign/ecdsa-bundle@{missing}");
-        let base = ["verify", "--provider", "cosign", "--plain-http", "--secret", &secret];
+        let base = ["verify", "--verify-provider", "cosign", "--plain-http", "--secret", &secret];
         let (code, json, all) = cli(&[&base[..], &[&reference, "-o", "json"]].concat());
         expect_failed(code, &json, &all, &reference);
         assert_eq!(json["keys"][0]["result"], "failed", "{all}");
@@ -809,8 +809,9 @@ fn cli(args: &[&str]) -> (i32, Value, String) {
     )
 }
 
-/// The command line: `--key` (repeatable), `--strict` refusing the lax acceptance while the
-/// condition stays Flux's, a Secret without `.pub` keys, and keyless OCIRepositories skipped.
+/// The command line: `--key` (repeatable), `--check-claims` refusing the lax acceptance while
+/// the condition stays Flux's (and `--strict`, which asks only for a verified source, not), a
+/// Secret without `.pub` keys, and keyless OCIRepositories skipped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn command_line_keys_strict_and_keyless() {
     let reg = TestRegistry::start().await;
@@ -853,7 +854,7 @@ async fn command_line_keys_strict_and_keyless() {
     tokio::task::spawn_blocking(move || {
         let v1 = format!("{host}/{repo}:v1");
         let v2 = format!("{host}/{repo}:v2");
-        let base = ["verify", "--provider", "cosign", "--plain-http", "-o", "json"];
+        let base = ["verify", "--verify-provider", "cosign", "--plain-http", "-o", "json"];
         let with = |extra: &[&str]| -> Vec<String> { base.iter().chain(extra).map(|s| s.to_string()).collect() };
         let run = |args: Vec<String>| cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
 
@@ -866,17 +867,53 @@ async fn command_line_keys_strict_and_keyless() {
 
         let (code, _, all) = run(with(&[&v1, "--key", &pubf, "--flux-version", "1.6"]));
         assert_eq!(code, 2, "{all}");
-        assert!(all.contains("--flux-version 1.6 is not"), "{all}");
+        assert!(all.contains("not as source-controller 1.6 (--flux-version)"), "{all}");
+        // Every spelling of source-controller 1.9 is 1.9 for the cosign provider too.
+        for version in ["1.9.1", "v1.9", "2.9", "2.9.0"] {
+            let (code, json, all) = run(with(&[&v1, "--key", &pubf, "--flux-version", version]));
+            assert_eq!(code, 0, "{version}: {all}");
+            assert_eq!(json["fluxVersion"], "1.9", "{version}");
+        }
 
         let (code, json, all) = run(with(&[&v2, "--key", &pubf]));
         assert_eq!(code, 0, "{all}");
         assert_eq!(json["result"], "verified");
         assert!(json["warnings"][0].as_str().unwrap().contains(&original_digest), "{all}");
+        // --strict asks for a verified source, and Flux verified it: no claim check.
         let (code, json, all) = run(with(&[&v2, "--key", &pubf, "--strict"]));
+        assert_eq!(code, 0, "{all}");
+        assert_eq!(json["result"], "verified");
+        assert_eq!(json["checkClaims"], false);
+        let (code, json, all) = run(with(&[&v2, "--key", &pubf, "--check-claims"]));
         assert_eq!(code, 1, "{all}");
         assert_eq!(json["result"], "failed");
+        assert_eq!(json["checkClaims"], true);
+        assert!(json["error"].as_str().unwrap().starts_with("--check-claims: "), "{all}");
         assert!(json["error"].as_str().unwrap().contains(&format!("naming {original_digest} instead of {other_digest}")), "{all}");
         assert_eq!(json["condition"]["status"], "True", "the condition stays what Flux writes");
+        // --check-claims is a flag of its own on verify's notation side too: refused there.
+        let (code, _, all) = cli(&["verify", "--check-claims", "--plain-http", &v2, "--secret", &nopub]);
+        assert_eq!(code, 2, "{all}");
+        assert!(all.contains("--check-claims belongs to the cosign provider (--verify-provider cosign)"), "{all}");
+
+        // scan: --strict means every source verified, as on verify; the claim check is
+        // --check-claims (with --strict).
+        let tree = dirp.join("tree");
+        std::fs::create_dir(&tree).unwrap();
+        std::fs::write(tree.join("source.yaml"), format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: lax, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v2}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
+        std::fs::write(tree.join("secret.yaml"), fixtures::secret_yaml(&[("cosign.pub", std::fs::read(&pubf).unwrap().as_slice())])).unwrap();
+        let tree = tree.display().to_string();
+        let scan = |extra: &[&str]| {
+            let mut args = vec!["scan", "--files", "-o", "json", &tree];
+            args.extend_from_slice(extra);
+            let (code, json, all) = cli(&args);
+            (code, json["resources"][0].clone(), all)
+        };
+        let (code, row, all) = scan(&["--strict"]);
+        assert_eq!((code, row["result"].as_str()), (0, Some("verified")), "{all}");
+        let (code, row, all) = scan(&["--strict", "--check-claims"]);
+        assert_eq!((code, row["result"].as_str()), (1, Some("failed")), "{all}");
+        assert!(row.to_string().contains("--check-claims: the only signatures verified"), "{all}");
 
         let (code, json, all) = run(with(&[&v1, "--secret", &nopub]));
         assert_eq!(code, 1, "{all}");
@@ -885,7 +922,7 @@ async fn command_line_keys_strict_and_keyless() {
 
         // Text output names every key's reason.
         let out = Command::cargo_bin("fluxverify").unwrap()
-            .args(["verify", "--provider", "cosign", "--plain-http", &v1, "--key", &wrongf]).output().unwrap();
+            .args(["verify", "--verify-provider", "cosign", "--plain-http", &v1, "--key", &wrongf]).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(1));
         assert!(text.contains("invalid signature when validating ASN.1 encoded signature"), "{text}");
@@ -976,7 +1013,7 @@ async fn key_blocks_as_sigstore_reads_them() {
     tokio::task::spawn_blocking(move || {
         let v1 = format!("{host}/{repo}:v1");
         let run = |key: &str, json: bool| {
-            let mut args = vec!["verify", "--provider", "cosign", "--plain-http", &v1, "--key", key];
+            let mut args = vec!["verify", "--verify-provider", "cosign", "--plain-http", &v1, "--key", key];
             if json {
                 args.extend(["-o", "json"]);
             }
@@ -1126,7 +1163,7 @@ fn sample_cases_from_the_layouts() {
         let scope = format!("{registry}/cosign/{artifact}");
         let (code, report, all) = cli(&[
             "verify",
-            "--provider",
+            "--verify-provider",
             "cosign",
             "--oci-layout",
             layout.to_str().unwrap(),
