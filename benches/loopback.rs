@@ -1,21 +1,33 @@
-//! One `fluxverify verify` process against a registry on loopback, against a floor measured in
-//! the same run: the same requests made by the same HTTP client (the library's registry client,
-//! fresh, in this process) with no verification, plus the start-up of the binary doing nothing
-//! (`fluxverify --version`). Prints wall-time medians, the ratio to the floor, the process's CPU
-//! time (user + system, from `wait4`) against its target and the CPU of `--version` alone, and
-//! its peak RSS. The CPU time of `true` (a small C program) measured the same way shows what
-//! the system charges any process for `execve`, the loader and exit.
+//! One `fluxverify verify` process against a registry on loopback, and the floors it is measured
+//! against, all in one run and interleaved run by run so that every figure sees the same machine
+//! load. Each iteration runs, per artifact:
 //!
-//! Two artifacts, each with one JWS signature by a chain of three (leaf, intermediate, root):
-//! ECDSA P-256 and RSA-3072, signed with the test keys of `fixtures/keys/` through the test
-//! signer of `tests/support/`. The registry is the in-process test registry
-//! (`tests/registry/testreg.rs`, referrers API on), plain HTTP on 127.0.0.1.
+//! - `true` (a small C program): what the system charges any process for `execve`, the loader
+//!   and exit;
+//! - `fluxverify --version`: the binary's own start-up, doing nothing;
+//! - `fluxverify verify --oci-layout`: the same artifact verified offline from an OCI layout;
+//! - `fluxverify verify` against the registry, in flux mode and in `--mode notation`;
+//! - `notation verify`, when a `notation` binary is on `PATH` (or given with `--notation PATH`),
+//!   with the same trust policy and root in a notation configuration directory of its own;
+//! - the requests alone: the HTTP requests the flux-mode verify made (recorded by the registry
+//!   during the warm-up), replayed in order by one keep-alive HTTP client in this process.
+//!
+//! The floor of a registry verify is `--version` plus the requests alone; its ratio to `true`
+//! plus the requests alone is printed too. Figures are medians: wall time, and the process's
+//! CPU time (user + system, from `wait4`).
+//!
+//! Two artifacts, each with one JWS signature: ECDSA P-256 by a chain of three (leaf,
+//! intermediate, root) and RSA-3072 by a chain of two (leaf, root), the shapes of the notation
+//! corpus artifacts the project is compared on, signed with the test keys of `fixtures/keys/`
+//! through the test signer of `tests/support/`. The registry is the in-process test registry
+//! (`tests/registry/testreg.rs`: the referrers API, as the corpus registry serves it), plain
+//! HTTP on 127.0.0.1, serving the OCI layout the offline verify reads.
 //!
 //! `-- --compare PATH` also runs another fluxverify binary (an older build, say), interleaved
-//! run by run with this one so that both see the same machine load; `-- --runs N` (default 31).
+//! with this one; `-- --runs N` (default 31); `-- --notation PATH`.
 //!
-//! `-- --serve` seeds the registry, prints one `fluxverify verify` command line per artifact and
-//! keeps the registry up until interrupted, for profiling a single process (callgrind, perf).
+//! `-- --serve` seeds the registry, prints the command lines and keeps the registry up until
+//! interrupted, for profiling a single process (callgrind, perf).
 //!
 //! Run: `cargo bench --bench loopback [-- --runs 31 --compare /tmp/fluxverify-old]`.
 
@@ -30,99 +42,182 @@ mod support;
 #[path = "common/child.rs"]
 mod child;
 
-use child::{median, ms, run};
-use fluxverify::source::registry::{CredentialSource, RegistryClient, RegistryOptions};
-use fluxverify::source::SignatureSource;
+use child::{median, ms, run, Run};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use support::envelope::{self as env, EnvelopeSpec, Format};
-use support::layout::Subject;
+use support::layout::{write_layout, ManifestForm, SignatureEntry, Subject};
 use support::pki::{self, KeyKind};
 use testreg::TestRegistry;
 
-/// One artifact in the registry, with the trust material that verifies it.
+/// One artifact, as an OCI layout and in the registry, with the trust material that verifies it.
 struct Case {
     name: &'static str,
-    /// The per-process CPU target (docs/benchmarks.md).
-    cpu_target_ms: u32,
     repo: String,
     digest: String,
+    /// The layout, the trust policy, `certs/` and `notation/` (a notation configuration).
     dir: tempfile::TempDir,
 }
 
-fn seed(reg: &TestRegistry, kind: KeyKind, name: &'static str, cpu_target_ms: u32) -> Case {
-    let repo = format!("bench/{name}");
-    let subject = Subject::new(format!("fluxverify benchmark {name}\n").as_bytes());
-    reg.put_blob(b"{}");
-    reg.put_blob(&subject.layer);
-    reg.put_manifest(&repo, testreg::OCI_MANIFEST, &subject.manifest, Some("v1"));
-    let chain = pki::chain(kind, 3);
-    let envelope = env::sign(&chain, &EnvelopeSpec::new(Format::Jws, &subject.descriptor));
-    let layer = reg.put_blob(&envelope);
-    let manifest = serde_json::json!({
-        "schemaVersion": 2, "mediaType": testreg::OCI_MANIFEST, "artifactType": testreg::NOTARY,
-        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": testreg::sha256(b"{}"), "size": 2},
-        "layers": [{"mediaType": "application/jose+json", "digest": layer, "size": envelope.len()}],
-        "subject": {"mediaType": testreg::OCI_MANIFEST, "digest": subject.descriptor.digest, "size": subject.manifest.len()},
-        "annotations": {"io.cncf.notary.x509chain.thumbprint#S256": env::thumbprints(&chain)}
-    })
-    .to_string();
-    let mut d = reg.put_manifest(&repo, testreg::OCI_MANIFEST, manifest.as_bytes(), None);
-    d["artifactType"] = testreg::NOTARY.into();
-    reg.add_referrer(&repo, &subject.descriptor.digest, d);
+impl Case {
+    fn layout(&self) -> PathBuf {
+        self.dir.path().join("layout")
+    }
+}
 
+fn seed(reg: &TestRegistry, kind: KeyKind, chain_length: usize, name: &'static str) -> Case {
+    let repo = format!("bench/{name}");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("certs")).unwrap();
-    std::fs::write(
-        dir.path().join("certs/root.crt"),
-        chain.last().unwrap().pem(),
-    )
-    .unwrap();
+    let subject = Subject::new(format!("fluxverify benchmark {name}\n").as_bytes());
+    let chain = pki::chain(kind, chain_length);
+    let envelope = env::sign(&chain, &EnvelopeSpec::new(Format::Jws, &subject.descriptor));
+    let entry = SignatureEntry {
+        envelope,
+        media_type: Format::Jws.media_type().to_owned(),
+        form: ManifestForm::ArtifactType,
+        thumbprints: env::thumbprints(&chain),
+    };
+    let layout = dir.path().join("layout");
+    write_layout(&layout, &subject, "v1", &[entry]).unwrap();
+    let digest = reg.serve_layout(&layout, &repo);
+
+    let root = chain.last().unwrap().pem();
     let policy = serde_json::json!({"version": "1.0", "trustPolicies": [{
         "name": name, "registryScopes": [format!("{}/{repo}", reg.host())],
         "signatureVerification": {"level": "strict"},
         "trustStores": ["ca:bench"], "trustedIdentities": ["*"],
     }]});
-    std::fs::write(
-        dir.path().join("trustpolicy.json"),
-        serde_json::to_vec(&policy).unwrap(),
-    )
-    .unwrap();
+    let policy = serde_json::to_vec(&policy).unwrap();
+    std::fs::create_dir(dir.path().join("certs")).unwrap();
+    std::fs::write(dir.path().join("certs/root.crt"), &root).unwrap();
+    std::fs::write(dir.path().join("trustpolicy.json"), &policy).unwrap();
+    // `$XDG_CONFIG_HOME/notation/` as the notation CLI reads it.
+    let store = dir.path().join("notation/truststore/x509/ca/bench");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join("root.crt"), &root).unwrap();
+    std::fs::write(dir.path().join("notation/trustpolicy.json"), &policy).unwrap();
     Case {
         name,
-        cpu_target_ms,
         repo,
-        digest: subject.descriptor.digest.clone(),
+        digest,
         dir,
     }
 }
 
-fn verify_command(bin: &Path, reg: &TestRegistry, case: &Case) -> Command {
-    let mut c = Command::new(bin);
-    c.args(["verify", "--plain-http", "--trust-policy"])
+fn reference(reg: &TestRegistry, case: &Case) -> String {
+    format!("{}/{}@{}", reg.host(), case.repo, case.digest)
+}
+
+fn trust_args(c: &mut Command, case: &Case) {
+    c.arg("--trust-policy")
         .arg(case.dir.path().join("trustpolicy.json"))
         .arg("--certs")
-        .arg(case.dir.path().join("certs"))
-        .arg(format!("{}/{}@{}", reg.host(), case.repo, case.digest));
+        .arg(case.dir.path().join("certs"));
+}
+
+fn verify_command(bin: &Path, reg: &TestRegistry, case: &Case, mode: &str) -> Command {
+    let mut c = Command::new(bin);
+    c.args(["verify", "--mode", mode, "--plain-http"]);
+    trust_args(&mut c, case);
+    c.arg(reference(reg, case));
     c
 }
 
-/// The requests `verify` makes (resolve, referrers, signature manifest, envelope blob) by a
-/// fresh registry client, as one verification makes them.
-async fn requests_only(reg: &TestRegistry, case: &Case) -> Duration {
+fn offline_command(bin: &Path, reg: &TestRegistry, case: &Case) -> Command {
+    let mut c = Command::new(bin);
+    c.args(["verify", "--oci-layout"]).arg(case.layout());
+    trust_args(&mut c, case);
+    c.arg(reference(reg, case));
+    c
+}
+
+fn version_command(bin: &Path) -> Command {
+    let mut c = Command::new(bin);
+    c.arg("--version");
+    c
+}
+
+fn notation_command(notation: &Path, reg: &TestRegistry, case: &Case) -> Command {
+    let mut c = Command::new(notation);
+    c.env("XDG_CONFIG_HOME", case.dir.path())
+        .args(["verify", "--insecure-registry"])
+        .arg(reference(reg, case));
+    c
+}
+
+/// The requests a verify made, as the registry logged them: (method, path and query).
+fn requests_of(reg: &TestRegistry, verify: impl FnOnce()) -> Vec<(reqwest::Method, String)> {
+    let before = reg.requests().len();
+    verify();
+    reg.requests()[before..]
+        .iter()
+        .map(|r| (r.method.parse().unwrap(), r.path_and_query.clone()))
+        .collect()
+}
+
+/// `requests`, one after another, by `client` (keep-alive: the connection of the previous
+/// iteration is reused), every body read to the end.
+async fn replay(
+    client: &reqwest::Client,
+    reg: &TestRegistry,
+    requests: &[(reqwest::Method, String)],
+) -> Duration {
     let start = Instant::now();
-    let options = RegistryOptions {
-        plain_http: true,
-        credentials: CredentialSource::Anonymous,
-        ..Default::default()
-    };
-    let client = RegistryClient::new(&reg.host(), &case.repo, options).unwrap();
-    let artifact = client.resolve(&case.digest).await.unwrap();
-    let pages = client.list_signatures(&artifact, 3).await.unwrap();
-    let manifest = &pages[0][0];
-    client.fetch_signature(manifest).await.unwrap();
+    for (method, path) in requests {
+        let url = format!("http://{}{path}", reg.host());
+        let response = client.request(method.clone(), url).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "{method} {path}: {}",
+            response.status()
+        );
+        response.bytes().await.unwrap();
+    }
     start.elapsed()
+}
+
+/// The medians of one command's runs.
+struct Figures {
+    wall: Duration,
+    cpu: Duration,
+    max_rss_kib: i64,
+}
+
+fn figures(runs: &[Run]) -> Figures {
+    Figures {
+        wall: median(runs.iter().map(|r| r.wall).collect()),
+        cpu: median(runs.iter().map(|r| r.cpu).collect()),
+        max_rss_kib: runs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0),
+    }
+}
+
+/// One fluxverify binary measured.
+struct Binary<'a> {
+    label: String,
+    bin: &'a Path,
+}
+
+const ROWS: [&str; 4] = [
+    "--version",
+    "offline verify",
+    "registry verify, flux",
+    "registry verify, notation mode",
+];
+
+fn row_command(row: usize, bin: &Path, reg: &TestRegistry, case: &Case) -> Command {
+    match row {
+        0 => version_command(bin),
+        1 => offline_command(bin, reg, case),
+        2 => verify_command(bin, reg, case, "flux"),
+        _ => verify_command(bin, reg, case, "notation"),
+    }
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
@@ -136,76 +231,127 @@ async fn main() {
     };
     let runs: usize = value("--runs").and_then(|v| v.parse().ok()).unwrap_or(31);
     let this = PathBuf::from(env!("CARGO_BIN_EXE_fluxverify"));
-    let mut binaries = vec![("this build".to_string(), this.clone())];
-    if let Some(other) = value("--compare") {
-        binaries.push((format!("compare ({other})"), PathBuf::from(other)));
+    let other = value("--compare").map(PathBuf::from);
+    let mut binaries = vec![Binary {
+        label: "this build".into(),
+        bin: &this,
+    }];
+    if let Some(other) = &other {
+        binaries.push(Binary {
+            label: format!("compare ({})", other.display()),
+            bin: other,
+        });
     }
+    let notation = value("--notation")
+        .map(PathBuf::from)
+        .or_else(|| find_on_path("notation"));
 
     let reg = TestRegistry::start().await;
     let cases = [
-        seed(&reg, KeyKind::P256, "p256-chain3", 3),
-        seed(&reg, KeyKind::Rsa3072, "rsa3072-chain3", 4),
+        seed(&reg, KeyKind::P256, 3, "p256-chain3"),
+        seed(&reg, KeyKind::Rsa3072, 2, "rsa3072-chain2"),
     ];
     if args.iter().any(|a| a == "--serve") {
         for case in &cases {
-            println!("{:?}", verify_command(&this, &reg, case));
+            for row in 0..ROWS.len() {
+                println!("{:?}", row_command(row, &this, &reg, case));
+            }
         }
         println!("serving on {}; interrupt to stop", reg.host());
         std::future::pending::<()>().await;
     }
     println!(
-        "one verify on loopback (plain HTTP, flux mode, one JWS signature), {runs} runs, medians"
+        "one verify on loopback (in-process registry, plain HTTP, one JWS signature), {runs} runs, medians"
     );
+    match &notation {
+        Some(path) => println!("notation: {}", path.display()),
+        None => println!("notation: not found on PATH (give --notation PATH): not measured"),
+    }
+    let client = reqwest::Client::new();
     for case in &cases {
-        // Warm-up: page cache, connection set-up in the registry.
-        for (_, bin) in &binaries {
-            run(verify_command(bin, &reg, case));
-        }
-        requests_only(&reg, case).await;
-        let mut startup = vec![Vec::new(); binaries.len()];
-        let mut verify = vec![Vec::new(); binaries.len()];
-        let mut requests = Vec::new();
-        let mut exec_floor = Vec::new();
-        for _ in 0..runs {
-            requests.push(requests_only(&reg, case).await);
-            exec_floor.push(run(Command::new("true")));
-            for (i, (_, bin)) in binaries.iter().enumerate() {
-                let mut version = Command::new(bin);
-                version.arg("--version");
-                startup[i].push(run(version));
-                verify[i].push(run(verify_command(bin, &reg, case)));
+        // Warm-up (page cache, the registry's connections), recording the requests made.
+        let requests = requests_of(&reg, || {
+            run(verify_command(&this, &reg, case, "flux"));
+        });
+        for b in &binaries {
+            for row in 0..ROWS.len() {
+                run(row_command(row, b.bin, &reg, case));
             }
         }
-        let requests = median(requests);
-        let exec_cpu = median(exec_floor.iter().map(|r| r.cpu).collect());
+        if let Some(notation) = &notation {
+            run(notation_command(notation, &reg, case));
+        }
+        replay(&client, &reg, &requests).await;
+
+        let mut exec_floor = Vec::new();
+        let mut alone = Vec::new();
+        let mut rows: Vec<Vec<Vec<Run>>> = binaries
+            .iter()
+            .map(|_| vec![Vec::new(); ROWS.len()])
+            .collect();
+        let mut notation_runs = Vec::new();
+        for _ in 0..runs {
+            alone.push(replay(&client, &reg, &requests).await);
+            exec_floor.push(run(Command::new("true")));
+            for (b, binary) in binaries.iter().enumerate() {
+                for (row, runs) in rows[b].iter_mut().enumerate() {
+                    runs.push(run(row_command(row, binary.bin, &reg, case)));
+                }
+            }
+            if let Some(notation) = &notation {
+                notation_runs.push(run(notation_command(notation, &reg, case)));
+            }
+        }
+        let alone = median(alone);
+        let exec = figures(&exec_floor);
         println!();
         println!(
-            "{}: requests alone {:.2} ms; `true` (the system's exec floor) {:.2} ms CPU",
+            "{}: {} requests alone (one keep-alive client) {:.2} ms; `true` {:.2} ms wall, {:.2} ms CPU",
             case.name,
-            ms(requests),
-            ms(exec_cpu)
+            requests.len(),
+            ms(alone),
+            ms(exec.wall),
+            ms(exec.cpu)
         );
-        for (i, (label, _)) in binaries.iter().enumerate() {
-            let start_up = median(startup[i].iter().map(|r| r.wall).collect());
-            let start_up_cpu = median(startup[i].iter().map(|r| r.cpu).collect());
-            let floor = requests + start_up;
-            let wall = median(verify[i].iter().map(|r| r.wall).collect());
-            let cpu = median(verify[i].iter().map(|r| r.cpu).collect());
-            let rss = verify[i].iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
+        let notation = (!notation_runs.is_empty()).then(|| figures(&notation_runs));
+        if let Some(n) = &notation {
             println!(
-                "  {label}: verify {:.2} ms wall, floor {:.2} ms (start-up {:.2} ms), ratio {:.2}x; \
-                 process CPU {:.2} ms (target {} ms; --version alone {:.2} ms, ratio {:.2}x); \
-                 peak RSS {:.1} MiB (target 20 MB)",
-                ms(wall),
-                ms(floor),
-                ms(start_up),
-                wall.as_secs_f64() / floor.as_secs_f64(),
-                ms(cpu),
-                case.cpu_target_ms,
-                ms(start_up_cpu),
-                cpu.as_secs_f64() / start_up_cpu.as_secs_f64().max(1e-6),
-                rss as f64 / 1024.0
+                "  notation verify: {:.2} ms wall, {:.2} ms CPU, peak RSS {:.1} MiB",
+                ms(n.wall),
+                ms(n.cpu),
+                n.max_rss_kib as f64 / 1024.0
             );
+        }
+        for (b, binary) in binaries.iter().enumerate() {
+            println!("  {}:", binary.label);
+            let measured: Vec<Figures> = rows[b].iter().map(|r| figures(r)).collect();
+            let version = &measured[0];
+            for (row, f) in measured.iter().enumerate() {
+                let mut line = format!(
+                    "    {:<31} {:>6.2} ms wall, {:>5.2} ms CPU (CPU − true {:>5.2} ms), peak RSS {:.1} MiB",
+                    ROWS[row],
+                    ms(f.wall),
+                    ms(f.cpu),
+                    ms(f.cpu.saturating_sub(exec.cpu)),
+                    f.max_rss_kib as f64 / 1024.0
+                );
+                if row >= 2 {
+                    let floor = version.wall + alone;
+                    line += &format!(
+                        "; wall / floor (--version + requests {:.2} ms) {:.2}x, / (true + requests) {:.2}x",
+                        ms(floor),
+                        f.wall.as_secs_f64() / floor.as_secs_f64(),
+                        f.wall.as_secs_f64() / (exec.wall + alone).as_secs_f64()
+                    );
+                    if let Some(n) = &notation {
+                        line += &format!(
+                            "; notation / this {:.2}x",
+                            n.wall.as_secs_f64() / f.wall.as_secs_f64()
+                        );
+                    }
+                }
+                println!("{line}");
+            }
         }
     }
 }

@@ -273,6 +273,13 @@ impl Command {
 }
 
 fn main() -> ExitCode {
+    if let Some(asked) = cli::version::asked(std::env::args_os()) {
+        cli::output::write(format_args!(
+            "{}",
+            cli::version::text(asked, long_version())
+        ));
+        return cli::finish(Ok(cli::Exit::Ok), OutputFormat::Text);
+    }
     let cli = Cli::parse();
     let output = cli.command.output();
     if let Err(error) = cli::logging::init(cli.verbose) {
@@ -305,6 +312,21 @@ mod tests {
         match Cli::try_parse_from(argv).expect("flags parse").command {
             Command::Verify(v) => v.registry,
             _ => unreachable!("verify parses as verify"),
+        }
+    }
+
+    #[test]
+    fn the_version_answered_before_parsing_is_claps() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        let short = cli::version::text(cli::version::Asked::Short, long_version());
+        let long = cli::version::text(cli::version::Asked::Long, long_version());
+        assert_eq!(short, command.render_version());
+        assert_eq!(long, command.render_long_version());
+        for (flag, text) in [("-V", &short), ("--version", &long)] {
+            let shown = Cli::try_parse_from(["fluxverify", flag]).unwrap_err();
+            assert_eq!(shown.kind(), clap::error::ErrorKind::DisplayVersion);
+            assert_eq!(&shown.to_string(), text, "{flag}");
         }
     }
 

@@ -19,6 +19,7 @@ pub mod source;
 pub mod stages;
 pub mod timed;
 pub mod verify;
+pub mod version;
 
 pub use source::{source_for, Source};
 

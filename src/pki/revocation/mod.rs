@@ -367,35 +367,22 @@ impl Validator {
         };
         let pairs: Vec<(&Certificate, &Certificate)> =
             chain.iter().zip(chain.iter().skip(1)).collect();
-        // The checks' log events go to the caller's subscriber, also when it is a scoped one.
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        let mut results: Vec<CertResult> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pairs
+        // Certificates are checked concurrently because each check may wait for servers; one
+        // that names no server (most chains: nothing to ask) is answered in place, and a single
+        // check that asks needs no second thread. Creating threads is a large part of a short
+        // process's CPU time.
+        let asking = pairs
+            .iter()
+            .filter(|(cert, _)| checks.asks_a_server(cert))
+            .count();
+        let mut results: Vec<CertResult> = if asking <= 1 {
+            pairs
                 .iter()
-                .map(|&(cert, issuer)| {
-                    let checks = &checks;
-                    let dispatch = &dispatch;
-                    scope.spawn(move || {
-                        tracing::dispatcher::with_default(dispatch, || {
-                            checks.check_certificate(cert, issuer)
-                        })
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .zip(pairs.iter())
-                .map(|(handle, (cert, _))| {
-                    handle.join().unwrap_or_else(|_| CertResult {
-                        subject: cert.subject(),
-                        status: RevocationStatus::Unknown,
-                        method: RevocationMethod::Unknown,
-                        servers: Vec::new(),
-                        duration: Duration::ZERO,
-                    })
-                })
+                .map(|&(cert, issuer)| checks.check_certificate(cert, issuer))
                 .collect()
-        });
+        } else {
+            checks.check_concurrently(&pairs)
+        };
         if let Some(root) = chain.last() {
             results.push(non_revokable(root, RevocationMethod::Unknown));
         }
@@ -440,13 +427,57 @@ struct CheckContext<'a> {
 }
 
 impl CheckContext<'_> {
-    fn check_certificate(&self, cert: &Certificate, issuer: &Certificate) -> CertResult {
-        let started = Instant::now();
-        let ocsp_servers = ext::ocsp_servers(cert);
+    /// The URLs `check_certificate` would ask for `cert`: OCSP servers, then (with the CRL
+    /// fallback) the CRL distribution points.
+    fn servers(&self, cert: &Certificate) -> (Vec<String>, Vec<String>) {
         let crl_urls = match self.config.mode {
             RevocationMode::OcspOnly => Vec::new(),
             RevocationMode::OcspWithCrlFallback => ext::crl_distribution_points(cert),
         };
+        (ext::ocsp_servers(cert), crl_urls)
+    }
+
+    /// Whether checking `cert` sends any request.
+    fn asks_a_server(&self, cert: &Certificate) -> bool {
+        let (ocsp, crl) = self.servers(cert);
+        !ocsp.is_empty() || !crl.is_empty()
+    }
+
+    /// Each (certificate, issuer) pair checked on a thread of its own, results in chain order.
+    fn check_concurrently(&self, pairs: &[(&Certificate, &Certificate)]) -> Vec<CertResult> {
+        // The checks' log events go to the caller's subscriber, also when it is a scoped one.
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pairs
+                .iter()
+                .map(|&(cert, issuer)| {
+                    let dispatch = &dispatch;
+                    scope.spawn(move || {
+                        tracing::dispatcher::with_default(dispatch, || {
+                            self.check_certificate(cert, issuer)
+                        })
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .zip(pairs.iter())
+                .map(|(handle, (cert, _))| {
+                    handle.join().unwrap_or_else(|_| CertResult {
+                        subject: cert.subject(),
+                        status: RevocationStatus::Unknown,
+                        method: RevocationMethod::Unknown,
+                        servers: Vec::new(),
+                        duration: Duration::ZERO,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn check_certificate(&self, cert: &Certificate, issuer: &Certificate) -> CertResult {
+        let started = Instant::now();
+        let (ocsp_servers, crl_urls) = self.servers(cert);
         let mut result = if !ocsp_servers.is_empty() {
             let ocsp = ocsp::check(self, cert, issuer, &ocsp_servers);
             if ocsp.status == RevocationStatus::Unknown && !crl_urls.is_empty() {
