@@ -121,6 +121,7 @@ async fn scan_once(n: usize, jobs: usize, d: Duration) -> (Duration, usize, usiz
         jobs,
         offline: false,
         strict: false,
+        check_claims: false,
         plain_http: false,
         now: chrono::Utc::now(),
         default_timeout: TimeLimit {

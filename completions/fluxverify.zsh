@@ -70,7 +70,7 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 '--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
-'--check-claims[cosign sources\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s (together with --strict)]' \
+'--check-claims[cosign sources\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s (a \`failed\` row)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--plain-http[Use plain HTTP for every source'\''s registry, as if each source set \`insecure\: true\`]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \

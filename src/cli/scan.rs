@@ -92,8 +92,8 @@ pub struct ScanArgs {
     pub strict: bool,
     /// cosign sources: check the claims as `cosign verify` does, refusing what Flux accepts
     /// laxly: a classic signature whose payload names another digest than the artifact's
-    /// (together with --strict).
-    #[arg(long, requires = "strict")]
+    /// (a `failed` row).
+    #[arg(long)]
     pub check_claims: bool,
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -220,9 +220,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         },
         jobs: args.jobs,
         offline: args.offline,
-        // The library's one switch turns on the claim check and `--strict` together; the claim
-        // check needs --strict (clap refuses it alone), and --strict alone is applied below.
-        strict: args.check_claims,
+        strict: args.strict,
+        check_claims: args.check_claims,
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
         default_timeout: super::timed::time_limit(&args.registry, None),
@@ -301,7 +300,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
-    if args.strict && !args.check_claims {
+    // Also the rows the fleet build made itself, outside the per-cluster scans.
+    if args.strict {
         fluxverify::flux::scan::apply_strict(&mut rows);
     }
     let empty = rows.is_empty();

@@ -897,7 +897,7 @@ async fn command_line_keys_strict_and_keyless() {
         assert!(all.contains("--check-claims belongs to the cosign provider (--verify-provider cosign)"), "{all}");
 
         // scan: --strict means every source verified, as on verify; the claim check is
-        // --check-claims (with --strict).
+        // --check-claims, alone or with --strict.
         let tree = dirp.join("tree");
         std::fs::create_dir(&tree).unwrap();
         std::fs::write(tree.join("source.yaml"), format!("apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {{name: lax, namespace: flux-system}}\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref: {{tag: v2}}\n  verify: {{provider: cosign, secretRef: {{name: cosign-keys}}}}\n")).unwrap();
@@ -914,6 +914,11 @@ async fn command_line_keys_strict_and_keyless() {
         let (code, row, all) = scan(&["--strict", "--check-claims"]);
         assert_eq!((code, row["result"].as_str()), (1, Some("failed")), "{all}");
         assert!(row.to_string().contains("--check-claims: the only signatures verified"), "{all}");
+        let (code, row, all) = scan(&["--check-claims"]);
+        assert_eq!((code, row["result"].as_str()), (1, Some("failed")), "{all}");
+        // The reason is the claim check's, not Flux's `True` condition it overrides.
+        assert!(row["reason"].as_str().unwrap().starts_with("--check-claims: "), "{all}");
+        assert_eq!(row["condition"]["status"], "True", "{all}");
 
         let (code, json, all) = run(with(&[&v1, "--secret", &nopub]));
         assert_eq!(code, 1, "{all}");

@@ -42,6 +42,8 @@ pub struct ScanSettings {
     pub offline: bool,
     /// Every `skipped` and `ignored` row is a failure.
     pub strict: bool,
+    /// cosign sources: check the payload's claims as `cosign verify` does (`--check-claims`).
+    pub check_claims: bool,
     /// `--plain-http` for every source.
     pub plain_http: bool,
     /// The verification time.

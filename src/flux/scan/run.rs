@@ -192,7 +192,7 @@ pub(super) async fn run_cosign(
         root_secret,
         &default_root,
         &client,
-        settings.strict,
+        settings.check_claims,
     );
     let row = match budget.run(work).await {
         Err(expired) => row.with(RowResult::Error, expired.to_string()),
@@ -208,8 +208,11 @@ pub(super) async fn run_cosign(
                 ),
                 crate::flux::cosign::CosignResult::Failed => (
                     RowResult::Failed,
+                    // Flux's failing condition; else (`--check-claims` refusing what Flux
+                    // verified, under Flux's `True` condition) the check's own error.
                     flux.condition
                         .as_ref()
+                        .filter(|c| c.status == "False")
                         .map(|c| first_line(&c.message))
                         .or(flux.error.clone())
                         .unwrap_or_default(),
