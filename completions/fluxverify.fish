@@ -60,7 +60,8 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l timeout -
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
-github\t'GitHub Actions workflow commands, then the table'"
+github\t'GitHub Actions workflow commands, then the table'
+sarif\t'SARIF 2.1.0 (GitHub code scanning): a result per source not verified'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l files -d 'Read the files one by one instead of building them (for trees kustomize cannot build): overlays, patches and substitutions are then not applied'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
@@ -96,7 +97,8 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certifi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest\'s trustedRootSecretRef still comes first)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
-json\t'One JSON object on stdout'"
+json\t'One JSON object on stdout'
+sarif\t'SARIF 2.1.0 (GitHub code scanning): one result unless verified'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-http -d 'Use plain HTTP (what `insecure: true` means for Flux\'s signature calls)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'Refuse what Flux accepts laxly: a cosign signature whose payload names another digest'

@@ -49,11 +49,13 @@ _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
-github\:"GitHub Actions workflow commands, then the table"))' \
+github\:"GitHub Actions workflow commands, then the table"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: a result per source not verified"))' \
 '--output=[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
-github\:"GitHub Actions workflow commands, then the table"))' \
+github\:"GitHub Actions workflow commands, then the table"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: a result per source not verified"))' \
 '--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
@@ -95,9 +97,11 @@ notation\:"The notation CLI"))' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
 '--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
-json\:"One JSON object on stdout"))' \
+json\:"One JSON object on stdout"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
-json\:"One JSON object on stdout"))' \
+json\:"One JSON object on stdout"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
