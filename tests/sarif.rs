@@ -282,6 +282,9 @@ fn under_strict_every_unverified_source_is_an_error() {
         .all(|r| r["level"] == "error"));
 }
 
+/// One way to break a log.
+type Breakage = fn(&mut Value);
+
 #[test]
 #[cfg_attr(
     feature = "skip-kustomize-tests",
@@ -292,7 +295,7 @@ fn the_schema_refuses_the_log_once_one_thing_is_wrong() {
     let validator = validator();
     let (_, log, _) = run(&fleet(), &["scan", "--offline", "-o", "sarif", "."]);
     assert_valid(&validator, &log, "as printed");
-    let breakages: [(&str, fn(&mut Value)); 5] = [
+    let breakages: [(&str, Breakage); 5] = [
         ("result without message", |l| {
             l["runs"][0]["results"][0]
                 .as_object_mut()
