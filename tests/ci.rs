@@ -292,10 +292,13 @@ fn parse_outputs(text: &str) -> BTreeMap<String, String> {
     outputs
 }
 
+/// A step that ran: exit code, stdout, stderr.
+type StepRun = (i32, String, String);
+
 /// What one run of the action did.
 struct ActionRun {
     /// Per step (by name): exit code and stdout, `None` when skipped.
-    steps: Vec<(String, Option<(i32, String, String)>)>,
+    steps: Vec<(String, Option<StepRun>)>,
     /// The `with:` of the upload step, when it ran.
     upload: Option<Value>,
     contexts: Contexts,
@@ -306,7 +309,7 @@ struct ActionRun {
 }
 
 impl ActionRun {
-    fn step(&self, name: &str) -> &(i32, String, String) {
+    fn step(&self, name: &str) -> &StepRun {
         self.steps
             .iter()
             .find(|(n, _)| n == name)
@@ -613,7 +616,7 @@ struct FileServer {
 impl FileServer {
     fn start(dir: &Path) -> FileServer {
         let port = support::external::server_port();
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .args([
                 "-m",
                 "http.server",
@@ -632,6 +635,8 @@ impl FileServer {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("http.server did not start on {port}");
     }
 }
