@@ -1023,11 +1023,11 @@ _fluxverify() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json junit github sarif" -- "${cur}"))
                     return 0
                     ;;
                 --provider)
@@ -1141,11 +1141,11 @@ _fluxverify() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
                     return 0
                     ;;
                 --provider)

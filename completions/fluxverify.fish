@@ -62,7 +62,8 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l pass
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s o -l output -d 'Output format' -r -f -a "text\t'A table, the conditions of failures, a summary line'
 json\t'One JSON object: `resources` and `summary`'
 junit\t'JUnit XML (GitLab / GitHub test reports)'
-github\t'GitHub Actions workflow commands, then the table'"
+github\t'GitHub Actions workflow commands, then the table'
+sarif\t'SARIF 2.1.0 (GitHub code scanning): a result per source not verified'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI for every source, instead of each source\'s `spec.provider`, when none are configured (flags, Docker config) [default: each source\'s spec.provider]' -r -f -a "generic\t''
 aws\t''
 azure\t''
@@ -112,7 +113,8 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certifi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest\'s trustedRootSecretRef still comes first)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
-json\t'One JSON object on stdout'"
+json\t'One JSON object on stdout'
+sarif\t'SARIF 2.1.0 (GitHub code scanning): one result unless verified'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l provider -d '`aws`, `azure`, `gcp` or `generic`: get registry credentials from this cloud provider\'s CLI when none are configured (flags, Docker config), as Flux\'s `spec.provider` does [default: generic; with --ocirepository: its spec.provider]' -r -f -a "generic\t''
 aws\t''
 azure\t''

@@ -60,11 +60,13 @@ _arguments "${_arguments_options[@]}" : \
 '-o+[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
-github\:"GitHub Actions workflow commands, then the table"))' \
+github\:"GitHub Actions workflow commands, then the table"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: a result per source not verified"))' \
 '--output=[Output format]:OUTPUT:((text\:"A table, the conditions of failures, a summary line"
 json\:"One JSON object\: \`resources\` and \`summary\`"
 junit\:"JUnit XML (GitLab / GitHub test reports)"
-github\:"GitHub Actions workflow commands, then the table"))' \
+github\:"GitHub Actions workflow commands, then the table"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: a result per source not verified"))' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI for every source, instead of each source'\''s \`spec.provider\`, when none are configured (flags, Docker config) \[default\: each source'\''s spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '--timeout=[Time limit of each source whose manifest sets no \`spec.timeout\` (its requests, the auth round trips, the signature checks), in Go duration syntax\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires that source'\''s row is an error naming the request that was waiting \[default\: 60s, as Flux\]]:DURATION:_default' \
 '--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
@@ -122,9 +124,11 @@ cosign\:"cosign signatures (static keys or keyless)"))' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
 '--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
-json\:"One JSON object on stdout"))' \
+json\:"One JSON object on stdout"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
-json\:"One JSON object on stdout"))' \
+json\:"One JSON object on stdout"
+sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
 '*--provider=[\`aws\`, \`azure\`, \`gcp\` or \`generic\`\: get registry credentials from this cloud provider'\''s CLI when none are configured (flags, Docker config), as Flux'\''s \`spec.provider\` does \[default\: generic; with --ocirepository\: its spec.provider\]]:PROVIDER:(generic aws azure gcp)' \
 '--timeout=[Time limit of the whole run (every request, the auth round trips, the signature checks), in Go duration syntax as Flux'\''s \`spec.timeout\`\: \`60s\`, \`1m30s\`, \`500ms\`. When it expires the result is an error (exit 2) naming the request that was waiting \[default\: 60s; with --ocirepository\: its spec.timeout, which this flag overrides\]]:DURATION:_default' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \

@@ -254,7 +254,7 @@ impl Command {
     /// The `-o` format the command was given (text for commands without one).
     fn output(&self) -> OutputFormat {
         match self {
-            Command::Verify(args) => args.output,
+            Command::Verify(args) => args.output.for_errors(),
             Command::Ls(args) => args.output,
             Command::Inspect(args) => args.list.output,
             Command::Scan(args) => match args.output {

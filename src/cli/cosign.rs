@@ -2,8 +2,7 @@
 use super::source::{open_layout, open_registry, registry_facts};
 use super::timed::{time_limit, TimedRun};
 use super::{Exit, ExitError};
-use crate::cli::verify::{print_status_line, VerifyArgs};
-use crate::OutputFormat;
+use crate::cli::verify::{print_status_line, VerifyArgs, VerifyFormat};
 use anyhow::Context as _;
 use fluxverify::cosign::keyless::identity::Identity;
 use fluxverify::cosign::keyless::KeylessPolicy;
@@ -15,6 +14,7 @@ use fluxverify::flux::cosign::{
 use fluxverify::flux::ocirepository::{self, OciRepositoryFile};
 use fluxverify::report::cosign::CosignReport;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
+use fluxverify::report::sarif::{self, SourceFile};
 use fluxverify::settings::FluxVersion;
 use fluxverify::source::reference::Normalisation;
 use fluxverify::source::registry::RegistryClient;
@@ -109,7 +109,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
             })
         }
     };
-    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output.base())?;
     let (outcome, revision, facts, undecided) = if let Some(dir) = &args.layout.oci_layout {
         // Offline: the layout stands for the registry, --scope for its repository name.
         let source = open_layout(dir, reference, args.layout.scope.as_deref())?;
@@ -173,7 +173,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
         undecided,
     };
     let diagnostics = diagnostics(&report, facts.as_ref());
-    Ok(emit(&report, &diagnostics, args.output))
+    Ok(emit(&report, &diagnostics, args.output, None))
 }
 
 /// The credential source, and the registry's hints when the verification did not succeed (a
@@ -282,23 +282,42 @@ pub fn run_ocirepository(
         undecided,
     };
     let facts = registry_facts(client, &args.registry, Origin::OciRepository);
-    let exit = emit(&report, &diagnostics(&report, Some(&facts)), args.output);
-    if args.output == OutputFormat::Text {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let location = super::verify::document_location(file, &text, &repo.name);
+    let exit = emit(
+        &report,
+        &diagnostics(&report, Some(&facts)),
+        args.output,
+        Some(location),
+    );
+    if args.output == VerifyFormat::Text {
         print_status_line(repo, report.flux().condition.as_ref());
     }
     Ok(exit)
 }
 
 /// Prints the report; 0 verified, 1 failed, 2 not checked (keyless: fluxverify cannot say).
-pub fn emit(report: &CosignReport, diagnostics: &Diagnostics, format: OutputFormat) -> Exit {
+pub fn emit(
+    report: &CosignReport,
+    diagnostics: &Diagnostics,
+    format: VerifyFormat,
+    location: Option<SourceFile>,
+) -> Exit {
     match format {
-        OutputFormat::Json => {
+        VerifyFormat::Sarif => {
+            let log = sarif::verification_log(
+                sarif::cosign_finding(report, location),
+                &diagnostics.hints,
+            );
+            outln!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+        }
+        VerifyFormat::Json => {
             let mut json = report.to_json();
             diagnostics.add_to_json(&mut json);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             outln!("{text}");
         }
-        OutputFormat::Text => {
+        VerifyFormat::Text => {
             let mut text = report.to_text();
             diagnostics.write_text(&mut text);
             out!("{text}");

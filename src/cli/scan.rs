@@ -34,6 +34,8 @@ pub enum ScanFormat {
     Junit,
     /// GitHub Actions workflow commands, then the table.
     Github,
+    /// SARIF 2.1.0 (GitHub code scanning): a result per source not verified.
+    Sarif,
 }
 
 /// `scan --plain-http`: every source, not one reference.
@@ -319,6 +321,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         ScanFormat::Github => out!(
             "{}",
             render::to_github(&rows, settings.run.settings, &context)
+        ),
+        ScanFormat::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&fluxverify::report::sarif::scan_log(
+                &rows,
+                settings.run.settings,
+                &context,
+                None
+            ))
+            .unwrap_or_default()
         ),
     }
     if empty {

