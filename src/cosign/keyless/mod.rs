@@ -22,6 +22,7 @@ pub mod root;
 pub mod sct;
 pub mod tlog;
 pub mod tsa;
+pub mod tuf;
 
 use super::{Discovery, SignatureFormat};
 use cert::Signer;
