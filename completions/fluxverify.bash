@@ -46,6 +46,9 @@ _fluxverify() {
             fluxverify,verify)
                 cmd="fluxverify__subcmd__verify"
                 ;;
+            fluxverify,version)
+                cmd="fluxverify__subcmd__version"
+                ;;
             fluxverify__subcmd__envelope,help)
                 cmd="fluxverify__subcmd__envelope__subcmd__help"
                 ;;
@@ -94,6 +97,9 @@ _fluxverify() {
             fluxverify__subcmd__help,verify)
                 cmd="fluxverify__subcmd__help__subcmd__verify"
                 ;;
+            fluxverify__subcmd__help,version)
+                cmd="fluxverify__subcmd__help__subcmd__version"
+                ;;
             fluxverify__subcmd__help__subcmd__envelope,inspect)
                 cmd="fluxverify__subcmd__help__subcmd__envelope__subcmd__inspect"
                 ;;
@@ -140,7 +146,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-v -h -V --verbose --help --version scan verify ls inspect policy certs envelope completions man help"
+            opts="-v -h -V --verbose --help --version scan verify ls inspect policy certs envelope completions version man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,7 +382,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="scan verify ls inspect policy certs envelope completions man help"
+            opts="scan verify ls inspect policy certs envelope completions version man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +592,20 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1004,7 +1024,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
+            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --trusted-root --refresh-root --tuf-root --tuf-url --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1055,18 @@ _fluxverify() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1082,7 +1114,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --output --verbose --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --provider --timeout --oci-layout --scope --key --strict --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --refresh-root --tuf-root --tuf-url --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1180,6 +1212,14 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1188,6 +1228,20 @@ _fluxverify() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__version)
+            opts="-v -h -V --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -39,6 +39,9 @@ _arguments "${_arguments_options[@]}" : \
 '--flux-version=[source-controller version whose behaviour to reproduce]:VERSION:(1.3 1.4 1.5 1.6 1.9)' \
 '-j+[Verifications in flight at most]:N:_default' \
 '--jobs=[Verifications in flight at most]:N:_default' \
+'(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
 '-u+[Registry user name]:USER:_default' \
 '--username=[Registry user name]:USER:_default' \
@@ -57,6 +60,7 @@ github\:"GitHub Actions workflow commands, then the table"))' \
 '--files[Read the files one by one instead of building them (for trees kustomize cannot build)\: overlays, patches and substitutions are then not applied]' \
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
+'--refresh-root[Keyless cosign\: update the public-good trusted root through Sigstore'\''s TUF repository before verifying (the only network fetch besides the registry), caching it under \$XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs]' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
@@ -93,7 +97,9 @@ notation\:"The notation CLI"))' \
 '*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '*--certificate-identity-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)]:REGEX:_default' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
-'--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"))' \
 '--output=[Output format]:OUTPUT:((text\:"Human-readable text"
@@ -101,6 +107,7 @@ json\:"One JSON object on stdout"))' \
 '--plain-http[Use plain HTTP (what \`insecure\: true\` means for Flux'\''s signature calls)]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--strict[Refuse what Flux accepts laxly\: a cosign signature whose payload names another digest]' \
+'--refresh-root[Keyless cosign\: update the public-good trusted root through Sigstore'\''s TUF repository before verifying (the only network fetch besides the registry), caching it under \$XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -419,6 +426,16 @@ _arguments "${_arguments_options[@]}" : \
 ':shell -- The shell to generate the script for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (man)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory]:DIR:_files' \
@@ -518,6 +535,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (man)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -546,6 +567,7 @@ _fluxverify_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'version:Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)' \
 'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -615,6 +637,7 @@ _fluxverify__subcmd__help_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'version:Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)' \
 'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -702,6 +725,11 @@ _fluxverify__subcmd__help__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify help verify commands' commands "$@"
 }
+(( $+functions[_fluxverify__subcmd__help__subcmd__version_commands] )) ||
+_fluxverify__subcmd__help__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help version commands' commands "$@"
+}
 (( $+functions[_fluxverify__subcmd__inspect_commands] )) ||
 _fluxverify__subcmd__inspect_commands() {
     local commands; commands=()
@@ -781,6 +809,11 @@ _fluxverify__subcmd__scan_commands() {
 _fluxverify__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__version_commands] )) ||
+_fluxverify__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify version commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_fluxverify" ]; then

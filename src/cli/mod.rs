@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod logging;
 pub mod man;
 pub mod policy;
+pub mod root;
 pub mod scan;
 pub mod source;
 pub mod stages;

@@ -76,6 +76,9 @@ pub struct ScanArgs {
     /// Every source must be verified: `skipped` and `ignored` are failures.
     #[arg(long)]
     pub strict: bool,
+    /// The trusted root of keyless sources without trustedRootSecretRef.
+    #[command(flatten)]
+    pub trust_root: super::root::RootArgs,
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Output format.
@@ -206,6 +209,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
         default_timeout: super::timed::time_limit(&args.registry, None),
+        default_root: super::root::default_root(&args.trust_root, args.offline)?,
     };
     let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
     // No bar under -v: it would redraw over the log lines written to the same stderr.

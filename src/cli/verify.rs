@@ -48,10 +48,9 @@ pub struct VerifyArgs {
     /// repeatable, paired in order with --certificate-identity-regexp.
     #[arg(long = "certificate-oidc-issuer-regexp", value_name = "REGEX")]
     pub issuer_regexps: Vec<String>,
-    /// Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good
-    /// root shipped with fluxverify (a manifest's trustedRootSecretRef still comes first).
-    #[arg(long = "trusted-root", value_name = "FILE")]
-    pub trusted_root: Option<PathBuf>,
+    /// The trusted root of keyless sources without trustedRootSecretRef.
+    #[command(flatten)]
+    pub root: super::root::RootArgs,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = crate::OutputFormat::Text)]
     pub output: crate::OutputFormat,
@@ -71,7 +70,8 @@ impl VerifyArgs {
     pub fn has_keyless_flags(&self) -> bool {
         !self.identity_regexps.is_empty()
             || !self.issuer_regexps.is_empty()
-            || self.trusted_root.is_some()
+            || self.root.trusted_root.is_some()
+            || self.root.refresh_root
     }
 
     /// `--provider notation|cosign`, if given.
@@ -98,7 +98,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<Exit> {
         return super::cosign::run(&args, &reference);
     }
     if !args.keys.is_empty() || args.strict || args.has_keyless_flags() {
-        anyhow::bail!("--key, --strict, --certificate-identity-regexp, --certificate-oidc-issuer-regexp and --trusted-root belong to --provider cosign");
+        anyhow::bail!("--key, --strict, --certificate-identity-regexp, --certificate-oidc-issuer-regexp, --trusted-root and --refresh-root belong to --provider cosign");
     }
     let source = if args.layout.oci_layout.is_some() {
         source_for(&reference, &args.layout, &args.registry)?

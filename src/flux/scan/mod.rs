@@ -48,6 +48,9 @@ pub struct ScanSettings {
     pub now: DateTime<Utc>,
     /// The time limit of a source whose `spec.timeout` is absent (Flux's 60s, or `--timeout`).
     pub default_timeout: TimeLimit,
+    /// The trusted root of keyless sources without `trustedRootSecretRef` (the public-good
+    /// one, or `--trusted-root`).
+    pub default_root: crate::flux::cosign::DefaultRoot,
 }
 
 impl ScanSettings {
