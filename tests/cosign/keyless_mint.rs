@@ -416,3 +416,75 @@ async fn timestamps_and_rekor_v2_entries() {
     .await
     .unwrap();
 }
+
+/// Keyless HelmCharts in `scan`: an OCI HelmRepository's chart with `verify.provider: cosign`,
+/// no `secretRef`, and `matchOIDCIdentity`, in both formats; the wrong identity fails with the
+/// condition helmchart_controller writes (`VerifyChart` returns the verifier's error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyless_helm_charts_in_scan() {
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(40);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    let host = reg.host();
+    let mut docs = vec![format!(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: apps\nspec:\n  type: oci\n  url: oci://{host}/charts\n"
+    )];
+    for (chart, bundle, subject) in [
+        ("bundle-good", true, SUBJECT_RE),
+        ("classic-good", false, SUBJECT_RE),
+        ("bundle-other", true, "^https://github\\.com/acme/other/.*$"),
+    ] {
+        let repo = format!("charts/{chart}");
+        let digest = super::mint::push_tagged(&reg, &repo, &repo, "1.0.0");
+        attach(
+            &reg,
+            &repo,
+            &digest,
+            &sigstore.sign(&digest, &Knobs::default()),
+            bundle,
+        );
+        docs.push(format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: {chart}\n  namespace: apps\nspec:\n  chart: {chart}\n  version: 1.0.0\n  sourceRef:\n    kind: HelmRepository\n    name: charts\n  verify:\n    provider: cosign\n    matchOIDCIdentity:\n      - issuer: '{ISSUER_RE}'\n        subject: '{subject}'\n"
+        ));
+    }
+    let tree = work.path().join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::fs::write(tree.join("charts.yaml"), docs.join("---\n")).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["scan", "-o", "json", "--plain-http", "--trusted-root"])
+            .arg(&root)
+            .arg(&tree)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        let row = |name: &str| {
+            report["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name && r["kind"] == "HelmChart")
+                .unwrap_or_else(|| panic!("{name}: {report:#}"))
+                .clone()
+        };
+        for good in ["bundle-good", "classic-good"] {
+            let r = row(good);
+            assert_eq!(r["result"], "verified", "{r:#}");
+            assert_eq!(r["condition"]["message"], "verified signature of version 1.0.0", "{r:#}");
+        }
+        let r = row("bundle-other");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        let message = r["condition"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("chart verification error: failed to verify oci://{host}/charts/bundle-other:1.0.0: no matching attestations: failed to verify certificate identity: ")),
+            "{message}"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    })
+    .await
+    .unwrap();
+}

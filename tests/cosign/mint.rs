@@ -559,6 +559,11 @@ impl Sigstore {
 
 /// Pushes an artifact `repo:v1` (its digest returned), unsigned.
 pub fn push_artifact(reg: &TestRegistry, repo: &str, seed: &str) -> String {
+    push_tagged(reg, repo, seed, "v1")
+}
+
+/// Pushes an artifact `repo:<tag>` (its digest returned), unsigned.
+pub fn push_tagged(reg: &TestRegistry, repo: &str, seed: &str, tag: &str) -> String {
     let config = reg.put_blob(b"{}");
     let layer_bytes = seed.as_bytes();
     let layer = reg.put_blob(layer_bytes);
@@ -569,7 +574,7 @@ pub fn push_artifact(reg: &TestRegistry, repo: &str, seed: &str) -> String {
         repo,
         "application/vnd.oci.image.manifest.v1+json",
         &serde_json::to_vec(&manifest).unwrap(),
-        Some("v1"),
+        Some(tag),
     );
     d["digest"].as_str().unwrap().to_owned()
 }
