@@ -128,6 +128,7 @@ async fn scan_once(n: usize, jobs: usize, d: Duration) -> (Duration, usize, usiz
             duration: fluxverify::flux::ocirepository::DEFAULT_TIMEOUT,
             origin: LimitOrigin::Default,
         },
+        default_root: fluxverify::flux::cosign::DefaultRoot::public_good(),
     };
     let start = Instant::now();
     let rows = scan(&tree, &pool, &settings, &|_| {}).await;

@@ -46,6 +46,9 @@ _fluxverify() {
             fluxverify,verify)
                 cmd="fluxverify__subcmd__verify"
                 ;;
+            fluxverify,version)
+                cmd="fluxverify__subcmd__version"
+                ;;
             fluxverify__subcmd__envelope,help)
                 cmd="fluxverify__subcmd__envelope__subcmd__help"
                 ;;
@@ -94,6 +97,9 @@ _fluxverify() {
             fluxverify__subcmd__help,verify)
                 cmd="fluxverify__subcmd__help__subcmd__verify"
                 ;;
+            fluxverify__subcmd__help,version)
+                cmd="fluxverify__subcmd__help__subcmd__version"
+                ;;
             fluxverify__subcmd__help__subcmd__envelope,inspect)
                 cmd="fluxverify__subcmd__help__subcmd__envelope__subcmd__inspect"
                 ;;
@@ -140,7 +146,7 @@ _fluxverify() {
 
     case "${cmd}" in
         fluxverify)
-            opts="-v -h -V --verbose --help --version scan verify ls inspect policy certs envelope completions man help"
+            opts="-v -h -V --verbose --help --version scan verify ls inspect policy certs envelope completions version man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,7 +382,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help)
-            opts="scan verify ls inspect policy certs envelope completions man help"
+            opts="scan verify ls inspect policy certs envelope completions version man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,6 +592,20 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -968,7 +988,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__scan)
-            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --check-claims --ca-file --insecure-skip-tls-verify --username --password --output --plain-http --provider --timeout --verbose --help --version"
+            opts="-j -u -p -o -v -h -V --files --root --source --kustomize --secret --flux-version --jobs --offline --strict --check-claims --trusted-root --refresh-root --tuf-root --tuf-url --ca-file --insecure-skip-tls-verify --username --password --output --plain-http --provider --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1019,18 @@ _fluxverify() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1046,7 +1078,7 @@ _fluxverify() {
             return 0
             ;;
         fluxverify__subcmd__verify)
-            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --verify-provider --strict --key --check-claims --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --output --provider --timeout --verbose --help --version"
+            opts="-m -u -p -o -v -h -V --ocirepository --secret --secret-name --trust-policy --certs --mode --flux-version --max-signatures --user-metadata --plain-http --ca-file --insecure-skip-tls-verify --username --password --oci-layout --scope --verify-provider --strict --key --check-claims --certificate-identity-regexp --certificate-oidc-issuer-regexp --trusted-root --refresh-root --tuf-root --tuf-url --output --provider --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1140,6 +1172,14 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tuf-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tuf-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
                     return 0
@@ -1156,6 +1196,20 @@ _fluxverify() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fluxverify__subcmd__version)
+            opts="-v -h -V --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -35,6 +35,7 @@ complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "policy" -d 'C
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "version" -d 'Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
 complete -c fluxverify -n "__fish_fluxverify_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l root -d 'The repository root Flux Kustomization paths are relative to (default: found from the bootstrap Kustomization, else the git top level)' -r -F
@@ -56,6 +57,9 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-vers
 2.8\t'Flux 2.8 (source-controller 1.8)'
 2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs -d 'Verifications in flight at most' -r
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest\'s trustedRootSecretRef still comes first)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore\'s, from sigstore/root-signing)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l tuf-url -d 'The TUF mirror --refresh-root reads (a test repository)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s p -l password -d 'Registry password or token' -r
@@ -73,6 +77,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l files -d 
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l offline -d 'Fetch nothing: report only what the trust material decides whatever the registry holds'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l strict -d 'Every source must be verified: `skipped` and `ignored` are failures'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l check-claims -d 'cosign sources: check the claims as `cosign verify` does, refusing what Flux accepts laxly: a classic signature whose payload names another digest than the artifact\'s (a `failed` row)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l refresh-root -d 'Keyless cosign: update the public-good trusted root through Sigstore\'s TUF repository before verifying (the only network fetch besides the registry), caching it under $XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l plain-http -d 'Use plain HTTP for every source\'s registry, as if each source set `insecure: true`'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
@@ -111,7 +116,9 @@ cosign\t'cosign signatures (static keys or keyless)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 'A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in `.pub` are the keys)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-identity-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest\'s trustedRootSecretRef still comes first)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest\'s trustedRootSecretRef still comes first)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore\'s, from sigstore/root-signing)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l tuf-url -d 'The TUF mirror --refresh-root reads (a test repository)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'
 sarif\t'SARIF 2.1.0 (GitHub code scanning): one result unless verified'"
@@ -124,6 +131,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l plain-h
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l insecure-skip-tls-verify -d 'Do not verify the registry\'s TLS certificate'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l strict -d 'The artifact must be verified: what Flux would accept without setting `SourceVerified` (exit 3, ignored) and a `skip` level in notation mode fail instead (exit 1)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l check-claims -d 'cosign: check the claims as `cosign verify` does, refusing what Flux accepts laxly: a classic signature whose payload names another digest than the artifact\'s'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l refresh-root -d 'Keyless cosign: update the public-good trusted root through Sigstore\'s TUF repository before verifying (the only network fetch besides the registry), caching it under $XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s V -l version -d 'Print version'
@@ -311,20 +319,24 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand envelope; and __fi
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand version" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand version" -s h -l help -d 'Print help'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand version" -s V -l version -d 'Print version'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -l dir -d 'Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s v -l verbose -d 'Log what is done on stderr: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature\'s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as `fluxverify=debug`) take precedence'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand man" -s V -l version -d 'Print version'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "policy" -d 'Check, show or explain a trust policy'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "scan" -d 'Verify every signed source of a GitOps tree as Flux will (OCIRepository, OCI HelmChart, HelmRelease): one CI gate'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "verify" -d 'Verify an artifact\'s signatures the way Flux (or notation) would'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "ls" -d 'List the signature manifests of an artifact (notation ls)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "inspect" -d 'Show the signature envelopes of an artifact (notation inspect)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "policy" -d 'Check, show or explain a trust policy'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "certs" -d 'Show the certificates of the trust material as Flux will use them'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "envelope" -d 'Verify or inspect a single signature envelope file'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "version" -d 'Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "man" -d 'Print the man page (fluxverify.1), or write every page (one per command) into DIR'
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and not __fish_seen_subcommand_from scan verify ls inspect policy certs envelope completions version man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "check" -d 'Validate the trust policy; report Flux clean-up warnings and lint hints'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print the decoded trust policy'
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "explain" -d 'Explain which statement applies to REFERENCE, its effective actions and certificates'

@@ -52,6 +52,9 @@ _arguments "${_arguments_options[@]}" : \
 2.9\:"Flux 2.9 (source-controller 1.9)"))' \
 '-j+[Verifications in flight at most]:N:_default' \
 '--jobs=[Verifications in flight at most]:N:_default' \
+'(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
 '-u+[Registry user name]:USER:_default' \
 '--username=[Registry user name]:USER:_default' \
@@ -73,6 +76,7 @@ sarif\:"SARIF 2.1.0 (GitHub code scanning)\: a result per source not verified"))
 '--offline[Fetch nothing\: report only what the trust material decides whatever the registry holds]' \
 '--strict[Every source must be verified\: \`skipped\` and \`ignored\` are failures]' \
 '--check-claims[cosign sources\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s (a \`failed\` row)]' \
+'--refresh-root[Keyless cosign\: update the public-good trusted root through Sigstore'\''s TUF repository before verifying (the only network fetch besides the registry), caching it under \$XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs]' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--plain-http[Use plain HTTP for every source'\''s registry, as if each source set \`insecure\: true\`]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
@@ -122,7 +126,9 @@ cosign\:"cosign signatures (static keys or keyless)"))' \
 '*--key=[A cosign public key (PEM) to verify with; repeatable (with or instead of --secret, whose data keys ending in \`.pub\` are the keys)]:FILE:_files' \
 '*--certificate-identity-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)]:REGEX:_default' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
-'--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root shipped with fluxverify (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"
 sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
@@ -135,6 +141,7 @@ sarif\:"SARIF 2.1.0 (GitHub code scanning)\: one result unless verified"))' \
 '--insecure-skip-tls-verify[Do not verify the registry'\''s TLS certificate]' \
 '--strict[The artifact must be verified\: what Flux would accept without setting \`SourceVerified\` (exit 3, ignored) and a \`skip\` level in notation mode fail instead (exit 1)]' \
 '--check-claims[cosign\: check the claims as \`cosign verify\` does, refusing what Flux accepts laxly\: a classic signature whose payload names another digest than the artifact'\''s]' \
+'--refresh-root[Keyless cosign\: update the public-good trusted root through Sigstore'\''s TUF repository before verifying (the only network fetch besides the registry), caching it under \$XDG_CACHE_HOME/fluxverify (else ~/.cache/fluxverify) for later runs]' \
 '*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -496,6 +503,16 @@ _arguments "${_arguments_options[@]}" : \
 ':shell -- The shell to generate the script for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+'*-v[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'*--verbose[Log what is done on stderr\: -v requests, tag resolution and the trust policy statement used; -vv auth and each signature'\''s checks; -vvv everything. FLUXVERIFY_LOG or RUST_LOG (a filter such as \`fluxverify=debug\`) take precedence]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (man)
 _arguments "${_arguments_options[@]}" : \
 '--dir=[Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory]:DIR:_files' \
@@ -595,6 +612,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (man)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -623,6 +644,7 @@ _fluxverify_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'version:Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)' \
 'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -692,6 +714,7 @@ _fluxverify__subcmd__help_commands() {
 'certs:Show the certificates of the trust material as Flux will use them' \
 'envelope:Verify or inspect a single signature envelope file' \
 'completions:Print a shell completion script' \
+'version:Print the version and the Sigstore public-good trusted root in use (shipped snapshot or cached TUF refresh)' \
 'man:Print the man page (fluxverify.1), or write every page (one per command) into DIR' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -779,6 +802,11 @@ _fluxverify__subcmd__help__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify help verify commands' commands "$@"
 }
+(( $+functions[_fluxverify__subcmd__help__subcmd__version_commands] )) ||
+_fluxverify__subcmd__help__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify help version commands' commands "$@"
+}
 (( $+functions[_fluxverify__subcmd__inspect_commands] )) ||
 _fluxverify__subcmd__inspect_commands() {
     local commands; commands=()
@@ -858,6 +886,11 @@ _fluxverify__subcmd__scan_commands() {
 _fluxverify__subcmd__verify_commands() {
     local commands; commands=()
     _describe -t commands 'fluxverify verify commands' commands "$@"
+}
+(( $+functions[_fluxverify__subcmd__version_commands] )) ||
+_fluxverify__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'fluxverify version commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_fluxverify" ]; then

@@ -7,12 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// `--version`: the version and the Sigstore trusted root shipped for keyless cosign.
+/// `--version` (and the man pages): the version and the public-good trusted root shipped for
+/// keyless cosign. Fixed text, so that the generated pages do not depend on the user's cache;
+/// `fluxverify version` says which root is in use.
 fn long_version() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
         format!(
-            "{}\nSigstore public-good trusted root: {}",
+            "{}\nSigstore public-good trusted root shipped: {} (a newer --refresh-root in the cache replaces it: `fluxverify version`)",
             env!("CARGO_PKG_VERSION"),
             fluxverify::cosign::keyless::root::PUBLIC_GOOD_SOURCE
         )
@@ -63,6 +65,9 @@ enum Command {
         /// The shell to generate the script for.
         shell: clap_complete::Shell,
     },
+    /// Print the version and the Sigstore public-good trusted root in use (shipped snapshot
+    /// or cached TUF refresh).
+    Version,
     /// Print the man page (fluxverify.1), or write every page (one per command) into DIR.
     Man {
         /// Write fluxverify.1 and fluxverify-COMMAND.1 pages into this directory.
@@ -267,7 +272,9 @@ impl Command {
             Command::Certs(args) => args.output,
             Command::Envelope(EnvelopeCommand::Verify(args)) => args.output,
             Command::Envelope(EnvelopeCommand::Inspect(args)) => args.output,
-            Command::Completions { .. } | Command::Man { .. } => OutputFormat::Text,
+            Command::Completions { .. } | Command::Man { .. } | Command::Version => {
+                OutputFormat::Text
+            }
         }
     }
 }
@@ -298,6 +305,14 @@ fn main() -> ExitCode {
         Command::Envelope(EnvelopeCommand::Inspect(args)) => cli::envelope::run_inspect(args),
         Command::Completions { shell } => cli::completions::run(shell),
         Command::Man { dir } => cli::man::run(dir.as_deref()),
+        Command::Version => {
+            cli::output::write(format_args!(
+                "fluxverify {}\nSigstore public-good trusted root in use: {}\n",
+                env!("CARGO_PKG_VERSION"),
+                cli::root::public_good_description()
+            ));
+            Ok(cli::Exit::Ok)
+        }
     };
     cli::finish(result, output)
 }

@@ -45,19 +45,9 @@ fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
     Ok(Some(keys))
 }
 
-/// The root keyless verification uses without a `trustedRootSecretRef`: `--trusted-root FILE`,
-/// else the shipped public-good snapshot.
+/// The root keyless verification uses without a `trustedRootSecretRef` ([`super::root`]).
 fn default_root(args: &VerifyArgs) -> anyhow::Result<DefaultRoot> {
-    let Some(path) = &args.trusted_root else {
-        return Ok(DefaultRoot::public_good());
-    };
-    let bytes = read_input(path)?;
-    let root = fluxverify::cosign::keyless::root::parse(&bytes)
-        .with_context(|| format!("--trusted-root {}", path.display()))?;
-    Ok(DefaultRoot {
-        root: Ok(std::sync::Arc::new(root)),
-        source: format!("--trusted-root {}", path.display()),
-    })
+    super::root::default_root(&args.root, false)
 }
 
 /// `--certificate-identity-regexp` / `--certificate-oidc-issuer-regexp`, paired in order.
@@ -254,7 +244,7 @@ pub fn run_ocirepository(
                     verification,
                     secret.as_ref(),
                     None,
-                    &DefaultRoot::public_good(),
+                    &super::root::public_good(),
                 )
                 .map_err(|error| ExitError {
                     exit: Exit::Failed,

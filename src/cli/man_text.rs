@@ -215,6 +215,11 @@ const COMPLETIONS_EXAMPLES: &[Example] = &[
     ("Install the completion script for bash, or for zsh:", "fluxverify completions bash > ~/.local/share/bash-completion/completions/fluxverify\nfluxverify completions zsh > \"${fpath[1]}/_fluxverify\""),
 ];
 
+const VERSION_EXAMPLES: &[Example] = &[(
+    "The version and the Sigstore trusted root keyless cosign uses (the shipped snapshot, or a --refresh-root update):",
+    "fluxverify version",
+)];
+
 const MAN_EXAMPLES: &[Example] = &[(
     "Read the main page, or install every page:",
     "fluxverify man | man -l -\nfluxverify man --dir /usr/local/share/man/man1",
@@ -245,6 +250,7 @@ pub fn for_page(name: &str) -> Option<PageText> {
         "-envelope-inspect" => (ENVELOPE_INSPECT_EXIT, ENVELOPE_INSPECT_EXAMPLES),
         "-completions" => (GENERATED_EXIT, COMPLETIONS_EXAMPLES),
         "-man" => (GENERATED_EXIT, MAN_EXAMPLES),
+        "-version" => (GENERATED_EXIT, VERSION_EXAMPLES),
         _ => return None,
     };
     Some(PageText {

@@ -14,6 +14,7 @@ pub mod logging;
 pub mod man;
 pub mod man_text;
 pub mod policy;
+pub mod root;
 pub mod scan;
 pub mod source;
 pub mod stages;

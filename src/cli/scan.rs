@@ -97,6 +97,9 @@ pub struct ScanArgs {
     /// (a `failed` row).
     #[arg(long)]
     pub check_claims: bool,
+    /// The trusted root of keyless sources without trustedRootSecretRef.
+    #[command(flatten)]
+    pub trust_root: super::root::RootArgs,
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// Output format.
@@ -227,6 +230,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         plain_http: args.registry.plain_http,
         now: chrono::Utc::now(),
         default_timeout: super::timed::time_limit(&args.registry, None),
+        default_root: super::root::default_root(&args.trust_root, args.offline)?,
     };
     let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
     // No bar under -v: it would redraw over the log lines written to the same stderr.

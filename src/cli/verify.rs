@@ -70,10 +70,9 @@ pub struct VerifyArgs {
     /// repeatable, paired in order with --certificate-identity-regexp.
     #[arg(long = "certificate-oidc-issuer-regexp", value_name = "REGEX")]
     pub issuer_regexps: Vec<String>,
-    /// Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good
-    /// root shipped with fluxverify (a manifest's trustedRootSecretRef still comes first).
-    #[arg(long = "trusted-root", value_name = "FILE")]
-    pub trusted_root: Option<PathBuf>,
+    /// The trusted root of keyless sources without trustedRootSecretRef.
+    #[command(flatten)]
+    pub root: super::root::RootArgs,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = VerifyFormat::Text)]
     pub output: VerifyFormat,
@@ -116,7 +115,8 @@ impl VerifyArgs {
     pub fn has_keyless_flags(&self) -> bool {
         !self.identity_regexps.is_empty()
             || !self.issuer_regexps.is_empty()
-            || self.trusted_root.is_some()
+            || self.root.trusted_root.is_some()
+            || self.root.refresh_root
     }
 
     /// `--verify-provider`, or its old spelling `--provider notation|cosign` (with a warning).
@@ -153,8 +153,11 @@ impl VerifyArgs {
         if !self.issuer_regexps.is_empty() {
             given.push("--certificate-oidc-issuer-regexp");
         }
-        if self.trusted_root.is_some() {
+        if self.root.trusted_root.is_some() {
             given.push("--trusted-root");
+        }
+        if self.root.refresh_root {
+            given.push("--refresh-root");
         }
         given
     }

@@ -102,8 +102,8 @@ pub struct ClassicSignature {
     pub signature: String,
     /// `critical.image.docker-manifest-digest` of the payload, when it names one.
     pub claimed_digest: Option<String>,
-    /// Whether an RFC 3161 timestamp is attached.
-    pub timestamped: bool,
+    /// The RFC 3161 timestamp annotation (cosign's `RFC3161Timestamp` JSON), when present.
+    pub rfc3161_timestamp: Option<String>,
     /// The certificate annotation (PEM), when present.
     pub certificate: Option<String>,
     /// The chain annotation (PEM), when present.
@@ -402,10 +402,11 @@ pub async fn discover<S: CosignSource>(
                             .cloned()
                             .unwrap_or_default(),
                         // cosign reads an empty annotation as none.
-                        timestamped: layer
+                        rfc3161_timestamp: layer
                             .annotations
                             .get(RFC3161_ANNOTATION)
-                            .is_some_and(|v| !v.is_empty()),
+                            .filter(|v| !v.is_empty())
+                            .cloned(),
                         certificate: layer
                             .annotations
                             .get(CERTIFICATE_ANNOTATION)
@@ -446,7 +447,7 @@ pub enum ClassicLookup {
 /// cosign's `verifyOCISignature` plus the checks `verifyInternal` makes before it with the
 /// transparency log ignored and no TSA roots.
 fn check_classic(key: &VerifierKey, sig: &ClassicSignature) -> Result<(), String> {
-    if sig.timestamped {
+    if sig.rfc3161_timestamp.is_some() {
         return Err("unable to verify RFC3161 timestamp bundle: no TSA root certificate(s) provided to verify timestamp".into());
     }
     let signature = crate::golang::base64::decode(sig.signature.as_bytes(), false, true)?;

@@ -156,13 +156,30 @@ pub struct Verification {
     pub provider: String,
     /// `secretRef.name`, if set.
     pub secret_name: Option<String>,
+    /// `matchOIDCIdentity` (keyless cosign: no `secretRef`).
+    pub identities: Vec<crate::cosign::keyless::identity::Identity>,
 }
 
 fn verification(spec: &Value) -> Option<Verification> {
     let verify = spec.get("verify").filter(|v| !v.is_null())?;
+    let identities = verify
+        .get("matchOIDCIdentity")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|i| crate::cosign::keyless::identity::Identity {
+                    issuer: str_at(i, &["issuer"]).unwrap_or_default().to_owned(),
+                    subject: str_at(i, &["subject"]).unwrap_or_default().to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Some(Verification {
         provider: str_at(verify, &["provider"]).unwrap_or("cosign").to_owned(),
-        secret_name: str_at(verify, &["secretRef", "name"]).map(str::to_owned),
+        secret_name: str_at(verify, &["secretRef", "name"])
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
+        identities,
     })
 }
 
@@ -440,7 +457,8 @@ mod tests {
             c.verify,
             Some(Verification {
                 provider: "notation".into(),
-                secret_name: Some("trust".into())
+                secret_name: Some("trust".into()),
+                identities: Vec::new(),
             })
         );
         let by_ref: Value = serde_json::from_str(

@@ -23,6 +23,7 @@
 //! 9. the TSA chain is not revoked (always checked, whatever the policy's revocation level).
 
 mod path;
+pub mod sigstore;
 mod token;
 
 use crate::pki::algorithm::{verify_x509_signature, HashAlgorithm};

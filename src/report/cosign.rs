@@ -124,6 +124,7 @@ fn keyless_json(keyless: &KeylessOutcome) -> Value {
             })),
             "claimedDigest": s.claimed_digest,
             "checked": s.checked,
+            "details": s.details,
         })).collect::<Vec<_>>(),
         "hints": keyless_hints(keyless),
     })
@@ -210,6 +211,9 @@ fn keyless_text(out: &mut String, keyless: &KeylessOutcome) {
         }
         for check in &s.checked {
             let _ = writeln!(out, "    checked: {check}");
+        }
+        for detail in &s.details {
+            let _ = writeln!(out, "    why: {detail}");
         }
     }
     for hint in keyless_hints(keyless) {
@@ -576,7 +580,7 @@ mod tests {
                         payload: Ok(Vec::new()),
                         signature: String::new(),
                         claimed_digest: Some("sha256:aa".into()),
-                        timestamped: false,
+                        rfc3161_timestamp: None,
                         certificate: None,
                         chain: None,
                         rekor_bundle: None,
@@ -586,7 +590,7 @@ mod tests {
                         payload: Ok(Vec::new()),
                         signature: String::new(),
                         claimed_digest: Some("sha256:bb".into()),
-                        timestamped: false,
+                        rfc3161_timestamp: None,
                         certificate: None,
                         chain: None,
                         rekor_bundle: None,

@@ -248,3 +248,243 @@ async fn a_classic_signature_without_its_log_entry_needs_rekor_online() {
     .await
     .unwrap();
 }
+
+/// RFC 3161 timestamps and Rekor v2 entries, as the policy Flux builds meets them: a classic
+/// signature's timestamp is verified against the root's TSAs and bounds the certificate, a
+/// bundle's is never read; a bundle logged only in a Rekor v2 log passes the log check and
+/// fails the integrated-timestamp threshold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timestamps_and_rekor_v2_entries() {
+    use super::mint_tsa::TsaKnob;
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(30);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    // The same Sigstore with its TSA left out of the root.
+    let mut without = sigstore.trusted_root();
+    without
+        .as_object_mut()
+        .unwrap()
+        .remove("timestampAuthorities");
+    let no_tsa_root = work.path().join("no-tsa.json");
+    std::fs::write(&no_tsa_root, serde_json::to_vec(&without).unwrap()).unwrap();
+
+    const NO_TIMESTAMP: &str = "no matching signatures: unable to verify RFC3161 timestamp bundle: expected at least one verified timestamp";
+    let tsa = |knob| Knobs {
+        tsa: Some(knob),
+        ..Knobs::default()
+    };
+    // (repo, knobs, bundle format, trusted root, expected error, a detail the report gives)
+    type Case<'a> = (
+        &'static str,
+        Knobs,
+        bool,
+        &'a std::path::Path,
+        Option<String>,
+        Option<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        ("tsa-good", tsa(TsaKnob::Good), false, &root, None, None),
+        (
+            "tsa-not-in-root",
+            tsa(TsaKnob::Good),
+            false,
+            &no_tsa_root,
+            Some(NO_TIMESTAMP.into()),
+            Some("the trusted root lists no timestamp authority"),
+        ),
+        (
+            "tsa-untrusted",
+            tsa(TsaKnob::UntrustedTsa),
+            false,
+            &root,
+            Some(NO_TIMESTAMP.into()),
+            Some("x509: certificate signed by unknown authority"),
+        ),
+        (
+            "tsa-wrong-key",
+            tsa(TsaKnob::WrongKey),
+            false,
+            &root,
+            Some(NO_TIMESTAMP.into()),
+            Some("x509: ECDSA verification failure"),
+        ),
+        (
+            "tsa-tampered",
+            tsa(TsaKnob::Tampered),
+            false,
+            &root,
+            Some(NO_TIMESTAMP.into()),
+            Some("pkcs7: Message digest mismatch"),
+        ),
+        (
+            "tsa-after-leaf",
+            tsa(TsaKnob::AfterLeaf),
+            false,
+            &root,
+            Some("no matching signatures: checking expiry on certificate with timestamp: certificate expired before observed time: 2026-10-01T14:23:20Z is before 2026-10-01T14:25:00Z".into()),
+            None,
+        ),
+        // A bundle's timestamps are not read under Flux's policy, broken or not.
+        ("tsa-bundle-ignored", tsa(TsaKnob::Tampered), true, &root, None, None),
+        (
+            "rekor-v2",
+            Knobs { rekor_v2: true, ..Knobs::default() },
+            true,
+            &root,
+            Some("no matching attestations: failed to verify timestamps: threshold not met for verified log entry integrated timestamps: 0 < 1".into()),
+            None,
+        ),
+        (
+            "rekor-v2-bad-checkpoint",
+            Knobs { rekor_v2: true, rekor_v2_bad_note: true, ..Knobs::default() },
+            true,
+            &root,
+            Some("no matching attestations: failed to verify log inclusion: verifying log entry: invalid signature for key rekor.mint.test+".into()),
+            None,
+        ),
+    ];
+    for (repo, knobs, bundle, _, _, _) in &cases {
+        let repo = format!("keyless/{repo}");
+        let digest = push_artifact(&reg, &repo, &repo);
+        attach(
+            &reg,
+            &repo,
+            &digest,
+            &sigstore.sign(&digest, knobs),
+            *bundle,
+        );
+    }
+    let host = reg.host();
+    let cases: Vec<_> = cases
+        .into_iter()
+        .map(|(r, _, _, root, e, d)| (r, root.to_path_buf(), e, d))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        for (name, root, expected, detail) in &cases {
+            let (code, report) = run(
+                &host,
+                &format!("keyless/{name}"),
+                root,
+                &[(SUBJECT_RE, ISSUER_RE)],
+            );
+            let signature = &report["keyless"]["signatures"][0];
+            match expected {
+                None => {
+                    assert_eq!(report["result"], "verified", "{name}: {report:#}");
+                    assert_eq!(code, 0, "{name}");
+                    let checked = signature["checked"].to_string();
+                    if *name == "tsa-good" {
+                        assert!(
+                            checked.contains(
+                                "RFC 3161 timestamp 2026-10-01T14:13:50Z by the trusted root's TSA"
+                            ),
+                            "{checked}"
+                        );
+                    }
+                    if *name == "tsa-bundle-ignored" {
+                        assert!(
+                            checked.contains("1 RFC 3161 timestamp(s) in the bundle not read"),
+                            "{checked}"
+                        );
+                    }
+                }
+                Some(error) => {
+                    assert_eq!(report["result"], "failed", "{name}: {report:#}");
+                    let got = report["error"].as_str().unwrap();
+                    assert!(
+                        got.starts_with(error.as_str()),
+                        "{name}:\n got {got}\nwant {error}"
+                    );
+                    assert_eq!(
+                        report["condition"]["message"],
+                        format!(
+                            "failed to verify the signature using provider 'cosign keyless': {got}"
+                        ),
+                        "{name}"
+                    );
+                    assert_eq!(code, 1, "{name}");
+                }
+            }
+            if let Some(detail) = detail {
+                let details = signature["details"].to_string();
+                assert!(details.contains(detail), "{name}: {details}");
+            }
+        }
+    })
+    .await
+    .unwrap();
+}
+
+/// Keyless HelmCharts in `scan`: an OCI HelmRepository's chart with `verify.provider: cosign`,
+/// no `secretRef`, and `matchOIDCIdentity`, in both formats; the wrong identity fails with the
+/// condition helmchart_controller writes (`VerifyChart` returns the verifier's error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyless_helm_charts_in_scan() {
+    let reg = TestRegistry::start().await;
+    let sigstore = Sigstore::new(40);
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("trusted_root.json");
+    std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
+    let host = reg.host();
+    let mut docs = vec![format!(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: apps\nspec:\n  type: oci\n  url: oci://{host}/charts\n"
+    )];
+    for (chart, bundle, subject) in [
+        ("bundle-good", true, SUBJECT_RE),
+        ("classic-good", false, SUBJECT_RE),
+        ("bundle-other", true, "^https://github\\.com/acme/other/.*$"),
+    ] {
+        let repo = format!("charts/{chart}");
+        let digest = super::mint::push_tagged(&reg, &repo, &repo, "1.0.0");
+        attach(
+            &reg,
+            &repo,
+            &digest,
+            &sigstore.sign(&digest, &Knobs::default()),
+            bundle,
+        );
+        docs.push(format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: {chart}\n  namespace: apps\nspec:\n  chart: {chart}\n  version: 1.0.0\n  sourceRef:\n    kind: HelmRepository\n    name: charts\n  verify:\n    provider: cosign\n    matchOIDCIdentity:\n      - issuer: '{ISSUER_RE}'\n        subject: '{subject}'\n"
+        ));
+    }
+    let tree = work.path().join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::fs::write(tree.join("charts.yaml"), docs.join("---\n")).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["scan", "-o", "json", "--plain-http", "--trusted-root"])
+            .arg(&root)
+            .arg(&tree)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        let row = |name: &str| {
+            report["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name && r["kind"] == "HelmChart")
+                .unwrap_or_else(|| panic!("{name}: {report:#}"))
+                .clone()
+        };
+        for good in ["bundle-good", "classic-good"] {
+            let r = row(good);
+            assert_eq!(r["result"], "verified", "{r:#}");
+            assert_eq!(r["condition"]["message"], "verified signature of version 1.0.0", "{r:#}");
+        }
+        let r = row("bundle-other");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        let message = r["condition"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("chart verification error: failed to verify oci://{host}/charts/bundle-other:1.0.0: no matching attestations: failed to verify certificate identity: ")),
+            "{message}"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    })
+    .await
+    .unwrap();
+}

@@ -14,6 +14,7 @@ mod fixtures;
 mod keyless;
 mod keyless_mint;
 mod mint;
+mod mint_tsa;
 // The notation test PKI (its own `allow(dead_code)`): only certificates are used here.
 #[path = "../support/mod.rs"]
 mod support;

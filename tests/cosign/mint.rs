@@ -3,8 +3,11 @@
 //! log key, a Rekor-like log key (SETs, a two-leaf Merkle tree and its signed checkpoint), the
 //! `trusted_root.json` naming them; artifacts signed in both formats (a v0.3 DSSE bundle, a
 //! classic `.sig` layer with its Rekor bundle annotation) and pushed to the in-process registry
-//! (bundles through its referrers API). Each knob breaks one thing for the broken cases.
+//! (bundles through its referrers API). Each knob breaks one thing for the broken cases. Its
+//! timestamp authority is [`super::mint_tsa`]; its log writes Rekor v1 entries, or Rekor v2
+//! ones (a C2SP signed-note checkpoint, no SET, no integrated time) when asked.
 
+use super::mint_tsa::{Tsa, TsaKnob};
 use super::testreg::TestRegistry;
 use base64::Engine as _;
 use der::asn1::{BitString, Ia5String, OctetString, UtcTime, Utf8StringRef};
@@ -35,7 +38,7 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn key(seed: u8) -> SigningKey {
+pub fn key(seed: u8) -> SigningKey {
     SigningKey::from_slice(&[seed; 32]).unwrap()
 }
 
@@ -47,7 +50,7 @@ fn spki_der(k: &SigningKey) -> Vec<u8> {
         .to_vec()
 }
 
-fn sign(k: &SigningKey, data: &[u8]) -> Vec<u8> {
+pub fn sign(k: &SigningKey, data: &[u8]) -> Vec<u8> {
     let sig: Signature = k.sign(data);
     sig.to_der().as_bytes().to_vec()
 }
@@ -56,7 +59,7 @@ fn time(unix: u64) -> Time {
     Time::UtcTime(UtcTime::from_unix_duration(Duration::from_secs(unix)).unwrap())
 }
 
-fn ext(oid: &str, critical: bool, value: Vec<u8>) -> Extension {
+pub fn ext(oid: &str, critical: bool, value: Vec<u8>) -> Extension {
     Extension {
         extn_id: oid.parse().unwrap(),
         critical,
@@ -108,7 +111,31 @@ fn finish(tbs: TbsCertificate, issuer_key: &SigningKey) -> Vec<u8> {
     .unwrap()
 }
 
-fn ca_exts(path_len: u8) -> Vec<Extension> {
+/// A certificate for `subject_key`, named `subject`, issued by `issuer` with `issuer_key`.
+pub fn certificate(
+    subject: &str,
+    issuer: &str,
+    subject_key: &SigningKey,
+    issuer_key: &SigningKey,
+    (from, to): (u64, u64),
+    serial: u8,
+    exts: Vec<Extension>,
+) -> Vec<u8> {
+    finish(
+        tbs(
+            subject,
+            Name::from_str(issuer).unwrap(),
+            subject_key,
+            from,
+            to,
+            serial,
+            exts,
+        ),
+        issuer_key,
+    )
+}
+
+pub fn ca_exts(path_len: u8) -> Vec<Extension> {
     vec![ext(
         "2.5.29.19",
         true,
@@ -154,6 +181,7 @@ pub struct Sigstore {
     pub root_der: Vec<u8>,
     pub intermediate_der: Vec<u8>,
     pub start: u64,
+    pub tsa: Tsa,
 }
 
 /// What to break in one signature.
@@ -178,6 +206,13 @@ pub struct Knobs {
     pub other_digest: Option<String>,
     /// Leave the Rekor `bundle` annotation off the classic layer.
     pub no_log_annotation: bool,
+    /// Timestamp the signature (the classic annotation, the bundle's
+    /// `timestampVerificationData`), broken as the knob says.
+    pub tsa: Option<TsaKnob>,
+    /// Log the bundle's entry in a Rekor v2 log.
+    pub rekor_v2: bool,
+    /// Sign the v2 checkpoint with another key (same key hint).
+    pub rekor_v2_bad_note: bool,
 }
 
 pub struct Signed {
@@ -224,6 +259,7 @@ impl Sigstore {
             root_der,
             intermediate_der,
             start,
+            tsa: Tsa::new(seed + 40, start),
         }
     }
 
@@ -251,6 +287,7 @@ impl Sigstore {
                 "validFor": window,
             }],
             "ctlogs": [log(&self.ct_key, "https://ct.mint.test")],
+            "timestampAuthorities": [self.tsa.authority("2026-09-01T00:00:00Z")],
         })
     }
 
@@ -364,6 +401,34 @@ impl Sigstore {
         })
     }
 
+    /// A Rekor v2 entry for `body`: a two-leaf inclusion proof and its checkpoint, a signed note
+    /// whose origin is the log's host; no SET, no integrated time.
+    fn entry_v2(&self, body: &[u8], kind: &str, k: &Knobs) -> Value {
+        let log_id = Self::log_id(&self.rekor_key);
+        let other_leaf = leaf(b"another entry");
+        let root = node(&other_leaf, &leaf(body));
+        let note = format!("rekor.mint.test\n2\n{}\n", b64(&root));
+        let signer = if k.rekor_v2_bad_note {
+            key(78)
+        } else {
+            self.rekor_key.clone()
+        };
+        // rekor-tiles' key hash of an ECDSA key: the first bytes of its DER's SHA-256.
+        let mut sig = log_id[..4].to_vec();
+        sig.extend_from_slice(&sign(&signer, note.as_bytes()));
+        json!({
+            "logIndex": "1",
+            "logId": {"keyId": b64(&log_id)},
+            "kindVersion": {"kind": kind, "version": "0.0.2"},
+            "inclusionProof": {
+                "logIndex": "1", "rootHash": b64(&root), "treeSize": "2",
+                "hashes": [b64(&other_leaf)],
+                "checkpoint": {"envelope": format!("{note}\n\u{2014} rekor.mint.test {}\n", b64(&sig))},
+            },
+            "canonicalizedBody": b64(body),
+        })
+    }
+
     /// Signs `digest` (`sha256:<hex>`) both ways with `k`.
     pub fn sign(&self, digest: &str, k: &Knobs) -> Signed {
         let signer_key = key(50);
@@ -395,19 +460,40 @@ impl Sigstore {
             "payloadHash": {"algorithm": "sha256", "value": hex::encode(Sha256::digest(&logged_payload))},
             "signatures": [{"signature": b64(&logged_sig), "verifier": b64(cert_pem.as_bytes())}],
         }});
-        let entry = self.entry(
-            serde_json::to_string(&body).unwrap().as_bytes(),
-            integrated,
-            k,
-        );
+        let entry = if k.rekor_v2 {
+            let verifier = json!({"keyDetails": "PKIX_ECDSA_P256_SHA_256", "x509Certificate": {"rawBytes": b64(&cert)}});
+            let body = json!({"apiVersion": "0.0.2", "kind": "dsse", "spec": {"dsseV002": {
+                "payloadHash": {"algorithm": "SHA2_256", "digest": b64(&Sha256::digest(&logged_payload))},
+                "signatures": [{"content": b64(&logged_sig), "verifier": verifier}],
+            }}});
+            self.entry_v2(serde_json::to_string(&body).unwrap().as_bytes(), "dsse", k)
+        } else {
+            self.entry(
+                serde_json::to_string(&body).unwrap().as_bytes(),
+                integrated,
+                k,
+            )
+        };
         let shipped = if k.tamper {
             statement.replace("\"predicate\":{}", "\"predicate\":{\"x\":1}")
         } else {
             statement.clone()
         };
+        // Timestamps cover the raw signature bytes, at `from + 30` (after the leaf's end for
+        // `AfterLeaf`).
+        let gen_time = match k.tsa {
+            Some(TsaKnob::AfterLeaf) => from + k.lifetime.unwrap_or(600) + 100,
+            _ => from + 30,
+        };
+        let mut material = json!({"certificate": {"rawBytes": b64(&cert)}, "tlogEntries": [entry]});
+        if let Some(knob) = k.tsa {
+            material["timestampVerificationData"] = json!({"rfc3161Timestamps": [
+                {"signedTimestamp": b64(&self.tsa.respond(&dsse_sig, gen_time, knob))},
+            ]});
+        }
         let bundle = json!({
             "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-            "verificationMaterial": {"certificate": {"rawBytes": b64(&cert)}, "tlogEntries": [entry]},
+            "verificationMaterial": material,
             "dsseEnvelope": {"payload": b64(shipped.as_bytes()), "payloadType": payload_type, "signatures": [{"sig": b64(&dsse_sig)}]},
         });
 
@@ -451,6 +537,12 @@ impl Sigstore {
             "dev.sigstore.cosign/chain": format!("{}{}", pem(&self.intermediate_der), pem(&self.root_der)),
             "dev.sigstore.cosign/bundle": serde_json::to_string(&annotation).unwrap(),
         });
+        if let Some(knob) = k.tsa {
+            let response = self.tsa.respond(&sig, gen_time, knob);
+            classic_annotations["dev.sigstore.cosign/rfc3161timestamp"] = json!(
+                serde_json::to_string(&json!({"SignedRFC3161Timestamp": b64(&response)})).unwrap()
+            );
+        }
         if k.no_log_annotation {
             classic_annotations
                 .as_object_mut()
@@ -467,6 +559,11 @@ impl Sigstore {
 
 /// Pushes an artifact `repo:v1` (its digest returned), unsigned.
 pub fn push_artifact(reg: &TestRegistry, repo: &str, seed: &str) -> String {
+    push_tagged(reg, repo, seed, "v1")
+}
+
+/// Pushes an artifact `repo:<tag>` (its digest returned), unsigned.
+pub fn push_tagged(reg: &TestRegistry, repo: &str, seed: &str, tag: &str) -> String {
     let config = reg.put_blob(b"{}");
     let layer_bytes = seed.as_bytes();
     let layer = reg.put_blob(layer_bytes);
@@ -477,7 +574,7 @@ pub fn push_artifact(reg: &TestRegistry, repo: &str, seed: &str) -> String {
         repo,
         "application/vnd.oci.image.manifest.v1+json",
         &serde_json::to_vec(&manifest).unwrap(),
-        Some("v1"),
+        Some(tag),
     );
     d["digest"].as_str().unwrap().to_owned()
 }

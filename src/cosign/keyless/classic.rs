@@ -1,8 +1,9 @@
 //! A classic `.sig` layer verified keyless as cosign v3's `verifyInternal` verifies it with a
-//! trusted root and no claim verifier (Flux sets none): the RFC 3161 timestamp, the Rekor
-//! bundle annotation (the SET, the entry against the signature, certificate and payload), the
-//! certificate (chained at its NotBefore, the identity, the SCT), the signature, and the
-//! certificate's validity at the integrated time.
+//! trusted root and no claim verifier (Flux sets none): the RFC 3161 timestamp against the
+//! root's timestamp authorities ([`super::tsa`]), the Rekor bundle annotation (the SET, the
+//! entry against the signature, certificate and payload), the certificate (chained at its
+//! NotBefore, the identity, the SCT), the signature, and the certificate's validity at genTime
+//! and at the integrated time.
 
 use super::cert::{self, Signer};
 use super::identity::{self, Identity};
@@ -21,8 +22,8 @@ pub enum ClassicError {
     Failed(String),
     /// No `bundle` annotation: cosign would look the entry up in Rekor online.
     NeedsOnlineLog,
-    /// A check fluxverify does not make (an RFC 3161 timestamp).
-    Unsupported(String),
+    /// The RFC 3161 timestamp did not verify: cosign's error, and each authority's reason.
+    Timestamp(super::tsa::TimestampFailure),
 }
 
 /// A verified classic signature.
@@ -125,13 +126,32 @@ pub fn verify(
     root: &TrustedRoot,
     identities: &[Identity],
 ) -> Result<ClassicVerified, ClassicError> {
+    verify_at(sig, root, identities, Utc::now())
+}
+
+/// [`verify`] with the current time given (the TSA chain is checked at it when the token has
+/// no signing-time attribute).
+pub fn verify_at(
+    sig: &ClassicSignature,
+    root: &TrustedRoot,
+    identities: &[Identity],
+    now: DateTime<Utc>,
+) -> Result<ClassicVerified, ClassicError> {
     let failed = ClassicError::Failed;
-    if sig.timestamped {
-        return Err(ClassicError::Unsupported(
-            "the signature carries an RFC 3161 timestamp, which fluxverify does not verify against the trusted root's TSAs yet".into(),
-        ));
-    }
+    // cosign verifyInternal: "unable to verify RFC3161 timestamp bundle: %w", first.
+    const TIMESTAMP_PREFIX: &str = "unable to verify RFC3161 timestamp bundle";
     let payload = sig.payload.as_ref().map_err(|e| failed(e.clone()))?;
+    let timestamp = match &sig.rfc3161_timestamp {
+        None => None,
+        Some(annotation) => Some(
+            super::tsa::verify_classic(annotation, &sig.signature, payload, root, now).map_err(
+                |mut f| {
+                    f.error = format!("{TIMESTAMP_PREFIX}: {}", f.error);
+                    ClassicError::Timestamp(f)
+                },
+            )?,
+        ),
+    };
     let leaf = match &sig.certificate {
         Some(pem) => cert::certificates_from_pem(pem.as_bytes())
             .map_err(failed)?
@@ -179,10 +199,26 @@ pub fn verify(
     let signature =
         crate::golang::base64::decode(sig.signature.as_bytes(), false, true).map_err(failed)?;
     key.verify(payload, &signature).map_err(failed)?;
+    if let Some(t) = &timestamp {
+        check_expiry(&signer, t.time).map_err(|e| {
+            failed(format!(
+                "checking expiry on certificate with timestamp: {e}"
+            ))
+        })?;
+    }
     check_expiry(&signer, entry.time())
         .map_err(|e| failed(format!("checking expiry on certificate with bundle: {e}")))?;
     let log = tlog::summarize(&entry, root);
-    let checked = vec![
+    let mut checked = Vec::new();
+    if let Some(t) = &timestamp {
+        checked.push(format!(
+            "RFC 3161 timestamp {} by the trusted root's TSA {} ({}): chain, TSA certificate, imprint of the signature, inside the TSA's validity",
+            rfc3339(t.time),
+            t.authority,
+            t.uri
+        ));
+    }
+    checked.extend([
         format!(
             "Rekor bundle annotation: SET of entry {} in {}; signature, certificate and payload digest match",
             log.index, log.log
@@ -194,8 +230,15 @@ pub fn verify(
         "identity matches matchOIDCIdentity".to_owned(),
         "embedded SCT verified against a CT log of the trusted root".to_owned(),
         "signature over the simple-signing payload (its digest claim is not checked, as Flux sets no claim verifier)".to_owned(),
-        format!("certificate valid at the integrated time {}", rfc3339(entry.time())),
-    ];
+        match &timestamp {
+            Some(t) => format!(
+                "certificate valid at the timestamp {} and at the integrated time {}",
+                rfc3339(t.time),
+                rfc3339(entry.time())
+            ),
+            None => format!("certificate valid at the integrated time {}", rfc3339(entry.time())),
+        },
+    ]);
     Ok(ClassicVerified {
         log,
         signer,

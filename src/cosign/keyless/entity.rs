@@ -26,6 +26,9 @@ pub struct SignedEntity {
     pub entries: Vec<Entry>,
     /// The signed content.
     pub content: BundleContent,
+    /// How many RFC 3161 timestamps `timestampVerificationData` carries (never verified under
+    /// Flux's policy, see [`super::tsa`]).
+    pub signed_timestamps: usize,
 }
 
 /// Reads the verification material and content of a bundle's JSON (any version; the OCI flow
@@ -70,10 +73,15 @@ pub fn parse(bytes: &[u8]) -> Result<SignedEntity, String> {
         })
         .transpose()?
         .unwrap_or_default();
+    let signed_timestamps = material
+        .and_then(|m| m.pointer("/timestampVerificationData/rfc3161Timestamps"))
+        .and_then(|t| t.as_array())
+        .map_or(0, Vec::len);
     Ok(SignedEntity {
         certificate,
         entries,
         content: parsed.content,
+        signed_timestamps,
     })
 }
 
@@ -106,12 +114,16 @@ fn entity_signature(content: &BundleContent) -> Vec<u8> {
     }
 }
 
-/// `VerificationContent.CompareKey` for a certificate: the entry records the same certificate.
-fn same_certificate(entry_pem: &[u8], cert: Option<&Certificate>) -> bool {
+/// `VerificationContent.CompareKey` for a certificate: the entry records the same certificate
+/// (PEM in a Rekor v1 body, DER in a v2 one).
+fn same_certificate(body: &tlog::Body, cert: Option<&Certificate>) -> bool {
     let Some(cert) = cert else {
         return false;
     };
-    cert::certificates_from_pem(entry_pem)
+    if let Some(der) = &body.public_key_der {
+        return der.as_slice() == cert.der();
+    }
+    cert::certificates_from_pem(&body.public_key_pem)
         .ok()
         .and_then(|c| c.into_iter().next())
         .is_some_and(|c| c.der() == cert.der())
@@ -161,13 +173,13 @@ fn verify_tlog(
             if tlog::is_rekor_v1_checkpoint(&proof.checkpoint) {
                 tlog::verify_inclusion(entry, log)?;
             } else {
-                return Err("Rekor v2 entries carry no integrated time and need a signed timestamp, which fluxverify does not verify yet".into());
+                super::rekor_v2::verify_inclusion(entry, log)?;
             }
         }
         if body.signature != signature {
             return Err("transparency log signature does not match".into());
         }
-        if !same_certificate(&body.public_key_pem, entity.certificate.as_ref()) {
+        if !same_certificate(&body, entity.certificate.as_ref()) {
             return Err("transparency log certificate does not match".into());
         }
         match &entity.content {
@@ -311,6 +323,12 @@ pub fn verify(
         },
         "identity matches matchOIDCIdentity".to_owned(),
     ]);
+    if entity.signed_timestamps > 0 {
+        checked.push(format!(
+            "{} RFC 3161 timestamp(s) in the bundle not read: the policy Flux builds (no UseSignedTimestamps) asks sigstore-go for none",
+            entity.signed_timestamps
+        ));
+    }
     Ok(Verified {
         signer,
         log,

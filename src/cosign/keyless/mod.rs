@@ -17,9 +17,12 @@ pub mod cert;
 pub mod classic;
 pub mod entity;
 pub mod identity;
+pub mod rekor_v2;
 pub mod root;
 pub mod sct;
 pub mod tlog;
+pub mod tsa;
+pub mod tuf;
 
 use super::{Discovery, SignatureFormat};
 use cert::Signer;
@@ -68,6 +71,9 @@ pub struct KeylessSignature {
     pub claimed_digest: Option<String>,
     /// What was checked, when it verified.
     pub checked: Vec<String>,
+    /// Why it failed, beyond cosign's error (each timestamp authority's reason, which cosign
+    /// only logs).
+    pub details: Vec<String>,
 }
 
 /// What keyless verification came to.
@@ -139,6 +145,7 @@ pub fn verify(
                 error: result.err(),
                 needs_online_log: false,
                 claimed_digest: None,
+                details: Vec::new(),
             });
         }
         if signatures.iter().any(|s| s.error.is_none()) {
@@ -161,11 +168,15 @@ pub fn verify(
             .unwrap_or_default();
         for sig in layers {
             let result = classic::verify(sig, &policy.root, &policy.identities);
-            let (error, needs_online_log) = match &result {
-                Ok(_) => (None, false),
-                Err(classic::ClassicError::Failed(e)) => (Some(e.clone()), false),
-                Err(classic::ClassicError::Unsupported(e)) => (Some(e.clone()), true),
-                Err(classic::ClassicError::NeedsOnlineLog) => (Some(NEEDS_ONLINE_LOG.into()), true),
+            let (error, needs_online_log, details) = match &result {
+                Ok(_) => (None, false, Vec::new()),
+                Err(classic::ClassicError::Failed(e)) => (Some(e.clone()), false, Vec::new()),
+                Err(classic::ClassicError::Timestamp(f)) => {
+                    (Some(f.error.clone()), false, f.reasons.clone())
+                }
+                Err(classic::ClassicError::NeedsOnlineLog) => {
+                    (Some(NEEDS_ONLINE_LOG.into()), true, Vec::new())
+                }
             };
             signatures.push(KeylessSignature {
                 format: SignatureFormat::Classic,
@@ -183,6 +194,7 @@ pub fn verify(
                 error,
                 needs_online_log,
                 claimed_digest: sig.claimed_digest.clone(),
+                details,
             });
         }
         if layers.is_empty() {

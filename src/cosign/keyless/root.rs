@@ -83,21 +83,32 @@ pub struct Log {
     pub key_id: Vec<u8>,
     /// The key, as sigstore's verifier loads it (SHA-256 for ECDSA).
     pub key: VerifierKey,
+    /// The key's DER (`publicKey.rawBytes`), for the signed-note key hash.
+    pub key_der: Vec<u8>,
     /// `publicKey.keyDetails`.
     pub key_details: String,
     /// `publicKey.validFor`.
     pub validity: Validity,
 }
 
-/// A timestamp authority (kept for reports: Flux's policy asks for no signed timestamp).
+/// A timestamp authority, as sigstore-go's `ParseTimestampingAuthority` splits its chain: the
+/// first certificate is the TSA's own (`Leaf`) when it is not a CA, the last the root, the
+/// others intermediates.
 #[derive(Debug, Clone)]
 pub struct TimestampAuthority {
     /// `subject`.
     pub subject: String,
     /// `uri`.
     pub uri: String,
-    /// `validFor`.
+    /// `validFor`: the window genTime must fall in.
     pub validity: Validity,
+    /// The TSA's signing certificate, when the chain starts with one.
+    pub leaf: Option<Certificate>,
+    /// The chain's middle certificates.
+    pub intermediates: Vec<Certificate>,
+    /// The chain's last certificate (`None` when the chain is only a leaf: sigstore-go then
+    /// refuses every timestamp with `root certificate is nil`).
+    pub root: Option<Certificate>,
 }
 
 /// A parsed trusted root.
@@ -333,6 +344,7 @@ fn log(raw: RawLog, at: &str) -> Result<Log, RootError> {
         base_url: raw.base_url,
         key_id,
         key: verifier,
+        key_der: der,
         key_details: key.key_details,
         validity: validity(key.valid_for, &format!("{at}.publicKey"))?,
     })
@@ -367,6 +379,44 @@ fn authority(raw: RawAuthority, at: &str) -> Result<CertificateAuthority, RootEr
     })
 }
 
+/// sigstore-go's `ParseTimestampingAuthority`.
+fn timestamp_authority(raw: RawAuthority, at: &str) -> Result<TimestampAuthority, RootError> {
+    let Some(chain) = raw.cert_chain else {
+        return Err(field(
+            format!("{at}.certChain"),
+            "CertificateAuthority missing cert chain",
+        ));
+    };
+    if chain.certificates.is_empty() {
+        return Err(field(
+            format!("{at}.certChain"),
+            "CertificateAuthority cert chain is empty",
+        ));
+    }
+    let last = chain.certificates.len() - 1;
+    let (mut leaf, mut intermediates, mut root) = (None, Vec::new(), None);
+    for (i, cert) in chain.certificates.iter().enumerate() {
+        let at = format!("{at}.certChain.certificates[{i}].rawBytes");
+        let der = proto_bytes(&cert.raw_bytes).map_err(|e| field(at.clone(), e))?;
+        let parsed = Certificate::from_der(&der).map_err(|e| field(at, e))?;
+        if i == 0 && !parsed.is_ca() {
+            leaf = Some(parsed);
+        } else if i < last {
+            intermediates.push(parsed);
+        } else {
+            root = Some(parsed);
+        }
+    }
+    Ok(TimestampAuthority {
+        subject: subject_of(raw.subject),
+        uri: raw.uri,
+        validity: validity(raw.valid_for, at)?,
+        leaf,
+        intermediates,
+        root,
+    })
+}
+
 /// Parses a trusted root as sigstore-go does.
 pub fn parse(bytes: &[u8]) -> Result<TrustedRoot, RootError> {
     let raw: RawRoot = serde_json::from_slice(bytes).map_err(|e| RootError::Json(e.to_string()))?;
@@ -390,12 +440,10 @@ pub fn parse(bytes: &[u8]) -> Result<TrustedRoot, RootError> {
             .push(authority(a, &format!("certificateAuthorities[{i}]"))?);
     }
     for (i, a) in raw.timestamp_authorities.into_iter().enumerate() {
-        let at = format!("timestampAuthorities[{i}]");
-        root.timestamp_authorities.push(TimestampAuthority {
-            subject: subject_of(a.subject),
-            uri: a.uri,
-            validity: validity(a.valid_for, &at)?,
-        });
+        root.timestamp_authorities.push(timestamp_authority(
+            a,
+            &format!("timestampAuthorities[{i}]"),
+        )?);
     }
     Ok(root)
 }
@@ -425,6 +473,11 @@ mod tests {
             .any(|l| l.base_url == "https://rekor.sigstore.dev"));
         assert_eq!(root.ctlogs.len(), 2);
         assert_eq!(root.timestamp_authorities.len(), 1);
+        // The TSA chain: its own certificate first, the root last (sigstore-go's split).
+        let tsa = &root.timestamp_authorities[0];
+        assert!(tsa.leaf.as_ref().is_some_and(|l| !l.is_ca()));
+        assert!(tsa.root.as_ref().is_some_and(|r| r.is_ca()));
+        assert!(tsa.intermediates.is_empty());
         // The first CA's window is closed, the second open-ended.
         assert!(root.certificate_authorities[0].validity.end.is_some());
         assert!(root.certificate_authorities[1].validity.end.is_none());

@@ -1,7 +1,8 @@
-//! Rekor (v1) transparency log entries: the signed entry timestamp (SET, the log's promise of
+//! Rekor transparency log entries: the signed entry timestamp (SET, the log's promise of
 //! inclusion), the Merkle inclusion proof (RFC 6962) with its signed checkpoint, and the entry
 //! body (`hashedrekord`, `dsse`, `intoto`) whose signature, key and payload hash must match
-//! what is being verified — sigstore-go's `pkg/tlog` and rekor's `pkg/verify`.
+//! what is being verified — sigstore-go's `pkg/tlog` and rekor's `pkg/verify`. Rekor v2
+//! bodies and checkpoints are [`super::rekor_v2`]'s.
 
 use super::root::{proto_bytes, Log, TrustedRoot};
 use base64::Engine as _;
@@ -63,8 +64,12 @@ pub struct Body {
     pub api_version: String,
     /// The signature recorded.
     pub signature: Vec<u8>,
-    /// The verifier recorded (PEM: a certificate or a key).
+    /// The verifier recorded (PEM: a certificate or a key), Rekor v1.
     pub public_key_pem: Vec<u8>,
+    /// The verifier recorded (DER), Rekor v2.
+    pub public_key_der: Option<Vec<u8>>,
+    /// A Rekor v2 (`0.0.2`) body.
+    pub rekor_v2: bool,
     /// `hashedrekord`: the signed artifact's digest `(algorithm, bytes)`.
     pub artifact_digest: Option<(String, Vec<u8>)>,
     /// `dsse` / `intoto`: the payload hash.
@@ -103,6 +108,9 @@ pub fn parse_body(body: &[u8]) -> Result<Body, String> {
         ..Body::default()
     };
     let spec = &raw.spec;
+    if let Some(v2) = super::rekor_v2::parse_body(&raw.kind, &raw.api_version, spec) {
+        return v2;
+    }
     match raw.kind.as_str() {
         "hashedrekord" => {
             out.signature = std_b64(&s(spec, &["signature", "content"]).unwrap_or_default())?;
@@ -283,7 +291,7 @@ pub fn verify_set(entry: &Entry, root: &TrustedRoot) -> Result<(), String> {
         .map_err(|_| "unable to verify SET".to_owned())
 }
 
-fn leaf_hash(data: &[u8]) -> Vec<u8> {
+pub(super) fn leaf_hash(data: &[u8]) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update([0u8]);
     h.update(data);

@@ -13,6 +13,7 @@
 //! the scan could not see: a Secret not in the tree, a SOPS-encrypted Secret, an unreachable
 //! registry, a file that does not parse).
 
+mod chart_keyless;
 mod offline;
 mod plan;
 mod row;
@@ -25,6 +26,7 @@ use super::ocirepository::RunSettings;
 use crate::gitops::Tree;
 use crate::inflight::{LimitOrigin, TimeLimit};
 use crate::source::registry::pool::ClientPool;
+use chart_keyless::run_chart_keyless;
 use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 use plan::{Job, Planner};
@@ -50,6 +52,9 @@ pub struct ScanSettings {
     pub now: DateTime<Utc>,
     /// The time limit of a source whose `spec.timeout` is absent (Flux's 60s, or `--timeout`).
     pub default_timeout: TimeLimit,
+    /// The trusted root of keyless sources without `trustedRootSecretRef` (the public-good
+    /// one, or `--trusted-root`).
+    pub default_root: crate::flux::cosign::DefaultRoot,
 }
 
 impl ScanSettings {
@@ -135,6 +140,11 @@ pub async fn scan(
                         repository,
                         trust,
                     } => run_chart(*row, *chart, *repository, trust, &pool, &settings).await,
+                    Job::ChartKeyless {
+                        row,
+                        chart,
+                        repository,
+                    } => run_chart_keyless(*row, *chart, *repository, &pool, &settings).await,
                     Job::Cosign {
                         row,
                         repository,

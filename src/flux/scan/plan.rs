@@ -41,6 +41,12 @@ pub(super) enum Job {
         repository: Box<HelmRepository>,
         trust: Trust,
     },
+    /// A chart with `verify.provider: cosign` and no `secretRef`: keyless.
+    ChartKeyless {
+        row: Box<ScanRow>,
+        chart: Box<HelmChart>,
+        repository: Box<HelmRepository>,
+    },
     /// An `OCIRepository` with `verify.provider: cosign`, and the Secret its `secretRef` names
     /// (static keys) or its `trustedRootSecretRef` names (keyless; `None`: none named).
     Cosign {
@@ -326,6 +332,15 @@ impl<'a> Planner<'a> {
             ));
         };
         row.provider = Some(verification.provider.clone());
+        if verification.provider == "cosign" && verification.secret_name.is_none() {
+            // helmchart_controller makeVerifiers: no secretRef, one keyless verifier with the
+            // matchOIDCIdentity identities and the public-good root.
+            return Job::ChartKeyless {
+                row: Box::new(row),
+                chart: Box::new(chart),
+                repository: Box::new(repository),
+            };
+        }
         if verification.provider != "notation" {
             return Job::Done(Box::new(row.with(
                 RowResult::Skipped,

@@ -185,12 +185,11 @@ pub(super) async fn run_cosign(
     } else {
         (secret, None)
     };
-    let default_root = crate::flux::cosign::DefaultRoot::public_good();
     let work = crate::flux::cosign::verify_ocirepository_with(
         &repository,
         secret,
         root_secret,
-        &default_root,
+        &settings.default_root,
         &client,
         settings.check_claims,
     );

@@ -251,6 +251,26 @@ pub(super) fn verify(
     roots: &[Certificate],
     now: DateTime<Utc>,
 ) -> Result<Vec<Vec<Certificate>>, String> {
+    verify_for(leaf, intermediates, roots, now, KeyUsage::TimeStamping)
+}
+
+/// The extended key usage a chain must allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyUsage {
+    /// `x509.ExtKeyUsageTimeStamping` (tspclient-go).
+    TimeStamping,
+    /// `x509.ExtKeyUsageAny` (digitorus/pkcs7's default, as Sigstore's TSA verification uses it).
+    Any,
+}
+
+/// `leaf.Verify` with `usage` as the only requested key usage.
+pub(super) fn verify_for(
+    leaf: &Certificate,
+    intermediates: &[Certificate],
+    roots: &[Certificate],
+    now: DateTime<Utc>,
+    usage: KeyUsage,
+) -> Result<Vec<Vec<Certificate>>, String> {
     is_valid(leaf, CertType::Leaf, &[], now)?;
     let candidates = if roots.iter().any(|r| r.der() == leaf.der()) {
         vec![vec![leaf.clone()]]
@@ -265,7 +285,7 @@ pub(super) fn verify(
     };
     let chains: Vec<_> = candidates
         .into_iter()
-        .filter(|c| chain_allows_time_stamping(c))
+        .filter(|c| usage == KeyUsage::Any || chain_allows_time_stamping(c))
         .collect();
     if chains.is_empty() {
         return Err("x509: certificate specifies an incompatible key usage".to_string());
