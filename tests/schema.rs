@@ -115,6 +115,44 @@ fn e2e() -> String {
         .to_string()
 }
 
+/// The Flux-docs Secret with its `certificate1.crt` and trusted identity changed to the upstream
+/// e2e signer's (read from the upstream vectors, never copied into the repository).
+fn e2e_docs_secret() -> tempfile::TempDir {
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let text = std::fs::read_to_string(root().join(FLUX_DOCS_SECRET)).unwrap();
+    let e2e_cert = std::fs::read(format!("{}/config/localkeys/e2e.crt", e2e())).unwrap();
+    let policy = json!({
+        "version": "1.0",
+        "trustPolicies": [{
+            "name": "podinfo",
+            "registryScopes": ["ghcr.io/stefanprodan/podinfo-deploy"],
+            "signatureVerification": {"level": "strict"},
+            "trustStores": ["ca:flux-notation"],
+            "trustedIdentities": ["x509.subject: C=US, ST=WA, L=Seattle, O=Notary, CN=e2e"],
+        }]
+    });
+    let text: String = text
+        .lines()
+        .map(|line| {
+            let key = line.trim_start().split(':').next().unwrap_or_default();
+            match key {
+                "certificate1.crt" => format!("  certificate1.crt: {}\n", b64(&e2e_cert)),
+                "trustpolicy.json" => {
+                    format!(
+                        "  trustpolicy.json: {}\n",
+                        b64(policy.to_string().as_bytes())
+                    )
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret.yaml"), text).unwrap();
+    dir
+}
+
 /// The shipped example's root certificate, cut out of its Secret (`example-root.crt`).
 fn example_root_pem() -> String {
     let secret = std::fs::read_to_string(root().join(EXAMPLE_SECRET)).unwrap();
@@ -305,8 +343,10 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
         ]),
     );
 
-    // Upstream layouts under the Secret written as the Flux docs write it: two signatures (the
-    // second is never tried), an expired signature, an invalid one.
+    // Upstream layouts under the Secret written as the Flux docs write it, trusting the
+    // upstream signer: two signatures (the second is never tried), an expired signature, an
+    // invalid one.
+    let e2e_secret = e2e_docs_secret();
     for (layout, what) in [
         ("e2e-valid-multiple-signatures", "two signatures"),
         ("e2e-expired-signature", "expired signature"),
@@ -322,7 +362,7 @@ fn verify_cases() -> Vec<(String, i32, Value)> {
                 "--scope",
                 "ghcr.io/stefanprodan/podinfo-deploy",
                 "--secret",
-                FLUX_DOCS_SECRET,
+                path_str(&e2e_secret.path().join("secret.yaml")),
                 "-o",
                 "json",
                 "v1",

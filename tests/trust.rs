@@ -383,11 +383,11 @@ mod cli {
         assert!(text.contains("Level:      strict"), "{text}");
         assert!(text.contains("  authenticity        enforce"), "{text}");
         assert!(
-            text.contains("certificate1.crt: CN=e2e,O=Notary,L=Seattle,ST=WA,C=US"),
+            text.contains("certificate1.crt: CN=podinfo signer,O=Example,L=Seattle,ST=WA,C=US"),
             "{text}"
         );
         assert!(
-            text.contains("certificate2.pem: CN=Notation Test Root"),
+            text.contains("certificate2.pem: CN=Example Test Root"),
             "{text}"
         );
 
@@ -471,7 +471,10 @@ mod cli {
         let certs = v["certificates"].as_array().unwrap();
         assert_eq!(certs.len(), 2);
         assert_eq!(certs[0]["key"], "certificate1.crt");
-        assert_eq!(certs[0]["subject"], "CN=e2e,O=Notary,L=Seattle,ST=WA,C=US");
+        assert_eq!(
+            certs[0]["subject"],
+            "CN=podinfo signer,O=Example,L=Seattle,ST=WA,C=US"
+        );
         assert_eq!(certs[0]["used"], true);
         assert_eq!(certs[1]["isCA"], true);
         assert_eq!(certs[1]["sha256"].as_str().unwrap().len(), 64);

@@ -1,5 +1,9 @@
 //! `notation inspect`: every signature of an artifact, its envelope read without verifying.
 
+use crate::envelope::payload::Payload;
+use crate::envelope::Envelope;
+use crate::pki::cert::Certificate;
+use crate::pki::timestamp::{read_token, TimestampError};
 use crate::source::{Descriptor, SignatureSource};
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -123,7 +127,7 @@ pub async fn inspect<S: SignatureSource>(
                 continue;
             }
         };
-        match super::envelope_stage::inspect(
+        match read_envelope(
             &manifest.digest,
             &fetched.envelope.media_type,
             &fetched.blob,
@@ -144,5 +148,93 @@ pub fn inspect_envelope(
     media_type: &str,
     blob: &[u8],
 ) -> Result<InspectedSignature, String> {
-    super::envelope_stage::inspect(digest, media_type, blob)
+    read_envelope(digest, media_type, blob)
+}
+
+fn inspected(cert: &Certificate) -> InspectedCertificate {
+    InspectedCertificate {
+        sha256_fingerprint: cert.sha256_fingerprint(),
+        issued_to: cert.subject(),
+        issued_by: cert.issuer(),
+        expiry: cert.not_after(),
+    }
+}
+
+fn timestamp_of(token: &[u8]) -> InspectedTimestamp {
+    match read_token(token) {
+        Ok(summary) => match summary.info.range() {
+            Some((earliest, latest)) => InspectedTimestamp::Parsed {
+                earliest,
+                latest,
+                certificates: summary.certificates.iter().map(inspected).collect(),
+            },
+            // An accuracy so large that genTime ± accuracy leaves the calendar: nothing sensible
+            // to show, and the verifier refuses such a token anyway.
+            None => InspectedTimestamp::Error(
+                "failed to get the timestamp TSTInfo: accuracy out of range".to_string(),
+            ),
+        },
+        // notation's inspect words these without "with error".
+        Err(TimestampError::Parse(e)) => {
+            InspectedTimestamp::Error(format!("failed to parse timestamp countersignature: {e}"))
+        }
+        Err(TimestampError::TstInfo(e)) => {
+            InspectedTimestamp::Error(format!("failed to get the timestamp TSTInfo: {e}"))
+        }
+        Err(other) => InspectedTimestamp::Error(other.to_string()),
+    }
+}
+
+/// The envelope's contents, without verifying its signature.
+fn read_envelope(
+    digest: &str,
+    media_type: &str,
+    blob: &[u8],
+) -> Result<InspectedSignature, String> {
+    let envelope = Envelope::parse(media_type, blob)
+        .map_err(|e| format!("unable to parse the digital signature, error : {e}"))?;
+    let content = envelope.content().map_err(|e| e.to_string())?;
+    let payload = Payload::parse(&content.payload.content).map_err(|e| e.to_string())?;
+    let info = &content.signer_info;
+    let signed = &info.signed_attributes;
+    let target = &payload.target_artifact;
+    Ok(InspectedSignature {
+        digest: digest.to_string(),
+        signature_algorithm: info.signature_algorithm.display_name().to_string(),
+        envelope_type: media_type.to_string(),
+        content_type: content.payload.content_type.clone(),
+        signing_scheme: signed.signing_scheme.as_str().to_string(),
+        signing_time: Some(signed.signing_time),
+        expiry: signed.expiry,
+        extended_attributes: signed
+            .extended_attributes
+            .iter()
+            .map(|a| {
+                let value = match &a.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (a.key.clone(), value)
+            })
+            .collect(),
+        user_defined: target
+            .annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        signing_agent: Some(info.unsigned_attributes.signing_agent.clone())
+            .filter(|a| !a.is_empty()),
+        timestamp: info
+            .unsigned_attributes
+            .timestamp_signature
+            .as_deref()
+            .map(timestamp_of),
+        certificates: info.certificate_chain.iter().map(inspected).collect(),
+        signed_artifact: Descriptor {
+            media_type: target.media_type.clone(),
+            digest: target.digest.clone(),
+            size: u64::try_from(target.size).unwrap_or_default(),
+            ..Descriptor::default()
+        },
+    })
 }

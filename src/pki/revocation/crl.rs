@@ -20,7 +20,6 @@ use crate::golang::cryptobyte::BitString;
 use crate::golang::time::time_string;
 use crate::pki::algorithm::verify_x509_signature;
 use crate::pki::cert::Certificate;
-use crate::pki::name::{Tlv, TAG_SEQUENCE};
 use chrono::{DateTime, Utc};
 use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, GeneralizedTime};
@@ -38,48 +37,10 @@ const ID_CE_INVALIDITY_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.
 const ID_CE_DELTA_CRL_INDICATOR: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.27");
 const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("2.5.29.28");
-use super::ext::ID_CE_FRESHEST_CRL;
+use super::ext::{parse_crl_distribution_points, ID_CE_FRESHEST_CRL};
 
 const REASON_CERTIFICATE_HOLD: u8 = 6;
 const REASON_REMOVE_FROM_CRL: u8 = 8;
-
-/// Go's `crypto/x509` CRLDistributionPoints reader (as copied into notation-core-go's fetcher
-/// for FreshestCRL): the URIs of each point's full name, in order. Errors are Go's texts.
-pub fn parse_crl_distribution_points(value: &[u8]) -> Result<Vec<String>, &'static str> {
-    let mut urls = Vec::new();
-    let mut outer = Tlv::reader(value);
-    let points = outer
-        .read_expect(TAG_SEQUENCE)
-        .ok_or("x509: invalid CRL distribution points")?;
-    let mut points = Tlv::reader(points.value);
-    while !points.is_empty() {
-        let point = points
-            .read_expect(TAG_SEQUENCE)
-            .ok_or("x509: invalid CRL distribution point")?;
-        let mut fields = Tlv::reader(point.value);
-        let name = fields
-            .read_optional(0xa0)
-            .ok_or("x509: invalid CRL distribution point")?;
-        let Some(name) = name else {
-            continue;
-        };
-        let mut name_reader = Tlv::reader(name.value);
-        let full_name = name_reader
-            .read_expect(0xa0)
-            .ok_or("x509: invalid CRL distribution point")?;
-        let mut general_names = Tlv::reader(full_name.value);
-        while !general_names.is_empty() {
-            if general_names.remaining().first() != Some(&0x86) {
-                break;
-            }
-            let uri = general_names
-                .read_expect(0x86)
-                .ok_or("x509: invalid CRL distribution point")?;
-            urls.push(String::from_utf8_lossy(uri.value).into_owned());
-        }
-    }
-    Ok(urls)
-}
 
 /// A CRL with its signed part kept raw.
 #[derive(Sequence)]
@@ -526,36 +487,5 @@ mod tests {
         let malformed = Err("x509: malformed signature".to_string());
         assert_eq!(with(0x01, last | 0x01), malformed);
         assert_eq!(with(0x10, last), malformed);
-    }
-
-    #[test]
-    fn distribution_points() {
-        // SEQUENCE { DistributionPoint { [0] { [0] { URI "http://a/x.crl", URI "http://b" } } },
-        //            DistributionPoint { [1] reasons } }
-        let uri1 = b"http://a/x.crl";
-        let uri2 = b"http://b";
-        let mut names = vec![0x86, uri1.len() as u8];
-        names.extend_from_slice(uri1);
-        names.push(0x86);
-        names.push(uri2.len() as u8);
-        names.extend_from_slice(uri2);
-        let full = [vec![0xa0, names.len() as u8], names].concat();
-        let dpn = [vec![0xa0, full.len() as u8], full].concat();
-        let dp1 = [vec![0x30, dpn.len() as u8], dpn].concat();
-        let dp2 = vec![0x30, 0x04, 0x81, 0x02, 0x06, 0x40];
-        let body = [dp1, dp2].concat();
-        let value = [vec![0x30, body.len() as u8], body].concat();
-        assert_eq!(
-            parse_crl_distribution_points(&value).unwrap(),
-            vec!["http://a/x.crl".to_string(), "http://b".to_string()]
-        );
-        assert_eq!(
-            parse_crl_distribution_points(&[0x31, 0x00]),
-            Err("x509: invalid CRL distribution points")
-        );
-        assert_eq!(
-            parse_crl_distribution_points(&[0x30, 0x02, 0x31, 0x00]),
-            Err("x509: invalid CRL distribution point")
-        );
     }
 }

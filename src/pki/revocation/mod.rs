@@ -30,7 +30,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use crl::parse_crl_distribution_points;
+pub use ext::parse_crl_distribution_points;
 pub use http::{ReqwestTransport, Transport};
 
 /// What the chain is for; decides the chain rules and the wording of the verdict.

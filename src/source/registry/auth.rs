@@ -80,7 +80,7 @@ pub enum CredentialOrigin {
     /// A cloud provider's credentials, and how they were obtained.
     Provider {
         /// The provider.
-        provider: super::cloud::Provider,
+        provider: super::provider::Provider,
         /// The command or variable the token came from (no secret).
         detail: String,
     },

@@ -3,7 +3,7 @@
 //! it names, requested once per scope).
 
 use super::auth::{self, Challenge, CredentialOrigin, CredentialSource, Credentials};
-use super::body::{read_capped, Excess};
+use super::body::{read_capped, Excess, MAX_TOKEN_BODY};
 use super::error::{RegistryError, RequestLine};
 use super::transport::HttpRequest;
 use super::wire::decode_first_json;
@@ -11,9 +11,6 @@ use super::{Inner, Provider};
 use crate::inflight;
 use reqwest::{Method, Url};
 use std::sync::Arc;
-
-/// How much of a token response oras-go's auth client reads (`maxResponseBytes`).
-pub(super) const MAX_TOKEN_BODY: u64 = 128 * 1024;
 
 impl Inner {
     pub(super) async fn credentials(&self) -> Result<Credentials, RegistryError> {

@@ -6,6 +6,10 @@ use super::error::{RegistryError, RequestLine};
 use super::transport;
 use futures::StreamExt;
 
+/// How much of a token response oras-go's auth client reads (`maxResponseBytes`); the
+/// cloud token exchanges read no more.
+pub(super) const MAX_TOKEN_BODY: u64 = 128 * 1024;
+
 /// What a body longer than its cap means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Excess {

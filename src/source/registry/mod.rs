@@ -36,6 +36,7 @@ mod fetch;
 mod logged;
 pub mod lookups;
 pub mod pool;
+mod provider;
 mod referrers;
 mod resolve;
 mod send;
@@ -43,8 +44,8 @@ pub mod transport;
 mod wire;
 
 pub use auth::{CredentialOrigin, CredentialSource, Credentials};
-pub use cloud::Provider;
 pub use error::{RegistryError, RequestLine};
+pub use provider::Provider;
 pub use wire::MANIFEST_ACCEPT;
 
 use super::{Descriptor, FetchedSignature, SignatureSource};
