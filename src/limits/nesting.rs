@@ -116,31 +116,34 @@ pub fn check_nesting(text: &str) -> Result<(), TooDeep> {
             block_parent = None;
             block_indent = None;
         }
-        let too_deep = |column: usize| TooDeep {
+        // Bytes, not chars: every indicator is ASCII, and a line's characters are never
+        // collected (a megabyte on one line costs no allocation). Columns in messages are
+        // counted in characters.
+        let bytes = line.as_bytes();
+        let too_deep = |at: usize| TooDeep {
             line: index + 1,
-            column: column + 1,
+            column: line.get(..at).map_or(at, |head| head.chars().count()) + 1,
         };
-        let chars: Vec<char> = line.chars().collect();
         // Where a block node may start on this line (its first token, then the token after each
         // `- `, `? ` or `: ` indicator); none once a key was seen or outside block context.
         let mut node_start = None;
         if depth == 0 && quote == Quote::None {
             if is_document_marker(line) {
                 blocks = Blocks::default();
-            } else if !matches!(chars.get(indent), None | Some('#' | '\t')) {
+            } else if !matches!(bytes.get(indent), None | Some(b'#' | b'\t')) {
                 blocks.content_at(indent);
                 node_start = Some(indent);
             }
         }
         let mut i = 0;
-        let mut prev: Option<char> = None;
+        let mut prev: Option<u8> = None;
         // Inside an anchor, alias or tag (`&a[` is the anchor `a` on a collection).
         let mut in_property = false;
-        while let Some(&c) = chars.get(i) {
+        while let Some(&c) = bytes.get(i) {
             match quote {
                 Quote::Single => {
-                    if c == '\'' {
-                        if chars.get(i + 1) == Some(&'\'') {
+                    if c == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
                             i += 1;
                         } else {
                             quote = Quote::None;
@@ -148,42 +151,42 @@ pub fn check_nesting(text: &str) -> Result<(), TooDeep> {
                     }
                 }
                 Quote::Double => {
-                    if c == '\\' {
+                    if c == b'\\' {
                         i += 1;
-                    } else if c == '"' {
+                    } else if c == b'"' {
                         quote = Quote::None;
                     }
                 }
                 Quote::None => {
-                    let at_token_start = prev.is_none_or(char::is_whitespace);
-                    if c.is_whitespace() {
+                    let at_token_start = prev.is_none_or(|p| p.is_ascii_whitespace());
+                    if c.is_ascii_whitespace() {
                         in_property = false;
-                    } else if at_token_start && matches!(c, '&' | '*' | '!') {
+                    } else if at_token_start && matches!(c, b'&' | b'*' | b'!') {
                         in_property = true;
                     }
                     let after_flow_indicator =
-                        depth > 0 && prev.is_some_and(|p| matches!(p, '[' | '{' | ',' | ':'));
+                        depth > 0 && prev.is_some_and(|p| matches!(p, b'[' | b'{' | b',' | b':'));
                     let indicator =
-                        depth == 0 && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+                        depth == 0 && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace);
                     match c {
-                        '#' if at_token_start => break,
+                        b'#' if at_token_start => break,
                         // A block entry or an explicit key or value opens a node after it.
-                        '-' | '?' | ':' if indicator && node_start == Some(i) => {
-                            if c != ':' {
-                                blocks.open(i, c == '-');
+                        b'-' | b'?' | b':' if indicator && node_start == Some(i) => {
+                            if c != b':' {
+                                blocks.open(i, c == b'-');
                                 if blocks.depth() > MAX_NESTING {
                                     return Err(too_deep(i));
                                 }
                             }
-                            let next = chars
+                            let next = bytes
                                 .get(i + 1..)
                                 .unwrap_or_default()
                                 .iter()
-                                .position(|c| !c.is_whitespace());
+                                .position(|c| !c.is_ascii_whitespace());
                             node_start = next.map(|n| i + 1 + n);
                         }
                         // `key: `: the node starting this line's last block node is a mapping.
-                        ':' if indicator => {
+                        b':' if indicator => {
                             if let Some(column) = node_start.take() {
                                 blocks.open(column, false);
                                 if blocks.depth() > MAX_NESTING {
@@ -191,15 +194,15 @@ pub fn check_nesting(text: &str) -> Result<(), TooDeep> {
                                 }
                             }
                         }
-                        '\'' if at_token_start || after_flow_indicator => quote = Quote::Single,
-                        '"' if at_token_start || after_flow_indicator => quote = Quote::Double,
+                        b'\'' if at_token_start || after_flow_indicator => quote = Quote::Single,
+                        b'"' if at_token_start || after_flow_indicator => quote = Quote::Double,
                         // In block context a bracket after other text belongs to a plain
                         // scalar (`a[0]`); after a stray closing bracket it opens again.
-                        '[' | '{'
+                        b'[' | b'{'
                             if depth > 0
                                 || at_token_start
                                 || in_property
-                                || prev.is_some_and(|p| matches!(p, ']' | '}')) =>
+                                || prev.is_some_and(|p| matches!(p, b']' | b'}')) =>
                         {
                             depth += 1;
                             // A flow collection as a key holds no block node of this line.
@@ -208,15 +211,15 @@ pub fn check_nesting(text: &str) -> Result<(), TooDeep> {
                                 return Err(too_deep(i));
                             }
                         }
-                        ']' | '}' if depth > 0 => depth -= 1,
-                        '|' | '>'
+                        b']' | b'}' if depth > 0 => depth -= 1,
+                        b'|' | b'>'
                             if depth == 0
                                 && at_token_start
                                 && is_block_scalar_header(
-                                    chars.get(i + 1..).unwrap_or_default(),
+                                    bytes.get(i + 1..).unwrap_or_default(),
                                 ) =>
                         {
-                            block_parent = Some(parent_indent(&chars, indent));
+                            block_parent = Some(parent_indent(bytes, indent));
                             break;
                         }
                         _ => {}
@@ -232,30 +235,30 @@ pub fn check_nesting(text: &str) -> Result<(), TooDeep> {
 
 /// Whether what follows `|` or `>` on its line makes it a block scalar header: indentation and
 /// chomping indicators, then nothing but a comment.
-fn is_block_scalar_header(rest: &[char]) -> bool {
+fn is_block_scalar_header(rest: &[u8]) -> bool {
     let mut rest = rest
         .iter()
-        .skip_while(|c| matches!(c, '0'..='9' | '+' | '-'));
-    match rest.find(|c| !c.is_whitespace()) {
+        .skip_while(|c| matches!(c, b'0'..=b'9' | b'+' | b'-'));
+    match rest.find(|c| !c.is_ascii_whitespace()) {
         None => true,
-        Some('#') => true,
+        Some(b'#') => true,
         Some(_) => false,
     }
 }
 
 /// The indentation of the node a block scalar on this line belongs to: past the `- ` and `? `
 /// of block sequence entries and complex keys, the column of the mapping key or of the entry.
-fn parent_indent(chars: &[char], indent: usize) -> usize {
+fn parent_indent(bytes: &[u8], indent: usize) -> usize {
     let mut column = indent;
     let mut entry = indent;
-    while matches!(chars.get(column), Some('-' | '?')) && chars.get(column + 1) == Some(&' ') {
+    while matches!(bytes.get(column), Some(b'-' | b'?')) && bytes.get(column + 1) == Some(&b' ') {
         entry = column;
         column += 2;
-        while chars.get(column) == Some(&' ') {
+        while bytes.get(column) == Some(&b' ') {
             column += 1;
         }
     }
-    if matches!(chars.get(column), Some('|' | '>')) {
+    if matches!(bytes.get(column), Some(b'|' | b'>')) {
         entry
     } else {
         column
@@ -272,6 +275,14 @@ mod tests {
 
     #[test]
     fn the_parsers_limit_is_accepted_and_one_more_is_refused() {
+        // Columns count characters, not bytes.
+        assert_eq!(
+            check_nesting(&format!("é: {}", "[".repeat(MAX_NESTING))),
+            Err(TooDeep {
+                line: 1,
+                column: 3 + MAX_NESTING
+            })
+        );
         assert_eq!(check_nesting(&nested(MAX_NESTING)), Ok(()));
         assert_eq!(
             check_nesting(&nested(MAX_NESTING + 1)),
