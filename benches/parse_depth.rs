@@ -1,12 +1,17 @@
-//! Parse time of a manifest input against its nesting depth and its size, through
-//! `trust::secret::parse_documents` (the nesting check, then the YAML/JSON parsers), beside the
-//! YAML parser alone on the same hostile text, where it is still bearable.
+//! Parse time against nesting depth and input size, on the two ways a manifest is read: the scan
+//! path (`gitops::load_stream`, what `scan -` and `scan --files` run on each file: the input
+//! limit, then the document split and the YAML parser) and the Secret path
+//! (`trust::secret::parse_documents`), beside the YAML parser alone on hostile text, where it is
+//! still bearable.
 //!
-//! Figures are medians of several runs on this machine's current load; they are for the shape of
-//! the growth (linear in size, flat in refused depth), not for comparison across machines.
+//! Every table prints the median time and its ratio to the first row of the same table, measured
+//! in the same run, with the ratio linear growth would give: growth is linear when the two
+//! ratios agree (flat in depth, proportional in size). Figures are for the shape, not for
+//! comparison across machines.
 //!
 //! Run: `cargo bench --bench parse_depth`.
 
+use fluxverify::gitops::{load_stream, LoadOptions};
 use fluxverify::trust::secret::parse_documents;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -23,65 +28,153 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times[runs / 2]
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+/// Prints rows of (x, time) with the ratio to the first row and the ratio linear growth in `x`
+/// would give (`x` the size; a constant for a table against depth, where linear means flat).
+struct Table {
+    baseline: Option<(f64, Duration)>,
 }
 
-/// A Secret-bearing manifest of about `bytes` bytes: a ConfigMap of many keys, then the Secret.
+impl Table {
+    fn new(title: &str, x_name: &str) -> Table {
+        println!();
+        println!("{title}");
+        println!(
+            "{x_name:>10}  {:>12}  {:>8}  {:>8}",
+            "median", "ratio", "linear"
+        );
+        Table { baseline: None }
+    }
+
+    fn row(&mut self, label: impl std::fmt::Display, x: f64, t: Duration) {
+        let (x0, t0) = *self.baseline.get_or_insert((x, t));
+        println!(
+            "{label:>10}  {:>9.3} ms  {:>7.2}×  {:>7.2}×",
+            t.as_secs_f64() * 1e3,
+            t.as_secs_f64() / t0.as_secs_f64().max(1e-9),
+            x / x0
+        );
+    }
+}
+
+/// The scan path on `text`: the tree it reads (every problem is a row of the scan).
+fn scan_path(text: &str) -> fluxverify::gitops::Tree {
+    load_stream("-", text, &LoadOptions::default()).expect("no --secret files to read")
+}
+
+/// A manifest stream of about `bytes` bytes: ConfigMaps of many keys, each value a flow
+/// collection, and an OCIRepository now and then.
 fn realistic(bytes: usize) -> String {
-    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    let mut text = String::new();
     let mut i = 0;
     while text.len() < bytes {
         text.push_str(&format!(
-            "  key{i}: \"[value {i}, {{nested: [1, 2, 3]}}]\"\n"
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{i}, namespace: apps}}\ndata:\n"
+        ));
+        for k in 0..20 {
+            text.push_str(&format!(
+                "  key{k}: \"[value {k}, {{nested: [1, 2, 3]}}]\"\n"
+            ));
+        }
+        if i % 10 == 0 {
+            text.push_str(&format!(
+                "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: app{i}\n  namespace: apps\nspec:\n  url: oci://registry.example/app{i}\n  ref:\n    tag: v1\n"
+            ));
+        }
+        i += 1;
+    }
+    text
+}
+
+/// About `bytes` bytes of ConfigMaps of 24 KiB each whose data is nested `depth` deep, in block
+/// style (a staircase of keys) or in flow style (`[[[…]]]`), padded with flat keys: the same
+/// number of documents of the same size whatever the depth.
+fn nested_documents(bytes: usize, depth: usize, block: bool) -> String {
+    const DOCUMENT: usize = 24 << 10;
+    let mut body = if block {
+        (0..depth)
+            .map(|d| format!("{}k{d}:\n", " ".repeat(2 + 2 * d)))
+            .collect::<String>()
+            + &format!("{}leaf: x\n", " ".repeat(2 + 2 * depth))
+    } else {
+        format!("  k: {}x{}\n", "[".repeat(depth), "]".repeat(depth))
+    };
+    let mut pad = 0;
+    while body.len() < DOCUMENT {
+        body.push_str(&format!("  pad{pad}: value {pad}\n"));
+        pad += 1;
+    }
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{i}}}\ndata:\n{body}"
         ));
         i += 1;
     }
-    text.push_str("---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {a: b}\n");
     text
 }
 
 fn main() {
+    const MIB: usize = 1 << 20;
     let path = Path::new("bench.yaml");
-    println!("refused hostile inputs: `[` repeated, and `{{\"a\":` repeated (JSON)");
-    println!("{:>10}  {:>14}  {:>14}", "bytes", "[ ...", "{\"a\": ...");
-    for size in [64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20] {
+
+    // Depth, at a constant 1 MiB: linear means flat (the `linear` column stays 1).
+    for (style, block) in [("flow", false), ("block", true)] {
+        let mut table = Table::new(
+            &format!("scan path, accepted: 1 MiB of documents nested `depth` deep ({style})"),
+            "depth",
+        );
+        // Two mappings (the document, `data`) hold the nesting: 126 more is the deepest accepted.
+        for depth in [4, 16, 32, 64, 126] {
+            let text = nested_documents(MIB, depth, block);
+            let t = median(5, || assert!(scan_path(&text).problems.is_empty()));
+            table.row(depth, 1.0, t);
+        }
+    }
+
+    let mut table = Table::new("scan path, accepted: realistic manifests by size", "bytes");
+    for size in [256 << 10, MIB, 4 * MIB, 16 * MIB] {
+        let text = realistic(size);
+        let t = median(3, || assert!(scan_path(&text).problems.is_empty()));
+        table.row(size, size as f64, t);
+    }
+
+    // Hostile text: refused, in time linear in its size whatever the kind of nesting.
+    for (kind, unit) in [
+        ("[", "["),
+        ("{\"a\":", "{\"a\":"),
+        ("- (block)", "- "),
+        ("? (block)", "? "),
+    ] {
+        let mut table = Table::new(&format!("scan path, refused: `{kind}` repeated"), "bytes");
+        for size in [64 << 10, 256 << 10, MIB, 4 * MIB, 16 * MIB] {
+            let text = unit.repeat(size / unit.len());
+            let t = median(5, || assert_eq!(scan_path(&text).problems.len(), 1));
+            table.row(size, size as f64, t);
+        }
+    }
+
+    let mut table = Table::new("Secret path, refused: `[` repeated", "bytes");
+    for size in [64 << 10, MIB, 16 * MIB] {
         let brackets = "[".repeat(size);
-        let objects = r#"{"a":"#.repeat(size / 5);
-        let a = median(5, || {
+        let t = median(5, || {
             assert!(parse_documents(path, brackets.as_bytes()).is_err())
         });
-        let b = median(5, || {
-            assert!(parse_documents(path, objects.as_bytes()).is_err())
-        });
-        println!("{size:>10}  {:>14}  {:>14}", ms(a), ms(b));
+        table.row(size, size as f64, t);
     }
-    println!();
-    println!("the YAML parser alone on `[` repeated (what the check spares)");
-    println!("{:>10}  {:>14}", "bytes", "serde_norway");
-    for size in [2_500, 5_000, 10_000, 20_000] {
-        let brackets = "[".repeat(size);
-        let t = median(3, || {
-            assert!(serde_norway::from_str::<serde_norway::Value>(&brackets).is_err())
-        });
-        println!("{size:>10}  {:>14}", ms(t));
-    }
-    println!();
-    println!("accepted inputs: a flow collection nested `depth` deep, and manifests by size");
-    println!("{:>10}  {:>14}", "depth", "parse");
-    for depth in [8, 16, 32, 64, 128] {
-        let text = format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
-        let t = median(9, || {
-            let _ = parse_documents(path, text.as_bytes());
-        });
-        println!("{depth:>10}  {:>14}", ms(t));
-    }
-    println!("{:>10}  {:>14}", "bytes", "parse");
-    for size in [64 << 10, 256 << 10, 1 << 20, 4 << 20] {
-        let text = realistic(size);
-        let t = median(3, || {
-            assert_eq!(parse_documents(path, text.as_bytes()).unwrap().len(), 2)
-        });
-        println!("{size:>10}  {:>14}", ms(t));
+
+    // What the limit spares: the parser alone grows faster than its input.
+    for (kind, unit) in [("[", "["), ("- (block)", "- ")] {
+        let mut table = Table::new(
+            &format!("the YAML parser alone on `{kind}` repeated"),
+            "bytes",
+        );
+        for size in [5_000, 10_000, 20_000, 40_000] {
+            let text = unit.repeat(size / unit.len());
+            let t = median(3, || {
+                assert!(serde_norway::from_str::<serde_norway::Value>(&text).is_err())
+            });
+            table.row(size, size as f64, t);
+        }
     }
 }

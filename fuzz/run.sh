@@ -82,6 +82,24 @@ for blobs in (b for root in sys.argv[2:] for b in pathlib.Path(root).rglob("blob
         write(b"\n~~~\n".join([reply(401, [("WWW-Authenticate", 'Basic realm="r"')]), subject, reply(200, [("Content-Type", INDEX), ("Link", '</v2/app/referrers/x?n=1>; rel="next"')], page), manifest, blob_reply]))
         write(b"MANIFEST\n" + raw)
 PY
+# nesting seeds: the manifests, and each kind of nesting just under and over the limit (128).
+seed nesting $(find "$vectors" ../fixtures -name '*.yaml' 2>/dev/null | head -200)
+python3 - corpus/nesting <<'PY'
+import pathlib, sys
+out = pathlib.Path(sys.argv[1])
+for depth in (127, 128, 129, 140):
+    cases = {
+        "flow": "[" * depth + "]" * depth,
+        "json": '{"a":' * depth + "1" + "}" * depth,
+        "entries": "- " * depth + "x\n",
+        "keys": "? " * depth + "x\n",
+        "staircase": "".join(" " * d + "a:\n" for d in range(depth)),
+        "mixed": "- " * (depth // 2) + "[" * (depth - depth // 2),
+        "sameColumn": "".join(" " * (2 * d) + "a:\n" + " " * (2 * d) + "-\n" for d in range(depth // 2)),
+    }
+    for name, text in cases.items():
+        (out / f"{name}-{depth}").write_text(text)
+PY
 mkdir -p corpus/distinguished_name
 printf 'C=US,ST=WA,O=Notary,CN=e2e' > corpus/distinguished_name/seed1
 printf 'CN=a\\,b+OU=x;O=y,ST=z,C=US' > corpus/distinguished_name/seed2

@@ -60,6 +60,8 @@
         clippy::indexing_slicing
     )
 )]
+// Inputs go through the one input limit (`limits`, `clippy.toml`).
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 pub mod cosign;
 pub mod envelope;

@@ -1,5 +1,7 @@
 //! `fluxverify`: the command-line front end. Argument parsing lives here; each command's glue
 //! (load inputs, call the library, render, choose the exit code) lives in `cli/`.
+// Inputs go through the one input limit (`fluxverify::limits`, `clippy.toml`).
+#![cfg_attr(not(test), deny(clippy::disallowed_methods))]
 
 mod cli;
 

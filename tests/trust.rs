@@ -579,16 +579,18 @@ mod cli {
         );
         bin().args(["policy", "check", "--secret", &f]).assert().code(1)
             .stderr("Error: error occurred while parsing trustpolicy.json: invalid character 'v' looking for beginning of value\n");
-        // A 50 MB file: exit 2, named.
+        // A file over the 64 MiB input limit: exit 2, named, with the limit.
         let big = dir.path().join("big.yaml");
         let file = std::fs::File::create(&big).unwrap();
-        file.set_len(50 * 1024 * 1024).unwrap();
+        file.set_len(64 * 1024 * 1024 + 1).unwrap();
         bin()
             .args(["policy", "check", "--secret"])
             .arg(&big)
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("big.yaml is too large"));
+            .stderr(predicate::str::contains(
+                "big.yaml is larger than the input limit of 64 MiB (67108865 bytes; refused before parsing)",
+            ));
         // Invalid UTF-8: exit 2, named.
         let bad = dir.path().join("bin.yaml");
         std::fs::write(&bad, b"kind: Secret\n\xff\xfe\x00").unwrap();

@@ -94,8 +94,8 @@ fn media_type_of(given: Option<EnvelopeMediaType>, bytes: &[u8]) -> anyhow::Resu
 /// `--subject` as JSON text or `@file`.
 fn subject_of(arg: &str) -> anyhow::Result<Descriptor> {
     let text = match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read --subject file {path}"))?,
+        Some(path) => fluxverify::limits::read_text(std::path::Path::new(path))
+            .map_err(|e| anyhow::anyhow!("cannot read --subject file {path}: {}", e.detail()))?,
         None => arg.to_string(),
     };
     let subject: Descriptor = serde_json::from_str(&text)

@@ -312,8 +312,7 @@ fn ocirepository_source(
 ) -> anyhow::Result<(String, String, Option<String>, String)> {
     use anyhow::Context as _;
     use fluxverify::flux::ocirepository::{self, ArtifactRef};
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = fluxverify::limits::read_text(file)?;
     let parsed = ocirepository::parse(&text, &file.display().to_string())?;
     let repo = &parsed.repository;
     if args.trust.secret.is_none() && args.trust.trust_policy.is_none() {

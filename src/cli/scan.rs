@@ -13,14 +13,11 @@ use fluxverify::settings::FluxVersion;
 use fluxverify::settings::Mode;
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
-use std::io::{IsTerminal as _, Read as _};
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 /// Said in every format under `--files`.
 const FILES_NOTE: &str = "--files: files read one by one, not built as Flux builds them: overlays, patches, generated kustomizations and postBuild substitutions were not applied";
-
-/// Largest stream read from stdin.
-const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Output formats of `scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -107,16 +104,9 @@ pub struct ScanArgs {
     pub output: ScanFormat,
 }
 
+/// The built stream on stdin, within the input limit.
 fn read_stdin() -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(MAX_STDIN_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .context("cannot read stdin")?;
-    if bytes.len() as u64 > MAX_STDIN_BYTES {
-        anyhow::bail!("stdin is larger than {MAX_STDIN_BYTES} bytes");
-    }
-    String::from_utf8(bytes).context("stdin is not UTF-8 text")
+    Ok(fluxverify::limits::read_text(std::path::Path::new("-"))?)
 }
 
 /// The envsubst of the Flux release that ships the source-controller version asked for

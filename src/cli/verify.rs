@@ -4,7 +4,6 @@ use super::source::{open_registry, registry_facts, registry_options};
 use super::timed::{time_limit, TimedRun};
 use super::{source_for, stages, with_hints, Exit, Source};
 use crate::{LayoutArgs, ModeArgs, OutputFormat, RegistryArgs, TrustArgs};
-use anyhow::Context as _;
 use clap::Args;
 use fluxverify::flux::ocirepository;
 use fluxverify::report::hints::{self, Diagnostics, Origin, RegistryFacts};
@@ -280,8 +279,7 @@ fn run_ocirepository(
     file: &std::path::Path,
     settings: &stages::Settings,
 ) -> anyhow::Result<Exit> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = fluxverify::limits::read_text(file)?;
     let parsed = ocirepository::parse(&text, &file.display().to_string())?;
     let repo = &parsed.repository;
     if let Some(dir) = &args.layout.oci_layout {

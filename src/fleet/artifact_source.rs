@@ -155,7 +155,7 @@ fn trace_files(artifact: &Path, work: &WorkCopy) -> HashMap<PathBuf, String> {
         let Some(candidates) = rel.file_name().and_then(|n| by_name.get(n)) else {
             continue;
         };
-        let Ok(bytes) = std::fs::read(artifact.join(&rel)) else {
+        let Ok(bytes) = crate::limits::read_file(&artifact.join(&rel)) else {
             continue;
         };
         let shared_ending = |c: &PathBuf| {
@@ -167,7 +167,7 @@ fn trace_files(artifact: &Path, work: &WorkCopy) -> HashMap<PathBuf, String> {
         };
         let best = candidates
             .iter()
-            .filter(|c| std::fs::read(work.path().join(c)).is_ok_and(|b| b == bytes))
+            .filter(|c| crate::limits::read_file(&work.path().join(c)).is_ok_and(|b| b == bytes))
             .max_by_key(|c| shared_ending(c));
         if let Some(best) = best {
             map.insert(rel, best.to_string_lossy().replace('\\', "/"));

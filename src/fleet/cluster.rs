@@ -335,7 +335,7 @@ impl<'a> ClusterBuilder<'a> {
         // before it loads any variable).
         let mut vars: Option<postbuild::Variables> = None;
         for text in split_documents(&output) {
-            let mut value: Value = serde_norway::from_str(&text).map_err(|e| {
+            let mut value: Value = crate::limits::yaml(&text).map_err(|e| {
                 Failure::Failed(format!("kustomize printed YAML that does not parse: {e}"))
             })?;
             if let Some(post_build) = post_build.filter(|_| postbuild::should_substitute(&value)) {
@@ -423,7 +423,7 @@ impl<'a> ClusterBuilder<'a> {
     /// The line of the document of `kind`/`name` in `file`.
     fn line_of(&mut self, file: &Path, kind: &str, name: &str) -> usize {
         let documents = self.documents.entry(file.to_path_buf()).or_insert_with(|| {
-            std::fs::read_to_string(file)
+            crate::limits::read_text(file)
                 .ok()
                 .and_then(|t| parse_yaml_stream(&t).ok())
                 .unwrap_or_default()
@@ -477,7 +477,7 @@ impl<'a> ClusterBuilder<'a> {
                     .rsplit_once('-')
                     .filter(|(_, h)| h.len() == 10)
                     .map_or(name.as_str(), |(b, _)| b);
-                let line = std::fs::read_to_string(source.original(&abs))
+                let line = crate::limits::read_text(&source.original(&abs))
                     .map(|t| generator_line(&t, base))
                     .unwrap_or(1);
                 generated_by = Some((generator.clone(), file.clone()));

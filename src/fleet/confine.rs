@@ -109,11 +109,11 @@ pub fn check(dir: &Path, root: &Path, describe: &dyn Fn(&Path) -> String) -> Res
         else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(&file) else {
+        let Ok(text) = crate::limits::read_text(&file) else {
             continue;
         };
         // A kustomization that does not parse fails in kustomize itself, with its words.
-        let Ok(k) = serde_norway::from_str::<Value>(&text) else {
+        let Ok(k) = crate::limits::yaml::<Value>(&text) else {
             continue;
         };
         for (path, may_be_dir) in named_paths(&k) {

@@ -122,9 +122,9 @@ fn scan_resources(
         if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             continue;
         }
-        let text = std::fs::read(&path).map_err(|e| GenerateError::Io {
+        let text = crate::limits::read_file(&path).map_err(|e| GenerateError::Io {
             file: relative(&path),
-            detail: e.to_string(),
+            detail: e.detail(),
         })?;
         let not_kubernetes = |detail: String| GenerateError::NotKubernetes {
             file: relative(&path),
@@ -183,15 +183,15 @@ pub fn prepare(
         .find(|p| p.is_file());
     let (file, original, mut kustomization) = match existing {
         Some(file) => {
-            let bytes = std::fs::read(&file).map_err(|e| GenerateError::Io {
+            let bytes = crate::limits::read_file(&file).map_err(|e| GenerateError::Io {
                 file: relative(&file),
-                detail: e.to_string(),
+                detail: e.detail(),
             })?;
             let text = String::from_utf8_lossy(&bytes);
             let value: Value = if text.trim().is_empty() {
                 Value::Object(Map::new())
             } else {
-                serde_norway::from_str(&text).map_err(|e| GenerateError::Kustomization {
+                crate::limits::yaml(&text).map_err(|e| GenerateError::Kustomization {
                     file: relative(&file),
                     detail: e.to_string(),
                 })?

@@ -4,6 +4,7 @@
 //! binary or `kubectl kustomize`, whose defaults already leave plugins and Helm off — the flags
 //! are given anyway so that a user's configuration cannot turn them on.
 
+use crate::limits::ReadError;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -35,6 +36,9 @@ pub enum KustomizeError {
     /// The build took longer than the limit.
     #[error("kustomize build did not finish within {} s", .0.as_secs())]
     TimedOut(Duration),
+    /// kustomize printed more than the input limit (it was stopped there).
+    #[error("kustomize build printed more than the input limit of {} MiB; not read further", crate::limits::MAX_INPUT_BYTES >> 20)]
+    TooLarge,
 }
 
 /// A kustomize command: the program and the words before the directory.
@@ -120,12 +124,10 @@ impl Kustomize {
             })?;
         let mut stdout = child.stdout.take();
         let mut stderr = child.stderr.take();
-        let out = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(s) = stdout.as_mut() {
-                let _ = s.read_to_end(&mut bytes);
-            }
-            bytes
+        // Read within the input limit: past it the reader stops and kustomize is stopped.
+        let out = std::thread::spawn(move || match stdout.as_mut() {
+            Some(s) => crate::limits::read_stream("kustomize build", s),
+            None => Ok(Vec::new()),
         });
         let err = std::thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -134,7 +136,19 @@ impl Kustomize {
             }
             bytes
         });
+        // The output, once its reader is done; a reader cut off at the limit stops the build.
+        let mut out = Some(out);
+        let mut printed = None;
         let status = loop {
+            if let Some(reader) = out.take_if(|reader| reader.is_finished()) {
+                let result = reader.join().unwrap_or(Ok(Vec::new()));
+                if result.as_ref().is_err_and(ReadError::is_too_large) {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(KustomizeError::TooLarge);
+                }
+                printed = Some(result);
+            }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if started.elapsed() > BUILD_TIME_LIMIT => {
@@ -151,7 +165,16 @@ impl Kustomize {
                 }
             }
         };
-        let stdout = out.join().unwrap_or_default();
+        let printed = match (printed, out) {
+            (Some(printed), _) => printed,
+            (None, Some(reader)) => reader.join().unwrap_or(Ok(Vec::new())),
+            (None, None) => Ok(Vec::new()),
+        };
+        if printed.as_ref().is_err_and(ReadError::is_too_large) {
+            return Err(KustomizeError::TooLarge);
+        }
+        // A failed read leaves nothing to parse: kustomize's exit status says why.
+        let stdout = printed.unwrap_or_default();
         let stderr = err.join().unwrap_or_default();
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,

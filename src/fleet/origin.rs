@@ -61,7 +61,7 @@ pub fn split_documents(output: &str) -> Vec<String> {
 }
 
 fn annotation_text(value: &str) -> Value {
-    serde_norway::from_str(value).unwrap_or(Value::Null)
+    crate::limits::yaml(value).unwrap_or(Value::Null)
 }
 
 /// Takes kustomize's build annotations off `object` and reads them.

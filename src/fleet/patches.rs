@@ -58,10 +58,10 @@ pub fn patch_files(
     describe: &dyn Fn(&Path) -> String,
 ) -> Vec<String> {
     let dir = kustomization.parent().unwrap_or(Path::new("."));
-    let Ok(text) = std::fs::read_to_string(kustomization) else {
+    let Ok(text) = crate::limits::read_text(kustomization) else {
         return Vec::new();
     };
-    let Ok(k) = serde_norway::from_str::<Value>(&text) else {
+    let Ok(k) = crate::limits::yaml::<Value>(&text) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -72,7 +72,7 @@ pub fn patch_files(
     };
     let mut selected = |patch_path: Option<&str>, inline: Option<&str>, target: Option<&Value>| {
         let text = match (patch_path, inline) {
-            (Some(p), _) => std::fs::read_to_string(dir.join(p)).ok(),
+            (Some(p), _) => crate::limits::read_text(&dir.join(p)).ok(),
             (None, Some(i)) => Some(i.to_owned()),
             (None, None) => None,
         };

@@ -277,8 +277,13 @@ fn non_empty(s: Option<String>) -> Option<String> {
 
 /// Reads an `OCIRepository` file. `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<OciRepositoryFile, OciRepositoryError> {
+    let bounded = crate::limits::Bounded::new(text).map_err(|e| OciRepositoryError::Syntax {
+        file: file.to_owned(),
+        document: 1,
+        detail: e.to_string(),
+    })?;
     let mut documents = Vec::new();
-    for (i, document) in serde_norway::Deserializer::from_str(text).enumerate() {
+    for (i, document) in bounded.yaml_documents().enumerate() {
         let value =
             serde_norway::Value::deserialize(document).map_err(|e| OciRepositoryError::Syntax {
                 file: file.to_owned(),

@@ -6,6 +6,7 @@
 //! `file=F,line=L` in GitHub annotations). At column 0 a `---` can only be a document marker:
 //! block scalars and flow collections of a top-level mapping are indented.
 
+use crate::limits::{Bounded, Refusal};
 use serde_json::Value;
 
 /// One document of a manifest file.
@@ -25,6 +26,8 @@ pub struct SyntaxError {
     pub line: usize,
     /// The parser's message, without its own (document-relative) position.
     pub detail: String,
+    /// The input limit refused the text before the parser read it (`detail` says which limit).
+    pub refused: bool,
 }
 
 /// Is this line a document marker (`---`, `--- ...`) or an end marker (`...`)?
@@ -59,7 +62,21 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Splits and parses a YAML stream. Empty documents are dropped.
+/// A text refused by the input limit, as a syntax error at the line it names (`first_line` is
+/// the line of the piece's start in the file).
+fn refused(refusal: Refusal, first_line: usize) -> SyntaxError {
+    SyntaxError {
+        line: match &refusal {
+            Refusal::TooDeep(at) => first_line + at.line.saturating_sub(1),
+            Refusal::TooLarge { .. } => first_line,
+        },
+        detail: refusal.to_string(),
+        refused: true,
+    }
+}
+
+/// Splits and parses a YAML stream, each document within the input limit. Empty documents are
+/// dropped.
 pub fn parse_yaml_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut pieces: Vec<(usize, String)> = Vec::new();
@@ -87,9 +104,13 @@ pub fn parse_yaml_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
         if piece.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_norway::from_str(&piece).map_err(|e| SyntaxError {
+        // Each piece on its own (its lines offset to the file's): the pass is linear in the
+        // whole stream all the same.
+        let bounded = Bounded::new(&piece).map_err(|r| refused(r, first_line))?;
+        let value: Value = bounded.yaml().map_err(|e| SyntaxError {
             line: first_line + e.location().map_or(0, |l| l.line().saturating_sub(1)),
             detail: strip_position(&e.to_string()),
+            refused: false,
         })?;
         if value.is_null() {
             continue;
@@ -102,13 +123,15 @@ pub fn parse_yaml_stream(text: &str) -> Result<Vec<Document>, SyntaxError> {
     Ok(documents)
 }
 
-/// Parses a JSON file: one value (an object or a `kind: List`), starting where its first
-/// non-blank character is.
+/// Parses a JSON file within the input limit: one value (an object or a `kind: List`), starting
+/// where its first non-blank character is.
 pub fn parse_json(text: &str) -> Result<Vec<Document>, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| SyntaxError {
+    let bounded = Bounded::new(text).map_err(|r| refused(r, 1))?;
+    let value: Value = bounded.json().map_err(|e| SyntaxError {
         line: e.line().max(1),
         detail: strip_position(&e.to_string()),
+        refused: false,
     })?;
     let line = text
         .lines()

@@ -192,33 +192,22 @@ impl SecretGenerator {
         let mut string_data_keys = Vec::new();
         for (key, path) in &self.files {
             let full = dir.join(path);
-            match std::fs::read(&full) {
+            match crate::limits::read_file(&full) {
                 Ok(bytes) => {
                     if looks_sops_encrypted(&String::from_utf8_lossy(&bytes)) {
                         return Generated::Sops { file: full };
                     }
                     data.insert(key.clone(), bytes);
                 }
-                Err(e) => {
-                    return Generated::Invalid(format!(
-                        "secretGenerator {}: cannot read {}: {e}",
-                        self.name,
-                        full.display()
-                    ))
-                }
+                // The error names the file (and the limit, for one too large).
+                Err(e) => return Generated::Invalid(format!("secretGenerator {}: {e}", self.name)),
             }
         }
         for env in &self.envs {
             let full = dir.join(env);
-            let text = match std::fs::read_to_string(&full) {
+            let text = match crate::limits::read_text(&full) {
                 Ok(text) => text,
-                Err(e) => {
-                    return Generated::Invalid(format!(
-                        "secretGenerator {}: cannot read {}: {e}",
-                        self.name,
-                        full.display()
-                    ))
-                }
+                Err(e) => return Generated::Invalid(format!("secretGenerator {}: {e}", self.name)),
             };
             if looks_sops_encrypted(&text) {
                 return Generated::Sops { file: full };

@@ -37,6 +37,9 @@ pub enum GitopsError {
         /// The OS error.
         error: std::io::Error,
     },
+    /// A `--secret` file over the input limit (the message names it and the limit).
+    #[error(transparent)]
+    Refused(crate::limits::ReadError),
 }
 
 /// A Kubernetes object of the tree.
@@ -347,11 +350,15 @@ impl Loader {
                 self.tree.problems.push(FileProblem {
                     file: file.to_owned(),
                     line: e.line,
-                    detail: format!(
-                        "not valid {}: {}",
-                        if json { "JSON" } else { "YAML" },
+                    detail: if e.refused {
                         e.detail
-                    ),
+                    } else {
+                        format!(
+                            "not valid {}: {}",
+                            if json { "JSON" } else { "YAML" },
+                            e.detail
+                        )
+                    },
                 });
                 Vec::new()
             }
@@ -442,9 +449,9 @@ fn load_secret_files(loader: &mut Loader, files: &[PathBuf]) -> Result<(), Gitop
             path: path.clone(),
             error,
         };
-        let bytes = secret::read_input(path).map_err(|e| match e {
-            secret::InputError::Io { error, .. } => io(error),
-            other => io(std::io::Error::other(other.to_string())),
+        let bytes = crate::limits::read_file(path).map_err(|e| match e {
+            crate::limits::ReadError::Io { error, .. } => io(error),
+            refused => GitopsError::Refused(refused),
         })?;
         let file = path.display().to_string();
         let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -495,7 +502,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Tree, GitopsErro
     }
     let mut texts = Vec::new();
     for (root, path) in files {
-        let text = match std::fs::read(&path) {
+        let text = match crate::limits::read_file(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
@@ -507,7 +514,19 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Tree, GitopsErro
                     continue;
                 }
             },
-            Err(error) => return Err(GitopsError::Io { path, error }),
+            // Refused unread, like a file that does not parse: reported, and the scan goes on.
+            Err(crate::limits::ReadError::TooLarge { refusal, .. }) => {
+                loader.tree.problems.push(FileProblem {
+                    file: path.display().to_string(),
+                    line: 1,
+                    detail: refusal.to_string(),
+                });
+                continue;
+            }
+            Err(crate::limits::ReadError::Io { error, .. }) => {
+                return Err(GitopsError::Io { path, error })
+            }
+            Err(other) => return Err(GitopsError::Refused(other)),
         };
         loader.tree.files += 1;
         if is_kustomization_file(&path) {

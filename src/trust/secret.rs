@@ -6,15 +6,11 @@
 //! laid over it as the API server does on write. Flux then only looks at `.data`.
 
 use super::pem::go_base64_decode;
+use crate::limits::{Bounded, ReadError, Refusal};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// Largest input file read. Kubernetes caps a Secret at 1 MiB; a manifest file with other
-/// documents can be larger, but not by orders of magnitude.
-pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The key Flux requires.
 pub const TRUST_POLICY_KEY: &str = "trustpolicy.json";
@@ -30,13 +26,13 @@ pub enum InputError {
         /// The OS error.
         error: std::io::Error,
     },
-    /// Over [`MAX_INPUT_BYTES`].
-    #[error("{} is too large ({size} bytes; at most {} bytes are read)", input_name(.path), MAX_INPUT_BYTES)]
+    /// Over the input limit ([`crate::limits::MAX_INPUT_BYTES`]).
+    #[error("{} is {refusal}", input_name(.path))]
     TooLarge {
         /// The file.
         path: PathBuf,
-        /// Its size (or a lower bound).
-        size: u64,
+        /// The limit it passed.
+        refusal: Refusal,
     },
     /// Not UTF-8.
     #[error("{} is not valid UTF-8 text (invalid byte at offset {offset}); a Secret manifest must be YAML or JSON", input_name(.path))]
@@ -210,38 +206,16 @@ pub fn input_name(path: &Path) -> String {
     }
 }
 
-/// Reads a file (`-` for stdin) of at most [`MAX_INPUT_BYTES`].
+/// Reads a file (`-` for stdin) within the input limit ([`crate::limits::read_file`]).
 pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
-    let io = |error| InputError::Io {
-        path: path.to_path_buf(),
-        error,
-    };
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    } else {
-        let file = std::fs::File::open(path).map_err(io)?;
-        let size = file.metadata().map_err(io)?.len();
-        if size > MAX_INPUT_BYTES {
-            return Err(InputError::TooLarge {
-                path: path.to_path_buf(),
-                size,
-            });
+    crate::limits::read_file(path).map_err(|e| {
+        let path = path.to_path_buf();
+        match e {
+            ReadError::Io { error, .. } => InputError::Io { path, error },
+            ReadError::TooLarge { refusal, .. } => InputError::TooLarge { path, refusal },
+            ReadError::NotUtf8 { offset, .. } => InputError::NotUtf8 { path, offset },
         }
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(InputError::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-        });
-    }
-    Ok(bytes)
+    })
 }
 
 /// Splits a manifest file into its documents (YAML stream or one JSON value).
@@ -254,9 +228,15 @@ pub fn parse_documents(path: &Path, bytes: &[u8]) -> Result<Vec<Value>, InputErr
         path: path.to_path_buf(),
         detail,
     };
-    crate::limits::check_nesting(text).map_err(|limit| InputError::TooDeep {
-        path: path.to_path_buf(),
-        limit,
+    let bounded = Bounded::new(text).map_err(|refusal| match refusal {
+        Refusal::TooDeep(limit) => InputError::TooDeep {
+            path: path.to_path_buf(),
+            limit,
+        },
+        refusal => InputError::TooLarge {
+            path: path.to_path_buf(),
+            refusal,
+        },
     })?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -265,7 +245,7 @@ pub fn parse_documents(path: &Path, bytes: &[u8]) -> Result<Vec<Value>, InputErr
         }
     }
     let mut docs = Vec::new();
-    for document in serde_norway::Deserializer::from_str(text) {
+    for document in bounded.yaml_documents() {
         let value = Value::deserialize(document).map_err(|e| syntax(e.to_string()))?;
         if !value.is_null() {
             docs.push(value);

@@ -450,12 +450,13 @@ impl NotationTrustStore {
             match location {
                 StoreLocation::Files(paths) => {
                     for path in paths {
-                        let data = std::fs::read(&path).map_err(|e| TrustStoreError::Read {
-                            file: file_name(&path),
-                            name: name.to_string(),
-                            store_type,
-                            reason: e.to_string(),
-                        })?;
+                        let data =
+                            crate::limits::read_file(&path).map_err(|e| TrustStoreError::Read {
+                                file: file_name(&path),
+                                name: name.to_string(),
+                                store_type,
+                                reason: e.detail(),
+                            })?;
                         files.push((file_name(&path), data));
                     }
                 }
@@ -513,11 +514,11 @@ fn read_store_dir(
                 store_type,
             });
         }
-        let data = std::fs::read(entry.path()).map_err(|e| TrustStoreError::Read {
+        let data = crate::limits::read_file(&entry.path()).map_err(|e| TrustStoreError::Read {
             file: file.clone(),
             name: name.to_string(),
             store_type,
-            reason: e.to_string(),
+            reason: e.detail(),
         })?;
         files.push((file, data));
     }

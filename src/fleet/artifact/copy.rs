@@ -525,9 +525,14 @@ fn go_file_mode(kind: tar::EntryType, mode: u32) -> String {
 
 /// `loadYAML`: every document of the file merged into one map.
 fn load_yaml(path: &Path) -> Result<Map<String, Value>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| io_text(&e))?;
+    let text = crate::limits::read_text(path).map_err(|e| match e {
+        crate::limits::ReadError::Io { error, .. } => io_text(&error),
+        other => other.to_string(),
+    })?;
+    let bounded = crate::limits::Bounded::new(&text)
+        .map_err(|e| format!("error reading YAML document: {e}"))?;
     let mut out = Map::new();
-    for document in serde_norway::Deserializer::from_str(&text) {
+    for document in bounded.yaml_documents() {
         let value = <Value as serde::Deserialize>::deserialize(document)
             .map_err(|e| format!("error reading YAML document: {e}"))?;
         let map = match value {

@@ -381,7 +381,8 @@ pub fn substitute_object(
     dialect: Dialect,
 ) -> Result<Value, PostBuildError> {
     let out = substitute(text, vars, dialect)?;
-    serde_norway::from_str(&out).map_err(|e| PostBuildError::Yaml(e.to_string()))
+    // Substituted values can open collections: the limit again on the new text.
+    crate::limits::yaml(&out).map_err(|e| PostBuildError::Yaml(e.to_string()))
 }
 
 /// The whole per-resource step: `None` when Flux leaves the resource as built (substitution

@@ -148,9 +148,14 @@ fn docker_config_credentials_at(path: &std::path::Path, host: &str) -> Result<Cr
         vec![host]
     };
     for key in keys {
-        let file = std::fs::File::open(&path)
-            .map_err(|e| format!("cannot read Docker config {}: {e}", path.display()))?;
-        match docker_credential::get_credential_from_reader(std::io::BufReader::new(file), key) {
+        let config = crate::limits::read_file(&path).map_err(|e| {
+            format!(
+                "cannot read Docker config {}: {}",
+                path.display(),
+                e.detail()
+            )
+        })?;
+        match docker_credential::get_credential_from_reader(config.as_slice(), key) {
             Ok(DockerCredential::UsernamePassword(username, password)) => {
                 log_docker_config_hit(&path, key, "user name and password");
                 return Ok(Credentials::Basic { username, password });
@@ -197,7 +202,7 @@ fn log_docker_config_hit(path: &std::path::Path, key: &str, kind: &str) {
     if !tracing::enabled!(target: "fluxverify::auth", tracing::Level::DEBUG) {
         return;
     }
-    let config: serde_json::Value = std::fs::read(path)
+    let config: serde_json::Value = crate::limits::read_file(path)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();

@@ -204,8 +204,12 @@ impl RegistryClient {
         lookups: &HostLookups,
     ) -> Result<RegistryClient, RegistryError> {
         let ca_pem = match &options.ca_file {
-            Some(path) => Some(std::fs::read(path).map_err(|e| {
-                RegistryError::Config(format!("cannot read CA file {}: {e}", path.display()))
+            Some(path) => Some(crate::limits::read_file(path).map_err(|e| {
+                RegistryError::Config(format!(
+                    "cannot read CA file {}: {}",
+                    path.display(),
+                    e.detail()
+                ))
             })?),
             None => None,
         };
