@@ -272,7 +272,7 @@ pub fn run_ocirepository(
         undecided,
     };
     let facts = registry_facts(client, &args.registry, Origin::OciRepository);
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let text = fluxverify::limits::read_text(file).unwrap_or_default();
     let location = super::verify::document_location(file, &text, &repo.name);
     let exit = emit(
         &report,

@@ -141,10 +141,10 @@ pub fn cached(dir: &Path) -> Result<Option<CachedRoot>, TufError> {
     if !record_path.exists() {
         return Ok(None);
     }
-    let record: RefreshRecord = std::fs::read(&record_path)
+    let record: RefreshRecord = crate::limits::read_file(&record_path)
         .map_err(|e| cache_error(&record_path, e))
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| cache_error(&record_path, e)))?;
-    let bytes = std::fs::read(&root_path).map_err(|e| cache_error(&root_path, e))?;
+    let bytes = crate::limits::read_file(&root_path).map_err(|e| cache_error(&root_path, e))?;
     let root = root::parse(&bytes).map_err(|e| cache_error(&root_path, e))?;
     Ok(Some(CachedRoot {
         root,
@@ -166,7 +166,7 @@ pub async fn refresh(
         detail,
     };
     let cached_root = dir.join("root.json");
-    let start = match std::fs::read(&cached_root) {
+    let start = match crate::limits::read_file(&cached_root) {
         Ok(bytes) => bytes,
         Err(_) => bootstrap
             .map(<[u8]>::to_vec)
