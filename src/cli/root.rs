@@ -30,12 +30,9 @@ pub struct RootArgs {
     pub refresh_root: bool,
     /// With --refresh-root: the TUF root.json the chain of roots starts from when the cache
     /// holds none (Sigstore's, from sigstore/root-signing).
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "FLUXVERIFY_TUF_ROOT",
-        requires = "refresh_root"
-    )]
+    // No `requires`: a FLUXVERIFY_TUF_ROOT set in the environment must not break runs without
+    // --refresh-root.
+    #[arg(long, value_name = "FILE", env = "FLUXVERIFY_TUF_ROOT")]
     pub tuf_root: Option<PathBuf>,
     /// The TUF mirror --refresh-root reads (a test repository).
     #[arg(long, value_name = "URL", env = "FLUXVERIFY_TUF_URL", hide = true)]

@@ -214,3 +214,42 @@ pub fn verify_inclusion(entry: &Entry, log: &Log) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_origin_is_the_base_url_host() {
+        assert_eq!(
+            origin("https://log2025-1.rekor.sigstore.dev").unwrap(),
+            "log2025-1.rekor.sigstore.dev"
+        );
+        assert!(origin("").unwrap_err().contains("without baseUrl"));
+    }
+
+    #[test]
+    fn v2_bodies_and_v1_bodies_are_told_apart() {
+        let spec: Value = serde_json::from_str(
+            r#"{"hashedRekordV002":{"data":{"algorithm":"SHA2_256","digest":"AAEC"},"signature":{"content":"AQI=","verifier":{"keyDetails":"PKIX_ECDSA_P256_SHA_256","publicKey":{"rawBytes":"BAU="}}}}}"#,
+        )
+        .unwrap();
+        let body = parse_body("hashedrekord", "0.0.2", &spec).unwrap().unwrap();
+        assert!(body.rekor_v2);
+        assert_eq!(body.signature, vec![1, 2]);
+        assert_eq!(body.public_key_der, Some(vec![4, 5]));
+        assert_eq!(body.artifact_digest, Some(("sha256".into(), vec![0, 1, 2])));
+        let no_verifier: Value = serde_json::from_str(
+            r#"{"dsseV002":{"payloadHash":{"digest":"AA=="},"signatures":[{"content":"AQ=="}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            parse_body("dsse", "0.0.2", &no_verifier)
+                .unwrap()
+                .unwrap_err(),
+            "missing verifier"
+        );
+        let v1: Value = serde_json::from_str(r#"{"signature":{"content":"AQ=="}}"#).unwrap();
+        assert!(parse_body("hashedrekord", "0.0.1", &v1).is_none());
+    }
+}
