@@ -7,11 +7,11 @@
 //! ...`), or `verified signature of version <version>`.
 
 use super::row::{chart_failure, RowResult, ScanRow};
+use super::run::chart_client;
 use super::ScanSettings;
 use crate::cosign::keyless::{KeylessPolicy, KeylessStatus, NEEDS_ONLINE_LOG};
 use crate::cosign::{verify_source, CosignRequest, Keys};
 use crate::flux::helmchart::{self, ChartVerdict, HelmChart, HelmRepository};
-use crate::inflight::Budget;
 use crate::source::registry::pool::ClientPool;
 use crate::source::SignatureSource as _;
 
@@ -39,22 +39,11 @@ pub(super) async fn run_chart_keyless(
         Ok(r) => r,
         Err(e) => return row.with(RowResult::Error, e.to_string()),
     };
-    let client = match pool.client(
-        &chart_repository,
-        repository.insecure || settings.plain_http,
-        repository.provider,
-    ) {
-        Ok(c) => c,
-        Err(e) => return row.with(RowResult::Error, e.to_string()),
-    };
-    let chart_base = format!("{}/{}", repository.url.trim_end_matches('/'), chart.chart);
-    let budget = Budget::start(settings.time_limit(
-        repository.timeout,
-        format!(
-            "HelmRepository {}/{}",
-            repository.namespace, repository.name
-        ),
-    ));
+    let (client, chart_base, budget) =
+        match chart_client(&chart_repository, &repository, &chart, pool, settings) {
+            Ok(set_up) => set_up,
+            Err(e) => return row.with(RowResult::Error, e.to_string()),
+        };
     let policy = KeylessPolicy {
         identities,
         root,

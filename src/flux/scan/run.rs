@@ -277,22 +277,11 @@ pub(super) async fn run_chart(
             Ok(None) => row.with(RowResult::Skipped, "offline"),
         };
     }
-    let client = match pool.client(
-        &chart_repository,
-        repository.insecure || settings.plain_http,
-        repository.provider,
-    ) {
-        Ok(c) => c,
-        Err(e) => return row.with(RowResult::Error, e.to_string()),
-    };
-    let chart_base = format!("{}/{}", repository.url.trim_end_matches('/'), chart.chart);
-    let budget = Budget::start(settings.time_limit(
-        repository.timeout,
-        format!(
-            "HelmRepository {}/{}",
-            repository.namespace, repository.name
-        ),
-    ));
+    let (client, chart_base, budget) =
+        match chart_client(&chart_repository, &repository, &chart, pool, settings) {
+            Ok(set_up) => set_up,
+            Err(e) => return row.with(RowResult::Error, e.to_string()),
+        };
     let work = async {
         let version = if exact {
             chart.version.clone()
@@ -362,4 +351,32 @@ pub(super) async fn run_chart(
         }
     };
     row.contacted(&client)
+}
+
+/// A chart's registry client, its `oci://` base (`<url>/<chart>`) and its repository's time
+/// limit, started: what the notation and the keyless chart verifications share.
+pub(super) fn chart_client(
+    chart_repository: &crate::source::reference::Reference,
+    repository: &HelmRepository,
+    chart: &HelmChart,
+    pool: &ClientPool,
+    settings: &ScanSettings,
+) -> Result<
+    (crate::source::registry::RegistryClient, String, Budget),
+    crate::source::registry::RegistryError,
+> {
+    let client = pool.client(
+        chart_repository,
+        repository.insecure || settings.plain_http,
+        repository.provider,
+    )?;
+    let chart_base = format!("{}/{}", repository.url.trim_end_matches('/'), chart.chart);
+    let budget = Budget::start(settings.time_limit(
+        repository.timeout,
+        format!(
+            "HelmRepository {}/{}",
+            repository.namespace, repository.name
+        ),
+    ));
+    Ok((client, chart_base, budget))
 }
