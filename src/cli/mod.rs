@@ -6,7 +6,6 @@ pub mod output;
 
 pub mod certs;
 pub mod completions;
-pub mod cosign;
 pub mod envelope;
 pub mod flags;
 pub mod inspect;

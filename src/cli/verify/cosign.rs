@@ -1,8 +1,9 @@
 //! `verify --verify-provider cosign` and `verify --ocirepository` with `verify.provider: cosign`.
-use super::source::{open_layout, open_registry, registry_facts};
-use super::timed::{time_limit, TimedRun};
-use super::{Exit, ExitError};
-use crate::cli::verify::{print_status_line, VerifyArgs, VerifyFormat};
+use super::args::{VerifyArgs, VerifyFormat};
+use super::emit::{document_location, print_status_line};
+use crate::cli::source::{open_layout, open_registry, registry_facts};
+use crate::cli::timed::{time_limit, TimedRun};
+use crate::cli::{Exit, ExitError};
 use anyhow::Context as _;
 use fluxverify::cosign::keyless::identity::Identity;
 use fluxverify::cosign::keyless::KeylessPolicy;
@@ -47,7 +48,7 @@ fn keys_from_flags(args: &VerifyArgs) -> anyhow::Result<Option<Vec<NamedKey>>> {
 
 /// The root keyless verification uses without a `trustedRootSecretRef` ([`super::root`]).
 fn default_root(args: &VerifyArgs) -> anyhow::Result<DefaultRoot> {
-    super::root::default_root(&args.root, false)
+    crate::cli::root::default_root(&args.root, false)
 }
 
 /// `--certificate-identity-regexp` / `--certificate-oidc-issuer-regexp`, paired in order.
@@ -137,7 +138,7 @@ pub fn run(args: &VerifyArgs, reference: &str) -> anyhow::Result<Exit> {
                 .block_on(client.resolve(&source.wanted))?
                 .map_err(|e| {
                     let facts = registry_facts(client, &args.registry, Origin::Flags);
-                    super::with_hints(
+                    crate::cli::with_hints(
                         anyhow::anyhow!("failed to determine artifact digest: {e}"),
                         hints::for_registry(&facts),
                     )
@@ -244,7 +245,7 @@ pub fn run_ocirepository(
                     verification,
                     secret.as_ref(),
                     None,
-                    &super::root::public_good(),
+                    &crate::cli::root::public_good(),
                 )
                 .map_err(|error| ExitError {
                     exit: Exit::Failed,
@@ -273,7 +274,7 @@ pub fn run_ocirepository(
     };
     let facts = registry_facts(client, &args.registry, Origin::OciRepository);
     let text = fluxverify::limits::read_text(file).unwrap_or_default();
-    let location = super::verify::document_location(file, &text, &repo.name);
+    let location = document_location(file, &text, &repo.name);
     let exit = emit(
         &report,
         &diagnostics(&report, Some(&facts)),
