@@ -71,6 +71,7 @@ pub mod gitops;
 mod golang;
 pub mod http;
 pub mod inflight;
+pub mod interrupt;
 pub mod limits;
 pub mod logging;
 pub mod pki;

@@ -1079,11 +1079,17 @@ async fn scan_output_matches_the_schema() {
     ]);
     // The fleet build: clusters, Kustomizations, patched_by, not_applied.
     let (_, fleet) = run(&["scan", "fixtures/fleet", "--offline", "-o", "json"]);
+    // A scan that stopped early: the same object, its `error` set (an interrupted scan's
+    // object is this one with the rows finished: tests/interrupt.rs).
+    let (code, stopped) = run(&["scan", "/nonexistent/fleet", "-o", "json"]);
+    assert_eq!(code, 2);
+    assert!(stopped["error"].is_string(), "{stopped}");
     for (what, json) in [
         ("online", &online),
         ("offline", &offline),
         ("fixtures/gitops", &fixtures),
         ("fixtures/fleet", &fleet),
+        ("stopped early", &stopped),
     ] {
         assert_valid(&validator, json, what);
     }

@@ -38,7 +38,9 @@ const VERIFY_EXIT: &[Status] = &[
 const SCAN_EXIT: &[Status] = &[
     (0, "No source failed and none could not be decided (ignored and skipped sources included, unless --strict)."),
     (1, "A source fails as Flux would fail it (SourceVerified=False); with --strict also a skipped or ignored source, or nothing to verify at all."),
-    (2, "No source failed but one could not be decided (its Secret missing or encrypted, its registry unreachable, its file unparsable, its Kustomization not built); or bad flags or paths."),
+    (2, "No source failed but one could not be decided (its Secret missing or encrypted, its registry unreachable, its file unparsable, its Kustomization not built); or bad flags or paths (the report of -o json|junit|github|sarif then says so, without rows)."),
+    (130, "Stopped by SIGINT (Ctrl-C): the report holds the rows finished by then and the error."),
+    (143, "Stopped by SIGTERM: as for SIGINT."),
 ];
 
 const LIST_EXIT: &[Status] = &[(0, "The signatures were listed."), COULD_NOT_RUN];

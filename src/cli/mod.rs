@@ -17,6 +17,7 @@ pub mod root;
 pub mod scan;
 pub mod source;
 pub mod stages;
+pub mod stop;
 pub mod timed;
 pub mod verify;
 pub mod version;
@@ -50,6 +51,11 @@ pub enum Exit {
     Usage = 2,
     /// Flux would accept the artifact without setting `SourceVerified`.
     Ignored = 3,
+    /// `scan` stopped by `SIGINT` (128 + 2, as a shell reports it); the report holds the rows
+    /// finished by then.
+    Interrupted = 130,
+    /// `scan` stopped by `SIGTERM` (128 + 15).
+    Terminated = 143,
 }
 
 /// An error that carries the exit code it should end the process with.

@@ -1,6 +1,7 @@
 //! `fluxverify scan`: read the tree, scan it, render, choose the exit code.
 use super::source::registry_options;
-use super::Exit;
+use super::stop::StopListener;
+use super::{Exit, ExitError};
 use crate::RegistryArgs;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
@@ -8,9 +9,10 @@ use fluxverify::fleet::{self, spec::ObjectRef, FleetRequest};
 use fluxverify::flux::ocirepository::RunSettings;
 use fluxverify::flux::scan::{scan, RowResult, ScanRow, ScanSettings};
 use fluxverify::gitops::{self, LoadOptions};
+use fluxverify::interrupt::{self, Interrupted, StopSignal};
 use fluxverify::report::scan::{self as render, ScanContext};
 use fluxverify::settings::FluxVersion;
-use fluxverify::settings::Mode;
+use fluxverify::settings::{Mode, Settings};
 use fluxverify::source::registry::pool::ClientPool;
 use fluxverify::verify::signatures::FLUX_MAX_SIGNATURES;
 use std::io::IsTerminal as _;
@@ -104,9 +106,18 @@ pub struct ScanArgs {
     pub output: ScanFormat,
 }
 
-/// The built stream on stdin, within the input limit.
+/// The built stream on stdin, within the input limit. Read on its own thread: a stop while
+/// the writer has not finished ends the wait (the thread goes with the process).
 fn read_stdin() -> anyhow::Result<String> {
-    Ok(fluxverify::limits::read_text(std::path::Path::new("-"))?)
+    let reader = std::thread::spawn(|| fluxverify::limits::read_text(std::path::Path::new("-")));
+    while !reader.is_finished() {
+        interrupt::check()?;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    match reader.join() {
+        Ok(read) => Ok(read?),
+        Err(_) => anyhow::bail!("reading stdin ended abnormally"),
+    }
 }
 
 /// The envsubst of the Flux release that ships the source-controller version asked for
@@ -134,7 +145,99 @@ pub fn exit_code(rows: &[ScanRow]) -> Exit {
     }
 }
 
+/// Runs the scan and writes its report: also when it stopped early (an error before any row,
+/// `SIGINT`/`SIGTERM` during the build or the verifications), as the rows finished by then and
+/// the error, in the chosen format (text: the error on stderr only when nothing ran).
 pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
+    // First: the stop handlers are in place before anything long starts. Several workers: the
+    // registry client prefetches signatures on spawned tasks, and the listener runs on them
+    // while the fleet build holds this thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let stop = StopListener::install(&runtime)?;
+    let settings = Settings {
+        mode: Mode::Flux,
+        flux_version: args.release.flux_version,
+    };
+    let mut context = ScanContext::default();
+    let mut rows = Vec::new();
+    let scanned = scan_paths(&args, &runtime, &stop, &mut context, &mut rows);
+    // Also the rows the fleet build made itself, outside the per-cluster scans.
+    if args.strict {
+        fluxverify::flux::scan::apply_strict(&mut rows);
+    }
+    let Err(error) = scanned else {
+        write_report(args.output, &rows, settings, &context);
+        if rows.is_empty() {
+            eprintln!(
+                "scan: no verifiable sources in what Flux applies from {}",
+                args.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if args.strict {
+                return Ok(Exit::Failed);
+            }
+        }
+        return Ok(exit_code(&rows));
+    };
+    // Whatever step saw the stop, the signal is why the run ended.
+    let signal = interrupt::raised();
+    context.stopped = Some(format!("{error:#}"));
+    if signal.is_some() || args.output != ScanFormat::Text {
+        write_report(args.output, &rows, settings, &context);
+    }
+    // Tasks still waiting on a registry are dropped, not waited for.
+    runtime.shutdown_timeout(SHUTDOWN_WAIT);
+    let exit = match signal {
+        Some(StopSignal::Interrupt) => Exit::Interrupted,
+        Some(StopSignal::Terminate) => Exit::Terminated,
+        None => Exit::Usage,
+    };
+    Err(anyhow::Error::new(ExitError {
+        exit,
+        error,
+        reported: true,
+    }))
+}
+
+/// How long an interrupted run waits for the work in flight to let go.
+const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The report of `rows` in `format`.
+fn write_report(format: ScanFormat, rows: &[ScanRow], settings: Settings, context: &ScanContext) {
+    match format {
+        ScanFormat::Text => out!("{}", render::to_text(rows, settings, context)),
+        ScanFormat::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&render::to_json(rows, settings, context))
+                .unwrap_or_default()
+        ),
+        ScanFormat::Junit => out!("{}", render::to_junit(rows, context)),
+        ScanFormat::Github => out!("{}", render::to_github(rows, settings, context)),
+        ScanFormat::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&fluxverify::report::sarif::scan_log(
+                rows, settings, context
+            ))
+            .unwrap_or_default()
+        ),
+    }
+}
+
+/// Reads the paths, builds what Flux applies and verifies it, pushing the rows to `rows` as
+/// they finish (so that a stop leaves the finished ones there).
+fn scan_paths(
+    args: &ScanArgs,
+    runtime: &tokio::runtime::Runtime,
+    stop: &StopListener,
+    context: &mut ScanContext,
+    rows: &mut Vec<ScanRow>,
+) -> anyhow::Result<()> {
     if args.jobs == 0 {
         anyhow::bail!("--jobs must be at least 1");
     }
@@ -151,7 +254,6 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         })
         .transpose()?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    let mut context = ScanContext::default();
     // One tree a cluster: (cluster, tree).
     let trees: Vec<(Option<String>, gitops::Tree)> = if stdin {
         if args.paths.len() > 1 {
@@ -223,11 +325,85 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
         default_root: super::root::default_root(&args.trust_root, args.offline)?,
     };
     let pool = std::sync::Arc::new(ClientPool::new(registry_options(&args.registry)));
-    // No bar under -v: it would redraw over the log lines written to the same stderr.
-    let bar_wanted = std::io::stderr().is_terminal()
+    let progress = progress_bar(&trees);
+    // The rows of the cluster being scanned, as they finish.
+    let finished = std::sync::Mutex::new(Vec::new());
+    let done = |row: &ScanRow| {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+            bar.set_message(row.id());
+        }
+        if let Ok(mut finished) = finished.lock() {
+            finished.push(row.clone());
+        }
+    };
+    let mut outcome = Ok(());
+    for (cluster, tree) in &trees {
+        rows.extend(failed_kustomizations(context, cluster.as_ref()));
+        let scanned = runtime.block_on(async {
+            tokio::select! {
+                rows = scan(tree, &pool, &settings, &done) => Ok(rows),
+                signal = stop.wait() => Err(Interrupted(signal)),
+            }
+        });
+        let so_far = finished
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default();
+        let (mut cluster_rows, stopped) = match scanned {
+            Ok(cluster_rows) => (cluster_rows, interrupt::check().err()),
+            Err(stopped) => (so_far, Some(stopped)),
+        };
+        for row in &mut cluster_rows {
+            row.cluster = cluster.clone();
+        }
+        rows.extend(cluster_rows);
+        if let Some(stopped) = stopped {
+            outcome = Err(stopped);
+            break;
+        }
+    }
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
+    Ok(outcome?)
+}
+
+/// The rows of the Flux Kustomizations of `cluster` whose build failed: Flux applies none of
+/// them.
+fn failed_kustomizations(context: &ScanContext, cluster: Option<&String>) -> Vec<ScanRow> {
+    context
+        .kustomizations
+        .iter()
+        .filter(|(c, k)| Some(c) == cluster && k.failed)
+        .map(|(_, k)| {
+            let name = if k.name.is_empty() {
+                k.path.clone()
+            } else {
+                k.name.clone()
+            };
+            let mut row = ScanRow::other(
+                "Kustomization",
+                &name,
+                &k.file,
+                k.line.max(1),
+                RowResult::Error,
+                k.reason.clone(),
+            );
+            row.namespace = k.namespace.clone();
+            row.cluster = cluster.cloned();
+            row
+        })
+        .collect()
+}
+
+/// A progress bar on a terminal's stderr (not under -v: it would redraw over the log lines
+/// written to the same stderr).
+fn progress_bar(trees: &[(Option<String>, gitops::Tree)]) -> Option<indicatif::ProgressBar> {
+    let wanted = std::io::stderr().is_terminal()
         && tracing::level_filters::LevelFilter::current()
             < tracing::level_filters::LevelFilter::INFO;
-    let progress = bar_wanted.then(|| {
+    wanted.then(|| {
         // An estimate: a HelmRelease with chartRef makes no row.
         let sources: usize = trees
             .iter()
@@ -250,95 +426,5 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Exit> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
-    });
-    let done = |row: &ScanRow| {
-        if let Some(bar) = &progress {
-            bar.inc(1);
-            bar.set_message(row.id());
-        }
-    };
-    // Several workers: the registry client prefetches signatures on spawned tasks.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let mut rows = Vec::new();
-    for (cluster, tree) in &trees {
-        // A Kustomization whose build failed: Flux applies none of it.
-        for (_, k) in context
-            .kustomizations
-            .iter()
-            .filter(|(c, k)| Some(c) == cluster.as_ref() && k.failed)
-        {
-            let name = if k.name.is_empty() {
-                k.path.clone()
-            } else {
-                k.name.clone()
-            };
-            let mut row = ScanRow::other(
-                "Kustomization",
-                &name,
-                &k.file,
-                k.line.max(1),
-                RowResult::Error,
-                k.reason.clone(),
-            );
-            row.namespace = k.namespace.clone();
-            row.cluster = cluster.clone();
-            rows.push(row);
-        }
-        let mut cluster_rows = runtime.block_on(scan(tree, &pool, &settings, &done));
-        for row in &mut cluster_rows {
-            row.cluster = cluster.clone();
-        }
-        rows.extend(cluster_rows);
-    }
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
-    // Also the rows the fleet build made itself, outside the per-cluster scans.
-    if args.strict {
-        fluxverify::flux::scan::apply_strict(&mut rows);
-    }
-    let empty = rows.is_empty();
-    match args.output {
-        ScanFormat::Text => out!(
-            "{}",
-            render::to_text(&rows, settings.run.settings, &context)
-        ),
-        ScanFormat::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&render::to_json(&rows, settings.run.settings, &context))
-                .unwrap_or_default()
-        ),
-        ScanFormat::Junit => out!("{}", render::to_junit(&rows, &context)),
-        ScanFormat::Github => out!(
-            "{}",
-            render::to_github(&rows, settings.run.settings, &context)
-        ),
-        ScanFormat::Sarif => outln!(
-            "{}",
-            serde_json::to_string_pretty(&fluxverify::report::sarif::scan_log(
-                &rows,
-                settings.run.settings,
-                &context,
-                None
-            ))
-            .unwrap_or_default()
-        ),
-    }
-    if empty {
-        eprintln!(
-            "scan: no verifiable sources in what Flux applies from {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if args.strict {
-            return Ok(Exit::Failed);
-        }
-    }
-    Ok(exit_code(&rows))
+    })
 }

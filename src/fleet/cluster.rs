@@ -165,6 +165,10 @@ impl<'a> ClusterBuilder<'a> {
             retried: false,
         });
         while let Some(pending) = queue.pop_front() {
+            // The caller sees the stop and reports none of this cluster.
+            if crate::interrupt::raised().is_some() {
+                break;
+            }
             match self.build_one(&pending) {
                 Ok((built_from, objects)) => {
                     let applied: Vec<String> =

@@ -39,6 +39,9 @@ pub enum KustomizeError {
     /// kustomize printed more than the input limit (it was stopped there).
     #[error("kustomize build printed more than the input limit of {} MiB; not read further", crate::limits::MAX_INPUT_BYTES >> 20)]
     TooLarge,
+    /// A stop was asked for while kustomize ran (it was stopped).
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
 /// A kustomize command: the program and the words before the directory.
@@ -151,12 +154,21 @@ impl Kustomize {
             }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
-                Ok(None) if started.elapsed() > BUILD_TIME_LIMIT => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(KustomizeError::TimedOut(BUILD_TIME_LIMIT));
+                Ok(None) => {
+                    // Ctrl-C reaches kustomize through the terminal's process group; a SIGTERM
+                    // sent to fluxverify alone does not, so the child is stopped here.
+                    if let Err(stop) = crate::interrupt::check() {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return Err(stop.into());
+                    }
+                    if started.elapsed() > BUILD_TIME_LIMIT {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return Err(KustomizeError::TimedOut(BUILD_TIME_LIMIT));
+                    }
+                    std::thread::sleep(Duration::from_millis(2));
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
                 Err(e) => {
                     return Err(KustomizeError::Spawn {
                         program: self.program.display().to_string(),

@@ -47,6 +47,9 @@ pub enum FleetError {
     /// No kustomize to run.
     #[error(transparent)]
     Kustomize(#[from] KustomizeError),
+    /// A stop was asked for during the build.
+    #[error(transparent)]
+    Interrupted(#[from] crate::interrupt::Interrupted),
 }
 
 /// What to build.
@@ -120,6 +123,8 @@ pub fn build(request: &FleetRequest, secret_objects: &[Object]) -> Result<Fleet,
             request.substitution,
         );
         clusters.push(builder.build(entry));
+        // A cluster cut short by the stop is not what Flux applies: nothing of it is reported.
+        crate::interrupt::check()?;
     }
     let applied_files: BTreeSet<&str> = clusters
         .iter()

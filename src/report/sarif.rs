@@ -9,7 +9,7 @@
 //!
 //! A run that stopped early (an error before or during the scan) is still one valid log: the
 //! results of the rows finished so far, `invocations[0].executionSuccessful: false` and the
-//! error as a `toolExecutionNotifications` entry ([`scan_log`] with `error`).
+//! error as a `toolExecutionNotifications` entry ([`scan_log`] of a context that `stopped`).
 //!
 //! The object model is the `serde-sarif` crate's, generated from the SARIF schema; the values
 //! are checked against the OASIS schema document itself in `tests/sarif.rs`.
@@ -513,14 +513,9 @@ pub fn log(findings: &[Finding], facts: &RunFacts) -> Value {
 }
 
 /// The `scan` report as SARIF: a result per row that is not verified, with the hints the text
-/// report prints under it (`settings` are the scan's), and `error` when the scan stopped before
-/// it finished (the rows are then those finished so far).
-pub fn scan_log(
-    rows: &[ScanRow],
-    settings: Settings,
-    context: &ScanContext,
-    error: Option<&str>,
-) -> Value {
+/// report prints under it (`settings` are the scan's), and the error when the scan stopped
+/// before it finished (the rows are then those finished so far).
+pub fn scan_log(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> Value {
     let findings: Vec<Finding> = rows
         .iter()
         .filter_map(|row| {
@@ -545,7 +540,7 @@ pub fn scan_log(
                 )
             })
             .collect(),
-        error: error.map(str::to_owned),
+        error: context.stopped.clone(),
         properties: BTreeMap::from([(
             "summary".to_owned(),
             json!({
@@ -696,7 +691,7 @@ mod tests {
         assert_eq!(row_finding(&stdin, &[]).unwrap().location, None);
         let mut no_line = row(RowResult::Failed, "OCIRepository");
         no_line.line = 0;
-        let log = scan_log(&[no_line], SETTINGS, &ScanContext::default(), None);
+        let log = scan_log(&[no_line], SETTINGS, &ScanContext::default());
         let physical = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
         assert_eq!(physical["artifactLocation"]["uri"], "apps/podinfo.yaml");
         assert!(physical.get("region").is_none(), "{physical}");
@@ -708,7 +703,6 @@ mod tests {
             &[row(RowResult::Failed, "OCIRepository")],
             SETTINGS,
             &ScanContext::default(),
-            None,
         );
         assert_eq!(
             done["runs"][0]["invocations"][0]["executionSuccessful"],
@@ -717,8 +711,10 @@ mod tests {
         let stopped = scan_log(
             &[row(RowResult::Failed, "OCIRepository")],
             SETTINGS,
-            &ScanContext::default(),
-            Some("interrupted"),
+            &ScanContext {
+                stopped: Some("interrupted".into()),
+                ..ScanContext::default()
+            },
         );
         let invocation = &stopped["runs"][0]["invocations"][0];
         assert_eq!(invocation["executionSuccessful"], false);

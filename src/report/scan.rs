@@ -27,6 +27,9 @@ pub struct ScanContext {
     pub not_applied: Vec<Unapplied>,
     /// Said in every format when the tree was not built as Flux builds it (`--files`).
     pub note: Option<String>,
+    /// Why the scan stopped before it finished (an interrupt, an error before any row): said
+    /// in every format, the rows being those finished by then.
+    pub stopped: Option<String>,
 }
 
 /// The summary line's counts as JSON.
@@ -137,7 +140,8 @@ pub fn row_json(row: &ScanRow, settings: Settings) -> Value {
     object
 }
 
-/// `{"resources": [...], "kustomizations": [...], "not_applied": [...], "summary": {...}}`.
+/// `{"resources": [...], "kustomizations": [...], "not_applied": [...], "summary": {...},
+/// "error": ...}`; `error` is `null` unless the scan stopped before it finished.
 pub fn to_json(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> Value {
     let mut summary = summary_json(&Summary::of(rows));
     if let Some(counts) = summary.as_object_mut() {
@@ -157,6 +161,7 @@ pub fn to_json(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> V
             .collect::<Vec<_>>(),
         "note": context.note,
         "summary": summary,
+        "error": context.stopped,
     })
 }
 
@@ -298,6 +303,9 @@ pub fn to_text(rows: &[ScanRow], settings: Settings, context: &ScanContext) -> S
             u.object, u.file, u.line
         );
     }
+    if let Some(error) = &context.stopped {
+        let _ = writeln!(out, "scan stopped: {error}");
+    }
     let _ = writeln!(out, "{}", summary_line(rows));
     out
 }
@@ -315,13 +323,16 @@ fn xml_safe(text: &str) -> String {
 }
 
 /// JUnit XML: one `<testcase>` a resource (classname `Kind/namespace`, name the resource
-/// name), `<failure>` for failed, `<error>` for error, `<skipped>` for skipped and ignored.
+/// name), `<failure>` for failed, `<error>` for error, `<skipped>` for skipped and ignored; a
+/// scan that stopped early ends with one more testcase (`fluxverify/scan`) holding the
+/// `<error>`, so that a CI reading the report sees the run was not complete.
 pub fn to_junit(rows: &[ScanRow], context: &ScanContext) -> String {
     let s = Summary::of(rows);
     let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
-    let tests = rows.len().to_string();
+    let stopped = usize::from(context.stopped.is_some());
+    let tests = (rows.len() + stopped).to_string();
     let failures = s.failed.to_string();
-    let errors = s.error.to_string();
+    let errors = (s.error + stopped).to_string();
     let skipped = (s.skipped + s.ignored).to_string();
     let counts = [
         ("tests", tests.as_str()),
@@ -394,6 +405,20 @@ pub fn to_junit(rows: &[ScanRow], context: &ScanContext) -> String {
         }
         events.push(Event::End(BytesEnd::new("testcase")));
     }
+    if let Some(error) = &context.stopped {
+        let mut case = BytesStart::new("testcase");
+        case.push_attribute(("classname", "fluxverify"));
+        case.push_attribute(("name", "scan"));
+        events.push(Event::Start(case));
+        let message = xml_safe(error);
+        let mut inner = BytesStart::new("error");
+        inner.push_attribute(("message", message.as_str()));
+        inner.push_attribute(("type", "error"));
+        events.push(Event::Start(inner.into_owned()));
+        events.push(Event::Text(BytesText::new(&message).into_owned()));
+        events.push(Event::End(BytesEnd::new("error")));
+        events.push(Event::End(BytesEnd::new("testcase")));
+    }
     events.push(Event::End(BytesEnd::new("testsuite")));
     events.push(Event::End(BytesEnd::new("testsuites")));
     for event in events {
@@ -424,6 +449,9 @@ pub fn to_github(rows: &[ScanRow], settings: Settings, context: &ScanContext) ->
     let mut out = String::new();
     if let Some(note) = &context.note {
         let _ = writeln!(out, "::notice title=fluxverify scan::{}", escape_data(note));
+    }
+    if let Some(error) = &context.stopped {
+        let _ = writeln!(out, "::error title=fluxverify scan::{}", escape_data(error));
     }
     for row in rows {
         let level = match row.result {

@@ -139,3 +139,59 @@ impl Run {
         Output::of(&out, started.elapsed())
     }
 }
+
+/// A run started in the background, to be signalled while it works.
+pub struct Spawned {
+    child: std::process::Child,
+    started: Instant,
+    _home: tempfile::TempDir,
+}
+
+impl Run {
+    /// Starts the binary (stdout and stderr piped, stdin closed) and returns at once.
+    pub fn spawn(self) -> Spawned {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fluxverify"));
+        cmd.args(&self.args)
+            .env("HOME", home.path())
+            .env("DOCKER_CONFIG", home.path().join("docker"))
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for name in REMOVED {
+            cmd.env_remove(name);
+        }
+        cmd.envs(self.env);
+        if let Some(dir) = self.current_dir {
+            cmd.current_dir(dir);
+        }
+        Spawned {
+            child: cmd.spawn().unwrap(),
+            started: Instant::now(),
+            _home: home,
+        }
+    }
+}
+
+impl Spawned {
+    /// Sends `signal` (`libc::SIGINT`, ...) to the process.
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) with a pid this test started and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
+    /// Waits for the end, at most `limit` (then kills it and panics: a hang).
+    pub fn finish(mut self, limit: Duration) -> Output {
+        while self.child.try_wait().unwrap().is_none() {
+            if self.started.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!("still running after {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let took = self.started.elapsed();
+        let out = self.child.wait_with_output().unwrap();
+        Output::of(&out, took)
+    }
+}
