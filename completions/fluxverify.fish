@@ -58,7 +58,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l flux-vers
 2.9\t'Flux 2.9 (source-controller 1.9)'"
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s j -l jobs -d 'Verifications in flight at most' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest\'s trustedRootSecretRef still comes first)' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore\'s, from sigstore/root-signing)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none, instead of the one shipped with fluxverify (Sigstore\'s v10)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l tuf-url -d 'The TUF mirror --refresh-root reads (a test repository)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -l ca-file -d 'PEM file of CA certificates to trust for the registry\'s TLS' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand scan" -s u -l username -d 'Registry user name' -r
@@ -117,7 +117,7 @@ complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l key -d 
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-identity-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l certificate-oidc-issuer-regexp -d 'Keyless cosign: a Go regular expression the certificate\'s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l trusted-root -d 'Keyless cosign: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest\'s trustedRootSecretRef still comes first)' -r -F
-complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore\'s, from sigstore/root-signing)' -r -F
+complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l tuf-root -d 'With --refresh-root: the TUF root.json the chain of roots starts from when the cache holds none, instead of the one shipped with fluxverify (Sigstore\'s v10)' -r -F
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -l tuf-url -d 'The TUF mirror --refresh-root reads (a test repository)' -r
 complete -c fluxverify -n "__fish_fluxverify_using_subcommand verify" -s o -l output -d 'Output format' -r -f -a "text\t'Human-readable text'
 json\t'One JSON object on stdout'

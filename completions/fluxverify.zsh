@@ -53,7 +53,7 @@ _arguments "${_arguments_options[@]}" : \
 '-j+[Verifications in flight at most]:N:_default' \
 '--jobs=[Verifications in flight at most]:N:_default' \
 '(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
-'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none, instead of the one shipped with fluxverify (Sigstore'\''s v10)]:FILE:_files' \
 '--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '--ca-file=[PEM file of CA certificates to trust for the registry'\''s TLS]:FILE:_files' \
 '-u+[Registry user name]:USER:_default' \
@@ -127,7 +127,7 @@ cosign\:"cosign signatures (static keys or keyless)"))' \
 '*--certificate-identity-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s subject (SAN) must match; repeatable, paired in order with --certificate-oidc-issuer-regexp (as matchOIDCIdentity)]:REGEX:_default' \
 '*--certificate-oidc-issuer-regexp=[Keyless cosign\: a Go regular expression the certificate'\''s OIDC issuer must match; repeatable, paired in order with --certificate-identity-regexp]:REGEX:_default' \
 '(--refresh-root)--trusted-root=[Keyless cosign\: the Sigstore trusted_root.json to verify with instead of the public-good root (a manifest'\''s trustedRootSecretRef still comes first)]:FILE:_files' \
-'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none (Sigstore'\''s, from sigstore/root-signing)]:FILE:_files' \
+'--tuf-root=[With --refresh-root\: the TUF root.json the chain of roots starts from when the cache holds none, instead of the one shipped with fluxverify (Sigstore'\''s v10)]:FILE:_files' \
 '--tuf-url=[The TUF mirror --refresh-root reads (a test repository)]:URL:_default' \
 '-o+[Output format]:OUTPUT:((text\:"Human-readable text"
 json\:"One JSON object on stdout"

@@ -16,9 +16,10 @@ fn long_version() -> &'static str {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEXT.get_or_init(|| {
         format!(
-            "{}\nSigstore public-good trusted root shipped: {} (a newer --refresh-root in the cache replaces it: `fluxverify version`)",
+            "{}\nSigstore public-good trusted root shipped: {} (a newer --refresh-root in the cache replaces it: `fluxverify version`)\nSigstore TUF root shipped, where --refresh-root starts without a cached one or --tuf-root: {}",
             env!("CARGO_PKG_VERSION"),
-            fluxverify::cosign::keyless::root::PUBLIC_GOOD_SOURCE
+            fluxverify::cosign::keyless::root::PUBLIC_GOOD_SOURCE,
+            fluxverify::cosign::keyless::tuf::SHIPPED_TUF_ROOT_SOURCE
         )
     })
 }
@@ -309,9 +310,10 @@ fn main() -> ExitCode {
         Command::Man { dir } => cli::man::run(dir.as_deref()),
         Command::Version => {
             cli::output::write(format_args!(
-                "fluxverify {}\nSigstore public-good trusted root in use: {}\n",
+                "fluxverify {}\nSigstore public-good trusted root in use: {}\nTUF root a --refresh-root starts from: {}\n",
                 env!("CARGO_PKG_VERSION"),
-                cli::root::public_good_description()
+                cli::root::public_good_description(),
+                cli::root::tuf_chain_start_description()
             ));
             Ok(cli::Exit::Ok)
         }

@@ -293,9 +293,11 @@ async fn refresh_root_through_a_loopback_tuf_repository() {
             );
         }
         let (_, report, _) = refresh(&w.join("cache-tampered"), "tampered");
+        let error = report["error"].as_str().unwrap();
+        assert!(error.contains("Hash mismatch"), "{report:#}");
         assert!(
-            report["error"].as_str().unwrap().contains("Hash mismatch"),
-            "{report:#}"
+            error.contains("(the chain of roots started from the TUF root given with --tuf-root)"),
+            "{error}"
         );
         let (_, report, _) = refresh(&w.join("cache-wrong-root"), "wrong-root");
         assert!(
@@ -321,21 +323,29 @@ async fn refresh_root_through_a_loopback_tuf_repository() {
         );
         assert_eq!(code, 2);
         assert!(stderr.contains("--offline fetches nothing"), "{stderr}");
-        // Without a bootstrap root or a cached one, there is nothing to start from.
+        // Without --tuf-root or a cached root, the chain starts from the TUF root shipped with
+        // fluxverify: Sigstore's, which does not sign this repository's metadata.
         let (code, report, _) =
             verify_sample(&cache, &["--refresh-root", "--tuf-url", &tuf("good")]);
         assert_eq!(code, 2);
         let error = report["error"].as_str().unwrap();
         assert!(
-            error.contains("no TUF root to start the update from"),
+            error.starts_with(&format!("TUF update from {} refused (the chain of roots started from the TUF root shipped with fluxverify (Sigstore's public-good TUF root v10, sigstore/root-signing metadata/root_history/10.root.json @ 7038bd286009aa0355a116b6e4f478dbfcfc93ee)): ", tuf("good/"))),
             "{error}"
         );
+        // Sigstore's root 10 has expired, and this repository has no 11.root.json to move on to.
+        assert!(error.ends_with("): root metadata is expired"), "{error}");
+        assert!(!cache.join("fluxverify/sigstore/trusted_root.json").exists());
 
         // Before any refresh: the shipped public-good root, which does not know the sample's
         // Sigstore.
         let (_, stdout, _) = run(&cache, &["version"]);
         assert!(
             stdout.contains("the snapshot shipped with fluxverify"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("TUF root a --refresh-root starts from: the TUF root shipped with fluxverify (Sigstore's public-good TUF root v10"),
             "{stdout}"
         );
         let (code, report, _) = verify_sample(&cache, &[]);
@@ -364,6 +374,10 @@ async fn refresh_root_through_a_loopback_tuf_repository() {
         let (_, stdout, _) = run(&cache, &["version"]);
         assert!(stdout.contains("refreshed through TUF from"), "{stdout}");
         assert!(stdout.contains("TUF root v1, timestamp v1"), "{stdout}");
+        assert!(
+            stdout.contains("TUF root a --refresh-root starts from: the cached TUF root "),
+            "{stdout}"
+        );
 
         // A rotated repository: the chain goes from the cached root 1 to root 2 (no bootstrap
         // needed any more), and the cache keeps root 2.

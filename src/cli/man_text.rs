@@ -31,14 +31,14 @@ const BAD_INPUT: Status = (
 const VERIFY_EXIT: &[Status] = &[
     (0, "Verified (notation mode: also a trust policy level skip, unless --strict)."),
     (1, "Verification failed: Flux would set SourceVerified=False (notation: the CLI would fail), because of the signatures, the policy or the trust material; with --strict also what would otherwise exit 3 or be skipped."),
-    COULD_NOT_RUN,
+    (2, "Could not decide: bad flags, an unreadable or malformed file, a registry that could not be read, or a keyless cosign signature that only Rekor online could verify (no Rekor bundle annotation)."),
     (3, "Ignored (flux mode): Flux accepts the artifact without setting SourceVerified (level skip, or an authenticity failure that is only logged)."),
 ];
 
 const SCAN_EXIT: &[Status] = &[
     (0, "No source failed and none could not be decided (ignored and skipped sources included, unless --strict)."),
     (1, "A source fails as Flux would fail it (SourceVerified=False); with --strict also a skipped or ignored source, or nothing to verify at all."),
-    (2, "No source failed but one could not be decided (its Secret missing or encrypted, its registry unreachable, its file unparsable, its Kustomization not built); or bad flags or paths (the report of -o json|junit|github|sarif then says so, without rows)."),
+    (2, "No source failed but one could not be decided (its Secret missing or encrypted, its registry unreachable, its file unparsable, its Kustomization not built, its keyless cosign signature needing Rekor online); or bad flags or paths (the report of -o json|junit|github|sarif then says so, without rows)."),
     (130, "Stopped by SIGINT (Ctrl-C): the report holds the rows finished by then and the error."),
     (143, "Stopped by SIGTERM: as for SIGINT."),
 ];

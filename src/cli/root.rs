@@ -29,7 +29,7 @@ pub struct RootArgs {
     #[arg(long)]
     pub refresh_root: bool,
     /// With --refresh-root: the TUF root.json the chain of roots starts from when the cache
-    /// holds none (Sigstore's, from sigstore/root-signing).
+    /// holds none, instead of the one shipped with fluxverify (Sigstore's v10).
     // No `requires`: a FLUXVERIFY_TUF_ROOT set in the environment must not break runs without
     // --refresh-root.
     #[arg(long, value_name = "FILE", env = "FLUXVERIFY_TUF_ROOT")]
@@ -70,6 +70,16 @@ pub fn public_good_description() -> String {
     match usable_cache() {
         Some(c) => c.source(),
         None => format!("the snapshot shipped with fluxverify ({PUBLIC_GOOD_SOURCE})"),
+    }
+}
+
+/// Where the next `--refresh-root` starts its chain of TUF roots (`fluxverify version`): the
+/// cached TUF root, else the shipped one (a `--tuf-root` given to that run comes before the
+/// shipped one).
+pub fn tuf_chain_start_description() -> String {
+    match tuf::cache_dir() {
+        Some(dir) => tuf::chain_start(&dir, None).0.to_string(),
+        None => tuf::ChainStart::Shipped.to_string(),
     }
 }
 

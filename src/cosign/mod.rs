@@ -240,8 +240,9 @@ pub enum CosignVerdict {
     },
     /// `SourceVerified=False` with this error.
     Failed(CosignFailure),
-    /// fluxverify cannot reproduce what Flux would do (keyless).
-    NotChecked(String),
+    /// No verdict offline: Flux's rests on a Rekor search for a classic keyless signature's
+    /// log entry (the reason); reported as an error, never as verified or failed.
+    NeedsOnlineLog(String),
 }
 
 /// A verification Flux accepts although the signed payload names another artifact.
@@ -604,26 +605,40 @@ fn decide(
     outcomes: &mut [KeyOutcome],
 ) -> CosignOutcome {
     let mut verdict = None;
+    // The empty key whose keyless verification needs Rekor online. Flux's loop swallows its
+    // error like any key's, so it decides only when nothing after it does: verified when Rekor
+    // has the entry, else the next key's turn.
+    let mut needs_online: Option<String> = None;
+    let online_verdict = |name: &str| {
+        CosignVerdict::NeedsOnlineLog(format!(
+            "{} (the Secret's key '{name}' is empty, so Flux verifies keyless with it)",
+            keyless::NEEDS_ONLINE_LOG
+        ))
+    };
     for outcome in outcomes.iter_mut() {
         outcome.tried_by_flux = true;
         verdict = match &outcome.status {
             KeyStatus::Failed(_) => continue,
+            KeyStatus::Keyless => {
+                needs_online.get_or_insert_with(|| outcome.name.clone());
+                continue;
+            }
             KeyStatus::Verified => Some(CosignVerdict::Verified {
                 key: outcome.name.clone(),
             }),
+            // Flux stops here only when Rekor did not verify the empty key's signature.
+            KeyStatus::Invalid(_) if needs_online.is_some() => {
+                needs_online.as_deref().map(online_verdict)
+            }
             KeyStatus::Invalid(e) => Some(CosignVerdict::Failed(CosignFailure::Key(e.clone()))),
-            KeyStatus::Keyless => Some(CosignVerdict::NotChecked(format!(
-                "{} (the Secret's key '{}' is empty, so Flux verifies keyless with it)",
-                keyless::NEEDS_ONLINE_LOG,
-                outcome.name
-            ))),
         };
         break;
     }
-    let verdict = verdict.unwrap_or_else(|| {
-        CosignVerdict::Failed(CosignFailure::NoMatch {
+    let verdict = verdict.unwrap_or_else(|| match &needs_online {
+        Some(name) => online_verdict(name),
+        None => CosignVerdict::Failed(CosignFailure::NoMatch {
             reference: request.artifact_reference.clone(),
-        })
+        }),
     });
     let mut warnings = Vec::new();
     let decisive: Vec<String> = outcomes
@@ -692,7 +707,7 @@ async fn verify_keyless<S: CosignSource>(
             CosignVerdict::Failed(CosignFailure::Keyless(e.clone()))
         }
         keyless::KeylessStatus::NeedsOnlineLog => {
-            CosignVerdict::NotChecked(keyless::NEEDS_ONLINE_LOG.into())
+            CosignVerdict::NeedsOnlineLog(keyless::NEEDS_ONLINE_LOG.into())
         }
     };
     let mut warnings = Vec::new();
@@ -760,3 +775,6 @@ fn lax_acceptance(outcomes: &[KeyOutcome], key: &str, digest: &str) -> Option<La
         claimed_digest: first.claimed_digest.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,7 @@
 //! What source-controller makes of the cosign provider's outcome: `verified signature of
 //! revision <revision>`, or `failed to verify the signature using provider 'cosign': <error>`
-//! (reason `VerificationError`), and what fluxverify adds (`--check-claims`, keyless not checked).
+//! (reason `VerificationError`), and what fluxverify adds (`--check-claims`, an error for a
+//! keyless signature whose verdict needs Rekor online).
 
 use super::condition::Condition;
 use crate::cosign::{CosignOutcome, CosignVerdict};
@@ -18,8 +19,8 @@ pub enum CosignResult {
     Verified,
     /// Flux fails it, or `--check-claims` refuses what Flux accepts.
     Failed,
-    /// Not reproduced (keyless): no verdict.
-    Skipped,
+    /// No verdict offline (a keyless signature that needs Rekor online): an error, exit 2.
+    Error,
 }
 
 impl CosignResult {
@@ -28,7 +29,7 @@ impl CosignResult {
         match self {
             Self::Verified => "verified",
             Self::Failed => "failed",
-            Self::Skipped => "skipped",
+            Self::Error => "error",
         }
     }
 }
@@ -39,7 +40,7 @@ pub struct CosignFlux {
     /// fluxverify's result.
     pub result: CosignResult,
     /// The error Flux wraps (without its prefix); with `--check-claims`, why it refuses a lax
-    /// acceptance; for a skipped source, why it is not checked.
+    /// acceptance; for an error, why there is no verdict.
     pub error: Option<String>,
     /// The `SourceVerified` condition Flux writes (`None` when not reproduced).
     pub condition: Option<Condition>,
@@ -309,8 +310,9 @@ pub fn cosign_result(outcome: &CosignOutcome, revision: &str, check_claims: bool
                 ),
             }),
         },
-        CosignVerdict::NotChecked(reason) => CosignFlux {
-            result: CosignResult::Skipped,
+        // What Flux writes depends on Rekor's answer, so no condition is shown.
+        CosignVerdict::NeedsOnlineLog(reason) => CosignFlux {
+            result: CosignResult::Error,
             error: Some(reason.clone()),
             condition: None,
         },
@@ -413,13 +415,18 @@ mod tests {
     }
 
     #[test]
-    fn keyless_is_skipped_without_condition() {
+    fn needing_rekor_online_is_an_error_without_condition() {
         let o = outcome(
-            CosignVerdict::NotChecked("cosign keyless is not checked".into()),
+            CosignVerdict::NeedsOnlineLog(crate::cosign::keyless::NEEDS_ONLINE_LOG.into()),
             None,
         );
         let r = cosign_result(&o, "sha256:aa", false);
-        assert_eq!(r.result, CosignResult::Skipped);
+        assert_eq!(r.result, CosignResult::Error);
+        assert_eq!(r.result.name(), "error");
+        assert_eq!(
+            r.error.as_deref(),
+            Some(crate::cosign::keyless::NEEDS_ONLINE_LOG)
+        );
         assert!(r.condition.is_none());
     }
 

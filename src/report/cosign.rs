@@ -29,7 +29,8 @@ pub struct CosignReport {
 }
 
 /// `verified` when some key verified the signature, `failed` when every key tried failed it,
-/// `notTried` when Flux never looks at it (the other format, or no key loaded).
+/// `error` when keyless verification of it needs Rekor online, `notTried` when Flux never looks
+/// at it (the other format, or no key loaded).
 fn signature_result(
     outcome: &CosignOutcome,
     format: SignatureFormat,
@@ -45,6 +46,8 @@ fn signature_result(
             "notTried"
         } else if checked.iter().any(|s| s.error.is_none()) {
             "verified"
+        } else if checked.iter().any(|s| s.needs_online_log) {
+            "error"
         } else {
             "failed"
         };
@@ -113,7 +116,7 @@ fn keyless_json(keyless: &KeylessOutcome) -> Value {
         "signatures": keyless.signatures.iter().map(|s| json!({
             "format": s.format.to_string(),
             "digest": s.digest,
-            "result": if s.error.is_none() { "verified" } else if s.needs_online_log { "notChecked" } else { "failed" },
+            "result": if s.error.is_none() { "verified" } else if s.needs_online_log { "error" } else { "failed" },
             "error": s.error,
             "signer": s.signer.as_ref().map(signer_json),
             "logEntry": s.log.as_ref().map(|l| json!({
@@ -470,8 +473,9 @@ fn signer_suffix(signer: Option<Signer>) -> String {
 }
 
 /// What `ls` shows after notation's tree: the cosign signatures attached to `reference`, both
-/// formats, in the same tree style (with the signing identity of keyless ones); `None` when
-/// there are none (notation's output then stands alone, unchanged).
+/// formats, in the same tree style (with the signing identity of keyless ones, and the error
+/// of a classic keyless one without its Rekor bundle annotation, which only Rekor online could
+/// verify); `None` when there are none (notation's output then stands alone, unchanged).
 pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Option<String> {
     use super::tree::Node;
     use crate::cosign::keyless::{cert, entity};
@@ -517,8 +521,15 @@ pub fn list_text(reference: &str, discovery: &crate::cosign::Discovery) -> Optio
                     .and_then(|pem| cert::certificates_from_pem(pem.as_bytes()).ok())
                     .and_then(|c| c.into_iter().next())
                     .map(|c| cert::signer(&c));
+                // A certificate means keyless, where cosign needs the log entry (static keys
+                // ignore the log in Flux).
+                let online = if signer.is_some() && s.rekor_bundle.is_none() {
+                    format!(" [error: {}]", crate::cosign::keyless::NEEDS_ONLINE_LOG)
+                } else {
+                    String::new()
+                };
                 Node::leaf(format!(
-                    "{}{claim}{}",
+                    "{}{claim}{}{online}",
                     s.layer.digest,
                     signer_suffix(signer)
                 ))

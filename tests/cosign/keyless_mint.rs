@@ -9,7 +9,7 @@
 use super::mint::{attach, push_artifact, Knobs, Sigstore, GITHUB, RELEASE};
 use super::testreg::TestRegistry;
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const SUBJECT_RE: &str =
     "^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v.*$";
@@ -215,35 +215,174 @@ async fn a_self_made_sigstore_and_its_broken_cases() {
     .unwrap();
 }
 
+/// A classic keyless signature without its Rekor `bundle` annotation: cosign would search
+/// Rekor for its entry, so offline there is no verdict. `verify` (with and without `--strict`),
+/// `ls` and `scan` (an OCIRepository and a HelmChart) report an error, exit 2, no condition;
+/// beside a signature that verifies offline it decides nothing (cosign keeps any signature
+/// that verifies).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_classic_signature_without_its_log_entry_needs_rekor_online() {
+    const ONLINE: &str = "needs the transparency log online: the classic signature carries no Rekor bundle annotation, and cosign would search Rekor for its entry";
     let reg = TestRegistry::start().await;
     let sigstore = Sigstore::new(20);
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("trusted_root.json");
     std::fs::write(&root, serde_json::to_vec(&sigstore.trusted_root()).unwrap()).unwrap();
-    let repo = "keyless/online";
-    let digest = push_artifact(&reg, repo, repo);
-    let knobs = Knobs {
+    let offline = Knobs {
         no_log_annotation: true,
         ..Knobs::default()
     };
-    attach(&reg, repo, &digest, &sigstore.sign(&digest, &knobs), false);
+    let repo = "keyless/online";
+    let digest = push_artifact(&reg, repo, repo);
+    attach(
+        &reg,
+        repo,
+        &digest,
+        &sigstore.sign(&digest, &offline),
+        false,
+    );
+    // The same, beside a signature with its annotation (and a chart tagged 1.0.0).
+    let both = "keyless/online-and-logged";
+    let both_digest = push_artifact(&reg, both, both);
+    let (unlogged, logged) = (
+        sigstore.sign(&both_digest, &offline),
+        sigstore.sign(&both_digest, &Knobs::default()),
+    );
+    super::mint::attach_classic(&reg, both, &both_digest, &[&unlogged, &logged]);
+    let chart = "charts/online";
+    let chart_digest = super::mint::push_tagged(&reg, chart, chart, "1.0.0");
+    attach(
+        &reg,
+        chart,
+        &chart_digest,
+        &sigstore.sign(&chart_digest, &offline),
+        false,
+    );
     let host = reg.host();
+    let tree = work.path().join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    let identity = format!(
+        "    matchOIDCIdentity:\n      - issuer: '{ISSUER_RE}'\n        subject: '{SUBJECT_RE}'\n"
+    );
+    std::fs::write(
+        tree.join("sources.yaml"),
+        format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: online\n  namespace: apps\nspec:\n  url: oci://{host}/{repo}\n  insecure: true\n  ref:\n    tag: v1\n  verify:\n    provider: cosign\n{identity}---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: apps\nspec:\n  type: oci\n  url: oci://{host}/charts\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: online\n  namespace: apps\nspec:\n  chart: online\n  version: 1.0.0\n  sourceRef:\n    kind: HelmRepository\n    name: charts\n  verify:\n    provider: cosign\n{identity}"
+        ),
+    )
+    .unwrap();
     tokio::task::spawn_blocking(move || {
         let (code, report) = run(&host, repo, &root, &[(SUBJECT_RE, ISSUER_RE)]);
         // Never verified offline: cosign would search Rekor for the entry.
-        assert_eq!(report["result"], "skipped", "{report:#}");
-        assert!(
-            report["error"]
-                .as_str()
-                .unwrap()
-                .starts_with("needs the transparency log online"),
-            "{report:#}"
-        );
+        assert_eq!(report["result"], "error", "{report:#}");
+        assert_eq!(report["error"], ONLINE, "{report:#}");
         assert_eq!(report["condition"], Value::Null);
-        assert_eq!(report["keyless"]["signatures"][0]["result"], "notChecked");
+        assert_eq!(report["keyless"]["signatures"][0]["result"], "error");
+        assert_eq!(report["keyless"]["signatures"][0]["error"], ONLINE);
+        assert_eq!(report["signatures"][0]["result"], "error", "{report:#}");
         assert_eq!(code, 2);
+
+        // Text, and --strict: still an error (it is no pass either way).
+        let reference = format!("{host}/{repo}:v1");
+        for strict in [false, true] {
+            let mut cmd = Command::cargo_bin("fluxverify").unwrap();
+            cmd.args([
+                "verify",
+                &reference,
+                "--verify-provider",
+                "cosign",
+                "--plain-http",
+            ])
+            .arg("--trusted-root")
+            .arg(&root)
+            .args(["--certificate-identity-regexp", SUBJECT_RE])
+            .args(["--certificate-oidc-issuer-regexp", ISSUER_RE]);
+            if strict {
+                cmd.arg("--strict");
+            }
+            let out = cmd.output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("\nResult:     error\n"), "{text}");
+            assert!(
+                text.contains(&format!("\nError:      {ONLINE}\n")),
+                "{text}"
+            );
+            assert!(!text.contains("--strict"), "{text}");
+            assert_eq!(out.status.code(), Some(2), "strict {strict}: {text}");
+        }
+
+        // One signature verifying offline is enough: the other's Rekor search decides nothing.
+        let (code, report) = run(&host, both, &root, &[(SUBJECT_RE, ISSUER_RE)]);
+        assert_eq!(report["result"], "verified", "{report:#}");
+        let signatures = report["keyless"]["signatures"].as_array().unwrap();
+        assert_eq!(signatures.len(), 2, "{report:#}");
+        assert_eq!(
+            (&signatures[0]["result"], &signatures[0]["error"]),
+            (&json!("error"), &json!(ONLINE))
+        );
+        assert_eq!(signatures[1]["result"], "verified");
+        assert_eq!(code, 0);
+
+        // ls: the signature, its signer and the error.
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &reference])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.contains(" keyless: "))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            line.ends_with(&format!(
+                "(issuer https://token.actions.githubusercontent.com) [error: {ONLINE}]"
+            )),
+            "{line}"
+        );
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["ls", "--plain-http", &format!("{host}/{both}:v1")])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.matches(" keyless: ").count(), 2, "{text}");
+        assert_eq!(
+            text.matches("[error: needs the transparency log online")
+                .count(),
+            1,
+            "{text}"
+        );
+
+        // scan: both rows error, with and without --strict.
+        for strict in [false, true] {
+            let mut cmd = Command::cargo_bin("fluxverify").unwrap();
+            cmd.args(["scan", "-o", "json", "--plain-http", "--trusted-root"])
+                .arg(&root)
+                .arg(&tree);
+            if strict {
+                cmd.arg("--strict");
+            }
+            let out = cmd.output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let report: Value =
+                serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+            for kind in ["OCIRepository", "HelmChart"] {
+                let row = report["resources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["kind"] == kind)
+                    .unwrap_or_else(|| panic!("{kind}: {report:#}"));
+                assert_eq!(row["result"], "error", "{row:#}");
+                assert_eq!(row["reason"], ONLINE, "{row:#}");
+                assert_eq!(row["condition"], Value::Null, "{row:#}");
+            }
+            assert_eq!(report["summary"]["error"], 2, "{report:#}");
+            assert_eq!(report["summary"]["failed"], 0, "{report:#}");
+            assert_eq!(out.status.code(), Some(2), "strict {strict}: {stdout}");
+        }
     })
     .await
     .unwrap();

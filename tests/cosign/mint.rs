@@ -599,16 +599,28 @@ pub fn attach(reg: &TestRegistry, repo: &str, digest: &str, signed: &Signed, bun
         d["artifactType"] = json!(t);
         reg.add_referrer(repo, digest, d);
     } else {
-        let layer = reg.put_blob(&signed.classic_payload);
-        let manifest = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": empty, "size": 2},
-            "layers": [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", "digest": layer, "size": signed.classic_payload.len(), "annotations": signed.classic_annotations}]});
-        let tag = format!("{}.sig", digest.replacen(':', "-", 1));
-        reg.put_manifest(
-            repo,
-            "application/vnd.oci.image.manifest.v1+json",
-            &serde_json::to_vec(&manifest).unwrap(),
-            Some(&tag),
-        );
+        attach_classic(reg, repo, digest, &[signed]);
     }
+}
+
+/// Attaches the classic `.sig` image of `digest`, one layer per signature, in order.
+pub fn attach_classic(reg: &TestRegistry, repo: &str, digest: &str, signed: &[&Signed]) {
+    let empty = reg.put_blob(b"{}");
+    let layers: Vec<Value> = signed
+        .iter()
+        .map(|s| {
+            let layer = reg.put_blob(&s.classic_payload);
+            json!({"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", "digest": layer, "size": s.classic_payload.len(), "annotations": s.classic_annotations})
+        })
+        .collect();
+    let manifest = json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": empty, "size": 2},
+        "layers": layers});
+    let tag = format!("{}.sig", digest.replacen(':', "-", 1));
+    reg.put_manifest(
+        repo,
+        "application/vnd.oci.image.manifest.v1+json",
+        &serde_json::to_vec(&manifest).unwrap(),
+        Some(&tag),
+    );
 }

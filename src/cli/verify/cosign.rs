@@ -287,7 +287,8 @@ pub fn run_ocirepository(
     Ok(exit)
 }
 
-/// Prints the report; 0 verified, 1 failed, 2 not checked (keyless: fluxverify cannot say).
+/// Prints the report; 0 verified, 1 failed, 2 error (undecided, or a keyless signature that
+/// needs Rekor online).
 pub fn emit(
     report: &CosignReport,
     diagnostics: &Diagnostics,
@@ -320,6 +321,6 @@ pub fn emit(
     match report.flux().result {
         CosignResult::Verified => Exit::Ok,
         CosignResult::Failed => Exit::Failed,
-        CosignResult::Skipped => Exit::Usage,
+        CosignResult::Error => Exit::Usage,
     }
 }

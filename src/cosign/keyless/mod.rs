@@ -11,7 +11,9 @@
 //! loop which swallows them.
 //!
 //! Offline by construction: a classic signature without its Rekor `bundle` annotation would
-//! make cosign search Rekor online; fluxverify reports that instead of a verdict.
+//! make cosign search Rekor online; when no other signature verifies, Flux's verdict rests on
+//! that search, so fluxverify reports an error ("needs the transparency log online") instead of
+//! a verdict.
 
 pub mod cert;
 pub mod classic;
@@ -31,7 +33,8 @@ use root::TrustedRoot;
 use std::sync::Arc;
 use tlog::LogSummary;
 
-/// Why a keyless source gets no verdict when its only signatures need Rekor online.
+/// Why a keyless source gets no verdict (an `error`) when no signature verifies offline and one
+/// needs Rekor online.
 pub const NEEDS_ONLINE_LOG: &str = "needs the transparency log online: the classic signature carries no Rekor bundle annotation, and cosign would search Rekor for its entry";
 
 /// What keyless verification checks against.
@@ -83,7 +86,8 @@ pub enum KeylessStatus {
     Verified,
     /// None did: cosign's error, which Flux reports.
     Failed(String),
-    /// None verified offline, and one would need Rekor online: no verdict.
+    /// None verified offline, and one would need Rekor online: Flux's verdict rests on what
+    /// Rekor answers, so there is none offline (an error, never `verified` or `failed`).
     NeedsOnlineLog,
 }
 
@@ -197,6 +201,10 @@ pub fn verify(
                 details,
             });
         }
+        // cosign v3's verifySignatures verifies each layer on its own and keeps the ones that
+        // pass: one verified signature is enough, whatever the others' errors (a Rekor search
+        // that finds nothing included). So a signature that needs Rekor online decides nothing
+        // when another verifies offline, and everything when none does.
         if layers.is_empty() {
             KeylessStatus::Failed("no signatures found".into())
         } else if signatures.iter().any(|s| s.error.is_none()) {

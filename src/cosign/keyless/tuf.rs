@@ -4,6 +4,11 @@
 //! root versions from the bootstrap root, threshold signatures, expiry, rollback, target
 //! lengths and hashes); this module picks the roots, the mirror and the cache.
 //!
+//! The chain starts from the cached TUF root, else the one `--tuf-root` gives, else the TUF
+//! root shipped with fluxverify ([`SHIPPED_TUF_ROOT`]: Sigstore's v10, whose own signatures meet
+//! its threshold, as tough requires of the root it starts from; an expired one is fine, the
+//! chain moves past it to the repository's current root).
+//!
 //! The cache, under the user's cache directory (`$XDG_CACHE_HOME/fluxverify/sigstore`, else
 //! `~/.cache/fluxverify/sigstore`): `root.json` (the newest TUF root verified, where the next
 //! update's chain starts), `tuf/` (tough's datastore: the last timestamp, snapshot and targets,
@@ -23,23 +28,64 @@ pub const TRUSTED_ROOT_TARGET: &str = "trusted_root.json";
 /// cached refresh is used only when it is newer.
 pub const SHIPPED_SNAPSHOT_DATE: &str = "2026-08-21T00:00:00Z";
 
+/// The TUF root shipped with fluxverify: where a refresh's chain of roots starts when the cache
+/// holds none and no `--tuf-root` is given (`data/sigstore/README.md` records its source).
+pub const SHIPPED_TUF_ROOT: &[u8] =
+    include_bytes!("../../../data/sigstore/public-good-tuf-root.json");
+/// Where [`SHIPPED_TUF_ROOT`] comes from.
+pub const SHIPPED_TUF_ROOT_SOURCE: &str = "Sigstore's public-good TUF root v10, sigstore/root-signing metadata/root_history/10.root.json @ 7038bd286009aa0355a116b6e4f478dbfcfc93ee";
+
+/// Where a refresh's chain of TUF roots starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainStart {
+    /// The newest TUF root an earlier refresh verified (`root.json` in the cache).
+    Cached(PathBuf),
+    /// The one `--tuf-root` gives.
+    Given,
+    /// [`SHIPPED_TUF_ROOT`].
+    Shipped,
+}
+
+impl std::fmt::Display for ChainStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Cached(path) => write!(f, "the cached TUF root {}", path.display()),
+            Self::Given => f.write_str("the TUF root given with --tuf-root"),
+            Self::Shipped => write!(
+                f,
+                "the TUF root shipped with fluxverify ({SHIPPED_TUF_ROOT_SOURCE})"
+            ),
+        }
+    }
+}
+
+/// Where the next refresh in `dir` would start, and the root's bytes.
+pub fn chain_start(dir: &Path, given: Option<&[u8]>) -> (ChainStart, Vec<u8>) {
+    let cached_root = dir.join("root.json");
+    match crate::limits::read_file(&cached_root) {
+        Ok(bytes) => (ChainStart::Cached(cached_root), bytes),
+        Err(_) => match given {
+            Some(bytes) => (ChainStart::Given, bytes.to_vec()),
+            None => (ChainStart::Shipped, SHIPPED_TUF_ROOT.to_vec()),
+        },
+    }
+}
+
 /// Why a refresh or the cache failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TufError {
-    /// No TUF root to start the chain from.
-    #[error("no TUF root to start the update from: fluxverify ships none yet and {cache} holds none; give Sigstore's TUF root.json (sigstore/root-signing) with --tuf-root FILE")]
-    NoBootstrapRoot {
-        /// The cache's root path.
-        cache: String,
-    },
     /// The user's cache directory is unknown.
     #[error("no cache directory: set XDG_CACHE_HOME or HOME")]
     NoCacheDir,
     /// The update was refused by the TUF client.
-    #[error("TUF update from {mirror} refused: {detail}")]
+    #[error(
+        "TUF update from {mirror} refused (the chain of roots started from {start}): {detail}"
+    )]
     Refused {
         /// The mirror.
         mirror: String,
+        /// Where the chain of roots started.
+        start: ChainStart,
         /// tough's reason (a signature, an expired role, a hash or length mismatch...).
         detail: String,
     },
@@ -154,25 +200,19 @@ pub fn cached(dir: &Path) -> Result<Option<CachedRoot>, TufError> {
 }
 
 /// Runs the TUF update from `mirror` (metadata at its root, targets under `targets/`), the chain
-/// starting at the cached TUF root, else `bootstrap`; on success the cache holds the new TUF
-/// root, the trusted root and the record. Nothing is written when any check fails.
+/// starting where [`chain_start`] says (the cached TUF root, else `bootstrap`, else the shipped
+/// one); on success the cache holds the new TUF root, the trusted root and the record. Nothing
+/// is written when any check fails.
 pub async fn refresh(
     mirror: &url::Url,
     bootstrap: Option<&[u8]>,
     dir: &Path,
 ) -> Result<CachedRoot, TufError> {
+    let (from, start) = chain_start(dir, bootstrap);
     let refused = |detail: String| TufError::Refused {
         mirror: mirror.to_string(),
+        start: from.clone(),
         detail,
-    };
-    let cached_root = dir.join("root.json");
-    let start = match crate::limits::read_file(&cached_root) {
-        Ok(bytes) => bytes,
-        Err(_) => bootstrap
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| TufError::NoBootstrapRoot {
-                cache: cached_root.display().to_string(),
-            })?,
     };
     let datastore = dir.join("tuf");
     std::fs::create_dir_all(&datastore).map_err(|e| cache_error(&datastore, e))?;
@@ -240,4 +280,67 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tough::schema::{Root, Signed};
+
+    /// tough's own check of the root a chain starts from (`load_root`: parse, then the root
+    /// role's threshold over its own signatures), on `bytes`.
+    fn tough_accepts(bytes: &[u8]) -> Result<Signed<Root>, String> {
+        let root: Signed<Root> = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        root.signed.verify_role(&root).map_err(|e| e.to_string())?;
+        Ok(root)
+    }
+
+    #[test]
+    fn the_shipped_tuf_root_meets_its_own_threshold() {
+        let root = tough_accepts(SHIPPED_TUF_ROOT).unwrap();
+        assert_eq!(root.signed.version.get(), 10);
+        let role = &root.signed.roles[&tough::schema::RoleType::Root];
+        assert_eq!(role.threshold.get(), 3);
+        // Exactly three of its root keys signed (the other signatures are empty or by v9's
+        // key ids), so one signature fewer must fall short.
+        let mut value: serde_json::Value = serde_json::from_slice(SHIPPED_TUF_ROOT).unwrap();
+        let signatures = value["signatures"].as_array_mut().unwrap();
+        let first_real = signatures.iter().position(|s| s["sig"] != "").unwrap();
+        signatures.remove(first_real);
+        let error = tough_accepts(&serde_json::to_vec(&value).unwrap()).unwrap_err();
+        assert!(
+            error.contains("Signature threshold of 3 not met for role root (2 valid signatures)"),
+            "{error}"
+        );
+        // A changed byte of the signed part breaks every signature.
+        let mut value: serde_json::Value = serde_json::from_slice(SHIPPED_TUF_ROOT).unwrap();
+        value["signed"]["expires"] = "2099-01-01T00:00:00Z".into();
+        let error = tough_accepts(&serde_json::to_vec(&value).unwrap()).unwrap_err();
+        assert!(error.contains("(0 valid signatures)"), "{error}");
+    }
+
+    #[test]
+    fn the_chain_starts_from_the_cache_then_the_given_root_then_the_shipped_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (start, bytes) = chain_start(dir.path(), None);
+        assert_eq!(
+            (start, bytes.as_slice()),
+            (ChainStart::Shipped, SHIPPED_TUF_ROOT)
+        );
+        let (start, bytes) = chain_start(dir.path(), Some(b"given"));
+        assert_eq!(
+            (start, bytes.as_slice()),
+            (ChainStart::Given, &b"given"[..])
+        );
+        let cached = dir.path().join("root.json");
+        std::fs::write(&cached, b"cached").unwrap();
+        let (start, bytes) = chain_start(dir.path(), Some(b"given"));
+        assert_eq!(
+            (start, bytes.as_slice()),
+            (ChainStart::Cached(cached), &b"cached"[..])
+        );
+        assert!(ChainStart::Shipped
+            .to_string()
+            .contains("root_history/10.root.json @ 7038bd286009aa0355a116b6e4f478dbfcfc93ee"));
+    }
 }

@@ -84,7 +84,7 @@ pub(super) async fn run_chart_keyless(
                 return row.with(RowResult::Error, "no keyless outcome");
             };
             match &keyless.status {
-                KeylessStatus::NeedsOnlineLog => row.with(RowResult::Skipped, NEEDS_ONLINE_LOG),
+                KeylessStatus::NeedsOnlineLog => row.with(RowResult::Error, NEEDS_ONLINE_LOG),
                 KeylessStatus::Failed(error) => chart_failure(
                     row,
                     &ChartVerdict::Failed(helmchart::verify_failure(&url, error)),

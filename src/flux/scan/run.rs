@@ -216,8 +216,8 @@ pub(super) async fn run_cosign(
                         .or(flux.error.clone())
                         .unwrap_or_default(),
                 ),
-                crate::flux::cosign::CosignResult::Skipped => {
-                    (RowResult::Skipped, flux.error.clone().unwrap_or_default())
+                crate::flux::cosign::CosignResult::Error => {
+                    (RowResult::Error, flux.error.clone().unwrap_or_default())
                 }
             };
             // A digest reference the registry did not answer for: Flux's condition, undecided.
