@@ -17,7 +17,7 @@ mod testreg;
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use testreg::{Hostile, TestRegistry};
+use testreg::TestRegistry;
 
 const CASE: &str = "m-rsa2048-c2-jws";
 const REPO: &str = "corpus/m-rsa2048-c2-jws";
@@ -44,13 +44,7 @@ fn tree_with_a_hanging_source(reg: &TestRegistry, digest: &str, dir: &Path) {
 }
 
 async fn hanging_registry() -> (TestRegistry, String) {
-    let reg = TestRegistry::start().await;
-    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
-    reg.hostile(Hostile {
-        never_answer: true,
-        ..Hostile::default()
-    });
-    (reg, digest)
+    TestRegistry::never_answering(&corpus::layout(CASE), REPO).await
 }
 
 /// Waits until the registry has been asked something: the verifications are under way.

@@ -40,13 +40,7 @@ fn verify_args(reg: &TestRegistry, digest: &str, extra: &[&str]) -> Vec<String> 
 }
 
 async fn never_answering() -> (TestRegistry, String) {
-    let reg = TestRegistry::start().await;
-    let digest = reg.serve_layout(&corpus::layout(CASE), REPO);
-    reg.hostile(Hostile {
-        never_answer: true,
-        ..Hostile::default()
-    });
-    (reg, digest)
+    TestRegistry::never_answering(&corpus::layout(CASE), REPO).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

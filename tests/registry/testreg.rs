@@ -233,6 +233,18 @@ impl TestRegistry {
         serde_json::json!({"mediaType": media_type, "digest": d, "size": bytes.len()})
     }
 
+    /// A registry holding the layout `dir` as `repo` that then never answers a request (it
+    /// reads each one and holds the connection open); also the digest of the layout's artifact.
+    pub async fn never_answering(dir: &std::path::Path, repo: &str) -> (TestRegistry, String) {
+        let reg = TestRegistry::start().await;
+        let digest = reg.serve_layout(dir, repo);
+        reg.hostile(Hostile {
+            never_answer: true,
+            ..Hostile::default()
+        });
+        (reg, digest)
+    }
+
     /// Serves the OCI layout `dir` (an index of a subject and its signature manifests, as the
     /// corpus and the test signer write them) as `repo`: every blob, every manifest with the tag
     /// its index annotation gives, each signature manifest listed as a referrer of its subject.
