@@ -83,6 +83,17 @@ impl DefaultRoot {
 /// The data key Flux reads a `trustedRootSecretRef` Secret's root from.
 pub const TRUSTED_ROOT_KEY: &str = "trusted_root.json";
 
+/// Why `--check-claims` refuses what Flux verified: the only signatures verified sign a
+/// payload naming another digest than `digest`.
+pub fn claims_refusal(lax: &crate::cosign::LaxAcceptance, digest: &str) -> String {
+    format!(
+        "--check-claims: the only signatures verified (key '{}', classic signature {}) sign a payload naming {} instead of {digest}; Flux accepts them",
+        lax.key,
+        lax.signature,
+        lax.claimed_digest.as_deref().unwrap_or("no digest"),
+    )
+}
+
 /// The keys source-controller verifies an `OCIRepository`'s cosign signatures with: no
 /// `secretRef` means keyless (with `matchOIDCIdentity` and the trusted root of
 /// `trustedRootSecretRef`, found by the caller, else `default_root`); otherwise every `.pub`
@@ -277,13 +288,7 @@ pub fn cosign_result(outcome: &CosignOutcome, revision: &str, check_claims: bool
             match (&outcome.lax, check_claims) {
                 (Some(lax), true) => CosignFlux {
                     result: CosignResult::Failed,
-                    error: Some(format!(
-                        "--check-claims: the only signatures verified (key '{}', classic signature {}) sign a payload naming {} instead of {}; Flux accepts them",
-                        lax.key,
-                        lax.signature,
-                        lax.claimed_digest.as_deref().unwrap_or("no digest"),
-                        outcome.artifact.digest
-                    )),
+                    error: Some(claims_refusal(lax, &outcome.artifact.digest)),
                     condition,
                 },
                 _ => CosignFlux {

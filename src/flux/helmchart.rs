@@ -405,6 +405,9 @@ pub enum ChartVerdict {
     Ignored,
     /// `makeVerifiers` failed (trust material): the provider-prefixed message.
     VerifierError(String),
+    /// `makeVerifiers` failed for a cosign chart with a `secretRef` (the Secret, no `.pub` key,
+    /// a key that does not load).
+    CosignVerifierError(String),
     /// `VerifyChart` failed: the build error's text after `chart verification error: `.
     Failed(String),
 }
@@ -428,8 +431,65 @@ pub fn condition(verdict: &ChartVerdict, version: &str) -> Option<Condition> {
         ChartVerdict::VerifierError(error) => {
             Some(failed(format!("{PROVIDER_ERROR_PREFIX}{error}")))
         }
+        ChartVerdict::CosignVerifierError(error) => Some(failed(format!(
+            "failed to verify the signature using provider 'cosign': {error}"
+        ))),
         ChartVerdict::Failed(error) => Some(failed(format!("{CHART_VERIFICATION_ERROR}: {error}"))),
     }
+}
+
+/// What `VerifyChart` makes of a cosign chart's static keys, each already checked
+/// (`keys`: sorted by name, as [`crate::cosign::keys_from_secret`] gives them).
+///
+/// `makeVerifiers` builds one verifier a `.pub` key (an empty one is a keyless verifier), and
+/// `VerifyChart` tries them in turn, returning at the first that does not verify with
+/// `failed to verify <chart URL>: <cosign's error>` and at the first that does with success;
+/// unlike the OCIRepository loop, no error is swallowed. The keys come from ranging over the
+/// Secret's data, in Go's random map order: when some verify and others do not, Flux fails some
+/// reconciliations and passes others. That is reported as failed (the first failing key by
+/// name), with a warning saying so. An empty key whose keyless check needs Rekor online leaves
+/// the result undecided unless another key fails.
+pub fn cosign_keys_verdict(
+    chart_url: &str,
+    keys: &[crate::cosign::KeyOutcome],
+) -> (CosignKeysVerdict, Vec<String>) {
+    use crate::cosign::KeyStatus;
+    let failing = keys.iter().find_map(|k| match &k.status {
+        KeyStatus::Failed(e) => Some((k.name.as_str(), e.as_str())),
+        _ => None,
+    });
+    let verifying: Vec<&str> = keys
+        .iter()
+        .filter(|k| k.status == KeyStatus::Verified)
+        .map(|k| k.name.as_str())
+        .collect();
+    let mut warnings = Vec::new();
+    if let Some((name, error)) = failing {
+        if !verifying.is_empty() {
+            warnings.push(format!(
+                "Flux tries the Secret's keys in Go's random map order and stops at the first that does not verify: with {} verifying and '{name}' not, some reconciliations verify the chart and others fail it",
+                verifying.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        return (
+            CosignKeysVerdict::Decided(ChartVerdict::Failed(verify_failure(chart_url, error))),
+            warnings,
+        );
+    }
+    if keys.iter().any(|k| k.status == KeyStatus::Keyless) {
+        return (CosignKeysVerdict::NeedsOnlineLog, warnings);
+    }
+    (CosignKeysVerdict::Decided(ChartVerdict::Verified), warnings)
+}
+
+/// [`cosign_keys_verdict`]'s answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CosignKeysVerdict {
+    /// What Flux decides.
+    Decided(ChartVerdict),
+    /// An empty key's keyless verification rests on a Rekor search (see
+    /// [`crate::cosign::keyless::NEEDS_ONLINE_LOG`]).
+    NeedsOnlineLog,
 }
 
 /// The text after `chart verification error: ` for a notation error: `VerifyChart` wraps the

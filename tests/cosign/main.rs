@@ -1461,3 +1461,121 @@ async fn library_entry_point_for_ocirepositories() {
         .message
         .starts_with("failed to verify the signature using provider 'cosign keyless': "));
 }
+
+/// Static-key cosign HelmCharts in `scan`: an OCI HelmRepository's chart with
+/// `verify.provider: cosign` and a `secretRef`, verified as helmchart_controller does: a
+/// verifier a `.pub` key, `VerifyChart` stopping at the first that does not verify (its error
+/// not swallowed, unlike the OCIRepository loop), `makeVerifiers`' own errors (no `.pub` key,
+/// a key that does not load) before anything is fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_key_helm_charts_in_scan() {
+    let reg = TestRegistry::start().await;
+    let host = reg.host();
+    let (signer, other) = (Signer::p256(31), Signer::p256(32));
+    let repo = "charts/app";
+    let subject = artifact(&reg, repo, "1.0.0", b"chart");
+    let digest = subject["digest"].as_str().unwrap().to_owned();
+    classic(
+        &reg,
+        repo,
+        &digest,
+        vec![Layer::signed(&signer, simple_signing(repo, &digest))],
+    );
+    let work = tempfile::tempdir().unwrap();
+    let tree = work.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    let signer_pem = signer.public_pem();
+    let other_pem = other.public_pem();
+    // (chart and Secret name, the Secret's data)
+    type Entries<'a> = Vec<(&'a str, &'a [u8])>;
+    let secrets: [(&str, Entries); 5] = [
+        ("good", vec![("cosign.pub", signer_pem.as_bytes())]),
+        ("wrong", vec![("cosign.pub", other_pem.as_bytes())]),
+        (
+            "mixed",
+            vec![
+                ("a.pub", signer_pem.as_bytes()),
+                ("b.pub", other_pem.as_bytes()),
+            ],
+        ),
+        ("nopub", vec![("cosign.key", signer_pem.as_bytes())]),
+        ("broken", vec![("cosign.pub", b"not a key".as_slice())]),
+    ];
+    let mut docs = vec![format!(
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  type: oci\n  url: oci://{host}/charts\n"
+    )];
+    for (name, entries) in &secrets {
+        docs.push(
+            fixtures::secret_yaml(entries)
+                .replace("name: cosign-keys", &format!("name: keys-{name}")),
+        );
+        docs.push(format!(
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: {name}\n  namespace: flux-system\nspec:\n  chart: app\n  version: 1.0.0\n  sourceRef:\n    kind: HelmRepository\n    name: charts\n  verify:\n    provider: cosign\n    secretRef:\n      name: keys-{name}\n"
+        ));
+    }
+    std::fs::write(tree.join("charts.yaml"), docs.join("---\n")).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let out = Command::cargo_bin("fluxverify")
+            .unwrap()
+            .args(["scan", "--files", "-o", "json", "--plain-http"])
+            .arg(&tree)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let report: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+        let row = |name: &str| {
+            report["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name && r["kind"] == "HelmChart")
+                .unwrap_or_else(|| panic!("{name}: {report:#}"))
+                .clone()
+        };
+        let r = row("good");
+        assert_eq!(r["result"], "verified", "{r:#}");
+        assert_eq!(r["condition"]["message"], "verified signature of version 1.0.0");
+        assert_eq!(r["reference"], format!("{host}/{repo}@{digest}"));
+
+        let url = format!("oci://{host}/charts/app:1.0.0");
+        let r = row("wrong");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        assert_eq!(
+            r["condition"]["message"],
+            format!("chart verification error: failed to verify {url}: no matching signatures: invalid signature when validating ASN.1 encoded signature"),
+            "{r:#}"
+        );
+
+        // Go's map order decides which key Flux tries first: a failure either way.
+        let r = row("mixed");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        assert!(
+            r["condition"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("chart verification error: failed to verify {url}: ")),
+            "{r:#}"
+        );
+        assert!(
+            r["warnings"][0].as_str().unwrap().contains("random map order"),
+            "{r:#}"
+        );
+
+        let r = row("nopub");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        assert_eq!(
+            r["condition"]["message"],
+            "failed to verify the signature using provider 'cosign': no public keys found in secret 'flux-system/keys-nopub'"
+        );
+        let r = row("broken");
+        assert_eq!(r["result"], "failed", "{r:#}");
+        assert_eq!(
+            r["condition"]["message"],
+            "failed to verify the signature using provider 'cosign': PEM decoding failed"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    })
+    .await
+    .unwrap();
+}

@@ -13,7 +13,7 @@
 //! the scan could not see: a Secret not in the tree, a SOPS-encrypted Secret, an unreachable
 //! registry, a file that does not parse).
 
-mod chart_keyless;
+mod chart_cosign;
 mod offline;
 mod plan;
 mod row;
@@ -26,7 +26,7 @@ use super::ocirepository::RunSettings;
 use crate::gitops::Tree;
 use crate::inflight::{LimitOrigin, TimeLimit};
 use crate::source::registry::pool::ClientPool;
-use chart_keyless::run_chart_keyless;
+use chart_cosign::run_chart_cosign;
 use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 use plan::{Job, Planner};
@@ -140,11 +140,22 @@ pub async fn scan(
                         repository,
                         trust,
                     } => run_chart(*row, *chart, *repository, trust, &pool, &settings).await,
-                    Job::ChartKeyless {
+                    Job::ChartCosign {
                         row,
                         chart,
                         repository,
-                    } => run_chart_keyless(*row, *chart, *repository, &pool, &settings).await,
+                        secret,
+                    } => {
+                        run_chart_cosign(
+                            *row,
+                            *chart,
+                            *repository,
+                            secret.as_deref(),
+                            &pool,
+                            &settings,
+                        )
+                        .await
+                    }
                     Job::Cosign {
                         row,
                         repository,

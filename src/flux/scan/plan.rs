@@ -41,11 +41,13 @@ pub(super) enum Job {
         repository: Box<HelmRepository>,
         trust: Trust,
     },
-    /// A chart with `verify.provider: cosign` and no `secretRef`: keyless.
-    ChartKeyless {
+    /// A chart with `verify.provider: cosign`: the Secret its `secretRef` names (static keys),
+    /// or `None` (no `secretRef`: keyless).
+    ChartCosign {
         row: Box<ScanRow>,
         chart: Box<HelmChart>,
         repository: Box<HelmRepository>,
+        secret: Option<Box<crate::trust::secret::Secret>>,
     },
     /// An `OCIRepository` with `verify.provider: cosign`, and the Secret its `secretRef` names
     /// (static keys) or its `trustedRootSecretRef` names (keyless; `None`: none named).
@@ -212,35 +214,47 @@ impl<'a> Planner<'a> {
         });
         let secret = match secret_name {
             None => None,
-            Some(name) => Some(match self.tree.find_secret(namespace, &name) {
-                SecretLookup::Missing(message) => {
-                    return self
-                        .explain_missing(&row, "cosign", namespace, &name, &message)
-                        .unwrap_or_else(|| {
-                            Job::Done(Box::new(row.with(RowResult::Error, message)))
-                        })
-                }
-                SecretLookup::Found(found) => match &found.content {
-                    SecretContent::Plain(secret) => {
-                        let mut secret = secret.clone();
-                        secret.namespace = namespace.to_owned();
-                        Box::new(secret)
-                    }
-                    SecretContent::Sops => {
-                        let reason = sops_encrypted(found, namespace, &name);
-                        return Job::Done(Box::new(row.with(RowResult::Error, reason)));
-                    }
-                    SecretContent::Invalid(detail) => {
-                        let reason = unreadable(found, namespace, &name, detail);
-                        return Job::Done(Box::new(row.with(RowResult::Error, reason)));
-                    }
-                },
-            }),
+            Some(name) => match self.cosign_secret(&row, namespace, &name) {
+                Ok(secret) => Some(secret),
+                Err(job) => return *job,
+            },
         };
         Job::Cosign {
             row: Box::new(row),
             repository: Box::new(repository),
             secret,
+        }
+    }
+
+    /// The Secret a cosign source names, as it was found (its namespace the source's); else
+    /// the row's job: a missing Secret explained or an error, a SOPS-encrypted or unreadable
+    /// one an error (the notation trust material is not built for cosign).
+    fn cosign_secret(
+        &self,
+        row: &ScanRow,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Box<crate::trust::secret::Secret>, Box<Job>> {
+        let error = |reason: String| {
+            Box::new(Job::Done(Box::new(
+                row.clone().with(RowResult::Error, reason),
+            )))
+        };
+        match self.tree.find_secret(namespace, name) {
+            SecretLookup::Missing(message) => Err(self
+                .explain_missing(row, "cosign", namespace, name, &message)
+                .map_or_else(|| error(message), Box::new)),
+            SecretLookup::Found(found) => match &found.content {
+                SecretContent::Plain(secret) => {
+                    let mut secret = secret.clone();
+                    secret.namespace = namespace.to_owned();
+                    Ok(Box::new(secret))
+                }
+                SecretContent::Sops => Err(error(sops_encrypted(found, namespace, name))),
+                SecretContent::Invalid(detail) => {
+                    Err(error(unreadable(found, namespace, name, detail)))
+                }
+            },
         }
     }
 
@@ -332,13 +346,22 @@ impl<'a> Planner<'a> {
             ));
         };
         row.provider = Some(verification.provider.clone());
-        if verification.provider == "cosign" && verification.secret_name.is_none() {
-            // helmchart_controller makeVerifiers: no secretRef, one keyless verifier with the
-            // matchOIDCIdentity identities and the public-good root.
-            return Job::ChartKeyless {
+        if verification.provider == "cosign" {
+            // helmchart_controller makeVerifiers: a verifier a `.pub` key of the `secretRef`
+            // Secret; without one, one keyless verifier with the matchOIDCIdentity identities
+            // and the public-good root.
+            let secret = match verification.secret_name.as_deref() {
+                None => None,
+                Some(name) => match self.cosign_secret(&row, &chart.namespace, name) {
+                    Ok(secret) => Some(secret),
+                    Err(job) => return *job,
+                },
+            };
+            return Job::ChartCosign {
                 row: Box::new(row),
                 chart: Box::new(chart),
                 repository: Box::new(repository),
+                secret,
             };
         }
         if verification.provider != "notation" {
