@@ -454,9 +454,12 @@ pub fn cosign_keys_verdict(
     keys: &[crate::cosign::KeyOutcome],
 ) -> (CosignKeysVerdict, Vec<String>) {
     use crate::cosign::KeyStatus;
+    // A key that does not load is refused by makeVerifiers before this; should one reach
+    // here, it fails like any key that does not verify, never passes.
     let failing = keys.iter().find_map(|k| match &k.status {
-        KeyStatus::Failed(e) => Some((k.name.as_str(), e.as_str())),
-        _ => None,
+        KeyStatus::Failed(e) => Some((k.name.as_str(), e.clone())),
+        KeyStatus::Invalid(e) => Some((k.name.as_str(), e.to_string())),
+        KeyStatus::Verified | KeyStatus::Keyless => None,
     });
     let verifying: Vec<&str> = keys
         .iter()
@@ -472,9 +475,14 @@ pub fn cosign_keys_verdict(
             ));
         }
         return (
-            CosignKeysVerdict::Decided(ChartVerdict::Failed(verify_failure(chart_url, error))),
+            CosignKeysVerdict::Decided(ChartVerdict::Failed(verify_failure(chart_url, &error))),
             warnings,
         );
+    }
+    if keys.is_empty() {
+        // VerifyChart's own guard (makeVerifiers refuses a Secret without `.pub` keys first).
+        let none = ChartVerdict::Failed("no verifiers available".into());
+        return (CosignKeysVerdict::Decided(none), warnings);
     }
     if keys.iter().any(|k| k.status == KeyStatus::Keyless) {
         return (CosignKeysVerdict::NeedsOnlineLog, warnings);
@@ -501,6 +509,73 @@ pub fn verify_failure(chart_url: &str, error: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(name: &str, status: crate::cosign::KeyStatus) -> crate::cosign::KeyOutcome {
+        crate::cosign::KeyOutcome {
+            name: name.into(),
+            kind: None,
+            status,
+            signatures: Vec::new(),
+            tried_by_flux: true,
+        }
+    }
+
+    #[test]
+    fn cosign_chart_keys_pass_only_when_every_key_verifies() {
+        use crate::cosign::{KeyError, KeyStatus};
+        const URL: &str = "oci://r.example/charts/app:1.0.0";
+        let failed = || KeyStatus::Failed("no matching signatures: x".into());
+        let verdict = |keys: &[crate::cosign::KeyOutcome]| cosign_keys_verdict(URL, keys);
+
+        let (all, warnings) = verdict(&[
+            key("a.pub", KeyStatus::Verified),
+            key("b.pub", KeyStatus::Verified),
+        ]);
+        assert_eq!(all, CosignKeysVerdict::Decided(ChartVerdict::Verified));
+        assert!(warnings.is_empty());
+
+        let (mixed, warnings) =
+            verdict(&[key("a.pub", KeyStatus::Verified), key("b.pub", failed())]);
+        assert_eq!(
+            mixed,
+            CosignKeysVerdict::Decided(ChartVerdict::Failed(format!(
+                "failed to verify {URL}: no matching signatures: x"
+            )))
+        );
+        assert!(
+            warnings[0].contains("'a.pub' verifying and 'b.pub' not"),
+            "{warnings:?}"
+        );
+
+        let (invalid, _) = verdict(&[
+            key("a.pub", KeyStatus::Verified),
+            key("b.pub", KeyStatus::Invalid(KeyError::PemDecoding)),
+        ]);
+        assert_eq!(
+            invalid,
+            CosignKeysVerdict::Decided(ChartVerdict::Failed(format!(
+                "failed to verify {URL}: PEM decoding failed"
+            )))
+        );
+
+        let (online, _) = verdict(&[
+            key("a.pub", KeyStatus::Verified),
+            key("e.pub", KeyStatus::Keyless),
+        ]);
+        assert_eq!(online, CosignKeysVerdict::NeedsOnlineLog);
+        // A key that fails decides even beside one that needs Rekor.
+        let (decided, _) = verdict(&[key("e.pub", KeyStatus::Keyless), key("f.pub", failed())]);
+        assert!(matches!(
+            decided,
+            CosignKeysVerdict::Decided(ChartVerdict::Failed(_))
+        ));
+
+        let (none, _) = verdict(&[]);
+        assert_eq!(
+            none,
+            CosignKeysVerdict::Decided(ChartVerdict::Failed("no verifiers available".into()))
+        );
+    }
 
     fn tags(t: &[&str]) -> Vec<String> {
         t.iter().map(|s| s.to_string()).collect()
