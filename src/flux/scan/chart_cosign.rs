@@ -10,7 +10,7 @@
 //! ([`helmchart::cosign_keys_verdict`] for several keys).
 
 use super::row::{chart_failure, RowResult, ScanRow};
-use super::run::chart_client;
+use super::run::{chart_client, chart_version, ChartVersion};
 use super::ScanSettings;
 use crate::cosign::keyless::{KeylessPolicy, KeylessStatus, NEEDS_ONLINE_LOG};
 use crate::cosign::{keys_from_secret, load_verifier, verify_source, CosignRequest, Keys};
@@ -96,17 +96,9 @@ pub(super) async fn run_chart_cosign(
             Err(e) => return row.with(RowResult::Error, e.to_string()),
         };
     let work = async {
-        let version = if helmchart::is_exact_version(&chart.version) {
-            chart.version.clone()
-        } else {
-            let tags = client.list_tags().await.map_err(|e| {
-                format!("failed to get chart version for remote reference: could not get tags for {:?}: {e}", chart.chart)
-            })?;
-            helmchart::select_chart_version(&tags, &chart.chart, &chart_base, &chart.version)
-                .map_err(|e| e.to_string())?
-        };
-        let url = helmchart::chart_url(&repository, &chart.chart, &version);
-        let tag = match helmchart::verified_tag(&url) {
+        let ChartVersion { version, url, tag } =
+            chart_version(&client, &chart, &chart_base, &repository).await?;
+        let tag = match tag {
             Ok(tag) => tag,
             Err(e) => return Ok((version, url, Err(e))),
         };

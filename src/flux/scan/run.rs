@@ -283,17 +283,9 @@ pub(super) async fn run_chart(
             Err(e) => return row.with(RowResult::Error, e.to_string()),
         };
     let work = async {
-        let version = if exact {
-            chart.version.clone()
-        } else {
-            let tags = client.list_tags().await.map_err(|e| {
-                format!("failed to get chart version for remote reference: could not get tags for {:?}: {e}", chart.chart)
-            })?;
-            helmchart::select_chart_version(&tags, &chart.chart, &chart_base, &chart.version)
-                .map_err(|e| e.to_string())?
-        };
-        let url = helmchart::chart_url(&repository, &chart.chart, &version);
-        let tag = match helmchart::verified_tag(&url) {
+        let ChartVersion { version, url, tag } =
+            chart_version(&client, &chart, &chart_base, &repository).await?;
+        let tag = match tag {
             Ok(tag) => tag,
             Err(e) => return Ok((version, url, Err(e))),
         };
@@ -351,6 +343,39 @@ pub(super) async fn run_chart(
         }
     };
     row.contacted(&client)
+}
+
+/// The chart version a HelmChart gets and what `VerifyChart` verifies of it.
+pub(super) struct ChartVersion {
+    /// The version: `spec.version` when exact, else the highest listed tag it matches.
+    pub(super) version: String,
+    /// `<repository url>/<chart>:<version>`.
+    pub(super) url: String,
+    /// The tag to resolve, or why `VerifyChart` refuses the URL (see
+    /// [`helmchart::verified_tag`]).
+    pub(super) tag: Result<String, String>,
+}
+
+/// Picks the chart's version as the OCI chart repository's `getChartVersion` does (listing
+/// the tags unless the version is exact); an error is the build error's text.
+pub(super) async fn chart_version(
+    client: &crate::source::registry::RegistryClient,
+    chart: &HelmChart,
+    chart_base: &str,
+    repository: &HelmRepository,
+) -> Result<ChartVersion, String> {
+    let version = if helmchart::is_exact_version(&chart.version) {
+        chart.version.clone()
+    } else {
+        let tags = client.list_tags().await.map_err(|e| {
+            format!("failed to get chart version for remote reference: could not get tags for {:?}: {e}", chart.chart)
+        })?;
+        helmchart::select_chart_version(&tags, &chart.chart, chart_base, &chart.version)
+            .map_err(|e| e.to_string())?
+    };
+    let url = helmchart::chart_url(repository, &chart.chart, &version);
+    let tag = helmchart::verified_tag(&url);
+    Ok(ChartVersion { version, url, tag })
 }
 
 /// A chart's registry client, its `oci://` base (`<url>/<chart>`) and its repository's time
