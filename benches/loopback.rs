@@ -24,7 +24,9 @@
 //! HTTP on 127.0.0.1, serving the OCI layout the offline verify reads.
 //!
 //! `-- --compare PATH` also runs another fluxverify binary (an older build, say), interleaved
-//! with this one; `-- --runs N` (default 31); `-- --notation PATH`.
+//! with this one; `-- --this PATH` measures PATH instead of the binary `cargo bench` linked (to
+//! compare builds as users get them, give both as copies of `cargo build --profile profiling`
+//! outputs); `-- --runs N` (default 31); `-- --notation PATH`.
 //!
 //! `-- --serve` seeds the registry, prints the command lines and keeps the registry up until
 //! interrupted, for profiling a single process (callgrind, perf).
@@ -230,10 +232,16 @@ async fn main() {
             .cloned()
     };
     let runs: usize = value("--runs").and_then(|v| v.parse().ok()).unwrap_or(31);
-    let this = PathBuf::from(env!("CARGO_BIN_EXE_fluxverify"));
+    // The binary cargo just linked starts slower than an installed copy of it (about 30 more page
+    // faults and 0.3 ms more per verify: docs/benchmarks.md, seventh round), and `cargo bench`
+    // builds it with the dev-dependencies' features; `--this PATH` measures a copy of a plain
+    // `cargo build --profile profiling` instead.
+    let this = value("--this")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_fluxverify")));
     let other = value("--compare").map(PathBuf::from);
     let mut binaries = vec![Binary {
-        label: "this build".into(),
+        label: format!("this build ({})", this.display()),
         bin: &this,
     }];
     if let Some(other) = &other {

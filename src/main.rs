@@ -2,12 +2,13 @@
 //! (load inputs, call the library, render, choose the exit code) lives in `cli/`.
 // Inputs go through the one input limit (`fluxverify::limits`, `clippy.toml`).
 #![cfg_attr(not(test), deny(clippy::disallowed_methods))]
+// The C library calls `main` below instead of Rust's start-up (`start` explains why).
+#![cfg_attr(not(test), no_main)]
 
 mod cli;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// `--version` (and the man pages): the version and the public-good trusted root shipped for
 /// keyless cosign. Fixed text, so that the generated pages do not depend on the user's cache;
@@ -282,7 +283,64 @@ impl Command {
     }
 }
 
-fn main() -> ExitCode {
+/// The process entry, called by the C library's start-up in place of Rust's (`lang_start`).
+///
+/// Why: Rust's start-up finds the main thread's stack, for its stack-overflow message, with
+/// `pthread_getattr_np`, which glibc answers by reading and parsing `/proc/self/maps`, and maps
+/// an alternate signal stack for that message: a tenth of what `--version` costs over `true`
+/// (docs/benchmarks.md, seventh round). What else it does, and fluxverify relies on, is done
+/// here: closed standard descriptors reopened on `/dev/null` (so that no file we open becomes
+/// stdout), SIGPIPE ignored (a reader that went away is an `EPIPE` the output module reports),
+/// a panic ends the process with 101 after the hook printed it, and `std::process::exit` runs
+/// std's clean-up (stdout flushed). A stack overflow is still stopped by the guard page, as a plain
+/// SIGSEGV without Rust's message; the input limits bound every recursion on user input.
+#[cfg(not(test))]
+#[no_mangle]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    start::standard_descriptors_open();
+    start::ignore_sigpipe();
+    match std::panic::catch_unwind(run) {
+        // std's `exit` flushes stdout before the C library's `exit`.
+        Ok(exit) => std::process::exit(exit as i32),
+        Err(_) => std::process::exit(101),
+    }
+}
+
+/// The parts of Rust's start-up that [`main`] keeps.
+#[cfg(not(test))]
+mod start {
+    /// Descriptors 0–2 that are closed are opened on `/dev/null`, as Rust's start-up does.
+    pub fn standard_descriptors_open() {
+        let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        });
+        // SAFETY: `fds` is a valid array of three pollfd for the duration of the call.
+        if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } == -1 {
+            return;
+        }
+        for fd in fds {
+            if fd.revents & libc::POLLNVAL != 0 {
+                // SAFETY: a NUL-terminated path; the lowest free descriptor is the closed one.
+                let opened = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+                if opened == -1 {
+                    std::process::abort();
+                }
+            }
+        }
+    }
+
+    /// SIGPIPE ignored, as Rust's start-up does: writes to a closed pipe fail with `EPIPE`.
+    pub fn ignore_sigpipe() {
+        // SAFETY: setting a signal's disposition to SIG_IGN has no handler to be unsound.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    }
+}
+
+/// Everything fluxverify does, from the arguments to the exit code.
+#[cfg_attr(test, allow(dead_code))]
+fn run() -> cli::Exit {
     if let Some(asked) = cli::version::asked(std::env::args_os()) {
         cli::output::write(format_args!(
             "{}",

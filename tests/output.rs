@@ -69,6 +69,40 @@ fn a_full_disk_is_an_error_and_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
 }
 
+/// A process started with descriptor 1 closed (`fluxverify … >&-`) gets it back on `/dev/null`
+/// before anything is opened, as every Rust program does (fluxverify's own entry point does it,
+/// src/main.rs): the layout files the verify opens never become its stdout, so the report is
+/// written nowhere instead of failing with EBADF, and the verdict is the exit code.
+#[test]
+fn a_closed_stdout_descriptor_is_dev_null_not_the_first_file_opened() {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fluxverify"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "verify",
+            "--oci-layout",
+            "fixtures/example/layout",
+            "--scope",
+            "registry.example/app",
+            "--secret",
+            "fixtures/example/secret.yaml",
+            EXAMPLE_DIGEST,
+        ])
+        .stderr(Stdio::piped());
+    // SAFETY: close(2) is async-signal-safe, and nothing else runs between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::close(1);
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, "", "nothing to say on stderr");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 /// Generated pages and scripts go through the same output function: a closed pipe ends them
 /// quietly with exit 0 (`fluxverify completions bash | head`), never a panic.
 #[test]

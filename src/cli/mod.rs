@@ -36,8 +36,6 @@ pub fn with_digest(base: &str, digest: &str) -> String {
     format!("{base}@{digest}")
 }
 
-use std::process::ExitCode;
-
 /// The exit codes of the CLI contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -109,11 +107,11 @@ pub fn with_hints(error: anyhow::Error, hints: Vec<String>) -> anyhow::Error {
 /// command could not run (2). With `-o json` the error is also the one JSON object on stdout:
 /// `"result": "error"` when the command could not decide, `"failed"` when it decided against
 /// the artifact.
-pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> ExitCode {
+pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> Exit {
     match result {
         // The report did not reach its reader: the command did not do its job.
-        Ok(_) if output::failed() => ExitCode::from(Exit::Usage as u8),
-        Ok(exit) => ExitCode::from(exit as u8),
+        Ok(_) if output::failed() => Exit::Usage,
+        Ok(exit) => exit,
         Err(error) => {
             let (inner, mut hints) = match error.downcast_ref::<Hinted>() {
                 Some(hinted) => (&hinted.error, hinted.hints.clone()),
@@ -135,7 +133,7 @@ pub fn finish(result: anyhow::Result<Exit>, output: crate::OutputFormat) -> Exit
             if output == crate::OutputFormat::Json && !reported {
                 outln!("{}", error_json(exit, &format!("{error:#}"), &hints));
             }
-            ExitCode::from(exit as u8)
+            exit
         }
     }
 }
