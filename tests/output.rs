@@ -9,24 +9,29 @@ const EXAMPLE_DIGEST: &str =
     "@sha256:f576734ce02f1b6257d4bd911a64f80e82e69be51bf2a874bbd7020ca9eb61b8";
 
 fn example(output: &str, stdout: Stdio) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fluxverify"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "verify",
-            "--oci-layout",
-            "fixtures/example/layout",
-            "--scope",
-            "registry.example/app",
-            "--secret",
-            "fixtures/example/secret.yaml",
-            "-o",
-            output,
-            EXAMPLE_DIGEST,
-        ])
+    example_command(output)
         .stdout(stdout)
         .stderr(Stdio::piped())
         .output()
         .unwrap()
+}
+
+/// The shipped example's offline verification, in the `output` format.
+fn example_command(output: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fluxverify"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+        "verify",
+        "--oci-layout",
+        "fixtures/example/layout",
+        "--scope",
+        "registry.example/app",
+        "--secret",
+        "fixtures/example/secret.yaml",
+        "-o",
+        output,
+        EXAMPLE_DIGEST,
+    ]);
+    command
 }
 
 /// The write end of a pipe whose read end is already closed: every write fails with `EPIPE`.
@@ -76,20 +81,8 @@ fn a_full_disk_is_an_error_and_exit_2() {
 #[test]
 fn a_closed_stdout_descriptor_is_dev_null_not_the_first_file_opened() {
     use std::os::unix::process::CommandExt;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fluxverify"));
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "verify",
-            "--oci-layout",
-            "fixtures/example/layout",
-            "--scope",
-            "registry.example/app",
-            "--secret",
-            "fixtures/example/secret.yaml",
-            EXAMPLE_DIGEST,
-        ])
-        .stderr(Stdio::piped());
+    let mut command = example_command("text");
+    command.stderr(Stdio::piped());
     // SAFETY: close(2) is async-signal-safe, and nothing else runs between fork and exec.
     unsafe {
         command.pre_exec(|| {
